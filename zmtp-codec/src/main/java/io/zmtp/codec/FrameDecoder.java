@@ -1,0 +1,90 @@
+package io.zmtp.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+
+import java.util.List;
+
+/**
+ * Decodes ZMTP 3.x frames ({@code flags size body}) into {@link ZmtpFrame}s. Bodies are retained
+ * slices of the inbound buffer, never copies. Reserved flag bits are ignored and the LONG form is
+ * accepted for any size, as libzmq does. A frame larger than the configured maximum (libzmq's
+ * ZMQ_MAXMSGSIZE, per frame) is refused before its body is buffered.
+ *
+ * <p>On malformed input it fires a {@link ZmtpProtocolException}, closes the connection and
+ * discards everything that arrives afterwards.
+ */
+public final class FrameDecoder extends ByteToMessageDecoder {
+    /** Largest body a frame can have here: a ByteBuf is indexed by int. */
+    public static final long MAX_FRAME_SIZE = Integer.MAX_VALUE - 16;
+
+    private final long maxFrameSize;
+    /** Bytes of the inbound stream consumed before the current cumulation's reader index. */
+    private long streamOffset;
+    private boolean failed;
+
+    /**
+     * @param maxFrameSize the largest frame body accepted, or -1 for no limit below {@link #MAX_FRAME_SIZE}
+     * @param streamOffset how many inbound bytes came before this decoder (the greeting), for error positions
+     */
+    public FrameDecoder(long maxFrameSize, long streamOffset) {
+        if (maxFrameSize < -1) {
+            throw new IllegalArgumentException("maxFrameSize must be -1 (no limit) or >= 0: " + maxFrameSize);
+        }
+        this.maxFrameSize = maxFrameSize < 0 ? MAX_FRAME_SIZE : Math.min(maxFrameSize, MAX_FRAME_SIZE);
+        this.streamOffset = streamOffset;
+    }
+
+    public FrameDecoder() {
+        this(-1, 0);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        try {
+            while (in.isReadable()) {
+                int start = in.readerIndex();
+                int flags = in.getUnsignedByte(start);
+                boolean isLong = (flags & ZmtpFrame.FLAG_LONG) != 0;
+                int headerLength = isLong ? 9 : 2;
+                if (in.readableBytes() < headerLength) {
+                    return;
+                }
+                long size = isLong ? in.getLong(start + 1) : in.getUnsignedByte(start + 1);
+                if (size < 0 || size > maxFrameSize) {
+                    throw new ZmtpProtocolException("frame of " + Long.toUnsignedString(size)
+                            + " bytes exceeds the maximum frame size of " + maxFrameSize + " bytes",
+                            streamOffset);
+                }
+                if (in.readableBytes() - headerLength < size) {
+                    return;
+                }
+                in.skipBytes(headerLength);
+                ByteBuf body = in.readRetainedSlice((int) size);
+                streamOffset += headerLength + size;
+                boolean command = (flags & ZmtpFrame.FLAG_COMMAND) != 0;
+                out.add(command ? ZmtpFrame.command(body)
+                        : ZmtpFrame.message(body, (flags & ZmtpFrame.FLAG_MORE) != 0));
+            }
+        } catch (ZmtpProtocolException e) {
+            fail(ctx, in, e);
+        }
+    }
+
+    /** Inbound bytes this decoder has consumed so far, plus the greeting before it. */
+    public long streamOffset() {
+        return streamOffset;
+    }
+
+    private void fail(ChannelHandlerContext ctx, ByteBuf in, ZmtpProtocolException e) {
+        failed = true;
+        in.skipBytes(in.readableBytes());
+        ctx.fireExceptionCaught(e);
+        ctx.close();
+    }
+}

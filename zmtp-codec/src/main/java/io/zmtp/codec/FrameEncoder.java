@@ -1,0 +1,185 @@
+package io.zmtp.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
+import io.zmtp.codec.command.Cancel;
+import io.zmtp.codec.command.Command;
+import io.zmtp.codec.command.Subscribe;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encodes {@link ZmtpMessage}s, {@link ZmtpFrame}s and {@link Command}s into ZMTP 3.x frames.
+ *
+ * <p>Small frames are copied, header and body together, into one batch buffer that is written when
+ * it fills up or at flush, so many small messages leave in few syscalls. A body larger than
+ * {@link #COPY_THRESHOLD} is never copied: its header ends the current batch and the body buffer
+ * itself is written next. Every message's promise completes when its last byte has been written.
+ *
+ * <p>{@link Subscribe} and {@link Cancel} go out as commands to a ZMTP 3.1 peer and as
+ * {@code 0x01}/{@code 0x00} messages to a 3.0 peer ({@link #peerVersion(ZmtpVersion)}).
+ * Raw {@link ByteBuf}s (the greeting) pass through unchanged, in order.
+ */
+public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
+    /** Bodies up to this many bytes are copied into the batch; larger ones are written as they are. */
+    public static final int COPY_THRESHOLD = 1024;
+    /** Size of a batch buffer; libzmq batches up to 8192 bytes per write. */
+    static final int BATCH_CAPACITY = 8192;
+
+    private ByteBuf batch;
+    /** Promises of the messages whose last byte is in {@link #batch}. */
+    private final List<ChannelPromise> batchPromises = new ArrayList<>();
+    private ZmtpVersion peerVersion = ZmtpVersion.V3_1;
+
+    /** Tells the encoder which form subscriptions take; the handshake sets it from the peer's greeting. */
+    public void peerVersion(ZmtpVersion version) {
+        this.peerVersion = version;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        try {
+            if (msg instanceof ZmtpMessage message) {
+                List<ByteBuf> frames = message.frames();
+                int last = frames.size() - 1;
+                for (int i = 0; i <= last; i++) {
+                    appendFrame(ctx, frames.get(i), i < last ? ZmtpFrame.FLAG_MORE : 0, i == last ? promise : null);
+                }
+            } else if (msg instanceof ZmtpFrame frame) {
+                int flags = (frame.more() ? ZmtpFrame.FLAG_MORE : 0) | (frame.isCommand() ? ZmtpFrame.FLAG_COMMAND : 0);
+                appendFrame(ctx, frame.content(), flags, promise);
+            } else if (msg instanceof Command command) {
+                appendCommand(ctx, command, promise);
+            } else if (msg instanceof ByteBuf raw) {
+                writeBatch(ctx);
+                ctx.write(raw.retain(), promise);
+            } else {
+                ReferenceCountUtil.release(msg);
+                promise.setFailure(new IllegalArgumentException("FrameEncoder cannot write "
+                        + msg.getClass().getName() + "; write a ZmtpMessage, ZmtpFrame or Command"));
+                return;
+            }
+            ReferenceCountUtil.release(msg);
+        } catch (RuntimeException e) {
+            ReferenceCountUtil.release(msg);
+            promise.tryFailure(e);
+        }
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        writeBatch(ctx);
+        ctx.flush();
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        writeBatch(ctx);
+        ctx.close(promise);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        writeBatch(ctx);
+    }
+
+    private void appendCommand(ChannelHandlerContext ctx, Command command, ChannelPromise promise) {
+        boolean asMessage = !peerVersion.hasSubscriptionCommands()
+                && (command instanceof Subscribe || command instanceof Cancel);
+        int length = asMessage ? 1 + command.dataLength() : command.encodedLength();
+        ByteBuf out = reserve(ctx, 9 + length);
+        if (asMessage) {
+            writeHeader(out, 0, length);
+            out.writeByte(command instanceof Subscribe ? 1 : 0);
+            command.encodeData(out);
+        } else {
+            writeHeader(out, ZmtpFrame.FLAG_COMMAND, length);
+            command.encode(out);
+        }
+        track(promise);
+    }
+
+    /** Appends one frame; {@code promise} is the message's, given with its last frame only. */
+    private void appendFrame(ChannelHandlerContext ctx, ByteBuf body, int flags, ChannelPromise promise) {
+        int length = body.readableBytes();
+        if (length <= COPY_THRESHOLD) {
+            ByteBuf out = reserve(ctx, 9 + length);
+            writeHeader(out, flags, length);
+            out.writeBytes(body, body.readerIndex(), length);
+            if (promise != null) {
+                track(promise);
+            }
+        } else {
+            writeHeader(reserve(ctx, 9), flags, length);
+            writeBatch(ctx);
+            ctx.write(body.retainedDuplicate(), promise != null ? promise : ctx.voidPromise());
+        }
+    }
+
+    private static void writeHeader(ByteBuf out, int flags, int length) {
+        if (length > 255) {
+            out.writeByte(flags | ZmtpFrame.FLAG_LONG);
+            out.writeLong(length);
+        } else {
+            out.writeByte(flags);
+            out.writeByte(length);
+        }
+    }
+
+    /** The batch buffer with at least {@code bytes} writable, writing out the current one if it is too full. */
+    private ByteBuf reserve(ChannelHandlerContext ctx, int bytes) {
+        if (batch != null && batch.writableBytes() < bytes) {
+            writeBatch(ctx);
+        }
+        if (batch == null) {
+            batch = ctx.alloc().directBuffer(Math.max(BATCH_CAPACITY, bytes));
+        }
+        return batch;
+    }
+
+    private void track(ChannelPromise promise) {
+        if (!promise.isVoid()) {
+            batchPromises.add(promise);
+        }
+    }
+
+    /** Passes the batch buffer down the pipeline, completing the promises of the messages it ends. */
+    private void writeBatch(ChannelHandlerContext ctx) {
+        if (batch == null) {
+            return;
+        }
+        ByteBuf out = batch;
+        batch = null;
+        int n = batchPromises.size();
+        if (n == 0) {
+            ctx.write(out, ctx.voidPromise());
+        } else if (n == 1) {
+            ctx.write(out, batchPromises.remove(0));
+        } else {
+            ChannelPromise[] promises = batchPromises.toArray(new ChannelPromise[0]);
+            batchPromises.clear();
+            ctx.write(out).addListener(new Notifier(promises));
+        }
+    }
+
+    /** Completes the promises of every message in one batch write. */
+    private record Notifier(ChannelPromise[] promises) implements GenericFutureListener<Future<? super Void>> {
+        @Override
+        public void operationComplete(Future<? super Void> future) {
+            Throwable cause = future.cause();
+            for (ChannelPromise p : promises) {
+                if (cause == null) {
+                    p.trySuccess();
+                } else {
+                    p.tryFailure(cause);
+                }
+            }
+        }
+    }
+}

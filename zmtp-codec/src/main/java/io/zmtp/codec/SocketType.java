@@ -1,0 +1,68 @@
+package io.zmtp.codec;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The classic ZeroMQ socket types, by their wire names (the {@code Socket-Type} property), with
+ * the table of valid peers from RFC 23/37 and RFCs 28-31.
+ */
+public enum SocketType {
+    PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB;
+
+    private final byte[] wireName = name().getBytes(StandardCharsets.US_ASCII);
+
+    /** The exact bytes this type is announced with in READY metadata. */
+    public byte[] wireName() {
+        return wireName.clone();
+    }
+
+    /** True when a peer of type {@code peer} may talk to a socket of this type. */
+    public boolean isCompatible(SocketType peer) {
+        switch (this) {
+            case REQ: return peer == REP || peer == ROUTER;
+            case REP: return peer == REQ || peer == DEALER;
+            case DEALER: return peer == REP || peer == DEALER || peer == ROUTER;
+            case ROUTER: return peer == REQ || peer == DEALER || peer == ROUTER;
+            case PUB: case XPUB: return peer == SUB || peer == XSUB;
+            case SUB: case XSUB: return peer == PUB || peer == XPUB;
+            case PUSH: return peer == PULL;
+            case PULL: return peer == PUSH;
+            case PAIR: return peer == PAIR;
+            default: throw new AssertionError(this);
+        }
+    }
+
+    /**
+     * True when this type announces an {@code Identity} property (possibly empty) in its
+     * READY/INITIATE, as libzmq and JeroMQ do for REQ, DEALER and ROUTER only.
+     */
+    public boolean sendsIdentity() {
+        return this == REQ || this == DEALER || this == ROUTER;
+    }
+
+    /**
+     * Parses a wire name exactly as libzmq compares it: uppercase, exact length.
+     *
+     * @return the type, or {@code null} when the bytes name no classic type
+     */
+    public static SocketType fromWireName(byte[] value) {
+        String name = new String(value, StandardCharsets.US_ASCII);
+        for (SocketType type : values()) {
+            if (type.name().equals(name)) {
+                return type;
+            }
+        }
+        return null;
+    }
+
+    /** Parses a type name given by a user, in any case; rejects unknown names with a clear message. */
+    public static SocketType parse(String name) {
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown socket type '" + name + "'; expected one of "
+                    + java.util.Arrays.toString(values()), e);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package io.zmtp.codec;
+
+import io.zmtp.codec.auth.Authenticator;
+import io.zmtp.codec.mechanism.Mechanism;
+import io.zmtp.codec.mechanism.NullMechanism;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Everything the codec needs to know about one side of a ZMTP connection. Immutable; one config
+ * can serve many connections (each gets its own {@link Mechanism} from the supplier). Defaults
+ * follow libzmq: NULL mechanism, empty identity, no frame size limit, a 30 s handshake interval,
+ * heartbeats off.
+ */
+public final class ZmtpConfig {
+    private final SocketType socketType;
+    private final byte[] identity;
+    private final Metadata userMetadata;
+    private final Supplier<? extends Mechanism> mechanism;
+    private final String mechanismName;
+    private final Authenticator authenticator;
+    private final String zapDomain;
+    private final long maxFrameSize;
+    private final Duration handshakeTimeout;
+    private final Duration heartbeatInterval;
+    private final Duration heartbeatTtl;
+    private final Duration heartbeatTimeout;
+    private final boolean assembleMessages;
+
+    private ZmtpConfig(Builder b) {
+        this.socketType = b.socketType;
+        this.identity = b.identity.clone();
+        this.userMetadata = b.userMetadata;
+        this.mechanism = b.mechanism;
+        this.authenticator = b.authenticator;
+        this.zapDomain = b.zapDomain;
+        this.maxFrameSize = b.maxFrameSize;
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.heartbeatTtl = b.heartbeatTtl;
+        this.heartbeatTimeout = b.heartbeatTimeout == null ? b.heartbeatInterval : b.heartbeatTimeout;
+        this.assembleMessages = b.assembleMessages;
+        Mechanism sample = mechanism.get();
+        this.mechanismName = sample.name();
+        Greeting.mechanismBytes(mechanismName);
+        if (sample.requiresAuthenticator() && authenticator == null) {
+            throw new IllegalArgumentException("the " + mechanismName
+                    + " server needs an authenticator to decide who may connect; set one with authenticator(...)");
+        }
+    }
+
+    public static Builder builder(SocketType socketType) {
+        return new Builder(socketType);
+    }
+
+    public SocketType socketType() {
+        return socketType;
+    }
+
+    /** Our routing id, sent as the {@code Identity} property by REQ, DEALER and ROUTER. */
+    public byte[] identity() {
+        return identity.clone();
+    }
+
+    /** Application properties added to our READY/INITIATE. */
+    public Metadata userMetadata() {
+        return userMetadata;
+    }
+
+    /** A fresh mechanism for one connection. */
+    public Mechanism newMechanism() {
+        return mechanism.get();
+    }
+
+    public String mechanismName() {
+        return mechanismName;
+    }
+
+    /** The authenticator asked on the server side, or {@code null}. */
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    public String zapDomain() {
+        return zapDomain;
+    }
+
+    /** Largest inbound frame body in bytes, or -1 for no limit (libzmq's ZMQ_MAXMSGSIZE, per frame). */
+    public long maxFrameSize() {
+        return maxFrameSize;
+    }
+
+    /** Time allowed for greeting plus security handshake; zero for no limit. */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** Interval between our PINGs; zero turns heartbeats off. */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /** TTL we advertise in our PINGs; zero for none. */
+    public Duration heartbeatTtl() {
+        return heartbeatTtl;
+    }
+
+    /** How long after a PING we wait for any traffic before closing. */
+    public Duration heartbeatTimeout() {
+        return heartbeatTimeout;
+    }
+
+    /** True when data frames are assembled into {@link ZmtpMessage}s; false passes {@link ZmtpFrame}s. */
+    public boolean assembleMessages() {
+        return assembleMessages;
+    }
+
+    /** The properties we announce: Socket-Type, Identity (REQ, DEALER, ROUTER), then user properties. */
+    public Metadata localMetadata() {
+        Metadata.Builder b = Metadata.builder().put(Metadata.SOCKET_TYPE, socketType.wireName());
+        if (socketType.sendsIdentity()) {
+            b.put(Metadata.IDENTITY, identity);
+        }
+        return b.putAll(userMetadata).build();
+    }
+
+    /** Collects the settings; every setter validates its value and names it in the exception. */
+    public static final class Builder {
+        private final SocketType socketType;
+        private byte[] identity = new byte[0];
+        private Metadata userMetadata = Metadata.empty();
+        private Supplier<? extends Mechanism> mechanism = NullMechanism::new;
+        private Authenticator authenticator;
+        private String zapDomain = "";
+        private long maxFrameSize = -1;
+        private Duration handshakeTimeout = Duration.ofSeconds(30);
+        private Duration heartbeatInterval = Duration.ZERO;
+        private Duration heartbeatTtl = Duration.ZERO;
+        private Duration heartbeatTimeout;
+        private boolean assembleMessages = true;
+
+        private Builder(SocketType socketType) {
+            this.socketType = Objects.requireNonNull(socketType, "socketType");
+        }
+
+        public Builder identity(byte[] identity) {
+            if (identity == null || identity.length > 255) {
+                throw new IllegalArgumentException("identity must be 0..255 bytes, got "
+                        + (identity == null ? "null" : identity.length + " bytes"));
+            }
+            this.identity = identity.clone();
+            return this;
+        }
+
+        /**
+         * Application properties to announce. Names {@code Socket-Type} and {@code Identity} are
+         * the codec's own and are refused here.
+         */
+        public Builder metadata(Metadata metadata) {
+            for (String name : metadata.names()) {
+                if (name.equalsIgnoreCase(Metadata.SOCKET_TYPE) || name.equalsIgnoreCase(Metadata.IDENTITY)) {
+                    throw new IllegalArgumentException("metadata property '" + name
+                            + "' is set by the codec; use the socket type and identity settings");
+                }
+            }
+            this.userMetadata = metadata;
+            return this;
+        }
+
+        /** The mechanism, as a supplier of one instance per connection (e.g. {@code NullMechanism::new}). */
+        public Builder mechanism(Supplier<? extends Mechanism> mechanism) {
+            this.mechanism = Objects.requireNonNull(mechanism, "mechanism");
+            return this;
+        }
+
+        public Builder authenticator(Authenticator authenticator) {
+            this.authenticator = authenticator;
+            return this;
+        }
+
+        public Builder zapDomain(String zapDomain) {
+            if (zapDomain == null || zapDomain.length() > 254) {
+                throw new IllegalArgumentException("ZAP domain must be 0..254 characters: " + zapDomain);
+            }
+            this.zapDomain = zapDomain;
+            return this;
+        }
+
+        /** Largest inbound frame in bytes; -1 for no limit (beyond the 2 GiB a ByteBuf can hold). */
+        public Builder maxFrameSize(long bytes) {
+            if (bytes < -1) {
+                throw new IllegalArgumentException("maxFrameSize must be -1 (no limit) or >= 0: " + bytes);
+            }
+            this.maxFrameSize = bytes;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = nonNegative("handshakeTimeout", timeout);
+            return this;
+        }
+
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = nonNegative("heartbeatInterval", interval);
+            return this;
+        }
+
+        /**
+         * TTL advertised in our PINGs, at most 6553.5 s on the wire. libzmq 4.3.4 misreads TTLs
+         * above 65.5 s (a 16-bit overflow), so keep it below that when libzmq may be the peer.
+         */
+        public Builder heartbeatTtl(Duration ttl) {
+            nonNegative("heartbeatTtl", ttl);
+            if (ttl.toMillis() / 100 > 0xFFFF) {
+                throw new IllegalArgumentException("heartbeatTtl must be at most 6553500 ms: " + ttl.toMillis() + " ms");
+            }
+            this.heartbeatTtl = ttl;
+            return this;
+        }
+
+        /** How long to wait for traffic after a PING; defaults to the heartbeat interval. */
+        public Builder heartbeatTimeout(Duration timeout) {
+            this.heartbeatTimeout = nonNegative("heartbeatTimeout", timeout);
+            return this;
+        }
+
+        public Builder assembleMessages(boolean assemble) {
+            this.assembleMessages = assemble;
+            return this;
+        }
+
+        public ZmtpConfig build() {
+            return new ZmtpConfig(this);
+        }
+
+        private static Duration nonNegative(String name, Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException(name + " must be zero or positive: " + d);
+            }
+            return d;
+        }
+    }
+}

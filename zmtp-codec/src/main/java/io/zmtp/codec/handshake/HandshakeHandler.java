@@ -1,0 +1,327 @@
+package io.zmtp.codec.handshake;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.zmtp.codec.FrameEncoder;
+import io.zmtp.codec.MessageAssembler;
+import io.zmtp.codec.Metadata;
+import io.zmtp.codec.SocketType;
+import io.zmtp.codec.ZmtpConfig;
+import io.zmtp.codec.ZmtpFrame;
+import io.zmtp.codec.ZmtpProtocolException;
+import io.zmtp.codec.ZmtpVersion;
+import io.zmtp.codec.auth.AuthRequest;
+import io.zmtp.codec.auth.AuthResult;
+import io.zmtp.codec.command.Command;
+import io.zmtp.codec.command.CommandDecoder;
+import io.zmtp.codec.command.ErrorCommand;
+import io.zmtp.codec.heartbeat.HeartbeatHandler;
+import io.zmtp.codec.mechanism.Mechanism;
+import io.zmtp.codec.mechanism.MechanismContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Drives one connection's handshake after the greeting: runs the {@link Mechanism}, checks the
+ * peer's socket type, enforces the handshake timeout, and holds back the application's writes
+ * until the connection is ready. On success it installs the steady-state handlers (frame
+ * transformers of the mechanism, {@link CommandDecoder}, {@link HeartbeatHandler},
+ * {@link MessageAssembler}), fires {@link HandshakeCompleted} and removes itself. On failure it
+ * logs one line, fires {@link HandshakeFailed} and closes.
+ */
+public final class HandshakeHandler extends ChannelDuplexHandler implements MechanismContext {
+    private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
+
+    private final ZmtpConfig config;
+    private final Mechanism mechanism;
+    private final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> timeout;
+    private ZmtpVersion peerVersion;
+    private boolean finished;
+
+    private record PendingWrite(Object msg, ChannelPromise promise) {
+    }
+
+    public HandshakeHandler(ZmtpConfig config, Mechanism mechanism) {
+        this.config = config;
+        this.mechanism = mechanism;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            startTimer();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        startTimer();
+        ctx.fireChannelActive();
+    }
+
+    private void startTimer() {
+        long millis = config.handshakeTimeout().toMillis();
+        if (timeout == null && millis > 0 && !finished) {
+            timeout = ctx.executor().schedule(() -> fail(HandshakeFailed.Reason.TIMEOUT,
+                    "handshake not complete after " + millis + " ms", null), millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof GreetingReceived greeting) {
+            peerVersion = greeting.peerVersion();
+            FrameEncoder encoder = ctx.pipeline().get(FrameEncoder.class);
+            if (encoder != null) {
+                encoder.peerVersion(peerVersion);
+            }
+            ctx.fireUserEventTriggered(evt);
+            runMechanism(() -> mechanism.start(this));
+            return;
+        }
+        if (evt instanceof HandshakeFailed failed && !finished) {
+            finished = true;
+            cancelTimer();
+            logFailure(failed);
+            failPendingWrites(new ZmtpProtocolException("handshake failed: " + failed.detail()));
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ZmtpFrame frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            if (finished) {
+                return;
+            }
+            if (!frame.isCommand()) {
+                fail(HandshakeFailed.Reason.PROTOCOL, "peer sent a message frame before the handshake was complete", null);
+                return;
+            }
+            runMechanism(() -> mechanism.handle(this, frame.content()));
+        } finally {
+            ReferenceCountUtil.release(frame);
+        }
+    }
+
+    private void runMechanism(Runnable step) {
+        try {
+            step.run();
+        } catch (ZmtpProtocolException e) {
+            fail(HandshakeFailed.Reason.PROTOCOL, e.getMessage(), null);
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (finished && !ctx.channel().isActive()) {
+            ReferenceCountUtil.release(msg);
+            promise.tryFailure(new ZmtpProtocolException("connection closed before the ZMTP handshake completed"));
+            return;
+        }
+        pendingWrites.add(new PendingWrite(msg, promise));
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        // Held back until the handshake completes; the mechanism flushes its own commands.
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof ZmtpProtocolException && !finished) {
+            fail(HandshakeFailed.Reason.PROTOCOL, cause.getMessage(), null);
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!finished) {
+            HandshakeFailed failed = new HandshakeFailed(HandshakeFailed.Reason.CLOSED,
+                    "connection closed during the handshake");
+            finished = true;
+            cancelTimer();
+            logFailure(failed);
+            failPendingWrites(new ZmtpProtocolException(failed.detail()));
+            ctx.fireUserEventTriggered(failed);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelTimer();
+        failPendingWrites(new ZmtpProtocolException("ZMTP handshake handler removed"));
+    }
+
+    // ---- MechanismContext ----
+
+    @Override
+    public Metadata localMetadata() {
+        return config.localMetadata();
+    }
+
+    @Override
+    public ZmtpVersion peerVersion() {
+        return peerVersion;
+    }
+
+    @Override
+    public void send(Command command) {
+        if (!finished || ctx.channel().isActive()) {
+            ctx.writeAndFlush(command, ctx.voidPromise());
+        }
+    }
+
+    @Override
+    public boolean hasAuthenticator() {
+        return config.authenticator() != null;
+    }
+
+    @Override
+    public void authenticate(String mechanismName, List<byte[]> credentials, Consumer<AuthResult> then) {
+        AuthRequest request = new AuthRequest(config.zapDomain(), addressText(ctx.channel().remoteAddress()),
+                config.identity(), mechanismName, credentials);
+        CompletionStage<AuthResult> answer;
+        try {
+            answer = config.authenticator().authenticate(request);
+        } catch (RuntimeException e) {
+            log.warn("authenticator failed for {}", request.address(), e);
+            then.accept(new AuthResult(500, "authenticator failed: " + e, "", Metadata.empty()));
+            return;
+        }
+        answer.whenComplete((result, error) -> ctx.executor().execute(() -> {
+            if (finished) {
+                return;
+            }
+            AuthResult r = result;
+            if (error != null || r == null) {
+                log.warn("authenticator failed for {}", request.address(), error);
+                r = new AuthResult(500, "authenticator failed: " + error, "", Metadata.empty());
+            }
+            AuthResult outcome = r;
+            runMechanism(() -> then.accept(outcome));
+        }));
+    }
+
+    @Override
+    public void complete(Metadata peerMetadata, AuthResult auth) {
+        if (finished) {
+            return;
+        }
+        SocketType peerType = null;
+        byte[] typeName = peerMetadata.get(Metadata.SOCKET_TYPE);
+        if (typeName != null) {
+            peerType = SocketType.fromWireName(typeName);
+            if (peerType == null || !config.socketType().isCompatible(peerType)) {
+                String shown = new String(typeName, java.nio.charset.StandardCharsets.US_ASCII);
+                fail(HandshakeFailed.Reason.SOCKET_TYPE, "peer socket type " + shown + " cannot talk to "
+                        + config.socketType(), new ErrorCommand("Invalid socket type"));
+                return;
+            }
+        }
+        finished = true;
+        cancelTimer();
+        HandshakeCompleted done = new HandshakeCompleted(peerVersion, mechanism.name(), peerType,
+                peerMetadata.get(Metadata.IDENTITY), peerMetadata,
+                auth == null ? "" : auth.userId(), auth == null ? Metadata.empty() : auth.metadata());
+
+        ChannelHandlerContext last = installSteadyState();
+        while (!pendingWrites.isEmpty()) {
+            PendingWrite w = pendingWrites.poll();
+            last.write(w.msg, w.promise);
+        }
+        last.flush();
+        ctx.fireUserEventTriggered(done);
+        ctx.pipeline().remove(this);
+    }
+
+    /** Adds the post-handshake handlers after this one; returns the context of the last one added. */
+    private ChannelHandlerContext installSteadyState() {
+        String after = ctx.name();
+        int i = 0;
+        for (ChannelHandler transformer : mechanism.frameTransformers()) {
+            String name = "zmtp-" + mechanism.name().toLowerCase(java.util.Locale.ROOT) + "-" + (i++);
+            ctx.pipeline().addAfter(after, name, transformer);
+            after = name;
+        }
+        ctx.pipeline().addAfter(after, "zmtp-command-decoder", new CommandDecoder());
+        ctx.pipeline().addAfter("zmtp-command-decoder", "zmtp-heartbeat", new HeartbeatHandler(config));
+        after = "zmtp-heartbeat";
+        if (config.assembleMessages()) {
+            ctx.pipeline().addAfter(after, "zmtp-message-assembler", new MessageAssembler());
+            after = "zmtp-message-assembler";
+        }
+        return ctx.pipeline().context(after);
+    }
+
+    @Override
+    public void fail(HandshakeFailed.Reason reason, String detail, ErrorCommand error) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        cancelTimer();
+        HandshakeFailed failed = new HandshakeFailed(reason, detail);
+        logFailure(failed);
+        failPendingWrites(new ZmtpProtocolException("handshake failed: " + detail));
+        ctx.fireUserEventTriggered(failed);
+        if (error != null && ctx.channel().isActive()) {
+            ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+    }
+
+    private void logFailure(HandshakeFailed failed) {
+        if (failed.reason() == HandshakeFailed.Reason.CLOSED) {
+            log.debug("ZMTP handshake with {} failed: {}: {}", ctx.channel().remoteAddress(), failed.reason(), failed.detail());
+        } else {
+            log.warn("ZMTP handshake with {} failed: {}: {}", ctx.channel().remoteAddress(), failed.reason(), failed.detail());
+        }
+    }
+
+    private void failPendingWrites(Throwable cause) {
+        while (!pendingWrites.isEmpty()) {
+            PendingWrite w = pendingWrites.poll();
+            ReferenceCountUtil.release(w.msg);
+            w.promise.tryFailure(cause);
+        }
+    }
+
+    private void cancelTimer() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
+        }
+    }
+
+    private static String addressText(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(address);
+    }
+}

@@ -1,0 +1,43 @@
+package io.zmtp.codec.mechanism;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+
+import java.util.List;
+
+/**
+ * One connection's side of a ZMTP security handshake (NULL, PLAIN, later CURVE). The handshake
+ * handler feeds it the peer's command frames; it answers through its {@link MechanismContext} and
+ * ends with {@link MechanismContext#complete} or {@link MechanismContext#fail}. Instances are
+ * per connection and used only on the connection's event loop.
+ */
+public interface Mechanism {
+    /** The name in the greeting: {@code NULL}, {@code PLAIN}, {@code CURVE}. */
+    String name();
+
+    /** True for the server role (informational: it is sent in the greeting's as-server byte). */
+    boolean asServer();
+
+    /** True when this side cannot work without an authenticator (the PLAIN and CURVE servers). */
+    default boolean requiresAuthenticator() {
+        return false;
+    }
+
+    /** Called once the greetings are exchanged: send the first command, if this side speaks first. */
+    void start(MechanismContext context);
+
+    /**
+     * Handles one command frame body from the peer (not released here; the caller owns it).
+     *
+     * @throws io.zmtp.codec.ZmtpProtocolException when the command is malformed or unexpected
+     */
+    void handle(MechanismContext context, ByteBuf command);
+
+    /**
+     * Handlers to put between the frame codec and the rest of the pipeline once the handshake is
+     * done, for mechanisms that transform every frame (CURVE's MESSAGE boxes). NULL and PLAIN have none.
+     */
+    default List<ChannelHandler> frameTransformers() {
+        return List.of();
+    }
+}
