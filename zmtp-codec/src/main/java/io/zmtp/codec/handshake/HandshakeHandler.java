@@ -52,6 +52,8 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
     private ScheduledFuture<?> timeout;
     private ZmtpVersion peerVersion;
     private boolean finished;
+    /** Set once the handshake succeeded: writes pass straight through from then on. */
+    private boolean completed;
 
     private record PendingWrite(Object msg, ChannelPromise promise) {
     }
@@ -134,6 +136,10 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (completed) {
+            ctx.write(msg, promise);
+            return;
+        }
         if (finished && !ctx.channel().isActive()) {
             ReferenceCountUtil.release(msg);
             promise.tryFailure(new ZmtpProtocolException("connection closed before the ZMTP handshake completed"));
@@ -144,7 +150,10 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
 
     @Override
     public void flush(ChannelHandlerContext ctx) {
-        // Held back until the handshake completes; the mechanism flushes its own commands.
+        if (completed) {
+            ctx.flush();
+        }
+        // Otherwise held back until the handshake completes; the mechanism flushes its own commands.
     }
 
     @Override
@@ -243,6 +252,7 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
             }
         }
         finished = true;
+        completed = true;
         cancelTimer();
         HandshakeCompleted done = new HandshakeCompleted(peerVersion, mechanism.name(), peerType,
                 peerMetadata.get(Metadata.IDENTITY), peerMetadata,
