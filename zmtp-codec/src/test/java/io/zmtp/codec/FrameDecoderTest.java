@@ -1,0 +1,134 @@
+package io.zmtp.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.zmtp.testing.EventRecorder;
+import io.zmtp.testing.Hex;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FrameDecoderTest {
+    private final EventRecorder rec = new EventRecorder();
+
+    private EmbeddedChannel decoder(long maxFrameSize) {
+        return new EmbeddedChannel(new FrameDecoder(maxFrameSize, 0), rec);
+    }
+
+    private static List<ZmtpFrame> readAll(EmbeddedChannel ch) {
+        List<ZmtpFrame> frames = new ArrayList<>();
+        ZmtpFrame f;
+        while ((f = ch.readInbound()) != null) {
+            frames.add(f);
+        }
+        return frames;
+    }
+
+    @Test
+    void decodesShortLongAndCommandFramesByteExact() {
+        EmbeddedChannel ch = decoder(-1);
+        byte[] big = new byte[300];
+        big[0] = 1;
+        big[299] = 2;
+        ByteBuf in = Unpooled.buffer();
+        in.writeBytes(Hex.bytes("01 03 'abc' 00 00"));
+        in.writeBytes(Hex.bytes("02 00 00 00 00 00 00 01 2C")).writeBytes(big);
+        in.writeBytes(Hex.bytes("04 07 04 'PING' 00 0F"));
+        ch.writeInbound(in);
+        List<ZmtpFrame> frames = readAll(ch);
+        assertThat(frames).hasSize(4);
+        assertThat(frames.get(0).more()).isTrue();
+        assertThat(Hex.drain(frames.get(0).content())).isEqualTo(Hex.bytes("'abc'"));
+        assertThat(frames.get(1).more()).isFalse();
+        assertThat(frames.get(1).content().readableBytes()).isZero();
+        frames.get(1).release();
+        assertThat(frames.get(2).isCommand()).isFalse();
+        assertThat(Hex.drain(frames.get(2).content())).isEqualTo(big);
+        assertThat(frames.get(3).isCommand()).isTrue();
+        assertThat(Hex.drain(frames.get(3).content())).isEqualTo(Hex.bytes("04 'PING' 00 0F"));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void acceptsLongFormForSmallFramesAndIgnoresReservedBits() {
+        EmbeddedChannel ch = decoder(-1);
+        ch.writeInbound(Hex.buf("FB 00 00 00 00 00 00 00 02 'hi'  FC 01 'x'"));
+        ZmtpFrame first = ch.readInbound();
+        assertThat(first.more()).isTrue();
+        assertThat(first.isCommand()).isFalse();
+        assertThat(Hex.drain(first.content())).isEqualTo(Hex.bytes("'hi'"));
+        ZmtpFrame second = ch.readInbound();
+        assertThat(second.isCommand()).isTrue();
+        assertThat(Hex.drain(second.content())).isEqualTo(Hex.bytes("'x'"));
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void decodesAcrossEveryByteBoundary() {
+        byte[] stream = Hex.bytes("01 02 'ab' 02 00 00 00 00 00 00 00 03 'xyz' 04 05 04 'PONG'");
+        for (int split = 0; split <= stream.length; split++) {
+            EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder());
+            ch.writeInbound(Unpooled.wrappedBuffer(stream, 0, split));
+            ch.writeInbound(Unpooled.wrappedBuffer(stream, split, stream.length - split));
+            List<ZmtpFrame> frames = readAll(ch);
+            assertThat(frames).as("split at %d", split).hasSize(3);
+            assertThat(Hex.drain(frames.get(0).content())).isEqualTo(Hex.bytes("'ab'"));
+            assertThat(Hex.drain(frames.get(1).content())).isEqualTo(Hex.bytes("'xyz'"));
+            assertThat(frames.get(2).isCommand()).isTrue();
+            frames.get(2).release();
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void decodesOneByteAtATime() {
+        byte[] stream = Hex.bytes("01 02 'ab' 00 01 'c'");
+        EmbeddedChannel ch = decoder(-1);
+        for (byte b : stream) {
+            ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+        }
+        List<ZmtpFrame> frames = readAll(ch);
+        assertThat(frames).hasSize(2);
+        frames.forEach(ZmtpFrame::release);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void bodiesAreSlicesOfTheReadBufferNotCopies() {
+        EmbeddedChannel ch = decoder(-1);
+        ByteBuf in = Unpooled.directBuffer().writeBytes(Hex.bytes("00 04 'data'"));
+        ch.writeInbound(in);
+        ZmtpFrame frame = ch.readInbound();
+        assertThat(frame.content().unwrap()).isNotNull();
+        frame.release();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void refusesAFrameAboveTheLimitBeforeBufferingIt() {
+        EmbeddedChannel ch = decoder(1024);
+        ch.writeInbound(Hex.buf("02 00 00 00 00 00 00 04 01 00 00"));
+        assertThat(rec.exceptions).hasSize(1);
+        assertThat(rec.exceptions.get(0)).isInstanceOf(ZmtpProtocolException.class)
+                .hasMessageContaining("1025").hasMessageContaining("1024").hasMessageContaining("at inbound byte 0");
+        assertThat(ch.isOpen()).isFalse();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void refusesASizeWithTheTopBitSet() {
+        EmbeddedChannel ch = decoder(-1);
+        ch.writeInbound(Hex.buf("00 01 'a' 02 80 00 00 00 00 00 00 00"));
+        assertThat(rec.exceptions).hasSize(1);
+        assertThat(rec.exceptions.get(0)).isInstanceOf(ZmtpProtocolException.class)
+                .hasMessageContaining("9223372036854775808").hasMessageContaining("at inbound byte 3");
+        ZmtpFrame ok = ch.readInbound();
+        ok.release();
+        assertThat(ch.isOpen()).isFalse();
+        ch.finishAndReleaseAll();
+    }
+}
