@@ -94,13 +94,20 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
                 && (command instanceof Subscribe || command instanceof Cancel);
         int length = asMessage ? 1 + command.dataLength() : command.encodedLength();
         ByteBuf out = reserve(ctx, 9 + length);
+        int mark = out.writerIndex();
         if (asMessage) {
             writeHeader(out, 0, length);
             out.writeByte(command instanceof Subscribe ? 1 : 0);
             command.encodeData(out);
         } else {
             writeHeader(out, ZmtpFrame.FLAG_COMMAND, length);
+            int start = out.writerIndex();
             command.encode(out);
+            if (out.writerIndex() - start != length) {
+                out.writerIndex(mark);
+                throw new IllegalStateException(command.name() + " wrote " + (out.writerIndex() - start)
+                        + " bytes but announced " + length);
+            }
         }
         track(promise);
     }

@@ -3,6 +3,7 @@ package io.zmtp.testing;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.AttributeKey;
 import io.zmtp.codec.ZmtpConfig;
 import io.zmtp.codec.ZmtpPipeline;
 
@@ -12,6 +13,8 @@ import io.zmtp.codec.ZmtpPipeline;
  * without threads.
  */
 public final class EmbeddedPair implements AutoCloseable {
+    private static final AttributeKey<EventRecorder> RECORDER = AttributeKey.valueOf(EventRecorder.class, "recorder");
+
     public final EmbeddedChannel a;
     public final EmbeddedChannel b;
 
@@ -24,7 +27,9 @@ public final class EmbeddedPair implements AutoCloseable {
     public static EmbeddedChannel channel(ZmtpConfig config, ChannelHandler... extra) {
         EmbeddedChannel ch = new EmbeddedChannel();
         ZmtpPipeline.install(ch.pipeline(), config);
-        ch.pipeline().addLast(new EventRecorder());
+        EventRecorder recorder = new EventRecorder();
+        ch.attr(RECORDER).set(recorder);
+        ch.pipeline().addLast(recorder);
         ch.pipeline().addLast(extra);
         return ch;
     }
@@ -42,6 +47,7 @@ public final class EmbeddedPair implements AutoCloseable {
                 ByteBuf out;
                 while ((out = from.readOutbound()) != null) {
                     moved += out.readableBytes();
+                    if (Boolean.getBoolean("pump.debug")) System.err.println("PUMP " + (dir == 0 ? "a->b " : "b->a ") + io.netty.buffer.ByteBufUtil.hexDump(out) + " toActive=" + to.isActive());
                     progress = true;
                     if (to.isActive()) {
                         to.writeInbound(out);
@@ -54,8 +60,14 @@ public final class EmbeddedPair implements AutoCloseable {
         return moved;
     }
 
+    /** The events of {@code ch}, still readable after it closed (and its pipeline emptied). */
     public EventRecorder events(EmbeddedChannel ch) {
-        return ch.pipeline().get(EventRecorder.class);
+        return recorder(ch);
+    }
+
+    /** The recorder of a channel made by {@link #channel}. */
+    public static EventRecorder recorder(EmbeddedChannel ch) {
+        return ch.attr(RECORDER).get();
     }
 
     @Override

@@ -53,6 +53,11 @@ public record ErrorCommand(String reason, boolean libzmqPlainSpelling) implement
     }
 
     @Override
+    public int encodedLength() {
+        return libzmqPlainSpelling ? LIBZMQ_PLAIN_PREFIX.length + dataLength() : Command.super.encodedLength();
+    }
+
+    @Override
     public void encode(ByteBuf out) {
         if (libzmqPlainSpelling) {
             out.writeBytes(LIBZMQ_PLAIN_PREFIX);

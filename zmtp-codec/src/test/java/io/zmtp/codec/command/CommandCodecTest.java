@@ -59,6 +59,7 @@ class CommandCodecTest {
     @Test
     void recognisesAndWritesLibzmqsMisspeltPlainError() {
         assertThat(encode(new ErrorCommand("400", true))).isEqualTo(Hex.bytes("5E 'RROR' 03 '400'"));
+        assertThat(new ErrorCommand("400", true).encodedLength()).isEqualTo(9);
         ErrorCommand e = (ErrorCommand) decode("5E 'RROR' 03 '400'");
         assertThat(e.reason()).isEqualTo("400");
         assertThat(e.libzmqPlainSpelling()).isTrue();
