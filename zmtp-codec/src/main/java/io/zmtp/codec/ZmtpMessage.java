@@ -54,6 +54,18 @@ public final class ZmtpMessage extends AbstractReferenceCounted {
         return new ZmtpMessage(Collections.unmodifiableList(bufs));
     }
 
+    /**
+     * A message sharing this one's frame contents, with its own reference to each (for sending
+     * one message to several peers without copying). Release both.
+     */
+    public ZmtpMessage retainedDuplicateMessage() {
+        List<ByteBuf> copies = new ArrayList<>(frames.size());
+        for (ByteBuf f : frames) {
+            copies.add(f.retainedDuplicate());
+        }
+        return new ZmtpMessage(Collections.unmodifiableList(copies));
+    }
+
     /** The frame bodies; still owned by this message. */
     public List<ByteBuf> frames() {
         return frames;

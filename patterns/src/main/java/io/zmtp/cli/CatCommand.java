@@ -1,0 +1,306 @@
+package io.zmtp.cli;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.zmtp.codec.SocketType;
+import io.zmtp.codec.auth.PlainPasswordAuthenticator;
+import io.zmtp.socket.Message;
+import io.zmtp.socket.Socket;
+import io.zmtp.socket.SocketEvent;
+import io.zmtp.socket.ZmtpContext;
+import io.zmtp.socket.type.Sub;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code zmtp cat}: one socket between stdin/stdout and the network. Sending types send each
+ * stdin line as a message; receiving types print each message as one line (flushed at once);
+ * REQ sends a line and prints the reply; REP prints each request and answers with the next stdin
+ * line, or echoes it.
+ */
+@Command(name = "cat", mixinStandardHelpOptions = true,
+        description = "Send stdin lines as messages and/or print received messages, one per line.",
+        footer = {"", "Exit codes: 0 done, 1 error (bad endpoint, port in use, ...), 2 bad usage, 3 timed out."})
+final class CatCommand implements java.util.concurrent.Callable<Integer> {
+    static final int EXIT_TIMEOUT = 3;
+
+    @Option(names = "--type", required = true, description = "Socket type: REQ, REP, DEALER, ROUTER, PUB, SUB, XPUB, XSUB, PUSH, PULL, PAIR.")
+    String type;
+
+    @Option(names = "--bind", description = "Endpoint to bind, e.g. tcp://*:5555 or tcp://127.0.0.1:* (repeatable).")
+    List<String> binds = new ArrayList<>();
+
+    @Option(names = "--connect", description = "Endpoint to connect to, e.g. tcp://127.0.0.1:5555 (repeatable).")
+    List<String> connects = new ArrayList<>();
+
+    @Option(names = "--subscribe", description = "SUB/XSUB: topic prefix (repeatable; SUB without any subscribes to everything).")
+    List<String> subscriptions = new ArrayList<>();
+
+    @Option(names = "--identity", description = "Routing id announced to peers.")
+    String identity;
+
+    @Option(names = "--count", description = "Exit 0 after N messages received (or sent, for send-only types).")
+    Integer count;
+
+    @Option(names = "--timeout", description = "Exit 3 if no message (or no peer, for PUB) arrives within MS milliseconds.")
+    Long timeoutMillis;
+
+    @Option(names = "--format", description = "text, hex or json (default: ${DEFAULT-VALUE}).", defaultValue = "text")
+    String format;
+
+    @Option(names = "--echo", description = "REP: answer each request with itself.")
+    boolean echo;
+
+    @Option(names = "--plain-user", description = "PLAIN client username.")
+    String plainUser;
+
+    @Option(names = "--plain-password", description = "PLAIN client password.")
+    String plainPassword;
+
+    @Option(names = "--plain-server", description = "Act as PLAIN server.")
+    boolean plainServer;
+
+    @Option(names = "--plain-users", split = ",", description = "PLAIN server: allowed user:password pairs (comma separated).")
+    List<String> plainUsers = new ArrayList<>();
+
+    @Option(names = "--linger", description = "MS to wait at exit for queued messages to go out (default: ${DEFAULT-VALUE}).", defaultValue = "5000")
+    long lingerMillis;
+
+    private final PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+
+    @Override
+    public Integer call() throws Exception {
+        SocketType socketType;
+        FrameFormat frameFormat;
+        try {
+            socketType = SocketType.parse(type);
+            frameFormat = FrameFormat.valueOf(format.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            System.err.println("zmtp: " + e.getMessage().replace("No enum constant io.zmtp.cli.FrameFormat.", "unknown format: "));
+            return 2;
+        }
+        if (binds.isEmpty() && connects.isEmpty()) {
+            System.err.println("zmtp: give at least one --bind or --connect endpoint");
+            return 2;
+        }
+        if ((plainUser == null) != (plainPassword == null)) {
+            System.err.println("zmtp: --plain-user and --plain-password go together");
+            return 2;
+        }
+        // PUB runs as XPUB so that it can wait for its first subscriber instead of losing messages.
+        SocketType actual = socketType == SocketType.PUB ? SocketType.XPUB : socketType;
+        try (ZmtpContext ctx = new ZmtpContext()) {
+            Socket socket = ctx.socket(actual);
+            configure(socket);
+            CountDownLatch peer = new CountDownLatch(1);
+            socket.addEventListener(e -> {
+                if (e.type() == SocketEvent.Type.HANDSHAKE_SUCCEEDED) {
+                    peer.countDown();
+                }
+            });
+            try {
+                for (String ep : binds) {
+                    String bound = socket.bind(ep);
+                    System.err.println("zmtp: bound " + bound);
+                }
+                for (String ep : connects) {
+                    socket.connect(ep);
+                }
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                System.err.println("zmtp: " + e.getMessage());
+                socket.close();
+                return 1;
+            }
+            subscribe(socket, socketType);
+            int code = switch (socketType) {
+                case REQ -> runReq(socket, frameFormat);
+                case REP -> runRep(socket, frameFormat);
+                case PUSH -> runSender(socket, frameFormat, peer);
+                case PUB -> runPublisher(socket, frameFormat);
+                case PULL, SUB -> runReceiver(socket, frameFormat);
+                default -> runBoth(socket, frameFormat);
+            };
+            socket.close();
+            return code;
+        }
+    }
+
+    private void configure(Socket socket) {
+        socket.options().linger(lingerMillis);
+        if (identity != null) {
+            socket.options().identity(identity.getBytes(StandardCharsets.UTF_8));
+        }
+        if (plainServer) {
+            Map<String, String> users = new HashMap<>();
+            for (String pair : plainUsers) {
+                int colon = pair.indexOf(':');
+                if (colon <= 0) {
+                    throw new IllegalArgumentException("--plain-users wants user:password, got '" + pair + "'");
+                }
+                users.put(pair.substring(0, colon), pair.substring(colon + 1));
+            }
+            socket.options().plainServer(new PlainPasswordAuthenticator(users));
+        } else if (plainUser != null) {
+            socket.options().plainCredentials(plainUser, plainPassword);
+        }
+    }
+
+    private void subscribe(Socket socket, SocketType socketType) {
+        if (socket instanceof Sub sub) {
+            if (subscriptions.isEmpty()) {
+                sub.subscribe(new byte[0]);
+            }
+            for (String s : subscriptions) {
+                sub.subscribe(s);
+            }
+        } else if (socketType == SocketType.XSUB) {
+            for (String s : subscriptions) {
+                byte[] topic = s.getBytes(StandardCharsets.UTF_8);
+                ByteBuf frame = Unpooled.buffer(1 + topic.length).writeByte(1).writeBytes(topic);
+                socket.send(new Message().add(frame));
+            }
+        }
+    }
+
+    private Message receive(Socket socket) {
+        Message m = timeoutMillis == null ? socket.receive(Duration.ofMillis(-1)) : socket.receive(Duration.ofMillis(timeoutMillis));
+        if (m == null) {
+            throw new ZmtpCommand.CliFailure(EXIT_TIMEOUT, "no message within " + timeoutMillis + " ms");
+        }
+        return m;
+    }
+
+    private void print(FrameFormat f, Message m) {
+        try (m) {
+            out.println(f.render(m));
+            out.flush();
+        }
+    }
+
+    private boolean reached(int n) {
+        return count != null && n >= count;
+    }
+
+    private int runReq(Socket socket, FrameFormat f) throws IOException {
+        BufferedReader in = stdin();
+        String line;
+        int n = 0;
+        while (!reached(n) && (line = in.readLine()) != null) {
+            socket.send(f.parse(line));
+            print(f, receive(socket));
+            n++;
+        }
+        return 0;
+    }
+
+    private int runRep(Socket socket, FrameFormat f) throws IOException {
+        BufferedReader in = echo ? null : stdin();
+        int n = 0;
+        while (!reached(n)) {
+            Message request = receive(socket);
+            String rendered = f.render(request);
+            out.println(rendered);
+            out.flush();
+            if (echo) {
+                socket.send(request);
+            } else {
+                request.close();
+                String line = in.readLine();
+                if (line == null) {
+                    return 0;
+                }
+                socket.send(f.parse(line));
+            }
+            n++;
+        }
+        return 0;
+    }
+
+    private int runSender(Socket socket, FrameFormat f, CountDownLatch peer) throws IOException, InterruptedException {
+        if (timeoutMillis != null && !peer.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            throw new ZmtpCommand.CliFailure(EXIT_TIMEOUT, "no peer within " + timeoutMillis + " ms");
+        }
+        BufferedReader in = stdin();
+        String line;
+        int n = 0;
+        while (!reached(n) && (line = in.readLine()) != null) {
+            socket.send(f.parse(line));
+            n++;
+        }
+        return 0;
+    }
+
+    /** PUB (as XPUB): wait for a first subscription, then send stdin lines. */
+    private int runPublisher(Socket socket, FrameFormat f) throws IOException, InterruptedException {
+        receive(socket).close();
+        Thread drainer = new Thread(() -> {
+            while (!socket.isClosed()) {
+                try {
+                    Message m = socket.receive(Duration.ofMillis(200));
+                    if (m != null) {
+                        m.close();
+                    }
+                } catch (IllegalStateException closed) {
+                    return;
+                }
+            }
+        }, "zmtp-pub-subscriptions");
+        drainer.setDaemon(true);
+        drainer.start();
+        BufferedReader in = stdin();
+        String line;
+        int n = 0;
+        while (!reached(n) && (line = in.readLine()) != null) {
+            socket.send(f.parse(line));
+            n++;
+        }
+        return 0;
+    }
+
+    private int runReceiver(Socket socket, FrameFormat f) {
+        int n = 0;
+        while (!reached(n)) {
+            print(f, receive(socket));
+            n++;
+        }
+        return 0;
+    }
+
+    private int runBoth(Socket socket, FrameFormat f) {
+        Thread sender = new Thread(() -> {
+            try {
+                BufferedReader in = stdin();
+                String line;
+                while ((line = in.readLine()) != null && !socket.isClosed()) {
+                    try {
+                        socket.send(f.parse(line));
+                    } catch (IllegalArgumentException e) {
+                        System.err.println("zmtp: " + e.getMessage());
+                    }
+                }
+            } catch (IOException | IllegalStateException e) {
+                // stdin closed or socket closed: nothing more to send
+            }
+        }, "zmtp-stdin");
+        sender.setDaemon(true);
+        sender.start();
+        return runReceiver(socket, f);
+    }
+
+    private static BufferedReader stdin() {
+        return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,106 @@
+package io.zmtp.socket;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.zmtp.codec.handshake.HandshakeFailed;
+import io.zmtp.socket.pipe.Pipe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps one connected endpoint connected: connects at once, and after a refused connect or a lost
+ * connection tries again after RECONNECT_IVL plus a random part of it, doubling up to
+ * RECONNECT_IVL_MAX when that is set, as libzmq does. After a protocol, version, mechanism,
+ * socket-type or authentication failure it gives up, as libzmq does. Runs on the socket's loop.
+ */
+final class Connecter {
+    private static final Logger log = LoggerFactory.getLogger(Connecter.class);
+
+    private final Socket socket;
+    private final Pipe pipe;
+    private final InetSocketAddress address;
+    private final String endpoint;
+    private long currentIvl;
+    private Channel channel;
+    private ScheduledFuture<?> retry;
+    private HandshakeFailed fatal;
+    private boolean stopped;
+
+    Connecter(Socket socket, Pipe pipe, InetSocketAddress address, String endpoint) {
+        this.socket = socket;
+        this.pipe = pipe;
+        this.address = address;
+        this.endpoint = endpoint;
+        this.currentIvl = socket.options().reconnectIvl();
+    }
+
+    void start() {
+        if (stopped) {
+            return;
+        }
+        retry = null;
+        ChannelFuture f = socket.connectBootstrap(pipe, endpoint, this).connect(address);
+        channel = f.channel();
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                log.debug("connect to {} failed: {}", endpoint, done.cause().toString());
+                scheduleRetry();
+            } else {
+                socket.emit(SocketEvent.Type.CONNECTED, endpoint, String.valueOf(channel.remoteAddress()));
+                channel.closeFuture().addListener(closed -> connectionClosed());
+            }
+        });
+    }
+
+    /** The handshake failed for a reason that rules out retrying. */
+    void fatal(HandshakeFailed failed) {
+        this.fatal = failed;
+    }
+
+    /** A connection completed its handshake: the back-off starts over. */
+    void established() {
+        currentIvl = socket.options().reconnectIvl();
+    }
+
+    private void connectionClosed() {
+        if (stopped || socket.isClosing()) {
+            return;
+        }
+        if (fatal != null) {
+            log.warn("not reconnecting to {}: {} ({})", endpoint, fatal.reason(), fatal.detail());
+            stopped = true;
+            socket.detachPipe(pipe);
+            return;
+        }
+        scheduleRetry();
+    }
+
+    private void scheduleRetry() {
+        long ivl = socket.options().reconnectIvl();
+        if (stopped || socket.isClosing() || ivl < 0) {
+            return;
+        }
+        long delay = currentIvl + (currentIvl > 0 ? ThreadLocalRandom.current().nextLong(currentIvl) : 0);
+        long max = socket.options().reconnectIvlMax();
+        if (max > ivl) {
+            currentIvl = Math.min(currentIvl * 2, max);
+        }
+        socket.emit(SocketEvent.Type.CONNECT_RETRIED, endpoint, delay + " ms");
+        retry = channel.eventLoop().schedule(this::start, delay, TimeUnit.MILLISECONDS);
+    }
+
+    void stop() {
+        stopped = true;
+        if (retry != null) {
+            retry.cancel(false);
+        }
+        if (channel != null) {
+            channel.close();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.zmtp.socket;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.zmtp.codec.ZmtpMessage;
+import io.zmtp.codec.command.Command;
+import io.zmtp.codec.handshake.HandshakeCompleted;
+import io.zmtp.codec.handshake.HandshakeFailed;
+import io.zmtp.codec.heartbeat.HeartbeatTimeout;
+import io.zmtp.socket.pipe.Pipe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * The last handler of a socket's connection: attaches the connection to its pipe once the
+ * handshake is done, and passes messages, commands, writability and the end of the connection
+ * to the socket. Runs on the socket's loop.
+ */
+final class PeerHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(PeerHandler.class);
+
+    private final Socket socket;
+    private final String endpoint;
+    private final Connecter connecter;
+    private Pipe pipe;
+    private boolean attached;
+
+    PeerHandler(Socket socket, Pipe pipe, String endpoint, Connecter connecter) {
+        this.socket = socket;
+        this.pipe = pipe;
+        this.endpoint = endpoint;
+        this.connecter = connecter;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof HandshakeCompleted done) {
+            handshakeCompleted(ctx, done);
+        } else if (evt instanceof HandshakeFailed failed) {
+            if (connecter != null && !failed.reason().retryable()) {
+                connecter.fatal(failed);
+            }
+            SocketEvent.Type type = switch (failed.reason()) {
+                case AUTH -> SocketEvent.Type.HANDSHAKE_FAILED_AUTH;
+                case TIMEOUT, CLOSED -> SocketEvent.Type.HANDSHAKE_FAILED_NO_DETAIL;
+                default -> SocketEvent.Type.HANDSHAKE_FAILED_PROTOCOL;
+            };
+            socket.emit(type, endpoint, failed.reason() + ": " + failed.detail());
+        } else if (evt instanceof HeartbeatTimeout timeout) {
+            socket.emit(SocketEvent.Type.DISCONNECTED, endpoint, "heartbeat: " + timeout.detail());
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    private void handshakeCompleted(ChannelHandlerContext ctx, HandshakeCompleted done) {
+        if (socket.isClosing()) {
+            ctx.close();
+            return;
+        }
+        boolean fresh = pipe == null;
+        if (fresh) {
+            pipe = socket.newPipe(false, endpoint);
+        }
+        if (!socket.admits(pipe)) {
+            log.info("{} refuses another peer from {}", socket.type(), ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
+        byte[] id = socket.assignRoutingId(pipe, done.peerIdentity());
+        if (id == null) {
+            // ROUTER: the identity is taken; like libzmq, keep the connection but ignore it.
+            log.warn("{}: peer {} announced a routing id already in use; its messages are ignored",
+                    socket, ctx.channel().remoteAddress());
+            return;
+        }
+        pipe.connected(ctx.channel(), id, done.peerVersion(), done.mechanism(), done.userId());
+        attached = true;
+        if (fresh) {
+            socket.attachPipe(pipe);
+        }
+        if (connecter != null) {
+            connecter.established();
+        }
+        socket.emit(SocketEvent.Type.HANDSHAKE_SUCCEEDED, endpoint, String.valueOf(ctx.channel().remoteAddress()));
+        socket.pipeConnected(pipe);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ZmtpMessage m) {
+            if (attached) {
+                socket.received(pipe, m);
+            } else {
+                m.release();
+            }
+        } else if (msg instanceof Command c) {
+            if (attached) {
+                socket.command(pipe, c);
+                socket.flushPipes();
+            }
+        } else {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (attached && ctx.channel().isWritable()) {
+            pipe.writeQueued();
+            pipe.flushIfDirty();
+            socket.pipeHasRoom();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (attached) {
+            attached = false;
+            pipe.releaseInbound();
+            socket.emit(SocketEvent.Type.DISCONNECTED, endpoint, String.valueOf(ctx.channel().remoteAddress()));
+            socket.pipeDisconnected(pipe);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("{}: connection {} failed: {}", socket, ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("{}: closing connection {}: {}", socket, ctx.channel().remoteAddress(), cause.toString());
+        }
+        ctx.close();
+    }
+}

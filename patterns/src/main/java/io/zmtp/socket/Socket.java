@@ -1,0 +1,866 @@
+package io.zmtp.socket;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.zmtp.codec.SocketType;
+import io.zmtp.codec.ZmtpMessage;
+import io.zmtp.codec.ZmtpPipeline;
+import io.zmtp.codec.command.Command;
+import io.zmtp.socket.pipe.PeerInfo;
+import io.zmtp.socket.pipe.Pipe;
+import io.zmtp.socket.routing.FairQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * A ZeroMQ socket: one socket type's routing over any number of peers, reached by binding and
+ * connecting to endpoints. Subclasses in {@code io.zmtp.socket.type} supply the routing.
+ *
+ * <p>Threading: all routing state lives on one Netty event loop. Application threads hand
+ * messages over through two queues: a send wakes the loop only when it was idle, and the loop
+ * routes everything queued and flushes once; the loop wakes a receiver only when one is waiting.
+ * Like libzmq sockets, a socket is meant to be used by one application thread at a time.
+ */
+public abstract class Socket implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Socket.class);
+    /** Messages the loop may hand to the application ahead of it taking them. */
+    static final int INBOUND_CAPACITY = 256;
+
+    private final ZmtpContext context;
+    private final SocketType type;
+    private final SocketOptions options;
+    protected final EventLoop loop;
+
+    private final ConcurrentLinkedQueue<Message> outQueue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger outCount = new AtomicInteger();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final ConcurrentLinkedQueue<PendingSend> asyncSends = new ConcurrentLinkedQueue<>();
+
+    private final ConcurrentLinkedQueue<Message> inQueue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inCount = new AtomicInteger();
+    private final AtomicBoolean pumpScheduled = new AtomicBoolean();
+    private volatile boolean pumpStarved;
+    private final ConcurrentLinkedQueue<CompletableFuture<Message>> asyncReceives = new ConcurrentLinkedQueue<>();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notFull = lock.newCondition();
+    private final Condition notEmpty = lock.newCondition();
+    private final AtomicInteger sendersWaiting = new AtomicInteger();
+    private final AtomicInteger receiversWaiting = new AtomicInteger();
+
+    private final List<Consumer<SocketEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Channel> servers = new CopyOnWriteArrayList<>();
+    private final List<Connecter> connecters = new ArrayList<>();
+    private final List<Pipe> pipes = new ArrayList<>();
+    /** Fair queue over every attached pipe; used by every type that receives. */
+    protected final FairQueue fairQueue = new FairQueue();
+    private Message stalled;
+    private volatile boolean closed;
+    private volatile String lastEndpoint;
+
+    private record PendingSend(Message message, CompletableFuture<Void> future) {
+    }
+
+    protected Socket(ZmtpContext context, SocketType type) {
+        this.context = context;
+        this.type = type;
+        this.options = new SocketOptions(type);
+        this.loop = context.nextLoop();
+    }
+
+    public SocketType type() {
+        return type;
+    }
+
+    public SocketOptions options() {
+        return options;
+    }
+
+    // ------------------------------------------------------------------ endpoints
+
+    /**
+     * Binds to {@code endpoint} ({@code tcp://host:port}, {@code tcp://*:port}, {@code tcp://*:*})
+     * and returns the endpoint actually bound (with the real port).
+     *
+     * @throws IllegalArgumentException for a malformed endpoint
+     * @throws IllegalStateException    when the address cannot be bound (e.g. the port is in use)
+     */
+    public String bind(String endpoint) {
+        checkOpen();
+        Endpoint ep = Endpoint.parse(endpoint);
+        ServerBootstrap b = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer(null, ep.toString()));
+        applyKeepAlive(b);
+        ChannelFuture f = b.bind(ep.bindAddress()).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            emit(SocketEvent.Type.BIND_FAILED, ep.toString(), String.valueOf(f.cause()));
+            throw new IllegalStateException("cannot bind " + endpoint + ": " + f.cause().getMessage(), f.cause());
+        }
+        Channel server = f.channel();
+        servers.add(server);
+        InetSocketAddress local = (InetSocketAddress) server.localAddress();
+        String bound = new Endpoint("tcp", ep.isWildcardHost() ? "*" : ep.host(), local.getPort()).toString();
+        if (ep.isWildcardHost()) {
+            bound = "tcp://0.0.0.0:" + local.getPort();
+        }
+        lastEndpoint = bound;
+        emit(SocketEvent.Type.LISTENING, bound, "");
+        return bound;
+    }
+
+    /** The endpoint of the last successful bind, with its real port. */
+    public String lastEndpoint() {
+        return lastEndpoint;
+    }
+
+    /** The port of the last successful bind. */
+    public int boundPort() {
+        String ep = lastEndpoint;
+        if (ep == null) {
+            throw new IllegalStateException("socket is not bound");
+        }
+        return Integer.parseInt(ep.substring(ep.lastIndexOf(':') + 1));
+    }
+
+    /**
+     * Connects to {@code endpoint}; returns at once. The connection is made, and remade after it
+     * breaks, in the background; messages for this peer queue up until it is there.
+     */
+    public void connect(String endpoint) {
+        checkOpen();
+        Endpoint ep = Endpoint.parse(endpoint);
+        InetSocketAddress address = ep.connectAddress();
+        runOnLoop(() -> {
+            Pipe pipe = newPipe(true, ep.toString());
+            attachPipe(pipe);
+            Connecter c = new Connecter(this, pipe, address, ep.toString());
+            connecters.add(c);
+            c.start();
+        });
+    }
+
+    Bootstrap connectBootstrap(Pipe pipe, String endpoint, Connecter connecter) {
+        Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .handler(initializer(pipe, endpoint, connecter));
+        if (options.tcpKeepAlive() >= 0) {
+            b.option(ChannelOption.SO_KEEPALIVE, options.tcpKeepAlive() == 1);
+        }
+        return b;
+    }
+
+    private void applyKeepAlive(ServerBootstrap b) {
+        if (options.tcpKeepAlive() >= 0) {
+            b.childOption(ChannelOption.SO_KEEPALIVE, options.tcpKeepAlive() == 1);
+        }
+    }
+
+    private ChannelInitializer<SocketChannel> initializer(Pipe pipe, String endpoint) {
+        return initializer(pipe, endpoint, null);
+    }
+
+    private ChannelInitializer<SocketChannel> initializer(Pipe pipe, String endpoint, Connecter connecter) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                if (closed) {
+                    ch.close();
+                    return;
+                }
+                ZmtpPipeline.install(ch.pipeline(), options.codecConfig());
+                ch.pipeline().addLast("zmtp-socket", new PeerHandler(Socket.this, pipe, endpoint, connecter));
+                if (pipe == null) {
+                    emit(SocketEvent.Type.ACCEPTED, endpoint, String.valueOf(ch.remoteAddress()));
+                }
+            }
+        };
+    }
+
+    Pipe newPipe(boolean connectSide, String endpoint) {
+        return new Pipe(connectSide, endpoint, options.sendHwm(), options.receiveHwm());
+    }
+
+    // ------------------------------------------------------------------ sending (application side)
+
+    /** Sends, blocking up to SNDTIMEO; false when it timed out (the caller still owns the message). */
+    public boolean send(Message message) {
+        return send(message, options.sendTimeout());
+    }
+
+    /** Sends, waiting up to {@code timeout} for room; false when it timed out (the caller keeps the message). */
+    public boolean send(Message message, Duration timeout) {
+        return send(message, timeout.toMillis());
+    }
+
+    /** Sends only if that needs no waiting; false otherwise (the caller keeps the message). */
+    public boolean trySend(Message message) {
+        return send(message, 0);
+    }
+
+    /** Sends one text frame, blocking up to SNDTIMEO. */
+    public boolean send(String text) {
+        Message m = Message.of(text);
+        boolean sent = send(m);
+        if (!sent) {
+            m.close();
+        }
+        return sent;
+    }
+
+    /**
+     * Sends when there is room; the future completes once the socket has taken the message (it
+     * then owns it). Completion runs on the socket's event loop: do not block in callbacks.
+     */
+    public CompletableFuture<Void> sendAsync(Message message) {
+        checkOpen();
+        checkSend(message);
+        if (reserve(0)) {
+            enqueue(message);
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        asyncSends.add(new PendingSend(message, f));
+        scheduleDrain();
+        return f;
+    }
+
+    private boolean send(Message message, long timeoutMillis) {
+        checkOpen();
+        if (message.isEmpty()) {
+            throw new IllegalArgumentException("a message needs at least one frame");
+        }
+        checkSend(message);
+        if (!reserve(timeoutMillis)) {
+            return false;
+        }
+        enqueue(message);
+        return true;
+    }
+
+    private void enqueue(Message message) {
+        prepareSend(message);
+        outQueue.add(message);
+        scheduleDrain();
+    }
+
+    /** Takes a place in the outbound queue, waiting up to {@code timeoutMillis} (-1: for ever). */
+    private boolean reserve(long timeoutMillis) {
+        int capacity = options.sendHwm();
+        if (tryReserve(capacity)) {
+            return true;
+        }
+        if (timeoutMillis == 0) {
+            return false;
+        }
+        long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        lock.lock();
+        sendersWaiting.incrementAndGet();
+        try {
+            while (!tryReserve(capacity)) {
+                checkOpen();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                notFull.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            sendersWaiting.decrementAndGet();
+            lock.unlock();
+        }
+    }
+
+    private boolean tryReserve(int capacity) {
+        while (true) {
+            int c = outCount.get();
+            if (capacity > 0 && c >= capacity) {
+                return false;
+            }
+            if (outCount.compareAndSet(c, c + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            loop.execute(this::drain);
+        }
+    }
+
+    // ------------------------------------------------------------------ sending (loop side)
+
+    /** Routes every queued message that can go now, then flushes once. */
+    final void drain() {
+        drainScheduled.set(false);
+        int consumed = 0;
+        while (true) {
+            admitAsyncSends();
+            Message m = stalled;
+            if (m != null) {
+                stalled = null;
+            } else {
+                m = outQueue.poll();
+            }
+            if (m == null) {
+                break;
+            }
+            if (!route(m)) {
+                stalled = m;
+                break;
+            }
+            consumed++;
+        }
+        if (consumed > 0) {
+            outCount.addAndGet(-consumed);
+            if (sendersWaiting.get() > 0) {
+                signal(notFull);
+            }
+            admitAsyncSends();
+            if (stalled == null && !outQueue.isEmpty()) {
+                scheduleDrain();
+            }
+        }
+        flushPipes();
+    }
+
+    private void admitAsyncSends() {
+        PendingSend p;
+        while ((p = asyncSends.peek()) != null && tryReserve(options.sendHwm())) {
+            asyncSends.poll();
+            prepareSend(p.message);
+            outQueue.add(p.message);
+            p.future.complete(null);
+        }
+    }
+
+    /** Flushes every pipe written to since the last flush. */
+    protected final void flushPipes() {
+        for (Pipe p : pipes) {
+            p.flushIfDirty();
+        }
+    }
+
+    /** A pipe got room (connected, or its connection drained): route what was waiting. */
+    final void pipeHasRoom() {
+        if (stalled != null || !outQueue.isEmpty() || !asyncSends.isEmpty()) {
+            drain();
+        }
+    }
+
+    // ------------------------------------------------------------------ receiving (application side)
+
+    /** Receives, blocking up to RCVTIMEO; null when it timed out. The caller owns (closes) the message. */
+    public Message receive() {
+        return receive(options.receiveTimeout());
+    }
+
+    /** Receives, waiting up to {@code timeout}; null when it timed out. */
+    public Message receive(Duration timeout) {
+        return receive(timeout.toMillis());
+    }
+
+    /** Receives only what is already there; null otherwise. */
+    public Message tryReceive() {
+        return receive(0);
+    }
+
+    /** Receives one message and returns its frames as text, closing it; null on timeout. */
+    public String receiveString() {
+        try (Message m = receive()) {
+            return m == null ? null : String.join("\n", m.strings());
+        }
+    }
+
+    /**
+     * Completes with the next message. Completion may run on the socket's event loop: do not
+     * block in callbacks.
+     */
+    public CompletableFuture<Message> receiveAsync() {
+        checkOpen();
+        checkReceive();
+        Message m = takeInbound();
+        if (m != null) {
+            return CompletableFuture.completedFuture(m);
+        }
+        CompletableFuture<Message> f = new CompletableFuture<>();
+        asyncReceives.add(f);
+        schedulePump();
+        return f;
+    }
+
+    private Message receive(long timeoutMillis) {
+        checkOpen();
+        checkReceive();
+        long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+            Message m = takeInbound();
+            if (m != null) {
+                return m;
+            }
+            if (timeoutMillis == 0) {
+                return null;
+            }
+            lock.lock();
+            receiversWaiting.incrementAndGet();
+            try {
+                m = takeInbound();
+                if (m != null) {
+                    return m;
+                }
+                checkOpen();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                notEmpty.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } finally {
+                receiversWaiting.decrementAndGet();
+                lock.unlock();
+            }
+        }
+    }
+
+    /** The next message for the application, after the socket type's last word on it. */
+    private Message takeInbound() {
+        while (true) {
+            Message m = inQueue.poll();
+            if (m == null) {
+                return null;
+            }
+            inCount.decrementAndGet();
+            if (pumpStarved) {
+                schedulePump();
+            }
+            if (m.accepted) {
+                m.accepted = false;
+                return m;
+            }
+            m = acceptReceived(m);
+            if (m != null) {
+                return m;
+            }
+        }
+    }
+
+    private void schedulePump() {
+        if (pumpScheduled.compareAndSet(false, true)) {
+            loop.execute(() -> {
+                pumpScheduled.set(false);
+                pumpInbound();
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ receiving (loop side)
+
+    /** A message arrived on {@code pipe}. */
+    final void received(Pipe pipe, ZmtpMessage message) {
+        if (closed || pipe.isClosed()) {
+            message.release();
+            return;
+        }
+        if (!filterIncoming(pipe, message)) {
+            return;
+        }
+        pipe.received(message);
+        pumpInbound();
+    }
+
+    /** Moves messages from the peers' queues, in fair turn, to the application. */
+    final void pumpInbound() {
+        while (true) {
+            if (inCount.get() >= INBOUND_CAPACITY && asyncReceives.isEmpty()) {
+                pumpStarved = true;
+                if (inCount.get() >= INBOUND_CAPACITY) {
+                    return;
+                }
+            }
+            pumpStarved = false;
+            Pipe p = fairQueue.next();
+            if (p == null) {
+                return;
+            }
+            ZmtpMessage zm = p.poll();
+            Message m = accept(p, zm);
+            if (m != null) {
+                deliver(m);
+            }
+        }
+    }
+
+    private void deliver(Message m) {
+        if (!asyncReceives.isEmpty()) {
+            Message ready = acceptReceived(m);
+            if (ready == null) {
+                return;
+            }
+            CompletableFuture<Message> waiter;
+            while ((waiter = asyncReceives.poll()) != null) {
+                if (waiter.complete(ready)) {
+                    return;
+                }
+            }
+            ready.accepted = true;
+            m = ready;
+        }
+        inQueue.add(m);
+        inCount.incrementAndGet();
+        if (receiversWaiting.get() > 0) {
+            signal(notEmpty);
+        }
+    }
+
+    private void signal(Condition condition) {
+        lock.lock();
+        try {
+            condition.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ pipes (loop side)
+
+    final void attachPipe(Pipe pipe) {
+        pipes.add(pipe);
+        fairQueue.attach(pipe);
+        attach(pipe);
+    }
+
+    final void detachPipe(Pipe pipe) {
+        if (pipes.remove(pipe)) {
+            fairQueue.detach(pipe);
+            detach(pipe);
+        }
+        pipe.close();
+    }
+
+    /** A connection of {@code pipe} finished its handshake. */
+    final void pipeConnected(Pipe pipe) {
+        connected(pipe);
+        pipe.writeQueued();
+        pipeHasRoom();
+        flushPipes();
+    }
+
+    /** The connection of {@code pipe} went away. */
+    final void pipeDisconnected(Pipe pipe) {
+        pipe.disconnected();
+        disconnected(pipe);
+        if (!pipe.isConnectSide()) {
+            detachPipe(pipe);
+        }
+    }
+
+    /** Loop: hands a message straight to the application (e.g. XPUB's synthesised unsubscriptions). */
+    protected final void deliverToApplication(Message message) {
+        deliver(message);
+    }
+
+    /** Loop: queues a message as if {@code pipe} had sent it (XPUB's subscription notifications). */
+    protected final void injectInbound(Pipe pipe, ZmtpMessage message) {
+        pipe.received(message);
+        pumpInbound();
+    }
+
+    void emit(SocketEvent.Type type, String endpoint, String detail) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        SocketEvent e = new SocketEvent(type, endpoint, detail);
+        for (Consumer<SocketEvent> l : listeners) {
+            try {
+                l.accept(e);
+            } catch (RuntimeException ex) {
+                log.warn("socket event listener failed on {}", e, ex);
+            }
+        }
+    }
+
+    /** Adds a listener for connection events; it runs on the socket's event loop. */
+    public void addEventListener(Consumer<SocketEvent> listener) {
+        listeners.add(listener);
+    }
+
+    /** A snapshot of every peer: routing id, address, version, queue depths, counters. */
+    public List<PeerInfo> peers() {
+        if (loop.inEventLoop()) {
+            return snapshotPipes();
+        }
+        try {
+            return loop.submit(this::snapshotPipes).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading peers", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read peers: " + e, e);
+        }
+    }
+
+    private List<PeerInfo> snapshotPipes() {
+        List<PeerInfo> out = new ArrayList<>(pipes.size());
+        for (Pipe p : pipes) {
+            out.add(p.snapshot());
+        }
+        return out;
+    }
+
+    /**
+     * The peers a blocked send is waiting for: those whose queue is at the send HWM. Empty when
+     * the socket has no peer at all.
+     */
+    public List<PeerInfo> fullPeers() {
+        List<PeerInfo> full = new ArrayList<>();
+        for (PeerInfo p : peers()) {
+            if (options.sendHwm() > 0 && p.outboundDepth() >= options.sendHwm()) {
+                full.add(p);
+            }
+        }
+        return full;
+    }
+
+    protected final List<Pipe> pipes() {
+        return pipes;
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    /**
+     * Closes the socket: waits up to LINGER for queued messages to be written, then closes every
+     * connection and listener and releases what is left.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        signal(notFull);
+        signal(notEmpty);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        long linger = options.linger();
+        loop.execute(() -> beginClose(linger, done));
+        if (!loop.inEventLoop()) {
+            done.join();
+        }
+        context.forget(this);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void beginClose(long lingerMillis, CompletableFuture<Void> done) {
+        for (Channel s : servers) {
+            s.close();
+        }
+        for (Connecter c : connecters) {
+            c.stop();
+        }
+        drain();
+        long deadline = lingerMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lingerMillis);
+        awaitLinger(deadline, done);
+    }
+
+    private void awaitLinger(long deadline, CompletableFuture<Void> done) {
+        drain();
+        if (System.nanoTime() >= deadline || nothingLeftToSend()) {
+            finishClose();
+            done.complete(null);
+            return;
+        }
+        loop.schedule(() -> awaitLinger(deadline, done), 5, TimeUnit.MILLISECONDS);
+    }
+
+    private boolean nothingLeftToSend() {
+        if (stalled != null || !outQueue.isEmpty()) {
+            return false;
+        }
+        for (Pipe p : pipes) {
+            if (p.outboundDepth() > 0) {
+                return false;
+            }
+            Channel ch = p.channel();
+            if (ch != null && ch.isActive() && ch.unsafe().outboundBuffer() != null
+                    && !ch.unsafe().outboundBuffer().isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void finishClose() {
+        for (Pipe p : new ArrayList<>(pipes)) {
+            detachPipe(p);
+        }
+        if (stalled != null) {
+            stalled.close();
+            stalled = null;
+        }
+        Message m;
+        while ((m = outQueue.poll()) != null) {
+            m.close();
+        }
+        while ((m = inQueue.poll()) != null) {
+            m.close();
+        }
+        PendingSend p;
+        while ((p = asyncSends.poll()) != null) {
+            p.future.completeExceptionally(new IllegalStateException("socket closed"));
+        }
+        CompletableFuture<Message> r;
+        while ((r = asyncReceives.poll()) != null) {
+            r.completeExceptionally(new IllegalStateException("socket closed"));
+        }
+        closed();
+        emit(SocketEvent.Type.CLOSED, String.valueOf(lastEndpoint), "");
+    }
+
+    boolean isClosing() {
+        return closed;
+    }
+
+    protected final void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("socket is closed");
+        }
+    }
+
+    /** Runs {@code task} on the socket's loop (at once when already on it). */
+    protected final void runOnLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    // ------------------------------------------------------------------ what socket types supply
+
+    /** A pipe joined the socket (at connect, or when an accepted connection finished its handshake). */
+    protected abstract void attach(Pipe pipe);
+
+    /** A pipe left the socket for good. */
+    protected abstract void detach(Pipe pipe);
+
+    /** A connection of {@code pipe} is ready (also after each reconnect). */
+    protected void connected(Pipe pipe) {
+    }
+
+    /** The connection of {@code pipe} went away (a connect-side pipe stays attached). */
+    protected void disconnected(Pipe pipe) {
+    }
+
+    /**
+     * Routes one message on the loop: hand it to pipes (the pipes own it then) or drop it (close
+     * it). Returns false when it cannot go yet; it is offered again when a pipe has room.
+     */
+    protected abstract boolean route(Message message);
+
+    /** Application thread: may this message be sent now? Throws for a wrong call order. */
+    protected void checkSend(Message message) {
+    }
+
+    /** Application thread: last changes before the message is queued (e.g. REQ's delimiter). */
+    protected void prepareSend(Message message) {
+    }
+
+    /** Application thread: may this socket receive now? */
+    protected void checkReceive() {
+    }
+
+    /**
+     * Loop: sees each inbound message first; returns false when it consumed it (e.g. a
+     * subscription at a publisher), true to queue it for the application.
+     */
+    protected boolean filterIncoming(Pipe pipe, ZmtpMessage message) {
+        return true;
+    }
+
+    /** Loop: turns a queued inbound message into what the application gets; null drops it. */
+    protected Message accept(Pipe pipe, ZmtpMessage message) {
+        return Message.fromZmtp(message);
+    }
+
+    /** Application thread: the last look at a message before it is returned; null skips it. */
+    protected Message acceptReceived(Message message) {
+        return message;
+    }
+
+    /** Loop: a command arrived after the handshake (SUBSCRIBE, CANCEL, unknown ones). */
+    protected void command(Pipe pipe, Command command) {
+    }
+
+    /** Loop: the socket is closing for good; release what the type holds. */
+    protected void closed() {
+    }
+
+    /** Loop: may this pipe be attached? PAIR refuses a second peer. */
+    protected boolean admits(Pipe pipe) {
+        return true;
+    }
+
+    /**
+     * Loop: the routing id this peer is known by (ROUTER generates one for an anonymous peer), or
+     * null to ignore the connection (ROUTER: the id is already taken). Others keep what was announced.
+     */
+    protected byte[] assignRoutingId(Pipe pipe, byte[] announced) {
+        return announced == null ? new byte[0] : announced;
+    }
+
+    // helpers for socket types in other packages
+    protected static ZmtpMessage toWire(Message message) {
+        return message.toZmtp();
+    }
+
+    protected static Message fromWire(ZmtpMessage message) {
+        return Message.fromZmtp(message);
+    }
+
+    protected static Object replyTo(Message message) {
+        return message.replyTo;
+    }
+
+    protected static void replyTo(Message message, Object envelope) {
+        message.replyTo = envelope;
+    }
+
+    @Override
+    public String toString() {
+        return type + (lastEndpoint == null ? "" : "@" + lastEndpoint);
+    }
+}

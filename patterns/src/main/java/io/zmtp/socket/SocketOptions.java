@@ -1,0 +1,328 @@
+package io.zmtp.socket;
+
+import io.zmtp.codec.Metadata;
+import io.zmtp.codec.SocketType;
+import io.zmtp.codec.ZmtpConfig;
+import io.zmtp.codec.auth.Authenticator;
+import io.zmtp.codec.mechanism.NullMechanism;
+import io.zmtp.codec.mechanism.PlainMechanism;
+
+import java.time.Duration;
+
+/**
+ * The options of one socket, with libzmq's names and defaults. Setters validate and throw
+ * {@link IllegalArgumentException} naming the option and value. Connection options (identity,
+ * mechanism, heartbeats, limits) apply to connections made after they are set; HWMs to pipes
+ * created after they are set; timeouts at once.
+ */
+public final class SocketOptions {
+    private final SocketType type;
+    private volatile byte[] identity = new byte[0];
+    private volatile int sendHwm = 1000;
+    private volatile int receiveHwm = 1000;
+    private volatile long sendTimeoutMillis = -1;
+    private volatile long receiveTimeoutMillis = -1;
+    private volatile long lingerMillis;
+    private volatile long reconnectIvlMillis = 100;
+    private volatile long reconnectIvlMaxMillis = 0;
+    private volatile long maxMsgSize = -1;
+    private volatile long heartbeatIvlMillis = 0;
+    private volatile long heartbeatTtlMillis = 0;
+    private volatile long heartbeatTimeoutMillis = -1;
+    private volatile long handshakeIvlMillis = 30_000;
+    private volatile boolean routerMandatory;
+    private volatile boolean xpubVerbose;
+    private volatile boolean reqRelaxed;
+    private volatile boolean reqCorrelate;
+    private volatile String plainUsername;
+    private volatile String plainPassword;
+    private volatile boolean plainServer;
+    private volatile Authenticator authenticator;
+    private volatile String zapDomain = "";
+    private volatile int tcpKeepAlive = -1;
+    private volatile Metadata metadata = Metadata.empty();
+
+    SocketOptions(SocketType type) {
+        this.type = type;
+        // libzmq: SUB and XSUB do not linger; everything else waits for its queue to go out.
+        this.lingerMillis = type == SocketType.SUB || type == SocketType.XSUB ? 0 : -1;
+    }
+
+    /** ZMQ_ROUTING_ID: our identity, 0..255 bytes (sent by REQ, DEALER and ROUTER). */
+    public SocketOptions identity(byte[] id) {
+        if (id == null || id.length > 255) {
+            throw new IllegalArgumentException("identity must be 0..255 bytes, got " + (id == null ? "null" : id.length));
+        }
+        this.identity = id.clone();
+        return this;
+    }
+
+    public byte[] identity() {
+        return identity.clone();
+    }
+
+    /** ZMQ_SNDHWM: messages queued per peer before the socket blocks or drops; 0 = no limit. */
+    public SocketOptions sendHwm(int hwm) {
+        this.sendHwm = nonNegative("SNDHWM", hwm);
+        return this;
+    }
+
+    public int sendHwm() {
+        return sendHwm;
+    }
+
+    /** ZMQ_RCVHWM: messages queued per peer before we stop reading from it; 0 = no limit. */
+    public SocketOptions receiveHwm(int hwm) {
+        this.receiveHwm = nonNegative("RCVHWM", hwm);
+        return this;
+    }
+
+    public int receiveHwm() {
+        return receiveHwm;
+    }
+
+    /** ZMQ_SNDTIMEO in ms: -1 blocks for ever, 0 never blocks. */
+    public SocketOptions sendTimeout(long millis) {
+        this.sendTimeoutMillis = timeout("SNDTIMEO", millis);
+        return this;
+    }
+
+    public long sendTimeout() {
+        return sendTimeoutMillis;
+    }
+
+    /** ZMQ_RCVTIMEO in ms: -1 blocks for ever, 0 never blocks. */
+    public SocketOptions receiveTimeout(long millis) {
+        this.receiveTimeoutMillis = timeout("RCVTIMEO", millis);
+        return this;
+    }
+
+    public long receiveTimeout() {
+        return receiveTimeoutMillis;
+    }
+
+    /** ZMQ_LINGER in ms: how long close waits for queued messages to go out; -1 for ever. */
+    public SocketOptions linger(long millis) {
+        this.lingerMillis = timeout("LINGER", millis);
+        return this;
+    }
+
+    public long linger() {
+        return lingerMillis;
+    }
+
+    /** ZMQ_RECONNECT_IVL in ms (default 100); -1 never reconnects. */
+    public SocketOptions reconnectIvl(long millis) {
+        this.reconnectIvlMillis = timeout("RECONNECT_IVL", millis);
+        return this;
+    }
+
+    public long reconnectIvl() {
+        return reconnectIvlMillis;
+    }
+
+    /** ZMQ_RECONNECT_IVL_MAX in ms: when above RECONNECT_IVL, the interval doubles up to it. */
+    public SocketOptions reconnectIvlMax(long millis) {
+        this.reconnectIvlMaxMillis = nonNegative("RECONNECT_IVL_MAX", millis);
+        return this;
+    }
+
+    public long reconnectIvlMax() {
+        return reconnectIvlMaxMillis;
+    }
+
+    /** ZMQ_MAXMSGSIZE: the largest inbound frame in bytes; -1 for no limit. */
+    public SocketOptions maxMsgSize(long bytes) {
+        if (bytes < -1) {
+            throw new IllegalArgumentException("MAXMSGSIZE must be -1 or >= 0: " + bytes);
+        }
+        this.maxMsgSize = bytes;
+        return this;
+    }
+
+    public long maxMsgSize() {
+        return maxMsgSize;
+    }
+
+    /** ZMQ_HEARTBEAT_IVL in ms; 0 (default) turns heartbeats off. */
+    public SocketOptions heartbeatIvl(long millis) {
+        this.heartbeatIvlMillis = nonNegative("HEARTBEAT_IVL", millis);
+        return this;
+    }
+
+    /** ZMQ_HEARTBEAT_TTL in ms, at most 6553500 (keep under 65500 when libzmq is the peer). */
+    public SocketOptions heartbeatTtl(long millis) {
+        if (millis < 0 || millis > 6_553_500) {
+            throw new IllegalArgumentException("HEARTBEAT_TTL must be 0..6553500 ms: " + millis);
+        }
+        this.heartbeatTtlMillis = millis;
+        return this;
+    }
+
+    /** ZMQ_HEARTBEAT_TIMEOUT in ms; -1 (default) uses HEARTBEAT_IVL. */
+    public SocketOptions heartbeatTimeout(long millis) {
+        this.heartbeatTimeoutMillis = timeout("HEARTBEAT_TIMEOUT", millis);
+        return this;
+    }
+
+    /** ZMQ_HANDSHAKE_IVL in ms (default 30000); 0 for no limit. */
+    public SocketOptions handshakeIvl(long millis) {
+        this.handshakeIvlMillis = nonNegative("HANDSHAKE_IVL", millis);
+        return this;
+    }
+
+    /** ZMQ_ROUTER_MANDATORY: sending to an unknown routing id throws instead of dropping. */
+    public SocketOptions routerMandatory(boolean on) {
+        requireType("ROUTER_MANDATORY", SocketType.ROUTER);
+        this.routerMandatory = on;
+        return this;
+    }
+
+    public boolean routerMandatory() {
+        return routerMandatory;
+    }
+
+    /** ZMQ_XPUB_VERBOSE: pass every subscription to the application, not only new topics. */
+    public SocketOptions xpubVerbose(boolean on) {
+        requireType("XPUB_VERBOSE", SocketType.XPUB);
+        this.xpubVerbose = on;
+        return this;
+    }
+
+    public boolean xpubVerbose() {
+        return xpubVerbose;
+    }
+
+    /** ZMQ_REQ_RELAXED: allow a new request before the reply came; the old reply is abandoned. */
+    public SocketOptions reqRelaxed(boolean on) {
+        requireType("REQ_RELAXED", SocketType.REQ);
+        this.reqRelaxed = on;
+        return this;
+    }
+
+    public boolean reqRelaxed() {
+        return reqRelaxed;
+    }
+
+    /** ZMQ_REQ_CORRELATE: tag each request with an id and accept only the matching reply. */
+    public SocketOptions reqCorrelate(boolean on) {
+        requireType("REQ_CORRELATE", SocketType.REQ);
+        this.reqCorrelate = on;
+        return this;
+    }
+
+    public boolean reqCorrelate() {
+        return reqCorrelate;
+    }
+
+    /** PLAIN client credentials (ZMQ_PLAIN_USERNAME / ZMQ_PLAIN_PASSWORD). */
+    public SocketOptions plainCredentials(String username, String password) {
+        if (username == null || password == null) {
+            throw new IllegalArgumentException("PLAIN username and password must not be null");
+        }
+        PlainMechanism.client(username, password);
+        this.plainUsername = username;
+        this.plainPassword = password;
+        this.plainServer = false;
+        return this;
+    }
+
+    /** ZMQ_PLAIN_SERVER with the authenticator that decides (libzmq: the ZAP handler). */
+    public SocketOptions plainServer(Authenticator authenticator) {
+        if (authenticator == null) {
+            throw new IllegalArgumentException("a PLAIN server needs an authenticator");
+        }
+        this.plainServer = true;
+        this.plainUsername = null;
+        this.plainPassword = null;
+        this.authenticator = authenticator;
+        return this;
+    }
+
+    /** An authenticator for the NULL mechanism (libzmq: a ZAP domain plus handler). */
+    public SocketOptions authenticator(Authenticator authenticator) {
+        this.authenticator = authenticator;
+        return this;
+    }
+
+    /** ZMQ_ZAP_DOMAIN. */
+    public SocketOptions zapDomain(String domain) {
+        if (domain == null || domain.length() > 254) {
+            throw new IllegalArgumentException("ZAP_DOMAIN must be 0..254 characters: " + domain);
+        }
+        this.zapDomain = domain;
+        return this;
+    }
+
+    /** ZMQ_TCP_KEEPALIVE: -1 system default, 0 off, 1 on. */
+    public SocketOptions tcpKeepAlive(int mode) {
+        if (mode < -1 || mode > 1) {
+            throw new IllegalArgumentException("TCP_KEEPALIVE must be -1, 0 or 1: " + mode);
+        }
+        this.tcpKeepAlive = mode;
+        return this;
+    }
+
+    public int tcpKeepAlive() {
+        return tcpKeepAlive;
+    }
+
+    /** Application metadata properties announced to peers (names other than Socket-Type and Identity). */
+    public SocketOptions metadata(Metadata metadata) {
+        ZmtpConfig.builder(type).metadata(metadata);
+        this.metadata = metadata;
+        return this;
+    }
+
+    /** The codec configuration for a new connection, from the options as they are now. */
+    ZmtpConfig codecConfig() {
+        ZmtpConfig.Builder b = ZmtpConfig.builder(type).identity(identity).metadata(metadata)
+                .maxFrameSize(maxMsgSize).handshakeTimeout(Duration.ofMillis(handshakeIvlMillis))
+                .heartbeatInterval(Duration.ofMillis(heartbeatIvlMillis))
+                .heartbeatTtl(Duration.ofMillis(heartbeatTtlMillis))
+                .zapDomain(zapDomain).authenticator(authenticator);
+        if (heartbeatTimeoutMillis >= 0) {
+            b.heartbeatTimeout(Duration.ofMillis(heartbeatTimeoutMillis));
+        }
+        if (plainServer) {
+            b.mechanism(PlainMechanism::server);
+        } else if (plainUsername != null) {
+            String u = plainUsername;
+            String p = plainPassword;
+            b.mechanism(() -> PlainMechanism.client(u, p));
+        } else {
+            b.mechanism(NullMechanism::new);
+        }
+        return b.build();
+    }
+
+    private void requireType(String option, SocketType... types) {
+        for (SocketType t : types) {
+            if (t == type) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException(option + " does not apply to a " + type + " socket");
+    }
+
+    private static int nonNegative(String option, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(option + " must be >= 0: " + value);
+        }
+        return value;
+    }
+
+    private static long nonNegative(String option, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(option + " must be >= 0: " + value);
+        }
+        return value;
+    }
+
+    private static long timeout(String option, long value) {
+        if (value < -1) {
+            throw new IllegalArgumentException(option + " must be -1 (for ever) or >= 0 ms: " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,244 @@
+package io.zmtp.socket.pipe;
+
+import io.netty.channel.Channel;
+import io.zmtp.codec.ZmtpMessage;
+import io.zmtp.codec.ZmtpVersion;
+import io.zmtp.codec.command.Command;
+
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * One peer of a socket: the queues in both directions, each bounded by a high-water mark, and the
+ * connection currently carrying them. A pipe made by {@code connect} outlives its connections
+ * (messages queued while disconnected go out after the reconnect); a pipe made for an accepted
+ * connection dies with it. Touched only on the socket's event loop.
+ */
+public final class Pipe {
+    private final boolean connectSide;
+    private final String endpoint;
+    private final int sendHwm;
+    private final int receiveHwm;
+    private final ArrayDeque<ZmtpMessage> out = new ArrayDeque<>();
+    private final ArrayDeque<ZmtpMessage> in = new ArrayDeque<>();
+    private Channel channel;
+    private boolean ready;
+    private boolean dirty;
+    private boolean readingPaused;
+    private boolean closed;
+
+    private byte[] routingId;
+    private ZmtpVersion version;
+    private String mechanism;
+    private SocketAddress remoteAddress;
+    private String userId = "";
+
+    private long messagesIn;
+    private long messagesOut;
+    private long bytesIn;
+    private long bytesOut;
+    private long hwmHits;
+    private long drops;
+
+    /** Position in a routing strategy's active list, or -1; owned by that strategy. */
+    public int routingIndex = -1;
+    /** Free slot for the socket type's per-pipe state (e.g. a subscription set marker). */
+    public Object attachment;
+
+    public Pipe(boolean connectSide, String endpoint, int sendHwm, int receiveHwm) {
+        this.connectSide = connectSide;
+        this.endpoint = endpoint;
+        this.sendHwm = sendHwm;
+        this.receiveHwm = receiveHwm;
+    }
+
+    /** A connection finished its handshake and now carries this pipe. */
+    public void connected(Channel channel, byte[] routingId, ZmtpVersion version, String mechanism, String userId) {
+        this.channel = channel;
+        this.ready = true;
+        this.routingId = routingId;
+        this.version = version;
+        this.mechanism = mechanism;
+        this.remoteAddress = channel.remoteAddress();
+        this.userId = userId;
+        this.readingPaused = false;
+    }
+
+    /** The connection went away; queued outbound messages stay (connect side) until the pipe closes. */
+    public void disconnected() {
+        this.channel = null;
+        this.ready = false;
+        this.readingPaused = false;
+    }
+
+    public boolean isReady() {
+        return ready && !closed;
+    }
+
+    public boolean isConnectSide() {
+        return connectSide;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    /** True while the outbound queue is below the send HWM. */
+    public boolean hasRoomOut() {
+        return !closed && (sendHwm == 0 || out.size() < sendHwm);
+    }
+
+    /**
+     * Queues {@code message} for the peer, writing it at once when the connection can take it.
+     * The caller checked {@link #hasRoomOut()}; the pipe owns the message from here.
+     */
+    public void enqueue(ZmtpMessage message) {
+        if (closed) {
+            message.release();
+            return;
+        }
+        messagesOut++;
+        bytesOut += message.byteSize();
+        if (ready && out.isEmpty() && channel.isWritable()) {
+            channel.write(message, channel.voidPromise());
+            dirty = true;
+            return;
+        }
+        out.add(message);
+    }
+
+    /** Writes a command (subscriptions) ahead of nothing: commands do not count against the HWM. */
+    public void writeCommand(Command command) {
+        if (ready) {
+            channel.write(command, channel.voidPromise());
+            dirty = true;
+        }
+    }
+
+    /** Moves queued messages to the connection while it is writable; returns true if any moved. */
+    public boolean writeQueued() {
+        if (!ready) {
+            return false;
+        }
+        boolean moved = false;
+        while (!out.isEmpty() && channel.isWritable()) {
+            channel.write(out.poll(), channel.voidPromise());
+            moved = true;
+        }
+        if (moved) {
+            dirty = true;
+        }
+        return moved;
+    }
+
+    /** Flushes the connection if anything was written since the last flush. */
+    public void flushIfDirty() {
+        if (dirty) {
+            dirty = false;
+            if (channel != null) {
+                channel.flush();
+            }
+        }
+    }
+
+    /** Counts a message dropped because the outbound queue was full. */
+    public void recordDrop() {
+        drops++;
+        hwmHits++;
+    }
+
+    /** Counts a send that found this pipe full (and waited or went elsewhere). */
+    public void recordHwmHit() {
+        hwmHits++;
+    }
+
+    /** Adds an inbound message; pauses reading from the connection once the receive HWM is reached. */
+    public void received(ZmtpMessage message) {
+        messagesIn++;
+        bytesIn += message.byteSize();
+        in.add(message);
+        if (receiveHwm > 0 && in.size() >= receiveHwm && channel != null && !readingPaused) {
+            readingPaused = true;
+            hwmHits++;
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    public boolean hasInbound() {
+        return !in.isEmpty();
+    }
+
+    /** Takes the next inbound message; resumes reading once the queue drains to half the HWM. */
+    public ZmtpMessage poll() {
+        ZmtpMessage m = in.poll();
+        if (readingPaused && in.size() <= receiveHwm / 2 && channel != null) {
+            readingPaused = false;
+            channel.config().setAutoRead(true);
+        }
+        return m;
+    }
+
+    /** Closes the pipe: releases both queues, closes the connection. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ready = false;
+        releaseQueues();
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    /** Releases queued inbound messages (the connection died; a partial view must not leak). */
+    public void releaseInbound() {
+        ZmtpMessage m;
+        while ((m = in.poll()) != null) {
+            m.release();
+        }
+    }
+
+    private void releaseQueues() {
+        ZmtpMessage m;
+        while ((m = out.poll()) != null) {
+            m.release();
+        }
+        releaseInbound();
+    }
+
+    public int outboundDepth() {
+        return out.size();
+    }
+
+    public int inboundDepth() {
+        return in.size();
+    }
+
+    public byte[] routingId() {
+        return routingId;
+    }
+
+    public void routingId(byte[] id) {
+        this.routingId = id;
+    }
+
+    public ZmtpVersion version() {
+        return version;
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** A snapshot of this pipe for the application. */
+    public PeerInfo snapshot() {
+        return new PeerInfo(routingId == null ? null : routingId.clone(), endpoint, connectSide,
+                remoteAddress, isReady(), version, mechanism, userId, in.size(), out.size(),
+                messagesIn, messagesOut, bytesIn, bytesOut, hwmHits, drops);
+    }
+}

@@ -1,0 +1,127 @@
+package io.zmtp.socket.type;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.zmtp.codec.SocketType;
+import io.zmtp.codec.ZmtpMessage;
+import io.zmtp.codec.command.Cancel;
+import io.zmtp.codec.command.Command;
+import io.zmtp.codec.command.Subscribe;
+import io.zmtp.socket.Message;
+import io.zmtp.socket.Socket;
+import io.zmtp.socket.ZmtpContext;
+import io.zmtp.socket.pipe.Pipe;
+import io.zmtp.socket.routing.SubscriptionTrie;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What PUB and XPUB share: filtering at the publisher, as libzmq does for ZMTP 3.x. Each peer's
+ * subscriptions (SUBSCRIBE/CANCEL commands, or 0x01/0x00 messages from 3.0 peers and XSUB
+ * proxies, accepted on every version) go into a prefix trie; a message goes to every peer holding
+ * a prefix of its first frame, and is dropped for a peer whose queue is full.
+ */
+abstract class Publisher extends Socket {
+    private final SubscriptionTrie<Pipe> subscriptions = new SubscriptionTrie<>();
+    private final List<Pipe> matched = new ArrayList<>();
+    private final Consumer<Pipe> collect = matched::add;
+
+    Publisher(ZmtpContext context, SocketType type) {
+        super(context, type);
+    }
+
+    @Override
+    protected void attach(Pipe pipe) {
+    }
+
+    @Override
+    protected void detach(Pipe pipe) {
+        subscriptions.removeAll(pipe, this::lastUnsubscribed);
+    }
+
+    @Override
+    protected void disconnected(Pipe pipe) {
+        // The subscriber sends its subscriptions again when it reconnects.
+        subscriptions.removeAll(pipe, this::lastUnsubscribed);
+    }
+
+    @Override
+    protected boolean route(Message message) {
+        matched.clear();
+        subscriptions.match(message.frame(0), collect);
+        if (matched.isEmpty()) {
+            message.close();
+            return true;
+        }
+        ZmtpMessage wire = toWire(message);
+        for (int i = 0; i < matched.size(); i++) {
+            Pipe p = matched.get(i);
+            if (!p.isReady()) {
+                continue;
+            }
+            if (p.hasRoomOut()) {
+                p.enqueue(wire.retainedDuplicateMessage());
+            } else {
+                p.recordDrop();
+            }
+        }
+        wire.release();
+        matched.clear();
+        return true;
+    }
+
+    @Override
+    protected void command(Pipe pipe, Command command) {
+        if (command instanceof Subscribe s) {
+            subscribe(pipe, s.topic());
+        } else if (command instanceof Cancel c) {
+            unsubscribe(pipe, c.topic());
+        }
+    }
+
+    /** Handles 0x01/0x00 subscription messages; returns false when the message was one. */
+    @Override
+    protected boolean filterIncoming(Pipe pipe, ZmtpMessage message) {
+        ByteBuf first = message.frame(0);
+        if (message.size() == 1 && first.isReadable()) {
+            int kind = first.getUnsignedByte(first.readerIndex());
+            if (kind == 1 || kind == 0) {
+                byte[] topic = ByteBufUtil.getBytes(first, first.readerIndex() + 1, first.readableBytes() - 1);
+                message.release();
+                if (kind == 1) {
+                    subscribe(pipe, topic);
+                } else {
+                    unsubscribe(pipe, topic);
+                }
+                return false;
+            }
+        }
+        return upstreamData(pipe, message);
+    }
+
+    private void subscribe(Pipe pipe, byte[] topic) {
+        boolean first = subscriptions.add(topic, pipe);
+        subscribed(pipe, topic, first);
+    }
+
+    private void unsubscribe(Pipe pipe, byte[] topic) {
+        if (subscriptions.remove(topic, pipe)) {
+            unsubscribed(pipe, topic);
+        }
+    }
+
+    private void lastUnsubscribed(byte[] topic) {
+        unsubscribed(null, topic);
+    }
+
+    /** A peer subscribed; {@code first} when nobody held the topic before. */
+    abstract void subscribed(Pipe pipe, byte[] topic, boolean first);
+
+    /** The last holder of {@code topic} let it go ({@code pipe} null when it disconnected). */
+    abstract void unsubscribed(Pipe pipe, byte[] topic);
+
+    /** Data from a subscriber that is not a subscription: PUB drops it, XPUB passes it up. */
+    abstract boolean upstreamData(Pipe pipe, ZmtpMessage message);
+}

@@ -1,0 +1,101 @@
+package io.zmtp.socket.type;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.zmtp.codec.SocketType;
+import io.zmtp.codec.ZmtpMessage;
+import io.zmtp.socket.HostUnreachableException;
+import io.zmtp.socket.Message;
+import io.zmtp.socket.Socket;
+import io.zmtp.socket.ZmtpContext;
+import io.zmtp.socket.pipe.Pipe;
+import io.zmtp.socket.routing.RoutingIdTable;
+
+
+/**
+ * ROUTER (RFC 28): every received message gets its peer's routing id as a first frame; every sent
+ * message names its peer in its first frame, which is removed. A peer is known by the Identity it
+ * announced or, if none, by a generated 5-byte id starting with 0x00. Messages for an unknown id
+ * or a full peer are dropped; with ROUTER_MANDATORY an unknown id throws
+ * {@link HostUnreachableException} and a full peer makes the sender wait. A second peer announcing
+ * an id in use is ignored, as libzmq does without ROUTER_HANDOVER.
+ */
+public final class Router extends Socket {
+    private final RoutingIdTable table = new RoutingIdTable();
+
+    public Router(ZmtpContext context) {
+        super(context, SocketType.ROUTER);
+    }
+
+    @Override
+    protected byte[] assignRoutingId(Pipe pipe, byte[] announced) {
+        byte[] id = announced != null && announced.length > 0 ? announced : table.generate();
+        return table.register(id, pipe) ? id : null;
+    }
+
+    @Override
+    protected void attach(Pipe pipe) {
+    }
+
+    @Override
+    protected void detach(Pipe pipe) {
+        forget(pipe);
+    }
+
+    @Override
+    protected void disconnected(Pipe pipe) {
+        forget(pipe);
+    }
+
+    private void forget(Pipe pipe) {
+        if (pipe.routingId() != null) {
+            table.unregister(pipe.routingId(), pipe);
+        }
+    }
+
+    @Override
+    protected void checkSend(Message message) {
+        if (message.size() < 2) {
+            throw new IllegalArgumentException("ROUTER: a message needs the routing id frame and at least one more");
+        }
+        if (options().routerMandatory() && !table.contains(message.bytes(0))) {
+            throw new HostUnreachableException("ROUTER: no peer with routing id " + ByteBufUtil.hexDump(message.frame(0)));
+        }
+    }
+
+    @Override
+    protected boolean route(Message message) {
+        ByteBuf idFrame = message.frame(0);
+        Pipe p = table.lookup(idFrame.nioBuffer());
+        if (p == null || !p.isReady()) {
+            message.close();
+            return true;
+        }
+        if (!p.hasRoomOut()) {
+            if (options().routerMandatory()) {
+                p.recordHwmHit();
+                return false;
+            }
+            p.recordDrop();
+            message.close();
+            return true;
+        }
+        message.pop().release();
+        p.enqueue(toWire(message));
+        return true;
+    }
+
+    @Override
+    protected Message accept(Pipe pipe, ZmtpMessage message) {
+        Message m = fromWire(message);
+        m.push(Unpooled.wrappedBuffer(pipe.routingId()));
+        return m;
+    }
+
+    /** True when a peer with routing id {@code id} is connected. */
+    public boolean hasPeer(byte[] id) {
+        return table.contains(id);
+    }
+
+}

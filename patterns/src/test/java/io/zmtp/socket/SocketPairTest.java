@@ -1,0 +1,189 @@
+package io.zmtp.socket;
+
+import io.zmtp.codec.SocketType;
+import io.zmtp.socket.type.Sub;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Every valid pairing of RFC 28-31 over TCP, in both bind/connect directions and both start orders. */
+class SocketPairTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private ZmtpContext ctx;
+
+    @BeforeEach
+    void setUp() {
+        ctx = new ZmtpContext();
+    }
+
+    @AfterEach
+    void tearDown() {
+        ctx.close();
+    }
+
+    /** Two connected sockets; {@code binderIsA} picks who binds; {@code connectFirst} starts the connecting side first. */
+    private Socket[] pair(SocketType a, SocketType b, boolean binderIsA, boolean connectFirst) {
+        Socket sa = ctx.socket(a);
+        Socket sb = ctx.socket(b);
+        for (Socket s : new Socket[] {sa, sb}) {
+            s.options().linger(0).receiveTimeout(WAIT.toMillis()).sendTimeout(WAIT.toMillis());
+        }
+        Socket binder = binderIsA ? sa : sb;
+        Socket connecter = binderIsA ? sb : sa;
+        if (connectFirst) {
+            int port = freePort();
+            connecter.connect("tcp://127.0.0.1:" + port);
+            binder.bind("tcp://127.0.0.1:" + port);
+        } else {
+            binder.bind("tcp://127.0.0.1:*");
+            connecter.connect("tcp://127.0.0.1:" + binder.boundPort());
+        }
+        return new Socket[] {sa, sb};
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> strings(Message m) {
+        try (m) {
+            return m.strings();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void reqRep(int variant) {
+        Socket[] s = pair(SocketType.REQ, SocketType.REP, (variant & 1) == 0, (variant & 2) != 0);
+        for (int i = 0; i < 3; i++) {
+            assertThat(s[0].send(Message.of("hello", "" + i))).isTrue();
+            assertThat(strings(s[1].receive())).containsExactly("hello", "" + i);
+            assertThat(s[1].send(Message.of("world", "" + i))).isTrue();
+            assertThat(strings(s[0].receive())).containsExactly("world", "" + i);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void pushPull(int variant) {
+        Socket[] s = pair(SocketType.PUSH, SocketType.PULL, (variant & 1) == 0, (variant & 2) != 0);
+        for (int i = 0; i < 100; i++) {
+            assertThat(s[0].send(Message.of("m" + i))).isTrue();
+        }
+        for (int i = 0; i < 100; i++) {
+            assertThat(strings(s[1].receive())).containsExactly("m" + i);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void pairPair(int variant) {
+        Socket[] s = pair(SocketType.PAIR, SocketType.PAIR, (variant & 1) == 0, (variant & 2) != 0);
+        s[0].send(Message.of("ping"));
+        assertThat(strings(s[1].receive())).containsExactly("ping");
+        s[1].send(Message.of("pong"));
+        assertThat(strings(s[0].receive())).containsExactly("pong");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void dealerRouter(int variant) {
+        Socket[] s = pair(SocketType.DEALER, SocketType.ROUTER, (variant & 1) == 0, (variant & 2) != 0);
+        s[0].send(Message.of("a", "b"));
+        Message at = s[1].receive();
+        assertThat(at.size()).isEqualTo(3);
+        byte[] id = at.bytes(0);
+        assertThat(id).hasSize(5).startsWith(0);
+        assertThat(strings(at).subList(1, 3)).containsExactly("a", "b");
+        s[1].send(Message.of(id).add("reply"));
+        assertThat(strings(s[0].receive())).containsExactly("reply");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void dealerRep(int variant) {
+        Socket[] s = pair(SocketType.DEALER, SocketType.REP, (variant & 1) == 0, (variant & 2) != 0);
+        s[0].send(Message.of("", "q"));
+        assertThat(strings(s[1].receive())).containsExactly("q");
+        s[1].send(Message.of("r"));
+        assertThat(strings(s[0].receive())).containsExactly("", "r");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void reqRouter(int variant) {
+        Socket[] s = pair(SocketType.REQ, SocketType.ROUTER, (variant & 1) == 0, (variant & 2) != 0);
+        s[0].send(Message.of("q"));
+        Message at = s[1].receive();
+        List<String> frames = at.strings();
+        byte[] id = at.bytes(0);
+        at.close();
+        assertThat(frames.subList(1, 3)).containsExactly("", "q");
+        s[1].send(Message.of(id).add("").add("r"));
+        assertThat(strings(s[0].receive())).containsExactly("r");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void dealerDealer(int variant) {
+        Socket[] s = pair(SocketType.DEALER, SocketType.DEALER, (variant & 1) == 0, (variant & 2) != 0);
+        s[0].send(Message.of("x"));
+        assertThat(strings(s[1].receive())).containsExactly("x");
+        s[1].send(Message.of("y"));
+        assertThat(strings(s[0].receive())).containsExactly("y");
+    }
+
+    @Test
+    void routerRouterWithExplicitIdentities() {
+        Socket a = ctx.socket(SocketType.ROUTER);
+        Socket b = ctx.socket(SocketType.ROUTER);
+        a.options().identity("A".getBytes()).linger(0).receiveTimeout(WAIT.toMillis());
+        b.options().identity("B".getBytes()).linger(0).receiveTimeout(WAIT.toMillis());
+        a.bind("tcp://127.0.0.1:*");
+        b.connect("tcp://127.0.0.1:" + a.boundPort());
+        // The connecting ROUTER learns the peer's id from the handshake; wait until it is routable.
+        await().atMost(WAIT).until(() -> ((io.zmtp.socket.type.Router) b).hasPeer("A".getBytes()));
+        b.send(Message.of("A", "hi"));
+        assertThat(strings(a.receive())).containsExactly("B", "hi");
+        a.send(Message.of("B", "back"));
+        assertThat(strings(b.receive())).containsExactly("A", "back");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void pubSubWithPrefixFilter(int variant) {
+        Socket[] s = pair(SocketType.PUB, SocketType.SUB, (variant & 1) == 0, (variant & 2) != 0);
+        Sub sub = (Sub) s[1];
+        sub.subscribe("weather.");
+        // A late subscription reaches the publisher asynchronously: publish until one arrives.
+        Message first = null;
+        while (first == null) {
+            s[0].send(Message.of("news.x", "skip"));
+            s[0].send(Message.of("weather.paris", "sunny"));
+            first = sub.receive(Duration.ofMillis(50));
+        }
+        assertThat(strings(first)).containsExactly("weather.paris", "sunny");
+        s[0].send(Message.of("news.y", "skip"));
+        s[0].send(Message.of("weather.oslo", "snow"));
+        List<String> next;
+        do {
+            Message m = sub.receive();
+            assertThat(m).isNotNull();
+            next = strings(m);
+        } while (next.get(1).equals("sunny"));
+        // Only subscribed topics arrive, in order.
+        assertThat(next).containsExactly("weather.oslo", "snow");
+    }
+}
