@@ -1,0 +1,117 @@
+package io.zmtp.socket;
+
+import io.zmtp.codec.SocketType;
+import io.zmtp.socket.type.Sub;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The bound side goes away and comes back on the same port; the connected side carries on by itself. */
+class ReconnectTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private ZmtpContext ctx;
+
+    @BeforeEach
+    void setUp() {
+        ctx = new ZmtpContext();
+    }
+
+    @AfterEach
+    void tearDown() {
+        ctx.close();
+    }
+
+    private static List<String> strings(Message m) {
+        assertThat(m).isNotNull();
+        try (m) {
+            return m.strings();
+        }
+    }
+
+    private Socket bound(SocketType type, int port) {
+        Socket s = ctx.socket(type);
+        s.options().linger(0).receiveTimeout(WAIT.toMillis());
+        s.bind(port == 0 ? "tcp://127.0.0.1:*" : "tcp://127.0.0.1:" + port);
+        return s;
+    }
+
+    @Test
+    void pushResumesAfterThePullerRestartsAndDeliversWhatWasQueued() {
+        Socket pull = bound(SocketType.PULL, 0);
+        int port = pull.boundPort();
+        Socket push = ctx.socket(SocketType.PUSH);
+        push.options().linger(0).sendTimeout(WAIT.toMillis());
+        List<SocketEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        push.addEventListener(events::add);
+        push.connect("tcp://127.0.0.1:" + port);
+        push.send(Message.of("before"));
+        assertThat(strings(pull.receive())).containsExactly("before");
+
+        pull.close();
+        await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> e.type() == SocketEvent.Type.DISCONNECTED));
+        // Queued on the connect-side pipe while the peer is away.
+        push.send(Message.of("while-away"));
+        Socket again = bound(SocketType.PULL, port);
+        assertThat(strings(again.receive())).containsExactly("while-away");
+        push.send(Message.of("after"));
+        assertThat(strings(again.receive())).containsExactly("after");
+        assertThat(events).anyMatch(e -> e.type() == SocketEvent.Type.CONNECT_RETRIED);
+    }
+
+    @Test
+    void subscriberResubscribesAfterThePublisherRestarts() {
+        Socket pub = bound(SocketType.PUB, 0);
+        int port = pub.boundPort();
+        Sub sub = ctx.socket(SocketType.SUB, Sub.class);
+        sub.options().linger(0);
+        sub.subscribe("t");
+        sub.connect("tcp://127.0.0.1:" + port);
+        assertThat(firstDelivered(pub, sub)).startsWith("t");
+
+        pub.close();
+        Socket again = bound(SocketType.PUB, port);
+        assertThat(firstDelivered(again, sub)).startsWith("t");
+    }
+
+    /** Publishes until the subscriber gets something (subscriptions travel asynchronously). */
+    private static String firstDelivered(Socket pub, Socket sub) {
+        List<String> seen = new ArrayList<>();
+        await().atMost(WAIT).until(() -> {
+            pub.send(Message.of("x-not-subscribed"));
+            pub.send(Message.of("t-subscribed"));
+            Message m = sub.receive(Duration.ofMillis(20));
+            if (m != null) {
+                seen.add(strings(m).get(0));
+            }
+            return !seen.isEmpty();
+        });
+        return seen.get(0);
+    }
+
+    @Test
+    void reqReconnectsToARestartedRep() {
+        Socket rep = bound(SocketType.REP, 0);
+        int port = rep.boundPort();
+        Socket req = ctx.socket(SocketType.REQ);
+        req.options().linger(0).receiveTimeout(WAIT.toMillis());
+        req.connect("tcp://127.0.0.1:" + port);
+        req.send(Message.of("1"));
+        assertThat(strings(rep.receive())).containsExactly("1");
+        rep.send(Message.of("r1"));
+        assertThat(strings(req.receive())).containsExactly("r1");
+
+        rep.close();
+        Socket again = bound(SocketType.REP, port);
+        req.send(Message.of("2"));
+        assertThat(strings(again.receive())).containsExactly("2");
+        again.send(Message.of("r2"));
+        assertThat(strings(req.receive())).containsExactly("r2");
+    }
+}
