@@ -68,7 +68,7 @@ final class Connecter {
     }
 
     private void connectionClosed() {
-        if (stopped || socket.isClosing()) {
+        if (stopped) {
             return;
         }
         if (fatal != null) {
@@ -82,7 +82,8 @@ final class Connecter {
 
     private void scheduleRetry() {
         long ivl = socket.options().reconnectIvl();
-        if (stopped || socket.isClosing() || ivl < 0) {
+        // Retries go on while the socket lingers: queued messages may still find their peer.
+        if (stopped || ivl < 0) {
             return;
         }
         long delay = currentIvl + (currentIvl > 0 ? ThreadLocalRandom.current().nextLong(currentIvl) : 0);

@@ -55,11 +55,11 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void handshakeCompleted(ChannelHandlerContext ctx, HandshakeCompleted done) {
-        if (socket.isClosing()) {
+        boolean fresh = pipe == null;
+        if (fresh && socket.isClosing()) {
             ctx.close();
             return;
         }
-        boolean fresh = pipe == null;
         if (fresh) {
             pipe = socket.newPipe(false, endpoint);
         }

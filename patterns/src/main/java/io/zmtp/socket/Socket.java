@@ -117,6 +117,14 @@ public abstract class Socket implements AutoCloseable {
                 .childHandler(initializer(null, ep.toString()));
         applyKeepAlive(b);
         ChannelFuture f = b.bind(ep.bindAddress()).awaitUninterruptibly();
+        // A listener this context closed a moment ago may still hold the port: the JDK releases a
+        // selector-registered socket only at the loop's next select. Give it a bounded moment.
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!f.isSuccess() && f.cause() instanceof java.net.BindException && ep.port() != 0
+                && context.recentlyReleased(ep.port()) && System.nanoTime() < until) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            f = b.bind(ep.bindAddress()).awaitUninterruptibly();
+        }
         if (!f.isSuccess()) {
             emit(SocketEvent.Type.BIND_FAILED, ep.toString(), String.valueOf(f.cause()));
             throw new IllegalStateException("cannot bind " + endpoint + ": " + f.cause().getMessage(), f.cause());
@@ -189,7 +197,7 @@ public abstract class Socket implements AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                if (closed) {
+                if (closed && pipe == null) {
                     ch.close();
                     return;
                 }
@@ -685,11 +693,10 @@ public abstract class Socket implements AutoCloseable {
     }
 
     private void beginClose(long lingerMillis, CompletableFuture<Void> done) {
+        // Stop accepting; connections already made (or being made) stay up to deliver during LINGER.
         for (Channel s : servers) {
+            context.released(((InetSocketAddress) s.localAddress()).getPort());
             s.close();
-        }
-        for (Connecter c : connecters) {
-            c.stop();
         }
         drain();
         long deadline = lingerMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lingerMillis);
@@ -724,6 +731,9 @@ public abstract class Socket implements AutoCloseable {
     }
 
     private void finishClose() {
+        for (Connecter c : connecters) {
+            c.stop();
+        }
         for (Pipe p : new ArrayList<>(pipes)) {
             detachPipe(p);
         }

@@ -84,6 +84,19 @@ public final class ZmtpContext implements AutoCloseable {
         return kind.cast(socket(type));
     }
 
+    /** Ports whose listener a socket of this context closed, and when. */
+    private final java.util.Map<Integer, Long> releasedPorts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void released(int port) {
+        releasedPorts.put(port, System.nanoTime());
+    }
+
+    /** True when a listener of this context gave up {@code port} within the last few seconds. */
+    boolean recentlyReleased(int port) {
+        Long at = releasedPorts.get(port);
+        return at != null && System.nanoTime() - at < TimeUnit.SECONDS.toNanos(5);
+    }
+
     void forget(Socket socket) {
         sockets.remove(socket);
     }

@@ -114,4 +114,35 @@ class ReconnectTest {
         again.send(Message.of("r2"));
         assertThat(strings(req.receive())).containsExactly("r2");
     }
+
+    @Test
+    void closeDeliversQueuedMessagesToAPeerThatComesUpWithinLinger() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Socket push = ctx.socket(SocketType.PUSH);
+        push.options().linger(WAIT.toMillis());
+        push.connect("tcp://127.0.0.1:" + port);
+        for (int i = 0; i < 3; i++) {
+            push.send(Message.of("queued-" + i));
+        }
+        java.util.concurrent.CompletableFuture<Void> closing = java.util.concurrent.CompletableFuture.runAsync(push::close);
+        Socket pull = bound(SocketType.PULL, port);
+        for (int i = 0; i < 3; i++) {
+            assertThat(strings(pull.receive())).containsExactly("queued-" + i);
+        }
+        closing.get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        assertThat(push.isClosed()).isTrue();
+    }
+
+    @Test
+    void lingerZeroClosesAtOnceAndReleasesWhatIsQueued() {
+        Socket push = ctx.socket(SocketType.PUSH);
+        push.options().linger(0);
+        push.connect("tcp://127.0.0.1:9");
+        push.send(Message.of("never delivered"));
+        push.close();
+        assertThat(push.isClosed()).isTrue();
+    }
 }
