@@ -21,6 +21,8 @@ def main():
     sock = ctx.socket(getattr(zmq, kind))
     sock.setsockopt(zmq.LINGER, 1000)
     sock.setsockopt(zmq.SNDTIMEO, 10000)
+    auth = None
+    monitor = None
     for arg in sys.argv[4:]:
         key, _, value = arg.partition("=")
         if key == "identity":
@@ -29,6 +31,20 @@ def main():
             sock.setsockopt(zmq.SUBSCRIBE, bytes.fromhex(value))
         elif key == "router_mandatory":
             sock.setsockopt(zmq.ROUTER_MANDATORY, 1)
+        elif key == "plain_server":
+            # users as user:password,user:password; libzmq's PLAIN server needs a ZAP handler.
+            from zmq.auth.thread import ThreadAuthenticator
+            auth = ThreadAuthenticator(ctx)
+            auth.start()
+            users = dict(pair.split(":", 1) for pair in value.split(","))
+            auth.configure_plain(domain="*", passwords=users)
+            sock.setsockopt(zmq.PLAIN_SERVER, 1)
+        elif key == "plain_user":
+            sock.setsockopt(zmq.PLAIN_USERNAME, value.encode())
+        elif key == "plain_password":
+            sock.setsockopt(zmq.PLAIN_PASSWORD, value.encode())
+        elif key == "monitor":
+            monitor = sock.get_monitor_socket()
     if how == "bind":
         if endpoint.endswith(":*"):
             port = sock.bind_to_random_port(endpoint[: endpoint.rindex(":")])
@@ -56,9 +72,23 @@ def main():
         elif op == "unsubscribe":
             sock.setsockopt(zmq.UNSUBSCRIBE, bytes.fromhex(cmd["topic"]))
             emit({"ok": True})
+        elif op == "events":
+            # Monitor events seen so far, by name (needs the monitor option).
+            names = []
+            while monitor is not None and monitor.poll(cmd.get("timeout", 0)):
+                from zmq.utils.monitor import recv_monitor_message
+                event = recv_monitor_message(monitor)
+                names.append(zmq.Event(event["event"]).name)
+                cmd["timeout"] = 0
+            emit({"events": names})
         elif op == "close":
             break
+    if monitor is not None:
+        sock.disable_monitor()
+        monitor.close()
     sock.close()
+    if auth is not None:
+        auth.stop()
     ctx.term()
 
 

@@ -157,6 +157,16 @@ final class LibzmqPeer implements AutoCloseable {
         call(JSON.createObjectNode().put("op", "subscribe").put("topic", HEX.formatHex(topic.getBytes(StandardCharsets.UTF_8))), 20_000);
     }
 
+    /** Monitor event names the peer saw (started with the {@code monitor=1} option), waiting up to {@code timeoutMillis} for the first. */
+    List<String> events(long timeoutMillis) throws IOException, InterruptedException {
+        JsonNode r = call(JSON.createObjectNode().put("op", "events").put("timeout", timeoutMillis), timeoutMillis + 20_000);
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : r.get("events")) {
+            out.add(n.asText());
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         try {
