@@ -5,10 +5,8 @@ import io.netty.buffer.Unpooled;
 import io.zmtp.codec.SocketType;
 import io.zmtp.codec.ZmtpMessage;
 import io.zmtp.socket.Message;
-import io.zmtp.socket.Socket;
 import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.pipe.Pipe;
-import io.zmtp.socket.routing.LoadBalancer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,10 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * be sent before the reply (the old one is abandoned); with REQ_CORRELATE each request carries a
  * 4-byte id (host byte order, as libzmq) and only the reply with that id is accepted.
  */
-public final class Req extends Socket {
+public final class Req extends LoadBalancing {
     private static final Logger log = LoggerFactory.getLogger(Req.class);
 
-    private final LoadBalancer balancer = new LoadBalancer();
     // application side
     private boolean awaitingReply;
     private long sentGeneration;
@@ -40,13 +37,8 @@ public final class Req extends Socket {
     }
 
     @Override
-    protected void attach(Pipe pipe) {
-        balancer.attach(pipe);
-    }
-
-    @Override
     protected void detach(Pipe pipe) {
-        balancer.detach(pipe);
+        super.detach(pipe);
         if (replyPipe == pipe) {
             replyPipe = null;
         }
@@ -77,19 +69,13 @@ public final class Req extends Socket {
     }
 
     @Override
-    protected boolean route(Message message) {
-        Pipe p = balancer.next();
-        if (p == null) {
-            return false;
-        }
+    void routed(Pipe pipe, Message message) {
         routedGeneration++;
-        replyPipe = p;
+        replyPipe = pipe;
         correlating = options().reqCorrelate();
         if (correlating) {
             expectedId = message.frame(0).getIntLE(message.frame(0).readerIndex());
         }
-        p.enqueue(toWire(message));
-        return true;
     }
 
     @Override

@@ -1,0 +1,45 @@
+package io.zmtp.socket.type;
+
+import io.zmtp.codec.SocketType;
+import io.zmtp.socket.Message;
+import io.zmtp.socket.Socket;
+import io.zmtp.socket.ZmtpContext;
+import io.zmtp.socket.pipe.Pipe;
+import io.zmtp.socket.routing.LoadBalancer;
+
+/**
+ * What PUSH, DEALER and REQ share: each outgoing message goes to the next peer in turn with room
+ * below its send HWM, and the sender waits while none has room.
+ */
+abstract class LoadBalancing extends Socket {
+    private final LoadBalancer balancer = new LoadBalancer();
+
+    LoadBalancing(ZmtpContext context, SocketType type) {
+        super(context, type);
+    }
+
+    @Override
+    protected void attach(Pipe pipe) {
+        balancer.attach(pipe);
+    }
+
+    @Override
+    protected void detach(Pipe pipe) {
+        balancer.detach(pipe);
+    }
+
+    @Override
+    protected boolean route(Message message) {
+        Pipe p = balancer.next();
+        if (p == null) {
+            return false;
+        }
+        routed(p, message);
+        p.enqueue(toWire(message));
+        return true;
+    }
+
+    /** Called with the peer chosen for {@code message}, just before it is queued there. */
+    void routed(Pipe pipe, Message message) {
+    }
+}
