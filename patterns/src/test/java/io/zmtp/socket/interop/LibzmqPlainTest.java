@@ -6,6 +6,7 @@ import io.zmtp.socket.Message;
 import io.zmtp.socket.Socket;
 import io.zmtp.socket.SocketEvent;
 import io.zmtp.socket.ZmtpContext;
+import io.zmtp.testing.LibzmqPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

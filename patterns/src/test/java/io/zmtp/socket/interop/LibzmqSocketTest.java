@@ -5,6 +5,7 @@ import io.zmtp.socket.Message;
 import io.zmtp.socket.Socket;
 import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.type.Router;
+import io.zmtp.testing.LibzmqPeer;
 import io.zmtp.socket.type.Sub;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package io.zmtp.socket.interop;
+package io.zmtp.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * A libzmq 4.3 socket in a Python process (Debian's python3-zmq), driven by JSON lines. Skips the
  * test when python3-zmq is missing on a developer machine; fails instead under CI=true.
  */
-final class LibzmqPeer implements AutoCloseable {
-    static final String PYTHON = "/usr/bin/python3";
+public final class LibzmqPeer implements AutoCloseable {
+    public static final String PYTHON = "/usr/bin/python3";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
     private static Path script;
@@ -36,9 +36,10 @@ final class LibzmqPeer implements AutoCloseable {
     private final Process process;
     private final Writer stdin;
     private final BlockingQueue<JsonNode> lines = new LinkedBlockingQueue<>();
-    final int port;
+    /** The port the peer bound, or -1 when it connected. */
+    public final int port;
 
-    static void assumeAvailable() {
+    public static void assumeAvailable() {
         boolean ok;
         try {
             Process p = new ProcessBuilder(PYTHON, "-c", "import zmq").redirectErrorStream(true).start();
@@ -55,7 +56,7 @@ final class LibzmqPeer implements AutoCloseable {
         assumeTrue(ok, "python3-zmq not installed (apt-get install python3-zmq): libzmq interop skipped");
     }
 
-    LibzmqPeer(String type, String how, String endpoint, String... options) throws IOException, InterruptedException {
+    public LibzmqPeer(String type, String how, String endpoint, String... options) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(PYTHON, scriptPath().toString(), type, how, endpoint));
         cmd.addAll(List.of(options));
         process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -111,7 +112,7 @@ final class LibzmqPeer implements AutoCloseable {
         return next(timeoutMillis);
     }
 
-    void send(byte[]... frames) throws IOException, InterruptedException {
+    public void send(byte[]... frames) throws IOException, InterruptedException {
         ObjectNode c = JSON.createObjectNode().put("op", "send");
         for (byte[] f : frames) {
             c.withArray("frames").add(HEX.formatHex(f));
@@ -119,7 +120,7 @@ final class LibzmqPeer implements AutoCloseable {
         call(c, 20_000);
     }
 
-    void send(String... frames) throws IOException, InterruptedException {
+    public void send(String... frames) throws IOException, InterruptedException {
         byte[][] b = new byte[frames.length][];
         for (int i = 0; i < frames.length; i++) {
             b[i] = frames[i].getBytes(StandardCharsets.UTF_8);
@@ -128,7 +129,7 @@ final class LibzmqPeer implements AutoCloseable {
     }
 
     /** The next message as raw frames, or null when none came within {@code timeoutMillis}. */
-    List<byte[]> receive(long timeoutMillis) throws IOException, InterruptedException {
+    public List<byte[]> receive(long timeoutMillis) throws IOException, InterruptedException {
         JsonNode r = call(JSON.createObjectNode().put("op", "recv").put("timeout", timeoutMillis), timeoutMillis + 20_000);
         if (r.has("timeout")) {
             return null;
@@ -141,7 +142,7 @@ final class LibzmqPeer implements AutoCloseable {
     }
 
     /** The next message as UTF-8 frames, or null on timeout. */
-    List<String> receiveStrings(long timeoutMillis) throws IOException, InterruptedException {
+    public List<String> receiveStrings(long timeoutMillis) throws IOException, InterruptedException {
         List<byte[]> frames = receive(timeoutMillis);
         if (frames == null) {
             return null;
@@ -153,12 +154,12 @@ final class LibzmqPeer implements AutoCloseable {
         return out;
     }
 
-    void subscribe(String topic) throws IOException, InterruptedException {
+    public void subscribe(String topic) throws IOException, InterruptedException {
         call(JSON.createObjectNode().put("op", "subscribe").put("topic", HEX.formatHex(topic.getBytes(StandardCharsets.UTF_8))), 20_000);
     }
 
     /** Monitor event names the peer saw (started with the {@code monitor=1} option), waiting up to {@code timeoutMillis} for the first. */
-    List<String> events(long timeoutMillis) throws IOException, InterruptedException {
+    public List<String> events(long timeoutMillis) throws IOException, InterruptedException {
         JsonNode r = call(JSON.createObjectNode().put("op", "events").put("timeout", timeoutMillis), timeoutMillis + 20_000);
         List<String> out = new ArrayList<>();
         for (JsonNode n : r.get("events")) {
