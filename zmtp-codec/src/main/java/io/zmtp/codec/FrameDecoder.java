@@ -72,6 +72,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                         : ZmtpFrame.message(body, (flags & ZmtpFrame.FLAG_MORE) != 0));
             }
         } catch (ZmtpProtocolException e) {
+            // Frames that arrived whole before the fault are delivered first, in order.
+            for (Object frame : out) {
+                ctx.fireChannelRead(frame);
+            }
+            out.clear();
             fail(ctx, in, e);
         }
     }
