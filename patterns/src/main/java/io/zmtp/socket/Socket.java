@@ -47,8 +47,12 @@ import java.util.function.Consumer;
  */
 public abstract class Socket implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Socket.class);
-    /** Messages the loop may hand to the application ahead of it taking them. */
-    static final int INBOUND_CAPACITY = 256;
+    /**
+     * Messages the loop may hand to the application ahead of it taking them. It bounds how far
+     * fair queuing can lag behind arrival order (a busy peer gets at most this many messages ahead
+     * of a quiet one); the loop refills when the application has taken half.
+     */
+    static final int INBOUND_CAPACITY = 64;
 
     private final ZmtpContext context;
     private final SocketType type;
@@ -469,8 +473,7 @@ public abstract class Socket implements AutoCloseable {
             if (m == null) {
                 return null;
             }
-            inCount.decrementAndGet();
-            if (pumpStarved) {
+            if (inCount.decrementAndGet() <= INBOUND_CAPACITY / 2 && pumpStarved) {
                 schedulePump();
             }
             if (m.accepted) {
