@@ -1,0 +1,181 @@
+package io.zmtp.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code zmtp cat} as a user runs it: separate processes talking over loopback. */
+class CatProcessTest {
+    private static final Pattern BOUND = Pattern.compile("zmtp: bound tcp://[^:]+:(\\d+)");
+    private final List<Process> processes = new ArrayList<>();
+
+    /** One running {@code zmtp cat}, with its output lines in queues. */
+    private final class Cat {
+        final Process process;
+        final Writer stdin;
+        final BlockingQueue<String> out = new LinkedBlockingQueue<>();
+        final BlockingQueue<String> err = new LinkedBlockingQueue<>();
+
+        Cat(String... args) throws IOException {
+            List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                    "io.zmtp.cli.ZmtpCommand", "cat"));
+            cmd.addAll(List.of(args));
+            process = new ProcessBuilder(cmd).start();
+            processes.add(process);
+            stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            pump(process.getInputStream(), out);
+            pump(process.getErrorStream(), err);
+        }
+
+        private void pump(InputStream in, BlockingQueue<String> into) {
+            Thread t = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        into.add(line);
+                    }
+                } catch (IOException e) {
+                    // process ended
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        int boundPort() throws InterruptedException {
+            String line;
+            while ((line = err.poll(30, TimeUnit.SECONDS)) != null) {
+                Matcher m = BOUND.matcher(line);
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+            throw new AssertionError("no 'bound' line on stderr");
+        }
+
+        Cat write(String... lines) throws IOException {
+            for (String l : lines) {
+                stdin.write(l + "\n");
+            }
+            stdin.flush();
+            return this;
+        }
+
+        Cat closeInput() throws IOException {
+            stdin.close();
+            return this;
+        }
+
+        String line() throws InterruptedException {
+            String l = out.poll(30, TimeUnit.SECONDS);
+            assertThat(l).as("a line on stdout within 30 s").isNotNull();
+            return l;
+        }
+
+        int exitCode() throws InterruptedException {
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("process exits within 30 s").isTrue();
+            return process.exitValue();
+        }
+
+        String stderrText() {
+            return String.join("\n", err);
+        }
+    }
+
+    @AfterEach
+    void killAll() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void pushToPull() throws Exception {
+        Cat pull = new Cat("--type", "PULL", "--bind", "tcp://127.0.0.1:*", "--count", "3");
+        int port = pull.boundPort();
+        Cat push = new Cat("--type", "PUSH", "--connect", "tcp://127.0.0.1:" + port);
+        push.write("one", "two", "three").closeInput();
+        assertThat(List.of(pull.line(), pull.line(), pull.line())).containsExactly("one", "two", "three");
+        assertThat(pull.exitCode()).isZero();
+        assertThat(push.exitCode()).isZero();
+    }
+
+    @Test
+    void pubToSubWithAFilter() throws Exception {
+        Cat pub = new Cat("--type", "PUB", "--bind", "tcp://127.0.0.1:*");
+        int port = pub.boundPort();
+        Cat sub = new Cat("--type", "SUB", "--connect", "tcp://127.0.0.1:" + port, "--subscribe", "weather", "--count", "2");
+        pub.write("news 1", "weather 1", "news 2", "weather 2").closeInput();
+        assertThat(List.of(sub.line(), sub.line())).containsExactly("weather 1", "weather 2");
+        assertThat(sub.exitCode()).isZero();
+    }
+
+    @Test
+    void reqToEchoingRep() throws Exception {
+        Cat rep = new Cat("--type", "REP", "--bind", "tcp://127.0.0.1:*", "--echo");
+        int port = rep.boundPort();
+        Cat req = new Cat("--type", "REQ", "--connect", "tcp://127.0.0.1:" + port);
+        req.write("ping", "pong").closeInput();
+        assertThat(List.of(req.line(), req.line())).containsExactly("ping", "pong");
+        assertThat(req.exitCode()).isZero();
+        assertThat(List.of(rep.line(), rep.line())).containsExactly("ping", "pong");
+    }
+
+    @Test
+    void jsonCarriesMultipartAndBinaryFramesExactly() throws Exception {
+        Cat pull = new Cat("--type", "PULL", "--bind", "tcp://127.0.0.1:*", "--count", "1", "--format", "json");
+        int port = pull.boundPort();
+        Cat push = new Cat("--type", "PUSH", "--connect", "tcp://127.0.0.1:" + port, "--format", "json");
+        push.write("[\"a\",{\"hex\":\"00ff\"},\"\"]").closeInput();
+        assertThat(pull.line()).isEqualTo("[\"a\",{\"hex\":\"00ff\"},\"\"]");
+        assertThat(pull.exitCode()).isZero();
+    }
+
+    @Test
+    void routerPrintsTheRoutingIdFirst() throws Exception {
+        Cat router = new Cat("--type", "ROUTER", "--bind", "tcp://127.0.0.1:*", "--count", "1", "--format", "hex");
+        int port = router.boundPort();
+        Cat dealer = new Cat("--type", "DEALER", "--connect", "tcp://127.0.0.1:" + port, "--identity", "abc", "--count", "1", "--timeout", "20000");
+        dealer.write("hi");
+        assertThat(router.line()).isEqualTo("616263 6869");
+        assertThat(router.exitCode()).isZero();
+    }
+
+    @Test
+    void errorsAreOneLineAndANonZeroExit() throws Exception {
+        Cat badEndpoint = new Cat("--type", "PULL", "--bind", "nonsense");
+        assertThat(badEndpoint.exitCode()).isEqualTo(1);
+        assertThat(badEndpoint.stderrText()).contains("nonsense");
+
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Cat inUse = new Cat("--type", "PULL", "--bind", "tcp://127.0.0.1:" + taken.getLocalPort());
+            assertThat(inUse.exitCode()).isEqualTo(1);
+            assertThat(inUse.stderrText()).contains("cannot bind");
+        }
+
+        Cat silent = new Cat("--type", "PULL", "--bind", "tcp://127.0.0.1:*", "--timeout", "300");
+        assertThat(silent.exitCode()).isEqualTo(CatCommand.EXIT_TIMEOUT);
+        assertThat(silent.stderrText()).contains("no message within 300 ms");
+
+        Cat badType = new Cat("--type", "NOPE", "--bind", "tcp://127.0.0.1:*");
+        assertThat(badType.exitCode()).isEqualTo(2);
+        assertThat(badType.stderrText()).contains("NOPE");
+    }
+}
