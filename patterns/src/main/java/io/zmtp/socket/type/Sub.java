@@ -6,10 +6,8 @@ import io.zmtp.codec.ZmtpMessage;
 import io.zmtp.codec.command.Cancel;
 import io.zmtp.codec.command.Subscribe;
 import io.zmtp.socket.Message;
-import io.zmtp.socket.Socket;
 import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.pipe.Pipe;
-import io.zmtp.socket.routing.SubscriptionCounter;
 
 import java.nio.charset.StandardCharsets;
 
@@ -20,9 +18,7 @@ import java.nio.charset.StandardCharsets;
  * They are sent again on every reconnect, and filtered here too, so messages in flight after an
  * unsubscribe are still dropped. Cannot send.
  */
-public final class Sub extends Socket {
-    private final SubscriptionCounter subscriptions = new SubscriptionCounter();
-
+public final class Sub extends Subscribing {
     public Sub(ZmtpContext context) {
         super(context, SocketType.SUB);
     }
@@ -60,21 +56,6 @@ public final class Sub extends Socket {
 
     public void unsubscribe(String prefix) {
         unsubscribe(prefix.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    protected void attach(Pipe pipe) {
-    }
-
-    @Override
-    protected void detach(Pipe pipe) {
-    }
-
-    @Override
-    protected void connected(Pipe pipe) {
-        for (byte[] topic : subscriptions.topics()) {
-            pipe.writeCommand(new Subscribe(topic));
-        }
     }
 
     @Override

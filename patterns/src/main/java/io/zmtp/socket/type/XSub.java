@@ -4,12 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.zmtp.codec.SocketType;
 import io.zmtp.codec.ZmtpMessage;
-import io.zmtp.codec.command.Subscribe;
 import io.zmtp.socket.Message;
-import io.zmtp.socket.Socket;
 import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.pipe.Pipe;
-import io.zmtp.socket.routing.SubscriptionCounter;
 
 /**
  * XSUB (RFC 29): a SUB driven by messages. The application subscribes by sending {@code 0x01
@@ -17,26 +14,9 @@ import io.zmtp.socket.routing.SubscriptionCounter;
  * libzmq forwards them) and are replayed on reconnect. Other messages go to every publisher too.
  * Receives everything its publishers send, with no local filter.
  */
-public final class XSub extends Socket {
-    private final SubscriptionCounter subscriptions = new SubscriptionCounter();
-
+public final class XSub extends Subscribing {
     public XSub(ZmtpContext context) {
         super(context, SocketType.XSUB);
-    }
-
-    @Override
-    protected void attach(Pipe pipe) {
-    }
-
-    @Override
-    protected void detach(Pipe pipe) {
-    }
-
-    @Override
-    protected void connected(Pipe pipe) {
-        for (byte[] topic : subscriptions.topics()) {
-            pipe.writeCommand(new Subscribe(topic));
-        }
     }
 
     @Override
