@@ -24,20 +24,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code zmtp cat} as a user runs it: separate processes talking over loopback. */
 class CatProcessTest {
-    private static final Pattern BOUND = Pattern.compile("zmtp: bound tcp://[^:]+:(\\d+)");
+    private static final Pattern BOUND = Pattern.compile("zmtp: (?:[A-Z]+ )?bound tcp://[^:]+:(\\d+)");
     private final List<Process> processes = new ArrayList<>();
 
-    /** One running {@code zmtp cat}, with its output lines in queues. */
+    /** One running {@code zmtp} command, with its output lines in queues. */
     private final class Cat {
         final Process process;
         final Writer stdin;
         final BlockingQueue<String> out = new LinkedBlockingQueue<>();
         final BlockingQueue<String> err = new LinkedBlockingQueue<>();
 
+        /** {@code zmtp cat ARGS}, or {@code zmtp SUBCOMMAND ARGS} when the first argument is not an option. */
         Cat(String... args) throws IOException {
             List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                     "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    "io.zmtp.cli.ZmtpCommand", "cat"));
+                    "io.zmtp.cli.ZmtpCommand"));
+            if (args.length == 0 || args[0].startsWith("--")) {
+                cmd.add("cat");
+            }
             cmd.addAll(List.of(args));
             process = new ProcessBuilder(cmd).start();
             processes.add(process);
@@ -177,5 +181,21 @@ class CatProcessTest {
         Cat badType = new Cat("--type", "NOPE", "--bind", "tcp://127.0.0.1:*");
         assertThat(badType.exitCode()).isEqualTo(2);
         assertThat(badType.stderrText()).contains("NOPE");
+    }
+
+    @Test
+    void proxyStreamsBetweenTwoCats() throws Exception {
+        Cat proxy = new Cat("proxy", "--frontend", "pull@tcp://127.0.0.1:*", "--backend", "push@tcp://127.0.0.1:*");
+        int front = proxy.boundPort();
+        int back = proxy.boundPort();
+        Cat pull = new Cat("--type", "PULL", "--connect", "tcp://127.0.0.1:" + back, "--count", "2");
+        Cat push = new Cat("--type", "PUSH", "--connect", "tcp://127.0.0.1:" + front);
+        push.write("through", "the proxy").closeInput();
+        assertThat(List.of(pull.line(), pull.line())).containsExactly("through", "the proxy");
+        assertThat(pull.exitCode()).isZero();
+
+        Cat bad = new Cat("proxy", "--frontend", "pull:tcp://127.0.0.1:1", "--backend", "push@tcp://127.0.0.1:*");
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.stderrText()).contains("TYPE@ENDPOINT");
     }
 }

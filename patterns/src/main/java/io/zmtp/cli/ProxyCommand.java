@@ -1,0 +1,67 @@
+package io.zmtp.cli;
+
+import io.zmtp.codec.SocketType;
+import io.zmtp.socket.Socket;
+import io.zmtp.socket.ZmtpContext;
+import io.zmtp.socket.proxy.Proxy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/**
+ * {@code zmtp proxy}: a zmq_proxy between two sockets given as {@code TYPE@ENDPOINT} (bind) or
+ * {@code TYPE>ENDPOINT} (connect), e.g. a broker {@code --frontend router@tcp://*:5559 --backend
+ * dealer@tcp://*:5560}, a forwarder {@code --frontend 'xsub>tcp://pub-host:5556' --backend
+ * xpub@tcp://*:5557} or a streamer {@code --frontend pull@... --backend push@...}.
+ */
+@Command(name = "proxy", mixinStandardHelpOptions = true,
+        description = "Forward messages between a frontend and a backend socket until killed.")
+final class ProxyCommand implements Callable<Integer> {
+    @Option(names = "--frontend", required = true, description = "TYPE@ENDPOINT to bind or TYPE>ENDPOINT to connect.")
+    String frontend;
+
+    @Option(names = "--backend", required = true, description = "TYPE@ENDPOINT to bind or TYPE>ENDPOINT to connect.")
+    String backend;
+
+    @Option(names = "--capture", description = "Optional TYPE@ENDPOINT or TYPE>ENDPOINT that gets a copy of every message.")
+    String capture;
+
+    @Override
+    public Integer call() throws Exception {
+        try (ZmtpContext ctx = new ZmtpContext(2)) {
+            Socket front;
+            Socket back;
+            Socket cap;
+            try {
+                front = open(ctx, frontend);
+                back = open(ctx, backend);
+                cap = capture == null ? null : open(ctx, capture);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                System.err.println("zmtp: " + e.getMessage());
+                return 1;
+            }
+            Proxy.run(front, back, cap, null);
+            return 0;
+        }
+    }
+
+    /** Creates the socket {@code spec} names and binds or connects it. */
+    static Socket open(ZmtpContext ctx, String spec) {
+        int at = spec.indexOf('@');
+        int gt = spec.indexOf('>');
+        int sep = at < 0 ? gt : (gt < 0 ? at : Math.min(at, gt));
+        if (sep <= 0 || sep == spec.length() - 1) {
+            throw new IllegalArgumentException("'" + spec + "' is not TYPE@ENDPOINT (bind) or TYPE>ENDPOINT (connect)");
+        }
+        Socket s = ctx.socket(SocketType.parse(spec.substring(0, sep)));
+        s.options().linger(0);
+        String endpoint = spec.substring(sep + 1);
+        if (spec.charAt(sep) == '@') {
+            System.err.println("zmtp: " + s.type() + " bound " + s.bind(endpoint));
+        } else {
+            s.connect(endpoint);
+        }
+        return s;
+    }
+}
