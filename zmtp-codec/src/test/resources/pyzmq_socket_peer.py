@@ -46,12 +46,13 @@ def main():
         elif key == "monitor":
             monitor = sock.get_monitor_socket()
     if how == "bind":
-        if endpoint.endswith(":*"):
-            port = sock.bind_to_random_port(endpoint[: endpoint.rindex(":")])
+        if endpoint.startswith("tcp://") and endpoint.endswith(":*"):
+            emit({"port": sock.bind_to_random_port(endpoint[: endpoint.rindex(":")])})
+        elif endpoint.startswith("tcp://"):
+            sock.bind(endpoint)
+            emit({"port": int(endpoint.rsplit(":", 1)[1])})
         else:
             sock.bind(endpoint)
-            port = int(endpoint.rsplit(":", 1)[1])
-        emit({"port": port})
     else:
         sock.connect(endpoint)
     emit({"ready": True, "zmq": zmq.zmq_version()})

@@ -8,7 +8,7 @@ import io.zmtp.socket.pipe.Pipe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +23,8 @@ final class Connecter {
 
     private final Socket socket;
     private final Pipe pipe;
-    private final InetSocketAddress address;
+    private final SocketAddress address;
+    private final Endpoint target;
     private final String endpoint;
     private long currentIvl;
     private Channel channel;
@@ -31,11 +32,12 @@ final class Connecter {
     private HandshakeFailed fatal;
     private boolean stopped;
 
-    Connecter(Socket socket, Pipe pipe, InetSocketAddress address, String endpoint) {
+    Connecter(Socket socket, Pipe pipe, Endpoint target, SocketAddress address) {
         this.socket = socket;
         this.pipe = pipe;
+        this.target = target;
         this.address = address;
-        this.endpoint = endpoint;
+        this.endpoint = target.toString();
         this.currentIvl = socket.options().reconnectIvl();
     }
 
@@ -44,7 +46,7 @@ final class Connecter {
             return;
         }
         retry = null;
-        ChannelFuture f = socket.connectBootstrap(pipe, endpoint, this).connect(address);
+        ChannelFuture f = socket.connectBootstrap(pipe, target, this).connect(address);
         channel = f.channel();
         f.addListener(done -> {
             if (!done.isSuccess()) {

@@ -1,21 +1,45 @@
 package io.zmtp.socket;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.UUID;
 
 /**
- * A parsed endpoint: {@code tcp://host:port}, {@code tcp://*:port} (all interfaces), and
- * {@code tcp://*:*} or port 0 (an ephemeral port, read back with {@link Socket#lastEndpoint()}).
- * IPv6 hosts go in brackets: {@code tcp://[::1]:5555}.
+ * A parsed endpoint:
+ * <ul>
+ *   <li>{@code tcp://host:port}, {@code tcp://*:port} (all interfaces), {@code tcp://*:*} or port 0
+ *       (an ephemeral port, read back with {@link Socket#lastEndpoint()}); IPv6 hosts in brackets:
+ *       {@code tcp://[::1]:5555};</li>
+ *   <li>{@code ipc://path}: a Unix domain socket, wire-compatible with libzmq's ipc transport;
+ *       {@code ipc://*} picks a fresh path in the temporary directory.</li>
+ * </ul>
  */
-public record Endpoint(String transport, String host, int port) {
+public record Endpoint(String transport, String host, int port, String path) {
+    /** Longest path a Unix domain socket address holds on Linux (sun_path less its NUL). */
+    public static final int MAX_IPC_PATH = 107;
+
     public Endpoint {
-        if (!transport.equals("tcp")) {
-            throw new IllegalArgumentException("unsupported transport '" + transport + "' (supported: tcp)");
+        if (!transport.equals("tcp") && !transport.equals("ipc")) {
+            throw new IllegalArgumentException("unsupported transport '" + transport + "' (supported: tcp, ipc)");
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
+    }
+
+    public static Endpoint tcp(String host, int port) {
+        return new Endpoint("tcp", host, port, null);
     }
 
     public static Endpoint parse(String text) {
@@ -24,12 +48,16 @@ public record Endpoint(String transport, String host, int port) {
         }
         int sep = text.indexOf("://");
         if (sep <= 0) {
-            throw new IllegalArgumentException("endpoint '" + text + "' is not of the form transport://address, e.g. tcp://127.0.0.1:5555");
+            throw new IllegalArgumentException("endpoint '" + text
+                    + "' is not of the form transport://address, e.g. tcp://127.0.0.1:5555 or ipc:///tmp/feed");
         }
         String transport = text.substring(0, sep).toLowerCase(Locale.ROOT);
         String address = text.substring(sep + 3);
+        if (transport.equals("ipc")) {
+            return ipc(text, address);
+        }
         if (!transport.equals("tcp")) {
-            throw new IllegalArgumentException("endpoint '" + text + "': unsupported transport '" + transport + "' (supported: tcp)");
+            throw new IllegalArgumentException("endpoint '" + text + "': unsupported transport '" + transport + "' (supported: tcp, ipc)");
         }
         int colon = address.lastIndexOf(':');
         if (colon <= 0 || colon == address.length() - 1) {
@@ -56,21 +84,45 @@ public record Endpoint(String transport, String host, int port) {
                 throw new IllegalArgumentException("endpoint '" + text + "' has port " + port + " outside 0..65535");
             }
         }
-        return new Endpoint(transport, host, port);
+        return tcp(host, port);
+    }
+
+    private static Endpoint ipc(String text, String path) {
+        if (path.isEmpty()) {
+            throw new IllegalArgumentException("endpoint '" + text + "' has an empty ipc path");
+        }
+        if (path.equals("*")) {
+            path = Path.of(System.getProperty("java.io.tmpdir"), "zmtp-" + UUID.randomUUID().toString().substring(0, 12)).toString();
+        }
+        if (path.getBytes(StandardCharsets.UTF_8).length > MAX_IPC_PATH) {
+            throw new IllegalArgumentException("endpoint '" + text + "': an ipc path is at most " + MAX_IPC_PATH
+                    + " bytes, this one has " + path.getBytes(StandardCharsets.UTF_8).length);
+        }
+        return new Endpoint("ipc", null, 0, path);
+    }
+
+    public boolean isIpc() {
+        return transport.equals("ipc");
     }
 
     /** True for {@code *}: every interface. */
     public boolean isWildcardHost() {
-        return host.equals("*");
+        return "*".equals(host);
     }
 
     /** The address to bind to. */
-    public InetSocketAddress bindAddress() {
+    public SocketAddress bindAddress() {
+        if (isIpc()) {
+            return UnixDomainSocketAddress.of(path);
+        }
         return isWildcardHost() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 
-    /** The address to connect to (resolved at connect time). */
-    public InetSocketAddress connectAddress() {
+    /** The address to connect to (host names resolved at connect time). */
+    public SocketAddress connectAddress() {
+        if (isIpc()) {
+            return UnixDomainSocketAddress.of(path);
+        }
         if (isWildcardHost()) {
             throw new IllegalArgumentException("cannot connect to a wildcard host: " + this);
         }
@@ -80,8 +132,24 @@ public record Endpoint(String transport, String host, int port) {
         return InetSocketAddress.createUnresolved(host, port);
     }
 
+    Class<? extends ServerChannel> serverChannelClass() {
+        return isIpc() ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    Class<? extends Channel> channelClass() {
+        return isIpc() ? NioDomainSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /** The same endpoint with the port a bind actually got. */
+    Endpoint withPort(int actualPort) {
+        return isIpc() ? this : new Endpoint(transport, host, actualPort, null);
+    }
+
     @Override
     public String toString() {
+        if (isIpc()) {
+            return "ipc://" + path;
+        }
         String h = host.contains(":") ? "[" + host + "]" : host;
         return transport + "://" + h + ":" + port;
     }

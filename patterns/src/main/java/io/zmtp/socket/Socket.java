@@ -7,9 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.zmtp.codec.SocketType;
 import io.zmtp.codec.ZmtpMessage;
 import io.zmtp.codec.ZmtpPipeline;
@@ -116,15 +113,20 @@ public abstract class Socket implements AutoCloseable {
     public String bind(String endpoint) {
         checkOpen();
         Endpoint ep = Endpoint.parse(endpoint);
-        ServerBootstrap b = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+        if (ep.isIpc()) {
+            removeStaleIpcFile(ep);
+        }
+        ServerBootstrap b = new ServerBootstrap().group(loop).channel(ep.serverChannelClass())
                 .childHandler(initializer(null, ep.toString()));
-        applyKeepAlive(b);
+        if (!ep.isIpc()) {
+            b.childOption(ChannelOption.TCP_NODELAY, true);
+            applyKeepAlive(b);
+        }
         ChannelFuture f = b.bind(ep.bindAddress()).awaitUninterruptibly();
         // A listener this context closed a moment ago may still hold the port: the JDK releases a
         // selector-registered socket only at the loop's next select. Give it a bounded moment.
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (!f.isSuccess() && f.cause() instanceof java.net.BindException && ep.port() != 0
+        while (!f.isSuccess() && f.cause() instanceof java.net.BindException && !ep.isIpc() && ep.port() != 0
                 && context.recentlyReleased(ep.port()) && System.nanoTime() < until) {
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             f = b.bind(ep.bindAddress()).awaitUninterruptibly();
@@ -135,14 +137,41 @@ public abstract class Socket implements AutoCloseable {
         }
         Channel server = f.channel();
         servers.add(server);
-        InetSocketAddress local = (InetSocketAddress) server.localAddress();
-        String bound = new Endpoint("tcp", ep.isWildcardHost() ? "*" : ep.host(), local.getPort()).toString();
-        if (ep.isWildcardHost()) {
-            bound = "tcp://0.0.0.0:" + local.getPort();
+        String bound;
+        if (ep.isIpc()) {
+            bound = ep.toString();
+        } else {
+            int port = ((InetSocketAddress) server.localAddress()).getPort();
+            bound = ep.isWildcardHost() ? "tcp://0.0.0.0:" + port : ep.withPort(port).toString();
         }
         lastEndpoint = bound;
         emit(SocketEvent.Type.LISTENING, bound, "");
         return bound;
+    }
+
+    /**
+     * Like libzmq, a bind to an ipc path replaces a socket file left behind by a process that is
+     * gone; a path held by a live listener is refused, and anything that is not a socket is kept.
+     */
+    private static void removeStaleIpcFile(Endpoint ep) {
+        java.nio.file.Path path = java.nio.file.Path.of(ep.path());
+        if (!java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            probe.connect(java.net.UnixDomainSocketAddress.of(path));
+            throw new IllegalStateException("cannot bind " + ep + ": another process is listening there");
+        } catch (java.io.IOException refused) {
+            try {
+                java.nio.file.attribute.BasicFileAttributes attrs = java.nio.file.Files.readAttributes(path,
+                        java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (attrs.isOther()) {
+                    java.nio.file.Files.deleteIfExists(path);
+                }
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot bind " + ep + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** The endpoint of the last successful bind, with its real port. */
@@ -166,23 +195,25 @@ public abstract class Socket implements AutoCloseable {
     public void connect(String endpoint) {
         checkOpen();
         Endpoint ep = Endpoint.parse(endpoint);
-        InetSocketAddress address = ep.connectAddress();
+        java.net.SocketAddress address = ep.connectAddress();
         runOnLoop(() -> {
             Pipe pipe = newPipe(true, ep.toString());
             attachPipe(pipe);
-            Connecter c = new Connecter(this, pipe, address, ep.toString());
+            Connecter c = new Connecter(this, pipe, ep, address);
             connecters.add(c);
             c.start();
         });
     }
 
-    Bootstrap connectBootstrap(Pipe pipe, String endpoint, Connecter connecter) {
-        Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
+    Bootstrap connectBootstrap(Pipe pipe, Endpoint endpoint, Connecter connecter) {
+        Bootstrap b = new Bootstrap().group(loop).channel(endpoint.channelClass())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-                .handler(initializer(pipe, endpoint, connecter));
-        if (options.tcpKeepAlive() >= 0) {
-            b.option(ChannelOption.SO_KEEPALIVE, options.tcpKeepAlive() == 1);
+                .handler(initializer(pipe, endpoint.toString(), connecter));
+        if (!endpoint.isIpc()) {
+            b.option(ChannelOption.TCP_NODELAY, true);
+            if (options.tcpKeepAlive() >= 0) {
+                b.option(ChannelOption.SO_KEEPALIVE, options.tcpKeepAlive() == 1);
+            }
         }
         return b;
     }
@@ -193,14 +224,14 @@ public abstract class Socket implements AutoCloseable {
         }
     }
 
-    private ChannelInitializer<SocketChannel> initializer(Pipe pipe, String endpoint) {
+    private ChannelInitializer<Channel> initializer(Pipe pipe, String endpoint) {
         return initializer(pipe, endpoint, null);
     }
 
-    private ChannelInitializer<SocketChannel> initializer(Pipe pipe, String endpoint, Connecter connecter) {
+    private ChannelInitializer<Channel> initializer(Pipe pipe, String endpoint, Connecter connecter) {
         return new ChannelInitializer<>() {
             @Override
-            protected void initChannel(SocketChannel ch) {
+            protected void initChannel(Channel ch) {
                 if (closed && pipe == null) {
                     ch.close();
                     return;
@@ -698,7 +729,12 @@ public abstract class Socket implements AutoCloseable {
     private void beginClose(long lingerMillis, CompletableFuture<Void> done) {
         // Stop accepting; connections already made (or being made) stay up to deliver during LINGER.
         for (Channel s : servers) {
-            context.released(((InetSocketAddress) s.localAddress()).getPort());
+            if (s.localAddress() instanceof InetSocketAddress inet) {
+                context.released(inet.getPort());
+            } else if (s.localAddress() instanceof java.net.UnixDomainSocketAddress unix) {
+                // libzmq removes its ipc socket file when the listener closes.
+                s.closeFuture().addListener(f -> java.nio.file.Files.deleteIfExists(unix.getPath()));
+            }
             s.close();
         }
         drain();
