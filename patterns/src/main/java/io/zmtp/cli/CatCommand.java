@@ -76,6 +76,9 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--plain-users", split = ",", description = "PLAIN server: allowed user:password pairs (comma separated).")
     List<String> plainUsers = new ArrayList<>();
 
+    @Option(names = {"-v", "--verbose"}, description = "Print connection events (connected, handshake, disconnected, ...) on stderr.")
+    boolean verbose;
+
     @Option(names = "--linger", description = "MS to wait at exit for queued messages to go out (default: ${DEFAULT-VALUE}).", defaultValue = "5000")
     long lingerMillis;
 
@@ -109,6 +112,9 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
             socket.addEventListener(e -> {
                 if (e.type() == SocketEvent.Type.HANDSHAKE_SUCCEEDED) {
                     peer.countDown();
+                }
+                if (verbose) {
+                    System.err.println("zmtp: event " + e.type() + " " + e.endpoint() + (e.detail().isEmpty() ? "" : " " + e.detail()));
                 }
             });
             try {

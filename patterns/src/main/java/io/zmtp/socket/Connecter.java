@@ -48,13 +48,17 @@ final class Connecter {
         retry = null;
         ChannelFuture f = socket.connectBootstrap(pipe, target, this).connect(address);
         channel = f.channel();
+        if (!f.isDone()) {
+            socket.emit(SocketEvent.Type.CONNECT_DELAYED, endpoint, "");
+        }
         f.addListener(done -> {
             if (!done.isSuccess()) {
                 log.debug("connect to {} failed: {}", endpoint, done.cause().toString());
                 scheduleRetry();
             } else {
                 socket.emit(SocketEvent.Type.CONNECTED, endpoint, String.valueOf(channel.remoteAddress()));
-                channel.closeFuture().addListener(closed -> connectionClosed());
+                // The connection's end reaches connectionClosed() from PeerHandler.channelInactive,
+                // after DISCONNECTED is reported.
             }
         });
     }
@@ -69,7 +73,8 @@ final class Connecter {
         currentIvl = socket.options().reconnectIvl();
     }
 
-    private void connectionClosed() {
+    /** The connection this connecter made has ended (called from its last handler). */
+    void connectionClosed() {
         if (stopped) {
             return;
         }

@@ -123,6 +123,9 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
             socket.emit(SocketEvent.Type.DISCONNECTED, endpoint, String.valueOf(ctx.channel().remoteAddress()));
             socket.pipeDisconnected(pipe);
         }
+        if (connecter != null) {
+            connecter.connectionClosed();
+        }
         ctx.fireChannelInactive();
     }
 

@@ -746,7 +746,11 @@ public abstract class Socket implements AutoCloseable {
         drain();
         if (System.nanoTime() >= deadline || nothingLeftToSend()) {
             finishClose();
-            done.complete(null);
+            // Queued behind the connections' inactive events, so DISCONNECTED comes before CLOSED.
+            loop.execute(() -> {
+                emit(SocketEvent.Type.CLOSED, String.valueOf(lastEndpoint), "");
+                done.complete(null);
+            });
             return;
         }
         loop.schedule(() -> awaitLinger(deadline, done), 5, TimeUnit.MILLISECONDS);
@@ -796,7 +800,6 @@ public abstract class Socket implements AutoCloseable {
             r.completeExceptionally(new IllegalStateException("socket closed"));
         }
         closed();
-        emit(SocketEvent.Type.CLOSED, String.valueOf(lastEndpoint), "");
     }
 
     boolean isClosing() {
