@@ -74,6 +74,8 @@ public abstract class Socket implements AutoCloseable {
     private final AtomicInteger receiversWaiting = new AtomicInteger();
 
     private final List<Consumer<SocketEvent>> listeners = new CopyOnWriteArrayList<>();
+    /** Pollers waiting on this socket: told when a message arrives or room frees up. */
+    private final List<Runnable> readinessWatchers = new CopyOnWriteArrayList<>();
     private final List<Channel> servers = new CopyOnWriteArrayList<>();
     private final List<Connecter> connecters = new ArrayList<>();
     private final List<Pipe> pipes = new ArrayList<>();
@@ -389,6 +391,7 @@ public abstract class Socket implements AutoCloseable {
             if (sendersWaiting.get() > 0) {
                 signal(notFull);
             }
+            notifyWatchers();
             admitAsyncSends();
             if (stalled == null && !outQueue.isEmpty()) {
                 scheduleDrain();
@@ -584,6 +587,34 @@ public abstract class Socket implements AutoCloseable {
         if (receiversWaiting.get() > 0) {
             signal(notEmpty);
         }
+        notifyWatchers();
+    }
+
+    private void notifyWatchers() {
+        if (!readinessWatchers.isEmpty()) {
+            for (Runnable w : readinessWatchers) {
+                w.run();
+            }
+        }
+    }
+
+    /** True when a receive would not wait (a message is ready for the application). */
+    public boolean isReadable() {
+        return !inQueue.isEmpty();
+    }
+
+    /** True when a send would not wait (the hand-off queue has room). */
+    public boolean isWritable() {
+        int capacity = options.sendHwm();
+        return !closed && (capacity == 0 || outCount.get() < capacity);
+    }
+
+    void addReadinessWatcher(Runnable watcher) {
+        readinessWatchers.add(watcher);
+    }
+
+    void removeReadinessWatcher(Runnable watcher) {
+        readinessWatchers.remove(watcher);
     }
 
     private void signal(Condition condition) {
