@@ -1,12 +1,5 @@
 package io.zmtp.socket;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.socket.nio.NioDomainSocketChannel;
-import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -130,14 +123,6 @@ public record Endpoint(String transport, String host, int port, String path) {
             throw new IllegalArgumentException("cannot connect to port 0: " + this);
         }
         return InetSocketAddress.createUnresolved(host, port);
-    }
-
-    Class<? extends ServerChannel> serverChannelClass() {
-        return isIpc() ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class;
-    }
-
-    Class<? extends Channel> channelClass() {
-        return isIpc() ? NioDomainSocketChannel.class : NioSocketChannel.class;
     }
 
     /** The same endpoint with the port a bind actually got. */

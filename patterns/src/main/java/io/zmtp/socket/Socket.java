@@ -118,20 +118,21 @@ public abstract class Socket implements AutoCloseable {
         if (ep.isIpc()) {
             removeStaleIpcFile(ep);
         }
-        ServerBootstrap b = new ServerBootstrap().group(loop).channel(ep.serverChannelClass())
+        ServerBootstrap b = new ServerBootstrap().group(loop).channel(context.transport().serverChannelClass(ep))
                 .childHandler(initializer(null, ep.toString()));
         if (!ep.isIpc()) {
             b.childOption(ChannelOption.TCP_NODELAY, true);
             applyKeepAlive(b);
         }
-        ChannelFuture f = b.bind(ep.bindAddress()).awaitUninterruptibly();
+        java.net.SocketAddress bindAddress = ep.isIpc() ? context.transport().ipcAddress(ep.path()) : ep.bindAddress();
+        ChannelFuture f = b.bind(bindAddress).awaitUninterruptibly();
         // A listener this context closed a moment ago may still hold the port: the JDK releases a
         // selector-registered socket only at the loop's next select. Give it a bounded moment.
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (!f.isSuccess() && f.cause() instanceof java.net.BindException && !ep.isIpc() && ep.port() != 0
                 && context.recentlyReleased(ep.port()) && System.nanoTime() < until) {
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-            f = b.bind(ep.bindAddress()).awaitUninterruptibly();
+            f = b.bind(bindAddress).awaitUninterruptibly();
         }
         if (!f.isSuccess()) {
             emit(SocketEvent.Type.BIND_FAILED, ep.toString(), String.valueOf(f.cause()));
@@ -197,7 +198,7 @@ public abstract class Socket implements AutoCloseable {
     public void connect(String endpoint) {
         checkOpen();
         Endpoint ep = Endpoint.parse(endpoint);
-        java.net.SocketAddress address = ep.connectAddress();
+        java.net.SocketAddress address = ep.isIpc() ? context.transport().ipcAddress(ep.path()) : ep.connectAddress();
         runOnLoop(() -> {
             Pipe pipe = newPipe(true, ep.toString());
             attachPipe(pipe);
@@ -208,7 +209,7 @@ public abstract class Socket implements AutoCloseable {
     }
 
     Bootstrap connectBootstrap(Pipe pipe, Endpoint endpoint, Connecter connecter) {
-        Bootstrap b = new Bootstrap().group(loop).channel(endpoint.channelClass())
+        Bootstrap b = new Bootstrap().group(loop).channel(context.transport().channelClass(endpoint))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .handler(initializer(pipe, endpoint.toString(), connecter));
         if (!endpoint.isIpc()) {
@@ -765,6 +766,8 @@ public abstract class Socket implements AutoCloseable {
             } else if (s.localAddress() instanceof java.net.UnixDomainSocketAddress unix) {
                 // libzmq removes its ipc socket file when the listener closes.
                 s.closeFuture().addListener(f -> java.nio.file.Files.deleteIfExists(unix.getPath()));
+            } else if (s.localAddress() instanceof io.netty.channel.unix.DomainSocketAddress unix) {
+                s.closeFuture().addListener(f -> java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(unix.path())));
             }
             s.close();
         }

@@ -3,7 +3,6 @@ package io.zmtp.socket;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.zmtp.codec.SocketType;
 import io.zmtp.socket.type.Dealer;
 import io.zmtp.socket.type.Pair;
@@ -30,27 +29,48 @@ import java.util.concurrent.TimeUnit;
 public final class ZmtpContext implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
+    private final IoTransport transport;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
-    /** A context with one NIO I/O thread (like libzmq's default of one I/O thread). */
+    /**
+     * A context with one I/O thread (like libzmq's default), on the transport the
+     * {@code zmtp.transport} system property names (NIO by default).
+     */
     public ZmtpContext() {
         this(1);
     }
 
-    /** A context with {@code ioThreads} NIO I/O threads. */
+    /** A context with {@code ioThreads} I/O threads on the {@code zmtp.transport} transport. */
     public ZmtpContext(int ioThreads) {
+        this(ioThreads, IoTransport.fromSystemProperty());
+    }
+
+    /** A context with {@code ioThreads} I/O threads on {@code transport} (NIO if it cannot run here). */
+    public ZmtpContext(int ioThreads, IoTransport transport) {
         if (ioThreads < 1) {
             throw new IllegalArgumentException("ioThreads must be >= 1: " + ioThreads);
         }
-        this.group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+        this.transport = transport.orFallback();
+        this.group = new MultiThreadIoEventLoopGroup(ioThreads, this.transport.ioHandlerFactory());
         this.ownsGroup = true;
+    }
+
+    /** A context on a user's group of {@code transport} loops, which it will not shut down. */
+    public ZmtpContext(EventLoopGroup group, IoTransport transport) {
+        this.group = group;
+        this.ownsGroup = false;
+        this.transport = transport;
     }
 
     /** A context on a user's NIO group, which it will not shut down. */
     public ZmtpContext(EventLoopGroup group) {
-        this.group = group;
-        this.ownsGroup = false;
+        this(group, IoTransport.NIO);
+    }
+
+    /** The event loop transport the sockets of this context use. */
+    public IoTransport transport() {
+        return transport;
     }
 
     EventLoop nextLoop() {
