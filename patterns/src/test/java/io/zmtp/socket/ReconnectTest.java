@@ -101,6 +101,8 @@ class ReconnectTest {
         int port = rep.boundPort();
         Socket req = ctx.socket(SocketType.REQ);
         req.options().linger(0).receiveTimeout(WAIT.toMillis());
+        List<SocketEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        req.addEventListener(events::add);
         req.connect("tcp://127.0.0.1:" + port);
         req.send(Message.of("1"));
         assertThat(strings(rep.receive())).containsExactly("1");
@@ -108,6 +110,9 @@ class ReconnectTest {
         assertThat(strings(req.receive())).containsExactly("r1");
 
         rep.close();
+        // A request written before the requester notices the lost connection is lost with it (in
+        // libzmq too); wait for the disconnect so the request waits in the pipe for the reconnect.
+        await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> e.type() == SocketEvent.Type.DISCONNECTED));
         Socket again = bound(SocketType.REP, port);
         req.send(Message.of("2"));
         assertThat(strings(again.receive())).containsExactly("2");
