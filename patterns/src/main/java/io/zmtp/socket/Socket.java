@@ -442,10 +442,13 @@ public abstract class Socket implements AutoCloseable {
         return receive(0);
     }
 
-    /** Receives one message and returns its frames as text, closing it; null on timeout. */
+    /**
+     * Receives one message and returns its first frame as UTF-8 text (the counterpart of
+     * {@link #send(String)}); other frames are discarded. Null on timeout.
+     */
     public String receiveString() {
         try (Message m = receive()) {
-            return m == null ? null : String.join("\n", m.strings());
+            return m == null ? null : m.string(0);
         }
     }
 

@@ -94,4 +94,17 @@ class ReqOptionsTest {
             assertThat(m.strings()).containsExactly("fresh");
         }
     }
+
+    @Test
+    void textConveniencesRoundTrip() {
+        Socket req = req();
+        Socket rep = ctx.socket(SocketType.REP);
+        rep.options().linger(0).receiveTimeout(WAIT.toMillis());
+        rep.bind("tcp://127.0.0.1:*");
+        req.connect("tcp://127.0.0.1:" + rep.boundPort());
+        assertThat(req.send("ping")).isTrue();
+        assertThat(rep.receiveString()).isEqualTo("ping");
+        assertThat(rep.send("pong")).isTrue();
+        assertThat(req.receiveString()).isEqualTo("pong");
+    }
 }
