@@ -77,6 +77,8 @@ public abstract class Socket implements AutoCloseable {
     /** Pollers waiting on this socket: told when a message arrives or room frees up. */
     private final List<Runnable> readinessWatchers = new CopyOnWriteArrayList<>();
     private final List<Channel> servers = new CopyOnWriteArrayList<>();
+    /** Every connection of this socket, including those still in their handshake; loop only. */
+    private final java.util.Set<Channel> connections = new java.util.HashSet<>();
     private final List<Connecter> connecters = new ArrayList<>();
     private final List<Pipe> pipes = new ArrayList<>();
     /** Fair queue over every attached pipe; used by every type that receives. */
@@ -239,6 +241,8 @@ public abstract class Socket implements AutoCloseable {
                     ch.close();
                     return;
                 }
+                connections.add(ch);
+                ch.closeFuture().addListener(f -> connections.remove(ch));
                 ZmtpPipeline.install(ch.pipeline(), options.codecConfig());
                 ch.pipeline().addLast("zmtp-socket", new PeerHandler(Socket.this, pipe, endpoint, connecter));
                 if (pipe == null) {
@@ -813,6 +817,10 @@ public abstract class Socket implements AutoCloseable {
     private void finishClose() {
         for (Connecter c : connecters) {
             c.stop();
+        }
+        // Connections still in their handshake belong to no pipe yet; close them too.
+        for (Channel ch : new ArrayList<>(connections)) {
+            ch.close();
         }
         for (Pipe p : new ArrayList<>(pipes)) {
             detachPipe(p);
