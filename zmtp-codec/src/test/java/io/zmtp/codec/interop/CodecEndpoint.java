@@ -85,6 +85,11 @@ final class CodecEndpoint implements AutoCloseable {
         }
     }
 
+    /** True when an object of {@code type} is waiting in the inbox. */
+    boolean inboxHas(Class<?> type) {
+        return inbox.stream().anyMatch(type::isInstance);
+    }
+
     @Override
     public void close() {
         if (channel != null) {

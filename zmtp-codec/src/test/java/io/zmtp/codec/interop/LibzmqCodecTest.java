@@ -158,7 +158,11 @@ class LibzmqCodecTest {
              CodecEndpoint ours = new CodecEndpoint()) {
             ours.connect(ZmtpConfig.builder(SocketType.PUSH).build(), rep.port);
             HandshakeFailed failed = ours.next(HandshakeFailed.class);
-            assertThat(failed.reason()).isEqualTo(HandshakeFailed.Reason.SOCKET_TYPE);
+            // Both sides check. Usually libzmq's READY reaches us and we refuse REP; but libzmq may
+            // reject our READY and reset the connection first, and a reset can discard its READY
+            // from our receive queue (seen with both cores busy): then we only see the close.
+            assertThat(failed.reason()).isIn(HandshakeFailed.Reason.SOCKET_TYPE, HandshakeFailed.Reason.CLOSED);
+            assertThat(ours.inboxHas(HandshakeCompleted.class)).isFalse();
         }
     }
 }
