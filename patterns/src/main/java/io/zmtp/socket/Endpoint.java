@@ -15,16 +15,20 @@ import java.util.UUID;
  *       (an ephemeral port, read back with {@link Socket#lastEndpoint()}); IPv6 hosts in brackets:
  *       {@code tcp://[::1]:5555};</li>
  *   <li>{@code ipc://path}: a Unix domain socket, wire-compatible with libzmq's ipc transport;
- *       {@code ipc://*} picks a fresh path in the temporary directory.</li>
+ *       {@code ipc://*} picks a fresh path in the temporary directory;</li>
+ *   <li>{@code inproc://name}: between sockets of one {@link ZmtpContext}, messages handed over as
+ *       objects (no encoding, no copy, no system call).</li>
  * </ul>
  */
 public record Endpoint(String transport, String host, int port, String path) {
     /** Longest path a Unix domain socket address holds on Linux (sun_path less its NUL). */
     public static final int MAX_IPC_PATH = 107;
+    /** Longest inproc name accepted (libzmq has no limit; this only stops absurd input). */
+    public static final int MAX_INPROC_NAME = 4096;
 
     public Endpoint {
-        if (!transport.equals("tcp") && !transport.equals("ipc")) {
-            throw new IllegalArgumentException("unsupported transport '" + transport + "' (supported: tcp, ipc)");
+        if (!transport.equals("tcp") && !transport.equals("ipc") && !transport.equals("inproc")) {
+            throw new IllegalArgumentException("unsupported transport '" + transport + "' (supported: tcp, ipc, inproc)");
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -49,8 +53,15 @@ public record Endpoint(String transport, String host, int port, String path) {
         if (transport.equals("ipc")) {
             return ipc(text, address);
         }
+        if (transport.equals("inproc")) {
+            if (address.isEmpty() || address.length() > MAX_INPROC_NAME) {
+                throw new IllegalArgumentException("endpoint '" + text + "': an inproc name has 1 to "
+                        + MAX_INPROC_NAME + " characters");
+            }
+            return new Endpoint("inproc", null, 0, address);
+        }
         if (!transport.equals("tcp")) {
-            throw new IllegalArgumentException("endpoint '" + text + "': unsupported transport '" + transport + "' (supported: tcp, ipc)");
+            throw new IllegalArgumentException("endpoint '" + text + "': unsupported transport '" + transport + "' (supported: tcp, ipc, inproc)");
         }
         int colon = address.lastIndexOf(':');
         if (colon <= 0 || colon == address.length() - 1) {
@@ -98,6 +109,10 @@ public record Endpoint(String transport, String host, int port, String path) {
         return transport.equals("ipc");
     }
 
+    public boolean isInproc() {
+        return transport.equals("inproc");
+    }
+
     /** True for {@code *}: every interface. */
     public boolean isWildcardHost() {
         return "*".equals(host);
@@ -127,13 +142,13 @@ public record Endpoint(String transport, String host, int port, String path) {
 
     /** The same endpoint with the port a bind actually got. */
     Endpoint withPort(int actualPort) {
-        return isIpc() ? this : new Endpoint(transport, host, actualPort, null);
+        return isIpc() || isInproc() ? this : new Endpoint(transport, host, actualPort, null);
     }
 
     @Override
     public String toString() {
-        if (isIpc()) {
-            return "ipc://" + path;
+        if (isIpc() || isInproc()) {
+            return transport + "://" + path;
         }
         String h = host.contains(":") ? "[" + host + "]" : host;
         return transport + "://" + h + ":" + port;

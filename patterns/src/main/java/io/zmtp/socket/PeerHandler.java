@@ -7,6 +7,7 @@ import io.zmtp.codec.command.Command;
 import io.zmtp.codec.handshake.HandshakeCompleted;
 import io.zmtp.codec.handshake.HandshakeFailed;
 import io.zmtp.codec.heartbeat.HeartbeatTimeout;
+import io.zmtp.socket.pipe.ChannelLink;
 import io.zmtp.socket.pipe.Pipe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +76,7 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
                     socket, ctx.channel().remoteAddress());
             return;
         }
-        pipe.connected(ctx.channel(), id, done.peerVersion(), done.mechanism(), done.userId());
+        pipe.connected(new ChannelLink(ctx.channel()), id, done.peerVersion(), done.mechanism(), done.userId());
         attached = true;
         if (fresh) {
             socket.attachPipe(pipe);
@@ -119,7 +120,6 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (attached) {
             attached = false;
-            pipe.releaseInbound();
             socket.emit(SocketEvent.Type.DISCONNECTED, endpoint, String.valueOf(ctx.channel().remoteAddress()));
             socket.pipeDisconnected(pipe);
         }

@@ -81,6 +81,10 @@ public abstract class Socket implements AutoCloseable {
     private final java.util.Set<Channel> connections = new java.util.HashSet<>();
     private final List<Connecter> connecters = new ArrayList<>();
     private final List<Pipe> pipes = new ArrayList<>();
+    /** Pipes of peers that left, kept until the application took what they had sent. */
+    private final List<Pipe> retiring = new ArrayList<>();
+    /** inproc names this socket bound. */
+    private final List<String> inprocNames = new CopyOnWriteArrayList<>();
     /** Fair queue over every attached pipe; used by every type that receives. */
     protected final FairQueue fairQueue = new FairQueue();
     private Message stalled;
@@ -117,6 +121,13 @@ public abstract class Socket implements AutoCloseable {
     public String bind(String endpoint) {
         checkOpen();
         Endpoint ep = Endpoint.parse(endpoint);
+        if (ep.isInproc()) {
+            context.inproc().bind(ep.path(), this);
+            inprocNames.add(ep.path());
+            lastEndpoint = ep.toString();
+            emit(SocketEvent.Type.LISTENING, ep.toString(), "");
+            return ep.toString();
+        }
         if (ep.isIpc()) {
             removeStaleIpcFile(ep);
         }
@@ -200,6 +211,14 @@ public abstract class Socket implements AutoCloseable {
     public void connect(String endpoint) {
         checkOpen();
         Endpoint ep = Endpoint.parse(endpoint);
+        if (ep.isInproc()) {
+            runOnLoop(() -> {
+                Pipe pipe = newPipe(true, ep.toString());
+                attachPipe(pipe);
+                context.inproc().connect(ep.path(), this, pipe);
+            });
+            return;
+        }
         java.net.SocketAddress address = ep.isIpc() ? context.transport().ipcAddress(ep.path()) : ep.connectAddress();
         runOnLoop(() -> {
             Pipe pipe = newPipe(true, ep.toString());
@@ -250,6 +269,81 @@ public abstract class Socket implements AutoCloseable {
                 }
             }
         };
+    }
+
+    /** Binder's loop: an inproc connect reached this socket; attach its pipe as a handshake would. */
+    final void acceptInproc(InprocLink link) {
+        Socket peer = link.connectEnd.socket();
+        String ep = link.connectEnd.pipe().endpoint();
+        if (closed) {
+            // Unbound while this link was on its way: wait for the next bind, as a tcp connect retries.
+            Pipe waiting = link.connectEnd.pipe();
+            peer.runOnLoop(() -> {
+                if (!waiting.isClosed() && !peer.isClosing()) {
+                    peer.context.inproc().connect(link.connectEnd.name(), peer, waiting);
+                }
+            });
+            return;
+        }
+        Pipe pipe = inprocPipe(link.bindEnd, peer, ep);
+        if (pipe == null) {
+            // Refused (or closing): the connect side stays unlinked, as after a failed handshake.
+            link.bindEnd.close();
+            peer.runOnLoop(() -> peer.emit(SocketEvent.Type.HANDSHAKE_FAILED_PROTOCOL, ep, "refused by " + this));
+            return;
+        }
+        peer.runOnLoop(() -> peer.connectInproc(link, this));
+    }
+
+    /** Connecter's loop: the binder accepted; the connect-side pipe goes live. */
+    final void connectInproc(InprocLink link, Socket binder) {
+        Pipe pipe = link.connectEnd.pipe();
+        // A closing socket still takes the link: LINGER may deliver through it.
+        if (pipe.isClosed() || !completeInproc(link.connectEnd, pipe, binder)) {
+            link.connectEnd.close();
+        }
+    }
+
+    private Pipe inprocPipe(InprocLink.End end, Socket peer, String ep) {
+        Pipe pipe = newPipe(false, ep);
+        if (!admits(pipe)) {
+            log.info("{} refuses another peer from {}", type, ep);
+            return null;
+        }
+        if (!completeInproc(end, pipe, peer)) {
+            return null;
+        }
+        attachPipe(pipe);
+        pipeConnected(pipe);
+        return pipe;
+    }
+
+    /** The inproc counterpart of a handshake: type check, routing id, then the pipe is connected. */
+    private boolean completeInproc(InprocLink.End end, Pipe pipe, Socket peer) {
+        String ep = pipe.endpoint();
+        if (!type.isCompatible(peer.type())) {
+            String why = type + " cannot talk to " + peer.type();
+            log.warn("{}: {} over {}", this, why, ep);
+            emit(SocketEvent.Type.HANDSHAKE_FAILED_PROTOCOL, ep, why);
+            return false;
+        }
+        byte[] announced = peer.type().sendsIdentity() ? peer.options().identity() : null;
+        byte[] id = assignRoutingId(pipe, announced);
+        if (id == null) {
+            log.warn("{}: inproc peer on {} announced a routing id already in use; refused", this, ep);
+            return false;
+        }
+        pipe.connected(end, id, io.zmtp.codec.ZmtpVersion.V3_1, "NULL", "");
+        end.live(pipe);
+        emit(SocketEvent.Type.HANDSHAKE_SUCCEEDED, ep, "");
+        if (pipe.isConnectSide()) {
+            pipeConnected(pipe);
+        }
+        return true;
+    }
+
+    ZmtpContext context() {
+        return context;
     }
 
     Pipe newPipe(boolean connectSide, String endpoint) {
@@ -568,6 +662,9 @@ public abstract class Socket implements AutoCloseable {
                 return;
             }
             ZmtpMessage zm = p.poll();
+            if (!p.hasInbound() && !p.isReady() && !p.isConnectSide()) {
+                retired(p);
+            }
             Message m = accept(p, zm);
             if (m != null) {
                 deliver(m);
@@ -662,8 +759,24 @@ public abstract class Socket implements AutoCloseable {
     final void pipeDisconnected(Pipe pipe) {
         pipe.disconnected();
         disconnected(pipe);
-        if (!pipe.isConnectSide()) {
+        if (pipe.isConnectSide()) {
+            return;
+        }
+        if (pipe.hasInbound() && pipes.remove(pipe)) {
+            // Messages that arrived whole before the peer left are still delivered (as libzmq
+            // does): the pipe leaves routing now and the fair queue once it is empty.
+            detach(pipe);
+            retiring.add(pipe);
+        } else {
             detachPipe(pipe);
+        }
+    }
+
+    /** Loop: a retiring pipe gave up its last inbound message. */
+    private void retired(Pipe pipe) {
+        if (retiring.remove(pipe)) {
+            fairQueue.detach(pipe);
+            pipe.close();
         }
     }
 
@@ -767,6 +880,9 @@ public abstract class Socket implements AutoCloseable {
 
     private void beginClose(long lingerMillis, CompletableFuture<Void> done) {
         // Stop accepting; connections already made (or being made) stay up to deliver during LINGER.
+        for (String name : inprocNames) {
+            context.inproc().unbind(name, this);
+        }
         for (Channel s : servers) {
             if (s.localAddress() instanceof InetSocketAddress inet) {
                 context.released(inet.getPort());
@@ -798,6 +914,10 @@ public abstract class Socket implements AutoCloseable {
     }
 
     private boolean nothingLeftToSend() {
+        if (pipes.isEmpty()) {
+            // No peer, and none can come (listeners are closed): queued messages have nowhere to go.
+            return true;
+        }
         if (stalled != null || !outQueue.isEmpty()) {
             return false;
         }
@@ -805,9 +925,7 @@ public abstract class Socket implements AutoCloseable {
             if (p.outboundDepth() > 0) {
                 return false;
             }
-            Channel ch = p.channel();
-            if (ch != null && ch.isActive() && ch.unsafe().outboundBuffer() != null
-                    && !ch.unsafe().outboundBuffer().isEmpty()) {
+            if (p.hasUnsentData()) {
                 return false;
             }
         }
@@ -815,6 +933,7 @@ public abstract class Socket implements AutoCloseable {
     }
 
     private void finishClose() {
+        context.inproc().forget(this);
         for (Connecter c : connecters) {
             c.stop();
         }
@@ -824,6 +943,9 @@ public abstract class Socket implements AutoCloseable {
         }
         for (Pipe p : new ArrayList<>(pipes)) {
             detachPipe(p);
+        }
+        for (Pipe p : new ArrayList<>(retiring)) {
+            retired(p);
         }
         if (stalled != null) {
             stalled.close();

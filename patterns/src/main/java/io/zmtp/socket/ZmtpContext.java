@@ -31,6 +31,7 @@ public final class ZmtpContext implements AutoCloseable {
     private final boolean ownsGroup;
     private final IoTransport transport;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final InprocRegistry inproc = new InprocRegistry();
     private volatile boolean closed;
 
     /**
@@ -71,6 +72,10 @@ public final class ZmtpContext implements AutoCloseable {
     /** The event loop transport the sockets of this context use. */
     public IoTransport transport() {
         return transport;
+    }
+
+    InprocRegistry inproc() {
+        return inproc;
     }
 
     EventLoop nextLoop() {

@@ -4,17 +4,24 @@ import io.zmtp.codec.SocketType;
 import io.zmtp.socket.type.Sub;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Every valid pairing of RFC 28-31 over TCP, in both bind/connect directions and both start orders. */
+/**
+ * Every valid pairing of RFC 28-31 over every transport (tcp, ipc, inproc), in both bind/connect
+ * directions and both start orders.
+ */
 class SocketPairTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private ZmtpContext ctx;
@@ -29,8 +36,31 @@ class SocketPairTest {
         ctx.close();
     }
 
+    /** Each transport with each variant: bit 0 clear = the first socket binds, bit 1 set = connect first. */
+    static Stream<Arguments> cases() {
+        return Stream.of("tcp", "ipc", "inproc")
+                .flatMap(t -> IntStream.range(0, 4).mapToObj(v -> Arguments.of(t, v)));
+    }
+
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    /** An endpoint on {@code transport} nobody uses yet, for a bind that may come after the connect. */
+    private static String freeEndpoint(String transport) {
+        return switch (transport) {
+            case "tcp" -> "tcp://127.0.0.1:" + freePort();
+            case "ipc" -> "ipc://" + System.getProperty("java.io.tmpdir") + "/zmtp-pair-" + ProcessHandle.current().pid()
+                    + "-" + NAMES.incrementAndGet();
+            case "inproc" -> "inproc://pair-" + NAMES.incrementAndGet();
+            default -> throw new IllegalArgumentException(transport);
+        };
+    }
+
+    private Socket[] pair(SocketType a, SocketType b, String transport, int variant) {
+        return pair(a, b, transport, (variant & 1) == 0, (variant & 2) != 0);
+    }
+
     /** Two connected sockets; {@code binderIsA} picks who binds; {@code connectFirst} starts the connecting side first. */
-    private Socket[] pair(SocketType a, SocketType b, boolean binderIsA, boolean connectFirst) {
+    private Socket[] pair(SocketType a, SocketType b, String transport, boolean binderIsA, boolean connectFirst) {
         Socket sa = ctx.socket(a);
         Socket sb = ctx.socket(b);
         for (Socket s : new Socket[] {sa, sb}) {
@@ -38,13 +68,12 @@ class SocketPairTest {
         }
         Socket binder = binderIsA ? sa : sb;
         Socket connecter = binderIsA ? sb : sa;
+        String endpoint = freeEndpoint(transport);
         if (connectFirst) {
-            int port = freePort();
-            connecter.connect("tcp://127.0.0.1:" + port);
-            binder.bind("tcp://127.0.0.1:" + port);
+            connecter.connect(endpoint);
+            binder.bind(endpoint);
         } else {
-            binder.bind("tcp://127.0.0.1:*");
-            connecter.connect("tcp://127.0.0.1:" + binder.boundPort());
+            connecter.connect(binder.bind(endpoint));
         }
         return new Socket[] {sa, sb};
     }
@@ -63,10 +92,10 @@ class SocketPairTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2, 3})
-    void reqRep(int variant) {
-        Socket[] s = pair(SocketType.REQ, SocketType.REP, (variant & 1) == 0, (variant & 2) != 0);
+    @ParameterizedTest(name = "{0} variant {1}")
+    @MethodSource("cases")
+    void reqRep(String transport, int variant) {
+        Socket[] s = pair(SocketType.REQ, SocketType.REP, transport, variant);
         for (int i = 0; i < 3; i++) {
             assertThat(s[0].send(Message.of("hello", "" + i))).isTrue();
             assertThat(strings(s[1].receive())).containsExactly("hello", "" + i);
@@ -75,10 +104,10 @@ class SocketPairTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2, 3})
-    void pushPull(int variant) {
-        Socket[] s = pair(SocketType.PUSH, SocketType.PULL, (variant & 1) == 0, (variant & 2) != 0);
+    @ParameterizedTest(name = "{0} variant {1}")
+    @MethodSource("cases")
+    void pushPull(String transport, int variant) {
+        Socket[] s = pair(SocketType.PUSH, SocketType.PULL, transport, variant);
         for (int i = 0; i < 100; i++) {
             assertThat(s[0].send(Message.of("m" + i))).isTrue();
         }
@@ -87,20 +116,20 @@ class SocketPairTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2, 3})
-    void pairPair(int variant) {
-        Socket[] s = pair(SocketType.PAIR, SocketType.PAIR, (variant & 1) == 0, (variant & 2) != 0);
+    @ParameterizedTest(name = "{0} variant {1}")
+    @MethodSource("cases")
+    void pairPair(String transport, int variant) {
+        Socket[] s = pair(SocketType.PAIR, SocketType.PAIR, transport, variant);
         s[0].send(Message.of("ping"));
         assertThat(strings(s[1].receive())).containsExactly("ping");
         s[1].send(Message.of("pong"));
         assertThat(strings(s[0].receive())).containsExactly("pong");
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2, 3})
-    void dealerRouter(int variant) {
-        Socket[] s = pair(SocketType.DEALER, SocketType.ROUTER, (variant & 1) == 0, (variant & 2) != 0);
+    @ParameterizedTest(name = "{0} variant {1}")
+    @MethodSource("cases")
+    void dealerRouter(String transport, int variant) {
+        Socket[] s = pair(SocketType.DEALER, SocketType.ROUTER, transport, variant);
         s[0].send(Message.of("a", "b"));
         Message at = s[1].receive();
         assertThat(at.size()).isEqualTo(3);
@@ -111,20 +140,20 @@ class SocketPairTest {
         assertThat(strings(s[0].receive())).containsExactly("reply");
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2, 3})
-    void dealerRep(int variant) {
-        Socket[] s = pair(SocketType.DEALER, SocketType.REP, (variant & 1) == 0, (variant & 2) != 0);
+    @ParameterizedTest(name = "{0} variant {1}")
+    @MethodSource("cases")
+    void dealerRep(String transport, int variant) {
+        Socket[] s = pair(SocketType.DEALER, SocketType.REP, transport, variant);
         s[0].send(Message.of("", "q"));
         assertThat(strings(s[1].receive())).containsExactly("q");
         s[1].send(Message.of("r"));
         assertThat(strings(s[0].receive())).containsExactly("", "r");
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2, 3})
-    void reqRouter(int variant) {
-        Socket[] s = pair(SocketType.REQ, SocketType.ROUTER, (variant & 1) == 0, (variant & 2) != 0);
+    @ParameterizedTest(name = "{0} variant {1}")
+    @MethodSource("cases")
+    void reqRouter(String transport, int variant) {
+        Socket[] s = pair(SocketType.REQ, SocketType.ROUTER, transport, variant);
         s[0].send(Message.of("q"));
         Message at = s[1].receive();
         List<String> frames = at.strings();
@@ -135,24 +164,24 @@ class SocketPairTest {
         assertThat(strings(s[0].receive())).containsExactly("r");
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2, 3})
-    void dealerDealer(int variant) {
-        Socket[] s = pair(SocketType.DEALER, SocketType.DEALER, (variant & 1) == 0, (variant & 2) != 0);
+    @ParameterizedTest(name = "{0} variant {1}")
+    @MethodSource("cases")
+    void dealerDealer(String transport, int variant) {
+        Socket[] s = pair(SocketType.DEALER, SocketType.DEALER, transport, variant);
         s[0].send(Message.of("x"));
         assertThat(strings(s[1].receive())).containsExactly("x");
         s[1].send(Message.of("y"));
         assertThat(strings(s[0].receive())).containsExactly("y");
     }
 
-    @Test
-    void routerRouterWithExplicitIdentities() {
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "ipc", "inproc"})
+    void routerRouterWithExplicitIdentities(String transport) {
         Socket a = ctx.socket(SocketType.ROUTER);
         Socket b = ctx.socket(SocketType.ROUTER);
         a.options().identity("A".getBytes()).linger(0).receiveTimeout(WAIT.toMillis());
         b.options().identity("B".getBytes()).linger(0).receiveTimeout(WAIT.toMillis());
-        a.bind("tcp://127.0.0.1:*");
-        b.connect("tcp://127.0.0.1:" + a.boundPort());
+        b.connect(a.bind(freeEndpoint(transport)));
         // The connecting ROUTER learns the peer's id from the handshake; wait until it is routable.
         await().atMost(WAIT).until(() -> ((io.zmtp.socket.type.Router) b).hasPeer("A".getBytes()));
         b.send(Message.of("A", "hi"));
@@ -161,10 +190,10 @@ class SocketPairTest {
         assertThat(strings(b.receive())).containsExactly("A", "back");
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2, 3})
-    void pubSubWithPrefixFilter(int variant) {
-        Socket[] s = pair(SocketType.PUB, SocketType.SUB, (variant & 1) == 0, (variant & 2) != 0);
+    @ParameterizedTest(name = "{0} variant {1}")
+    @MethodSource("cases")
+    void pubSubWithPrefixFilter(String transport, int variant) {
+        Socket[] s = pair(SocketType.PUB, SocketType.SUB, transport, variant);
         Sub sub = (Sub) s[1];
         sub.subscribe("weather.");
         // A late subscription reaches the publisher asynchronously: publish until one arrives.

@@ -1,6 +1,5 @@
 package io.zmtp.socket.pipe;
 
-import io.netty.channel.Channel;
 import io.zmtp.codec.ZmtpMessage;
 import io.zmtp.codec.ZmtpVersion;
 import io.zmtp.codec.command.Command;
@@ -10,7 +9,7 @@ import java.util.ArrayDeque;
 
 /**
  * One peer of a socket: the queues in both directions, each bounded by a high-water mark, and the
- * connection currently carrying them. A pipe made by {@code connect} outlives its connections
+ * link (connection) currently carrying them. A pipe made by {@code connect} outlives its connections
  * (messages queued while disconnected go out after the reconnect); a pipe made for an accepted
  * connection dies with it. Touched only on the socket's event loop.
  */
@@ -21,7 +20,9 @@ public final class Pipe {
     private final int receiveHwm;
     private final ArrayDeque<ZmtpMessage> out = new ArrayDeque<>();
     private final ArrayDeque<ZmtpMessage> in = new ArrayDeque<>();
-    private Channel channel;
+    private Link link;
+    /** Depth of the inbound queue, readable from other threads (inproc credit). */
+    private volatile int inboundDepth;
     private boolean ready;
     private boolean dirty;
     private boolean readingPaused;
@@ -53,20 +54,20 @@ public final class Pipe {
     }
 
     /** A connection finished its handshake and now carries this pipe. */
-    public void connected(Channel channel, byte[] routingId, ZmtpVersion version, String mechanism, String userId) {
-        this.channel = channel;
+    public void connected(Link link, byte[] routingId, ZmtpVersion version, String mechanism, String userId) {
+        this.link = link;
         this.ready = true;
         this.routingId = routingId;
         this.version = version;
         this.mechanism = mechanism;
-        this.remoteAddress = channel.remoteAddress();
+        this.remoteAddress = link.remoteAddress();
         this.userId = userId;
         this.readingPaused = false;
     }
 
     /** The connection went away; queued outbound messages stay (connect side) until the pipe closes. */
     public void disconnected() {
-        this.channel = null;
+        this.link = null;
         this.ready = false;
         this.readingPaused = false;
     }
@@ -83,8 +84,16 @@ public final class Pipe {
         return closed;
     }
 
-    public Channel channel() {
-        return channel;
+    /** The link carrying this pipe now, or null while disconnected. */
+    public Link link() {
+        return link;
+    }
+
+    /** Drops the current connection (a protocol violation); the socket hears of it as a disconnect. */
+    public void dropConnection() {
+        if (link != null) {
+            link.close();
+        }
     }
 
     /** True while the outbound queue is below the send HWM. */
@@ -103,8 +112,8 @@ public final class Pipe {
         }
         messagesOut++;
         bytesOut += message.byteSize();
-        if (ready && out.isEmpty() && channel.isWritable()) {
-            channel.write(message, channel.voidPromise());
+        if (ready && out.isEmpty() && link.isWritable()) {
+            link.write(message);
             dirty = true;
             return;
         }
@@ -114,7 +123,7 @@ public final class Pipe {
     /** Writes a command (subscriptions) ahead of nothing: commands do not count against the HWM. */
     public void writeCommand(Command command) {
         if (ready) {
-            channel.write(command, channel.voidPromise());
+            link.write(command);
             dirty = true;
         }
     }
@@ -125,8 +134,8 @@ public final class Pipe {
             return false;
         }
         boolean moved = false;
-        while (!out.isEmpty() && channel.isWritable()) {
-            channel.write(out.poll(), channel.voidPromise());
+        while (!out.isEmpty() && link.isWritable()) {
+            link.write(out.poll());
             moved = true;
         }
         if (moved) {
@@ -139,8 +148,8 @@ public final class Pipe {
     public void flushIfDirty() {
         if (dirty) {
             dirty = false;
-            if (channel != null) {
-                channel.flush();
+            if (link != null) {
+                link.flush();
             }
         }
     }
@@ -161,10 +170,11 @@ public final class Pipe {
         messagesIn++;
         bytesIn += message.byteSize();
         in.add(message);
-        if (receiveHwm > 0 && in.size() >= receiveHwm && channel != null && !readingPaused) {
+        inboundDepth = in.size();
+        if (receiveHwm > 0 && in.size() >= receiveHwm && link != null && !readingPaused) {
             readingPaused = true;
             hwmHits++;
-            channel.config().setAutoRead(false);
+            link.setReading(false);
         }
     }
 
@@ -175,9 +185,13 @@ public final class Pipe {
     /** Takes the next inbound message; resumes reading once the queue drains to half the HWM. */
     public ZmtpMessage poll() {
         ZmtpMessage m = in.poll();
-        if (readingPaused && in.size() <= receiveHwm / 2 && channel != null) {
-            readingPaused = false;
-            channel.config().setAutoRead(true);
+        inboundDepth = in.size();
+        if (link != null) {
+            if (readingPaused && in.size() <= receiveHwm / 2) {
+                readingPaused = false;
+                link.setReading(true);
+            }
+            link.taken();
         }
         return m;
     }
@@ -190,8 +204,8 @@ public final class Pipe {
         closed = true;
         ready = false;
         releaseQueues();
-        if (channel != null) {
-            channel.close();
+        if (link != null) {
+            link.close();
         }
     }
 
@@ -201,6 +215,7 @@ public final class Pipe {
         while ((m = in.poll()) != null) {
             m.release();
         }
+        inboundDepth = 0;
     }
 
     private void releaseQueues() {
@@ -215,8 +230,18 @@ public final class Pipe {
         return out.size();
     }
 
+    /** Inbound queue depth; safe to read from any thread. */
     public int inboundDepth() {
-        return in.size();
+        return inboundDepth;
+    }
+
+    public int receiveHwm() {
+        return receiveHwm;
+    }
+
+    /** True while a written message still waits in the link's transport buffer. */
+    public boolean hasUnsentData() {
+        return link != null && link.hasUnsentData();
     }
 
     public byte[] routingId() {

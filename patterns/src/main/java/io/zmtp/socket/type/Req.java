@@ -97,9 +97,7 @@ public final class Req extends LoadBalancing {
             // libzmq treats a reply without the empty delimiter as a protocol error and drops the connection.
             log.warn("REQ: reply from {} lacks the empty delimiter frame; closing that connection", pipe.endpoint());
             message.release();
-            if (pipe.channel() != null) {
-                pipe.channel().close();
-            }
+            pipe.dropConnection();
             return null;
         }
         Message m = fromWire(message);
