@@ -1,0 +1,207 @@
+package io.zmtp.bench.perf;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.zmtp.socket.IoTransport;
+import io.zmtp.socket.Message;
+import io.zmtp.socket.Socket;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/** What the perf tools share: argument parsing, the event loop choice, messages, exit codes. */
+final class Perf {
+    /** System property naming the event loop; read by the socket library as well. */
+    static final String TRANSPORT_PROPERTY = "zmtp.transport";
+    /** Environment variable mapped onto {@link #TRANSPORT_PROPERTY} when the property is not set. */
+    static final String TRANSPORT_ENV = "ZMTP_TRANSPORT";
+    /** System property choosing the endpoint of inproc_thr and inproc_lat. */
+    static final String ENDPOINT_PROPERTY = "zmtp.perf.endpoint";
+    /** Environment variable choosing the endpoint of inproc_thr and inproc_lat. */
+    static final String ENDPOINT_ENV = "ZMTP_PERF_ENDPOINT";
+
+    static final int EXIT_USAGE = 1;
+    /** libzmq's tools {@code return -1} on a failed call. */
+    static final int EXIT_FAILURE = 255;
+
+    private Perf() {
+    }
+
+    // ------------------------------------------------------------------ arguments
+
+    static void requireArgCount(String[] args, int expected, String usage) {
+        if (args == null || args.length != expected) {
+            throw new UsageException(usage, null);
+        }
+    }
+
+    /** A message size: a whole number of bytes, 0 allowed. */
+    static int messageSize(String text, String usage) {
+        long v = parse(text, "message-size", usage);
+        if (v < 0 || v > Integer.MAX_VALUE - 64) {
+            throw new UsageException(usage, "message-size must be between 0 and " + (Integer.MAX_VALUE - 64) + ", got '" + text + "'");
+        }
+        return (int) v;
+    }
+
+    /** A message or round-trip count: at least 1. */
+    static long count(String text, String name, String usage) {
+        long v = parse(text, name, usage);
+        if (v < 1) {
+            throw new UsageException(usage, name + " must be at least 1, got '" + text + "'");
+        }
+        return v;
+    }
+
+    private static long parse(String text, String name, String usage) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(usage, name + " must be a whole number, got '" + text + "'");
+        }
+    }
+
+    // ------------------------------------------------------------------ event loop and endpoints
+
+    /**
+     * The event loop named by {@code -Dzmtp.transport}, else by {@code ZMTP_TRANSPORT}, else NIO.
+     * The name is matched against what {@link IoTransport} offers (case-insensitive, '-' taken
+     * as '_'); a transport whose native library cannot load falls back to NIO with a log line,
+     * as the library does. A name the library does not offer is a usage error.
+     */
+    static IoTransport transport(String usage) {
+        String name = System.getProperty(TRANSPORT_PROPERTY);
+        String from = "-D" + TRANSPORT_PROPERTY;
+        if (name == null || name.isBlank()) {
+            name = System.getenv(TRANSPORT_ENV);
+            from = TRANSPORT_ENV;
+            if (name == null || name.isBlank()) {
+                return IoTransport.NIO;
+            }
+            // Keep the library's own reading of the property in step with the tool's.
+            System.setProperty(TRANSPORT_PROPERTY, name.trim());
+        }
+        String wanted = name.trim().replace('-', '_');
+        for (IoTransport t : IoTransport.values()) {
+            if (t.name().equalsIgnoreCase(wanted)) {
+                return t.orFallback();
+            }
+        }
+        String supported = Arrays.stream(IoTransport.values()).map(t -> t.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", "));
+        throw new UsageException(usage, "event loop '" + name.trim() + "' (from " + from
+                + ") is not one this socket library has (supported: " + supported + ")");
+    }
+
+    /** The endpoint of an in-process tool: {@code -Dzmtp.perf.endpoint}, {@code ZMTP_PERF_ENDPOINT}, or the default. */
+    static String inprocEndpoint(String defaultEndpoint) {
+        String ep = System.getProperty(ENDPOINT_PROPERTY);
+        if (ep == null || ep.isBlank()) {
+            ep = System.getenv(ENDPOINT_ENV);
+        }
+        return ep == null || ep.isBlank() ? defaultEndpoint : ep.trim();
+    }
+
+    /** Binds, returning the endpoint actually bound. */
+    static String bind(Socket socket, String endpoint) {
+        try {
+            String bound = socket.bind(endpoint);
+            return bound == null ? endpoint : bound;
+        } catch (RuntimeException e) {
+            throw new PerfException("error in bind: " + endpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void connect(Socket socket, String endpoint) {
+        try {
+            socket.connect(endpoint);
+        } catch (RuntimeException e) {
+            throw new PerfException("error in connect: " + endpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------ messages
+
+    /**
+     * A one-frame message of {@code size} bytes. Like libzmq's {@code zmq_msg_init_size} the
+     * content is not cleared: the buffer comes from Netty's allocator, which only ever held this
+     * benchmark's own messages.
+     */
+    static Message newMessage(int size) {
+        ByteBuf payload = ByteBufAllocator.DEFAULT.directBuffer(size, size);
+        payload.writerIndex(size);
+        return new Message().add(payload);
+    }
+
+    /** Sends, turning a stall past the socket's SNDTIMEO into a {@link PerfException}. */
+    static void send(Socket socket, Message message) {
+        boolean sent;
+        try {
+            sent = socket.send(message);
+        } catch (RuntimeException e) {
+            message.close();
+            throw new PerfException("error in send: " + e.getMessage(), e);
+        }
+        if (!sent) {
+            message.close();
+            throw new PerfException("error in send: no room to send for " + socket.options().sendTimeout() + " ms");
+        }
+    }
+
+    /** Receives one message of {@code size} bytes in one frame; closes it and fails otherwise. */
+    static Message receive(Socket socket, int size) {
+        Message m;
+        try {
+            m = socket.receive();
+        } catch (RuntimeException e) {
+            throw new PerfException("error in receive: " + e.getMessage(), e);
+        }
+        if (m == null) {
+            throw new PerfException("error in receive: nothing arrived for " + socket.options().receiveTimeout() + " ms");
+        }
+        if (m.size() != 1 || m.frame(0).readableBytes() != size) {
+            m.close();
+            throw new PerfException("message of incorrect size received");
+        }
+        return m;
+    }
+
+    static double micros(long nanos) {
+        return nanos / 1_000d;
+    }
+
+    // ------------------------------------------------------------------ output and exit
+
+    static void printf(PrintStream out, String format, Object... args) {
+        out.printf(Locale.ROOT, format, args);
+    }
+
+    /** Runs a tool's body as {@code main}: prints usage or the failure to stderr and exits. */
+    static void main(String tool, Callable<?> body) {
+        int status;
+        try {
+            body.call();
+            status = 0;
+        } catch (UsageException e) {
+            if (e.detail() != null) {
+                System.err.println(tool + ": " + e.detail());
+            }
+            System.err.println(e.usage());
+            status = EXIT_USAGE;
+        } catch (PerfException e) {
+            System.err.println(e.getMessage());
+            status = EXIT_FAILURE;
+        } catch (Exception e) {
+            System.err.println(tool + ": " + e);
+            e.printStackTrace(System.err);
+            status = EXIT_FAILURE;
+        }
+        System.out.flush();
+        System.err.flush();
+        // Exit at once rather than wait for Netty's global threads to wind down.
+        System.exit(status);
+    }
+}
