@@ -15,6 +15,12 @@ import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDomainSocketChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerDomainSocketChannel;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +29,14 @@ import java.net.UnixDomainSocketAddress;
 import java.util.Locale;
 
 /**
- * Which Netty event loop a context runs on: NIO (the default, everywhere) or Linux's native
- * epoll. Chosen per context, or for every context with the system property {@code zmtp.transport}
- * ({@code nio} or {@code epoll}); when the native library cannot load, the context falls back to
- * NIO and says so in one log line.
+ * Which Netty event loop a context runs on: NIO (the default, everywhere), or Linux's native epoll
+ * or io_uring. Chosen per context, or for every context with the system property
+ * {@code zmtp.transport} ({@code nio}, {@code epoll} or {@code io_uring}); when the native library
+ * cannot load (or the kernel refuses io_uring), the context falls back to NIO and says so in one
+ * log line. Sockets never see the difference: only the channel classes below change.
  */
 public enum IoTransport {
-    NIO, EPOLL;
+    NIO, EPOLL, IO_URING;
 
     private static final Logger log = LoggerFactory.getLogger(IoTransport.class);
 
@@ -39,7 +46,8 @@ public enum IoTransport {
         try {
             return valueOf(name).orFallback();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("zmtp.transport must be nio or epoll, not '" + name.toLowerCase(Locale.ROOT) + "'");
+            throw new IllegalArgumentException("zmtp.transport must be nio, epoll or io_uring, not '"
+                    + name.toLowerCase(Locale.ROOT) + "'");
         }
     }
 
@@ -49,29 +57,48 @@ public enum IoTransport {
             log.warn("epoll is not available here ({}); using NIO", String.valueOf(Epoll.unavailabilityCause()));
             return NIO;
         }
+        if (this == IO_URING && !IoUring.isAvailable()) {
+            log.warn("io_uring is not available here ({}); using NIO", String.valueOf(IoUring.unavailabilityCause()));
+            return NIO;
+        }
         return this;
     }
 
+    /** True when this transport can run on this machine (NIO always can). */
+    public boolean isAvailable() {
+        return switch (this) {
+            case NIO -> true;
+            case EPOLL -> Epoll.isAvailable();
+            case IO_URING -> IoUring.isAvailable();
+        };
+    }
+
     IoHandlerFactory ioHandlerFactory() {
-        return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return switch (this) {
+            case NIO -> NioIoHandler.newFactory();
+            case EPOLL -> EpollIoHandler.newFactory();
+            case IO_URING -> IoUringIoHandler.newFactory();
+        };
     }
 
     Class<? extends ServerChannel> serverChannelClass(Endpoint ep) {
-        if (this == EPOLL) {
-            return ep.isIpc() ? EpollServerDomainSocketChannel.class : EpollServerSocketChannel.class;
-        }
-        return ep.isIpc() ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class;
+        return switch (this) {
+            case NIO -> ep.isIpc() ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class;
+            case EPOLL -> ep.isIpc() ? EpollServerDomainSocketChannel.class : EpollServerSocketChannel.class;
+            case IO_URING -> ep.isIpc() ? IoUringServerDomainSocketChannel.class : IoUringServerSocketChannel.class;
+        };
     }
 
     Class<? extends Channel> channelClass(Endpoint ep) {
-        if (this == EPOLL) {
-            return ep.isIpc() ? EpollDomainSocketChannel.class : EpollSocketChannel.class;
-        }
-        return ep.isIpc() ? NioDomainSocketChannel.class : NioSocketChannel.class;
+        return switch (this) {
+            case NIO -> ep.isIpc() ? NioDomainSocketChannel.class : NioSocketChannel.class;
+            case EPOLL -> ep.isIpc() ? EpollDomainSocketChannel.class : EpollSocketChannel.class;
+            case IO_URING -> ep.isIpc() ? IoUringDomainSocketChannel.class : IoUringSocketChannel.class;
+        };
     }
 
     /** The address of an ipc path in the form this transport's channels take. */
     SocketAddress ipcAddress(String path) {
-        return this == EPOLL ? new DomainSocketAddress(path) : UnixDomainSocketAddress.of(path);
+        return this == NIO ? UnixDomainSocketAddress.of(path) : new DomainSocketAddress(path);
     }
 }

@@ -22,6 +22,16 @@ public final class Message implements AutoCloseable {
     Object replyTo;
     /** Set when the socket type already saw this message on its way to an asynchronous receiver. */
     boolean accepted;
+    /** The sending peer's authenticated user id (ZAP's User-Id); "" for NULL or a local message. */
+    String userId = "";
+
+    /**
+     * The User-Id property: who the authenticator said the sending peer is (the PLAIN username by
+     * default; "" with the NULL mechanism, and for messages the application made).
+     */
+    public String userId() {
+        return userId;
+    }
 
     public Message() {
         this.frames = new ArrayList<>(4);

@@ -90,6 +90,8 @@ public abstract class Socket implements AutoCloseable {
     private Message stalled;
     private volatile boolean closed;
     private volatile String lastEndpoint;
+    private volatile Monitor monitor;
+    private volatile Consumer<Message> messageHandler;
 
     private record PendingSend(Message message, CompletableFuture<Void> future) {
     }
@@ -667,12 +669,18 @@ public abstract class Socket implements AutoCloseable {
             }
             Message m = accept(p, zm);
             if (m != null) {
+                m.userId = p.userId();
                 deliver(m);
             }
         }
     }
 
     private void deliver(Message m) {
+        Consumer<Message> handler = messageHandler;
+        if (handler != null) {
+            handOver(handler, m);
+            return;
+        }
         if (!asyncReceives.isEmpty()) {
             Message ready = acceptReceived(m);
             if (ready == null) {
@@ -700,6 +708,39 @@ public abstract class Socket implements AutoCloseable {
             for (Runnable w : readinessWatchers) {
                 w.run();
             }
+        }
+    }
+
+    /**
+     * The event-driven alternative to receive and poll, for Netty-native code: from now on every
+     * message is passed to {@code handler} on the socket's event loop as soon as it is ready (the
+     * handler owns and must close it, and must not block). Messages already waiting go first.
+     * {@code null} switches back to receive().
+     */
+    public void onMessage(Consumer<Message> handler) {
+        checkOpen();
+        messageHandler = handler;
+        if (handler != null) {
+            runOnLoop(() -> {
+                Message m;
+                while (messageHandler == handler && (m = takeInbound()) != null) {
+                    handOver(handler, m);
+                }
+                pumpInbound();
+            });
+        }
+    }
+
+    private void handOver(Consumer<Message> handler, Message m) {
+        Message ready = m.accepted ? m : acceptReceived(m);
+        if (ready == null) {
+            return;
+        }
+        ready.accepted = false;
+        try {
+            handler.accept(ready);
+        } catch (RuntimeException e) {
+            log.warn("{}: message handler failed", this, e);
         }
     }
 
@@ -810,6 +851,38 @@ public abstract class Socket implements AutoCloseable {
         listeners.add(listener);
     }
 
+    public void removeEventListener(Consumer<SocketEvent> listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * libzmq's zmq_socket_monitor: binds a PAIR socket to {@code endpoint} (inproc://) that sends
+     * each event of {@code types} as two frames, the 6-byte code and value, then the endpoint.
+     * Connect a PAIR socket of the same context to read them. Replaces an earlier monitor.
+     */
+    public void monitor(String endpoint, java.util.Set<SocketEvent.Type> types) {
+        checkOpen();
+        Monitor m = new Monitor(context, endpoint, types);
+        stopMonitor();
+        monitor = m;
+        addEventListener(m);
+    }
+
+    /** {@link #monitor(String, java.util.Set)} for every event type. */
+    public void monitor(String endpoint) {
+        monitor(endpoint, java.util.EnumSet.allOf(SocketEvent.Type.class));
+    }
+
+    /** Stops the monitor (it sends MONITOR_STOPPED last); nothing when there is none. */
+    public void stopMonitor() {
+        Monitor m = monitor;
+        if (m != null) {
+            monitor = null;
+            removeEventListener(m);
+            m.stop(String.valueOf(lastEndpoint));
+        }
+    }
+
     /** A snapshot of every peer: routing id, address, version, queue depths, counters. */
     public List<PeerInfo> peers() {
         if (loop.inEventLoop()) {
@@ -871,6 +944,7 @@ public abstract class Socket implements AutoCloseable {
         if (!loop.inEventLoop()) {
             done.join();
         }
+        stopMonitor();
         context.forget(this);
     }
 
@@ -902,12 +976,23 @@ public abstract class Socket implements AutoCloseable {
     private void awaitLinger(long deadline, CompletableFuture<Void> done) {
         drain();
         if (System.nanoTime() >= deadline || nothingLeftToSend()) {
+            List<io.netty.channel.ChannelFuture> closing = new ArrayList<>();
+            servers.forEach(ch -> closing.add(ch.closeFuture()));
+            connections.forEach(ch -> closing.add(ch.closeFuture()));
             finishClose();
-            // Queued behind the connections' inactive events, so DISCONNECTED comes before CLOSED.
-            loop.execute(() -> {
-                emit(SocketEvent.Type.CLOSED, String.valueOf(lastEndpoint), "");
-                done.complete(null);
-            });
+            // CLOSED comes once every channel has closed (so DISCONNECTED comes first, and no
+            // channel is still closing when a context then shuts its loops down).
+            AtomicInteger left = new AtomicInteger(closing.size() + 1);
+            Runnable oneClosed = () -> {
+                if (left.decrementAndGet() == 0) {
+                    loop.execute(() -> {
+                        emit(SocketEvent.Type.CLOSED, String.valueOf(lastEndpoint), "");
+                        done.complete(null);
+                    });
+                }
+            };
+            closing.forEach(f -> f.addListener(x -> oneClosed.run()));
+            oneClosed.run();
             return;
         }
         loop.schedule(() -> awaitLinger(deadline, done), 5, TimeUnit.MILLISECONDS);

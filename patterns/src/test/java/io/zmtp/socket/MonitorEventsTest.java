@@ -86,4 +86,51 @@ class MonitorEventsTest {
         assertThat(refused.detail()).contains("node-2").contains("400");
         assertThat(types(server)).doesNotContain(HANDSHAKE_SUCCEEDED);
     }
+
+    /** Reads one monitor message in libzmq's format: [code u16 LE, value u32 LE] then the endpoint. */
+    private static SocketEvent readMonitor(Socket pair) {
+        try (Message m = pair.receive()) {
+            assertThat(m).isNotNull();
+            assertThat(m.size()).isEqualTo(2);
+            io.netty.buffer.ByteBuf head = m.frame(0);
+            assertThat(head.readableBytes()).isEqualTo(6);
+            SocketEvent.Type type = SocketEvent.Type.ofCode(head.getUnsignedShortLE(head.readerIndex()));
+            return new SocketEvent(type, m.string(1), String.valueOf(head.getIntLE(head.readerIndex() + 2)));
+        }
+    }
+
+    @Test
+    void eventsReachAMonitorPairSocketInLibzmqFormat() {
+        Socket pull = ctx.socket(SocketType.PULL);
+        pull.options().linger(0);
+        pull.monitor("inproc://monitor.pull", java.util.EnumSet.of(LISTENING, ACCEPTED, HANDSHAKE_SUCCEEDED, DISCONNECTED, CLOSED));
+        Socket watcher = ctx.socket(SocketType.PAIR);
+        watcher.options().linger(0).receiveTimeout(WAIT.toMillis());
+        watcher.connect("inproc://monitor.pull");
+        String bound = pull.bind("tcp://127.0.0.1:*");
+        Socket push = ctx.socket(SocketType.PUSH);
+        push.options().linger(0);
+        push.connect(bound);
+
+        SocketEvent listening = readMonitor(watcher);
+        assertThat(listening.type()).isEqualTo(LISTENING);
+        assertThat(listening.endpoint()).isEqualTo(bound);
+        assertThat(listening.type().code()).isEqualTo(0x0008);
+        assertThat(readMonitor(watcher).type()).isEqualTo(ACCEPTED);
+        assertThat(readMonitor(watcher).type()).isEqualTo(HANDSHAKE_SUCCEEDED);
+        push.close();
+        assertThat(readMonitor(watcher).type()).isEqualTo(DISCONNECTED);
+        pull.close();
+        assertThat(readMonitor(watcher).type()).isEqualTo(CLOSED);
+        // The monitor says it stopped, even though MONITOR_STOPPED was not among the chosen types.
+        assertThat(readMonitor(watcher).type()).isEqualTo(SocketEvent.Type.MONITOR_STOPPED);
+    }
+
+    @Test
+    void aMonitorEndpointMustBeInproc() {
+        Socket pull = ctx.socket(SocketType.PULL);
+        pull.options().linger(0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pull.monitor("tcp://127.0.0.1:*"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inproc");
+    }
 }

@@ -48,6 +48,7 @@ class PlainSocketTest {
         req.send(Message.of("hi"));
         try (Message m = rep.receive()) {
             assertThat(m.string(0)).isEqualTo("hi");
+            assertThat(m.userId()).isEqualTo("admin");
         }
         assertThat(rep.peers()).singleElement().satisfies(p -> {
             assertThat(p.userId()).isEqualTo("admin");

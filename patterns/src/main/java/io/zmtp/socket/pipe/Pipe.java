@@ -244,6 +244,11 @@ public final class Pipe {
         return link != null && link.hasUnsentData();
     }
 
+    /** The peer's authenticated user id ("" for NULL). */
+    public String userId() {
+        return userId;
+    }
+
     public byte[] routingId() {
         return routingId;
     }
