@@ -1,0 +1,108 @@
+package io.zmtp.config.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zmtp.config.model.Digest;
+import io.zmtp.config.model.Snapshot;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Files an agent keeps: the cache of each namespace (JSON with revision, digest and base64 values,
+ * read back at start so a node serves its last good configuration while the server is down), and
+ * the optional plain files for non-Java services (JSON or properties of UTF-8 text). Every write
+ * goes to a temporary file in the same directory and is renamed over the old one, so a reader
+ * or a crash never sees half a file.
+ */
+final class CacheFile {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CacheFile() {
+    }
+
+    /** A namespace name as a file name: '/' and '%' escaped, nothing else needs it. */
+    static String fileName(String namespace) {
+        return namespace.replace("%", "%25").replace("/", "%2F");
+    }
+
+    static void writeCache(Path dir, Snapshot s) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("ns", s.namespace());
+        root.put("rev", s.revision());
+        root.put("digest", s.digest());
+        ObjectNode entries = root.putObject("entries");
+        Base64.Encoder b64 = Base64.getEncoder();
+        s.entries().forEach((k, v) -> entries.put(k, b64.encodeToString(v)));
+        writeAtomically(dir.resolve(fileName(s.namespace()) + ".cache.json"), JSON.writeValueAsBytes(root));
+    }
+
+    /** The cached snapshot, if there is one whose digest still matches its content. */
+    static Optional<Snapshot> readCache(Path dir, String namespace) throws IOException {
+        Path file = dir.resolve(fileName(namespace) + ".cache.json");
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        JsonNode root = JSON.readTree(file.toFile());
+        TreeMap<String, byte[]> content = new TreeMap<>(Digest.KEY_ORDER);
+        Base64.Decoder b64 = Base64.getDecoder();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("entries").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            content.put(e.getKey(), b64.decode(e.getValue().asText()));
+        }
+        String digest = Digest.of(content);
+        if (!namespace.equals(root.path("ns").asText()) || !digest.equals(root.path("digest").asText())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Snapshot(namespace, root.path("rev").asLong(), digest, content));
+    }
+
+    /** The plain-file view: {@code <ns>.json} (an object of text values) or {@code <ns>.properties}. */
+    static void writePlain(Path dir, Snapshot s, String format) throws IOException {
+        byte[] bytes;
+        String name = fileName(s.namespace());
+        if (format.equals("properties")) {
+            Properties p = new Properties();
+            s.entries().forEach((k, v) -> p.setProperty(k, new String(v, StandardCharsets.UTF_8)));
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            p.store(out, s.namespace() + " revision " + s.revision() + " digest " + s.digest());
+            bytes = out.toByteArray();
+            name += ".properties";
+        } else {
+            ObjectNode root = JSON.createObjectNode();
+            s.entries().forEach((k, v) -> root.put(k, new String(v, StandardCharsets.UTF_8)));
+            bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+            name += ".json";
+        }
+        writeAtomically(dir.resolve(name), bytes);
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                out.write(bytes);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,492 @@
+package io.zmtp.config.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zmtp.codec.SocketType;
+import io.zmtp.config.model.Change;
+import io.zmtp.config.model.Digest;
+import io.zmtp.config.model.Namespaces;
+import io.zmtp.config.model.Revision;
+import io.zmtp.config.model.Snapshot;
+import io.zmtp.config.protocol.Wire;
+import io.zmtp.socket.Message;
+import io.zmtp.socket.Socket;
+import io.zmtp.socket.ZmtpContext;
+import io.zmtp.socket.poll.Poller;
+import io.zmtp.socket.type.Sub;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node's view of its namespaces, kept equal to the server's (the ZeroMQ Guide's "Clone"
+ * pattern, with digests): it subscribes to updates first, then asks for what it misses (SYNC),
+ * buffering updates meanwhile and applying those above the synced revision, so there is no gap
+ * and no duplicate. A revision that does not follow on, a digest that does not match, or a
+ * heartbeat announcing a later revision makes it resync at once. After each applied revision it
+ * writes its cache, calls its listeners, and reports (node, namespace, revision, digest).
+ *
+ * <p>One agent thread owns both sockets; {@link #get}, {@link #snapshot} and {@link #revision}
+ * read a volatile snapshot and may be called from any thread.
+ */
+public final class ConfigAgent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConfigAgent.class);
+
+    /** Called once per applied revision, on the agent thread; must not block. */
+    public interface Listener {
+        void applied(String namespace, long revision, List<Change> changes, Snapshot now);
+    }
+
+    private final Builder config;
+    private final Map<String, NamespaceState> states = new LinkedHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final ZmtpContext context;
+    private final boolean ownsContext;
+    private final Sub sub;
+    private final Socket dealer;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long nextReq = 1;
+    private long lastKeepalive;
+
+    private ConfigAgent(Builder b) {
+        this.config = b;
+        for (String ns : b.namespaces) {
+            Namespaces.validate(ns);
+            Snapshot initial = Snapshot.empty(ns);
+            if (b.cacheDir != null) {
+                try {
+                    Optional<Snapshot> cached = CacheFile.readCache(b.cacheDir, ns);
+                    if (cached.isPresent()) {
+                        initial = cached.get();
+                        log.info("{}: serving cached {} r{} until the server confirms it", b.nodeId, ns, initial.revision());
+                    }
+                } catch (IOException | RuntimeException e) {
+                    log.warn("{}: cache of {} unreadable, starting empty: {}", b.nodeId, ns, e.toString());
+                }
+            }
+            states.put(ns, new NamespaceState(ns, initial));
+        }
+        this.ownsContext = b.context == null;
+        this.context = ownsContext ? new ZmtpContext() : b.context;
+        sub = (Sub) context.socket(SocketType.SUB);
+        sub.options().linger(0).receiveHwm(100_000).plainCredentials(b.nodeId, b.password);
+        dealer = context.socket(SocketType.DEALER);
+        dealer.options().linger(0).receiveHwm(100_000).plainCredentials(b.nodeId, b.password);
+        for (String ns : b.namespaces) {
+            sub.subscribe(Wire.topic(ns));
+        }
+        sub.connect(b.updates);
+        dealer.connect(b.sync);
+        thread = new Thread(this::run, "config-agent-" + b.nodeId);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String nodeId() {
+        return config.nodeId;
+    }
+
+    public void addListener(Listener l) {
+        listeners.add(l);
+    }
+
+    /** The namespace as applied now (possibly from the cache while the server is unreachable). */
+    public Snapshot snapshot(String namespace) {
+        return state(namespace).current;
+    }
+
+    public long revision(String namespace) {
+        return snapshot(namespace).revision();
+    }
+
+    public Optional<byte[]> get(String namespace, String key) {
+        return snapshot(namespace).get(key);
+    }
+
+    public Optional<String> getString(String namespace, String key) {
+        return get(namespace, key).map(v -> new String(v, StandardCharsets.UTF_8));
+    }
+
+    /** True once the server confirmed this namespace in this run (false while serving a cache only). */
+    public boolean isConfirmed(String namespace) {
+        return state(namespace).confirmed;
+    }
+
+    /** Why the server refused this namespace (e.g. not granted to this node), or null. */
+    public String failure(String namespace) {
+        return state(namespace).failure;
+    }
+
+    private NamespaceState state(String namespace) {
+        NamespaceState s = states.get(namespace);
+        if (s == null) {
+            throw new IllegalArgumentException("this agent does not follow namespace " + namespace);
+        }
+        return s;
+    }
+
+    // ------------------------------------------------------------------ the agent thread
+
+    private void run() {
+        try (Poller poller = new Poller()) {
+            poller.register(sub, Poller.POLLIN);
+            poller.register(dealer, Poller.POLLIN);
+            for (NamespaceState s : states.values()) {
+                startSync(s, s.revision());
+            }
+            while (running) {
+                poller.poll(Duration.ofMillis(50));
+                Message m;
+                while (running && (m = sub.tryReceive()) != null) {
+                    try (Message update = m) {
+                        onUpdate(update);
+                    } catch (Wire.ProtocolException | IllegalArgumentException e) {
+                        log.warn("{}: bad update: {}", config.nodeId, e.getMessage());
+                    }
+                }
+                while (running && (m = dealer.tryReceive()) != null) {
+                    try (Message reply = m) {
+                        onReply(reply);
+                    } catch (Wire.ProtocolException | IllegalArgumentException e) {
+                        log.warn("{}: bad reply: {}", config.nodeId, e.getMessage());
+                    }
+                }
+                timers();
+            }
+        } catch (IllegalStateException closed) {
+            if (running) {
+                log.error("{}: agent stopped: {}", config.nodeId, closed.toString());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void timers() {
+        long now = System.nanoTime();
+        for (NamespaceState s : states.values()) {
+            if (s.syncing && now - s.syncSentAt > config.syncTimeout.toNanos()) {
+                log.info("{}: no answer to sync of {} in {}; asking again", config.nodeId, s.namespace, config.syncTimeout);
+                startSync(s, s.revision());
+            }
+        }
+        boolean keepalive = now - lastKeepalive > config.reportInterval.toNanos();
+        for (NamespaceState s : states.values()) {
+            if ((s.reportDue || keepalive) && s.confirmed) {
+                report(s);
+            }
+        }
+        if (keepalive) {
+            lastKeepalive = now;
+        }
+    }
+
+    private void onUpdate(Message m) {
+        if (m.size() < 3) {
+            throw new Wire.ProtocolException("an update has a topic, a command and a header");
+        }
+        String command = m.string(1);
+        ObjectNode h = Wire.header(m.bytes(2));
+        NamespaceState s = states.get(Wire.text(h, "ns"));
+        if (s == null || s.failure != null) {
+            return;
+        }
+        if (command.equals(Wire.UPDATE)) {
+            Revision r = Wire.readRevision(h, m, 3);
+            if (s.syncing) {
+                if (s.buffered.size() < NamespaceState.MAX_BUFFERED) {
+                    s.buffered.add(r);
+                }
+                return;
+            }
+            if (r.number() <= s.revision()) {
+                return;
+            }
+            if (!apply(s, r)) {
+                startSync(s, r.number() == s.revision() + 1 ? 0 : s.revision());
+            }
+        } else if (command.equals(Wire.HEARTBEAT) && !s.syncing) {
+            long rev = Wire.number(h, "rev");
+            String digest = Wire.text(h, "digest");
+            if (rev > s.revision()) {
+                log.info("{}: heartbeat says {} is at r{}, we have r{}; resyncing", config.nodeId, s.namespace, rev, s.revision());
+                startSync(s, s.revision());
+            } else if (rev < s.revision() || !digest.equals(s.current.digest())) {
+                log.warn("{}: {} r{} differs from the server's r{}; taking a full snapshot", config.nodeId,
+                        s.namespace, s.revision(), rev);
+                startSync(s, 0);
+            }
+        }
+    }
+
+    private void onReply(Message m) {
+        if (m.size() < 2) {
+            throw new Wire.ProtocolException("a reply has a command and a header");
+        }
+        String command = m.string(0);
+        ObjectNode h = Wire.header(m.bytes(1));
+        NamespaceState s = states.get(h.path("ns").asText(""));
+        if (s == null || !s.syncing || h.path("req").asLong(-1) != s.syncReq) {
+            return;  // a late answer to an abandoned sync
+        }
+        switch (command) {
+            case Wire.REVISION -> {
+                Revision r = Wire.readRevision(h, m, 2);
+                if (r.number() > s.revision() && !apply(s, r)) {
+                    startSync(s, 0);
+                }
+            }
+            case Wire.SNAPSHOT -> {
+                s.snapshotRev = Wire.number(h, "rev");
+                s.snapshotDigest = Wire.text(h, "digest");
+                s.snapshotEntries = Wire.number(h, "entries");
+                s.snapshotContent = new java.util.TreeMap<>(Digest.KEY_ORDER);
+            }
+            case Wire.CHUNK -> {
+                if (s.snapshotContent == null) {
+                    throw new Wire.ProtocolException("CHUNK without SNAPSHOT");
+                }
+                JsonNode keys = h.path("keys");
+                if (!keys.isArray() || keys.size() != m.size() - 2) {
+                    throw new Wire.ProtocolException("CHUNK lists " + keys.size() + " keys for " + (m.size() - 2) + " values");
+                }
+                for (int i = 0; i < keys.size(); i++) {
+                    s.snapshotContent.put(keys.get(i).asText(), m.bytes(2 + i));
+                }
+            }
+            case Wire.SYNCED -> synced(s, h);
+            case Wire.ERROR -> {
+                String code = h.path("code").asText();
+                log.warn("{}: server refused {}: {} ({})", config.nodeId, s.namespace, h.path("reason").asText(), code);
+                if (code.equals("forbidden") || code.equals("identity")) {
+                    s.failure = h.path("reason").asText(code);
+                    s.syncing = false;
+                }
+            }
+            default -> log.debug("{}: ignoring {}", config.nodeId, command);
+        }
+    }
+
+    private void synced(NamespaceState s, ObjectNode h) {
+        long rev = Wire.number(h, "rev");
+        String digest = Wire.text(h, "digest");
+        if (s.snapshotContent != null) {
+            java.util.TreeMap<String, byte[]> content = s.snapshotContent;
+            s.snapshotContent = null;
+            String actual = Digest.of(content);
+            if (s.snapshotRev != rev || content.size() != s.snapshotEntries || !actual.equals(digest)) {
+                log.warn("{}: snapshot of {} r{} does not check out; asking again", config.nodeId, s.namespace, rev);
+                startSync(s, 0);
+                return;
+            }
+            Snapshot before = s.current;
+            Snapshot now = new Snapshot(s.namespace, rev, actual, content);
+            installed(s, now, diff(before, now));
+        } else if (rev != s.revision() || !digest.equals(s.current.digest())) {
+            log.warn("{}: {} at r{} does not match the server's r{}; taking a full snapshot", config.nodeId,
+                    s.namespace, s.revision(), rev);
+            startSync(s, 0);
+            return;
+        }
+        if (h.path("more").asBoolean(false)) {
+            startSync(s, s.revision());
+            return;
+        }
+        s.syncing = false;
+        s.confirmed = true;
+        s.reportDue = true;
+        List<Revision> held = new ArrayList<>(s.buffered);
+        s.buffered.clear();
+        held.sort((a, b) -> Long.compare(a.number(), b.number()));
+        for (Revision r : held) {
+            if (r.number() <= s.revision()) {
+                continue;
+            }
+            if (!apply(s, r)) {
+                startSync(s, s.revision());
+                return;
+            }
+        }
+    }
+
+    /** Applies the next revision; false when it does not follow on or does not check out. */
+    private boolean apply(NamespaceState s, Revision r) {
+        Snapshot now = s.next(r);
+        if (now == null) {
+            log.info("{}: {} r{} does not follow r{} or its digest differs; resyncing", config.nodeId,
+                    s.namespace, r.number(), s.revision());
+            return false;
+        }
+        installed(s, now, r.changes());
+        return true;
+    }
+
+    private void installed(NamespaceState s, Snapshot now, List<Change> changes) {
+        s.current = now;
+        s.reportDue = true;
+        try {
+            if (config.cacheDir != null) {
+                CacheFile.writeCache(config.cacheDir, now);
+            }
+            if (config.writeDir != null) {
+                CacheFile.writePlain(config.writeDir, now, config.writeFormat);
+            }
+        } catch (IOException e) {
+            log.warn("{}: cannot write files for {} r{}: {}", config.nodeId, s.namespace, now.revision(), e.toString());
+        }
+        for (Listener l : listeners) {
+            try {
+                l.applied(s.namespace, now.revision(), changes, now);
+            } catch (RuntimeException e) {
+                log.warn("{}: listener failed on {} r{}", config.nodeId, s.namespace, now.revision(), e);
+            }
+        }
+    }
+
+    private static List<Change> diff(Snapshot a, Snapshot b) {
+        List<Change> out = new ArrayList<>();
+        b.entries().forEach((k, v) -> {
+            byte[] old = a.entries().get(k);
+            if (old == null || !Arrays.equals(old, v)) {
+                out.add(Change.put(k, v));
+            }
+        });
+        a.entries().keySet().stream().filter(k -> !b.entries().containsKey(k)).forEach(k -> out.add(Change.delete(k)));
+        return out;
+    }
+
+    private void startSync(NamespaceState s, long from) {
+        s.syncing = true;
+        s.syncReq = nextReq++;
+        s.syncSentAt = System.nanoTime();
+        s.snapshotContent = null;
+        ObjectNode h = Wire.object();
+        h.put("node", config.nodeId);
+        h.put("ns", s.namespace);
+        h.put("from", from);
+        h.put("req", s.syncReq);
+        send(Wire.command(Wire.SYNC, h));
+    }
+
+    private void report(NamespaceState s) {
+        s.reportDue = false;
+        Snapshot now = s.current;
+        ObjectNode h = Wire.object();
+        h.put("node", config.nodeId);
+        h.put("ns", s.namespace);
+        h.put("rev", now.revision());
+        h.put("digest", now.digest());
+        h.put("applied", System.currentTimeMillis());
+        send(Wire.command(Wire.REPORT, h));
+    }
+
+    private void send(Message m) {
+        if (!dealer.trySend(m)) {
+            m.close();  // the queue to a missing server is full; the sync timer asks again
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sub.close();
+        dealer.close();
+        if (ownsContext) {
+            context.close();
+        }
+    }
+
+    /** Settings of an agent; {@link #start()} makes it. */
+    public static final class Builder {
+        private String updates;
+        private String sync;
+        private String nodeId;
+        private String password;
+        private final List<String> namespaces = new ArrayList<>();
+        private Path cacheDir;
+        private Path writeDir;
+        private String writeFormat = "json";
+        private ZmtpContext context;
+        private Duration syncTimeout = Duration.ofSeconds(3);
+        private Duration reportInterval = Duration.ofSeconds(1);
+
+        /** The server's two endpoints: its PUB (updates) and its ROUTER (sync). */
+        public Builder server(String updatesEndpoint, String syncEndpoint) {
+            this.updates = updatesEndpoint;
+            this.sync = syncEndpoint;
+            return this;
+        }
+
+        public Builder node(String id, String password) {
+            this.nodeId = id;
+            this.password = password;
+            return this;
+        }
+
+        public Builder namespaces(String... names) {
+            namespaces.addAll(Arrays.asList(names));
+            return this;
+        }
+
+        public Builder cacheDir(Path dir) {
+            this.cacheDir = dir;
+            return this;
+        }
+
+        /** Keeps {@code dir/<namespace>.json} (or {@code .properties}) up to date for non-Java services. */
+        public Builder writeDir(Path dir, String format) {
+            if (!format.equals("json") && !format.equals("properties")) {
+                throw new IllegalArgumentException("write format is json or properties, not " + format);
+            }
+            this.writeDir = dir;
+            this.writeFormat = format;
+            return this;
+        }
+
+        /** Runs the agent's sockets in a shared context (many agents in one process). */
+        public Builder context(ZmtpContext context) {
+            this.context = context;
+            return this;
+        }
+
+        public Builder syncTimeout(Duration timeout) {
+            this.syncTimeout = timeout;
+            return this;
+        }
+
+        /** How often the agent reports even when nothing changed (so the server sees it is alive). */
+        public Builder reportInterval(Duration interval) {
+            this.reportInterval = interval;
+            return this;
+        }
+
+        public ConfigAgent start() {
+            if (updates == null || sync == null || nodeId == null || password == null || namespaces.isEmpty()) {
+                throw new IllegalArgumentException("an agent needs server endpoints, a node id and password, and namespaces");
+            }
+            return new ConfigAgent(this);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.zmtp.config.agent;
+
+import io.zmtp.config.model.Change;
+import io.zmtp.config.model.Digest;
+import io.zmtp.config.model.Revision;
+import io.zmtp.config.model.Snapshot;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * One namespace on an agent: the applied snapshot (published through a volatile field, so
+ * readers on any thread see a whole revision or the previous one, never half), and the sync
+ * machinery that only the agent thread touches.
+ */
+final class NamespaceState {
+    /** Updates held while a sync runs; beyond this many the sync will resend them anyway. */
+    static final int MAX_BUFFERED = 10_000;
+
+    final String namespace;
+    volatile Snapshot current;
+    /** Where {@link #current} came from: false until the server confirmed it in this run. */
+    volatile boolean confirmed;
+    volatile String failure;
+
+    boolean syncing;
+    long syncReq;
+    long syncSentAt;
+    final List<Revision> buffered = new ArrayList<>();
+    /** A snapshot being received: its announced revision, digest, size, and the entries so far. */
+    long snapshotRev = -1;
+    String snapshotDigest;
+    long snapshotEntries;
+    TreeMap<String, byte[]> snapshotContent;
+    boolean reportDue;
+
+    NamespaceState(String namespace, Snapshot initial) {
+        this.namespace = namespace;
+        this.current = initial;
+    }
+
+    long revision() {
+        return current.revision();
+    }
+
+    /**
+     * Applies the next revision; returns the new snapshot, or null when it does not follow on or
+     * its digest differs from what the content gives (the caller then resyncs).
+     */
+    Snapshot next(Revision r) {
+        if (r.number() != current.revision() + 1) {
+            return null;
+        }
+        SortedMap<String, byte[]> content = new TreeMap<>(Digest.KEY_ORDER);
+        content.putAll(current.entries());
+        for (Change c : r.changes()) {
+            if (c.isDelete()) {
+                content.remove(c.key());
+            } else {
+                content.put(c.key(), c.value());
+            }
+        }
+        String digest = Digest.of(content);
+        if (!digest.equals(r.digest())) {
+            return null;
+        }
+        return new Snapshot(namespace, r.number(), digest, content);
+    }
+}

@@ -1,0 +1,288 @@
+package io.zmtp.config.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zmtp.config.protocol.Wire;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code config-center}: run a server or an agent, the demo, and the admin commands against a
+ * running server. Exit codes: 0 done, 1 failed (e.g. a wait that timed out, nodes not
+ * converged), 2 bad usage.
+ */
+@Command(name = "config-center", mixinStandardHelpOptions = true, version = "config-center 0.1.0",
+        description = "Configuration push center on ZeroMQ sockets.",
+        subcommands = {ServerCommand.class, AgentCommand.class, DemoCommand.class,
+                ConfigCenterCommand.Put.class, ConfigCenterCommand.Delete.class, ConfigCenterCommand.Get.class,
+                ConfigCenterCommand.History.class, ConfigCenterCommand.Diff.class, ConfigCenterCommand.Rollback.class,
+                ConfigCenterCommand.Status.class, ConfigCenterCommand.Nodes.class})
+public final class ConfigCenterCommand {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new ConfigCenterCommand());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("config-center: " + e.getMessage());
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    /** Where the server is and who the admin is. */
+    static final class AdminOptions {
+        @Option(names = "--server", defaultValue = "tcp://127.0.0.1:5571", description = "the server's sync endpoint (default ${DEFAULT-VALUE})")
+        String server;
+        @Option(names = "--admin", defaultValue = "admin", description = "admin name (default ${DEFAULT-VALUE})")
+        String admin;
+        @Option(names = "--admin-password", defaultValue = "${env:CONFIG_ADMIN_PASSWORD}",
+                description = "admin password (default: $CONFIG_ADMIN_PASSWORD)")
+        String password;
+        @Option(names = "--timeout", defaultValue = "10s", description = "how long to wait for the server (default ${DEFAULT-VALUE})")
+        String timeout;
+
+        AdminClient connect() {
+            if (password == null || password.isEmpty()) {
+                throw new CommandLine.ParameterException(new CommandLine(new ConfigCenterCommand()),
+                        "an admin password is needed: --admin-password or $CONFIG_ADMIN_PASSWORD");
+            }
+            return new AdminClient(server, admin, password, Durations.parse(timeout));
+        }
+    }
+
+    abstract static class AdminCall implements Callable<Integer> {
+        @Mixin
+        AdminOptions admin;
+
+        @Override
+        public Integer call() {
+            try (AdminClient c = admin.connect()) {
+                return run(c);
+            }
+        }
+
+        abstract int run(AdminClient c);
+    }
+
+    @Command(name = "put", description = "Commit key=value pairs to a namespace and publish them.")
+    static final class Put extends AdminCall {
+        @Parameters(index = "0", description = "namespace")
+        String ns;
+        @Parameters(index = "1..*", arity = "1..*", description = "key=value ...")
+        List<String> pairs;
+        @Option(names = {"-m", "--message"}, defaultValue = "", description = "what this change is for")
+        String message;
+        @Option(names = "--wait", defaultValue = "none", description = "all | N | none: wait until that many nodes applied it")
+        String wait;
+        @Option(names = "--wait-timeout", defaultValue = "30s", description = "how long --wait waits (default ${DEFAULT-VALUE})")
+        String waitTimeout;
+
+        @Override
+        int run(AdminClient c) {
+            ObjectNode h = Wire.object();
+            h.put("ns", ns);
+            h.put("message", message);
+            h.put("author", admin.admin);
+            var changes = h.putArray("changes");
+            List<byte[]> values = new ArrayList<>();
+            for (String p : pairs) {
+                int eq = p.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("expected key=value, got '" + p + "'");
+                }
+                changes.addObject().put("key", p.substring(0, eq)).put("op", "put");
+                values.add(p.substring(eq + 1).getBytes(StandardCharsets.UTF_8));
+            }
+            return committed(c, c.call("put", h, values).header(), wait, waitTimeout);
+        }
+    }
+
+    @Command(name = "delete", description = "Delete keys from a namespace.")
+    static final class Delete extends AdminCall {
+        @Parameters(index = "0", description = "namespace")
+        String ns;
+        @Parameters(index = "1..*", arity = "1..*", description = "keys")
+        List<String> keys;
+        @Option(names = {"-m", "--message"}, defaultValue = "")
+        String message;
+
+        @Override
+        int run(AdminClient c) {
+            ObjectNode h = Wire.object();
+            h.put("ns", ns);
+            h.put("message", message);
+            h.put("author", admin.admin);
+            var changes = h.putArray("changes");
+            keys.forEach(k -> changes.addObject().put("key", k).put("op", "delete"));
+            return committed(c, c.call("put", h, List.of()).header(), "none", "0s");
+        }
+    }
+
+    @Command(name = "get", description = "Print a namespace (or one key) as the server holds it.")
+    static final class Get extends AdminCall {
+        @Parameters(index = "0")
+        String ns;
+        @Parameters(index = "1", arity = "0..1")
+        String key;
+        @Option(names = "--rev", description = "an older revision")
+        Long rev;
+
+        @Override
+        int run(AdminClient c) {
+            ObjectNode h = Wire.object();
+            h.put("ns", ns);
+            if (key != null) {
+                h.put("key", key);
+            }
+            if (rev != null) {
+                h.put("rev", rev);
+            }
+            AdminClient.Reply r = c.call("get", h, List.of());
+            System.out.println("# " + ns + " revision " + r.header().path("rev").asLong() + " digest " + r.header().path("digest").asText());
+            JsonNode keys = r.header().path("keys");
+            for (int i = 0; i < keys.size(); i++) {
+                System.out.println(keys.get(i).asText() + "=" + new String(r.values().get(i), StandardCharsets.UTF_8));
+            }
+            return key != null && keys.isEmpty() ? 1 : 0;
+        }
+    }
+
+    @Command(name = "history", description = "List a namespace's revisions.")
+    static final class History extends AdminCall {
+        @Parameters(index = "0")
+        String ns;
+        @Option(names = "--after", defaultValue = "0")
+        long after;
+        @Option(names = "--limit", defaultValue = "100")
+        int limit;
+
+        @Override
+        int run(AdminClient c) {
+            ObjectNode h = Wire.object();
+            h.put("ns", ns);
+            h.put("after", after);
+            h.put("limit", limit);
+            for (JsonNode r : c.call("history", h, List.of()).header().path("revisions")) {
+                List<String> keys = new ArrayList<>();
+                r.path("changes").forEach(ch -> keys.add((ch.path("op").asText().equals("delete") ? "-" : "") + ch.path("key").asText()));
+                System.out.printf("r%-5d %s %-10s %s  %s  [%s]%n", r.path("rev").asLong(),
+                        Instant.ofEpochMilli(r.path("time").asLong()), r.path("author").asText(),
+                        r.path("digest").asText().substring(0, 16), r.path("message").asText(), String.join(" ", keys));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "diff", description = "What changed in a namespace between two revisions.")
+    static final class Diff extends AdminCall {
+        @Parameters(index = "0")
+        String ns;
+        @Parameters(index = "1")
+        long from;
+        @Parameters(index = "2")
+        long to;
+
+        @Override
+        int run(AdminClient c) {
+            ObjectNode h = Wire.object();
+            h.put("ns", ns);
+            h.put("from", from);
+            h.put("to", to);
+            AdminClient.Reply r = c.call("diff", h, List.of());
+            int v = 0;
+            for (JsonNode ch : r.header().path("changes")) {
+                if (ch.path("op").asText().equals("delete")) {
+                    System.out.println("- " + ch.path("key").asText());
+                } else {
+                    System.out.println("+ " + ch.path("key").asText() + "=" + new String(r.values().get(v++), StandardCharsets.UTF_8));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rollback", description = "Make a new revision whose content equals an older one.")
+    static final class Rollback extends AdminCall {
+        @Parameters(index = "0")
+        String ns;
+        @Parameters(index = "1")
+        long rev;
+        @Option(names = {"-m", "--message"}, defaultValue = "")
+        String message;
+
+        @Override
+        int run(AdminClient c) {
+            ObjectNode h = Wire.object();
+            h.put("ns", ns);
+            h.put("rev", rev);
+            h.put("author", admin.admin);
+            h.put("message", message.isEmpty() ? "rollback to r" + rev : message);
+            return committed(c, c.call("rollback", h, List.of()).header(), "none", "0s");
+        }
+    }
+
+    @Command(name = "status", description = "Per node and namespace: applied revision, digest check, last seen; refused nodes.")
+    static final class Status extends AdminCall {
+        @Override
+        int run(AdminClient c) {
+            return StatusTable.print(c.call("status", Wire.object(), List.of()).header(), System.out) ? 0 : 1;
+        }
+    }
+
+    @Command(name = "nodes", description = "The whitelisted nodes and whether they are online.")
+    static final class Nodes extends AdminCall {
+        @Override
+        int run(AdminClient c) {
+            for (JsonNode n : c.call("nodes", Wire.object(), List.of()).header().path("nodes")) {
+                System.out.printf("%-12s %-8s %-30s last seen %s%n", n.path("node").asText(),
+                        n.path("online").asBoolean() ? "online" : "offline", n.path("namespaces").asText(), n.path("lastSeen").asText());
+            }
+            return 0;
+        }
+    }
+
+    /** Prints the new revision; with {@code --wait}, waits for the rollout and prints each node's state. */
+    static int committed(AdminClient c, ObjectNode result, String wait, String waitTimeout) {
+        String ns = result.path("ns").asText();
+        long rev = result.path("rev").asLong();
+        System.out.println(ns + " r" + rev + " " + result.path("digest").asText());
+        if (wait.equals("none")) {
+            return 0;
+        }
+        int goal = wait.equals("all") ? -1 : Integer.parseInt(wait);
+        long deadline = System.nanoTime() + Durations.parse(waitTimeout).toNanos();
+        while (true) {
+            ObjectNode h = Wire.object();
+            h.put("ns", ns);
+            h.put("rev", rev);
+            JsonNode states = c.call("rollout", h, List.of()).header().path("states");
+            int applied = 0;
+            int total = 0;
+            for (var it = states.fields(); it.hasNext(); ) {
+                total++;
+                if (it.next().getValue().asText().equals("applied")) {
+                    applied++;
+                }
+            }
+            boolean done = goal < 0 ? applied == total : applied >= goal;
+            if (done || System.nanoTime() > deadline) {
+                states.fields().forEachRemaining(e -> System.out.println("  " + e.getKey() + ": " + e.getValue().asText()));
+                System.out.println(applied + "/" + total + " nodes applied r" + rev);
+                return done ? 0 : 1;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+    }
+}

@@ -1,0 +1,421 @@
+package io.zmtp.config.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zmtp.codec.SocketType;
+import io.zmtp.config.model.Change;
+import io.zmtp.config.model.Namespaces;
+import io.zmtp.config.model.NodeReport;
+import io.zmtp.config.model.Revision;
+import io.zmtp.config.model.Snapshot;
+import io.zmtp.config.protocol.Wire;
+import io.zmtp.config.store.ConfigStore;
+import io.zmtp.socket.Message;
+import io.zmtp.socket.Socket;
+import io.zmtp.socket.ZmtpContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The configuration server: publishes every new revision on a PUB socket (topic = namespace),
+ * answers SYNC requests on a ROUTER socket with the missing revisions or a snapshot, takes the
+ * nodes' REPORTs and the admins' commands there, and publishes a heartbeat per namespace with its
+ * latest revision. Both sockets admit only whitelisted peers (PLAIN, checked by {@link Whitelist}).
+ *
+ * <p>Threads: one server thread owns the ROUTER and the heartbeat timer; {@link #publish} may be
+ * called from any thread and holds a lock across commit and publication, so revisions leave in
+ * order. See config-center/PROTOCOL.md for the messages.
+ */
+public final class ConfigServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConfigServer.class);
+    /** Revisions per SYNC reply; the agent asks again for more. */
+    static final int SYNC_PAGE = 100;
+    /** Behind by more than this, a node gets a snapshot rather than the history. */
+    static final int SNAPSHOT_THRESHOLD = 200;
+    /** Largest snapshot chunk (values plus keys), and most keys in one. */
+    static final int CHUNK_BYTES = 256 * 1024;
+    static final int CHUNK_KEYS = 512;
+
+    private final ConfigStore store;
+    private final Whitelist whitelist;
+    private final NodeTracker tracker = new NodeTracker();
+    private final Duration heartbeat;
+    private final ZmtpContext context;
+    private final boolean ownsContext;
+    private final Socket pub;
+    private final Socket router;
+    private final ReentrantLock publishLock = new ReentrantLock();
+    private final AdminOps admin;
+    private final Thread thread;
+    private final String updatesEndpoint;
+    private final String syncEndpoint;
+    private volatile boolean running = true;
+
+    /**
+     * Starts a server.
+     *
+     * @param updates the PUB endpoint to bind, e.g. {@code tcp://*:5570}
+     * @param sync    the ROUTER endpoint to bind, e.g. {@code tcp://*:5571}
+     */
+    public ConfigServer(ConfigStore store, Whitelist whitelist, String updates, String sync, Duration heartbeat,
+                        ZmtpContext sharedContext) {
+        this.store = store;
+        this.whitelist = whitelist;
+        this.heartbeat = heartbeat;
+        this.ownsContext = sharedContext == null;
+        this.context = ownsContext ? new ZmtpContext() : sharedContext;
+        tracker.restore(store.reports());
+        this.admin = new AdminOps(this, store, whitelist, tracker);
+        try {
+            pub = context.socket(SocketType.PUB);
+            pub.options().linger(0).sendHwm(100_000).plainServer(whitelist.authenticator(tracker::refused));
+            router = context.socket(SocketType.ROUTER);
+            router.options().linger(0).sendHwm(100_000).receiveTimeout(heartbeat.toMillis())
+                    .plainServer(whitelist.authenticator(r -> { }));
+            this.updatesEndpoint = pub.bind(updates);
+            this.syncEndpoint = router.bind(sync);
+        } catch (RuntimeException e) {
+            if (ownsContext) {
+                context.close();
+            }
+            throw e;
+        }
+        this.thread = new Thread(this::run, "config-server");
+        thread.setDaemon(true);
+        thread.start();
+        log.info("config server: updates on {}, sync on {}, {} namespaces, {} whitelisted nodes",
+                updatesEndpoint, syncEndpoint, store.namespaces().size(), whitelist.nodes().size());
+    }
+
+    public String updatesEndpoint() {
+        return updatesEndpoint;
+    }
+
+    public String syncEndpoint() {
+        return syncEndpoint;
+    }
+
+    /** The admin {@code status} result: per node and namespace, the revision and digest it applied. */
+    public ObjectNode status() {
+        return admin.status();
+    }
+
+    public NodeTracker tracker() {
+        return tracker;
+    }
+
+    public ConfigStore store() {
+        return store;
+    }
+
+    public Whitelist whitelist() {
+        return whitelist;
+    }
+
+    Duration offlineAfter() {
+        return heartbeat.multipliedBy(3);
+    }
+
+    /** Commits a change set and publishes it; the rollout reports which nodes applied it. */
+    public Rollout publish(String namespace, List<Change> changes, String author, String message) {
+        publishLock.lock();
+        try {
+            Revision r = store.commit(namespace, changes, author, message);
+            sendUpdate(r);
+            return new Rollout(r, whitelist, tracker, offlineAfter());
+        } finally {
+            publishLock.unlock();
+        }
+    }
+
+    /** Rolls {@code namespace} back to the content of {@code revision}, as a new revision. */
+    public Rollout rollback(String namespace, long revision, String author, String message) {
+        publishLock.lock();
+        try {
+            Revision r = store.rollback(namespace, revision, author, message);
+            sendUpdate(r);
+            return new Rollout(r, whitelist, tracker, offlineAfter());
+        } finally {
+            publishLock.unlock();
+        }
+    }
+
+    /** A rollout view of an already published revision. */
+    public Rollout rollout(String namespace, long revision) {
+        Revision r = store.history(namespace, revision - 1, 1).stream().findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no revision " + revision + " in " + namespace));
+        return new Rollout(r, whitelist, tracker, offlineAfter());
+    }
+
+    private void sendUpdate(Revision r) {
+        Message m = Message.of(Wire.topic(r.namespace())).add(Wire.UPDATE)
+                .add(Wire.json(Wire.revisionHeader(r)));
+        Wire.withValues(m, r.changes());
+        if (!pub.trySend(m)) {
+            // Nodes that miss it notice from the next heartbeat and resync.
+            m.close();
+            log.warn("update {} r{} not queued (publisher full)", r.namespace(), r.number());
+        }
+    }
+
+    private void sendHeartbeats() {
+        publishLock.lock();
+        try {
+            for (String ns : store.namespaces()) {
+                long rev = store.latestRevision(ns);
+                ObjectNode h = Wire.object();
+                h.put("ns", ns);
+                h.put("rev", rev);
+                h.put("digest", headDigest(ns, rev));
+                h.put("time", System.currentTimeMillis());
+                Message m = Message.of(Wire.topic(ns)).add(Wire.HEARTBEAT).add(Wire.json(h));
+                if (!pub.trySend(m)) {
+                    m.close();
+                }
+            }
+        } finally {
+            publishLock.unlock();
+        }
+        for (NodeReport r : tracker.takeUnsaved()) {
+            store.recordReport(r);
+        }
+    }
+
+    /** The digest of the latest revision, from its history entry when kept (cheap), else the content. */
+    private String headDigest(String ns, long latest) {
+        if (latest > 0 && store.oldestRevision(ns) > 0 && store.oldestRevision(ns) <= latest) {
+            List<Revision> last = store.history(ns, latest - 1, 1);
+            if (!last.isEmpty()) {
+                return last.get(0).digest();
+            }
+        }
+        return store.snapshot(ns).digest();
+    }
+
+    // ------------------------------------------------------------------ the ROUTER side
+
+    private void run() {
+        long nextBeat = 0;
+        while (running) {
+            try {
+                long now = System.nanoTime();
+                if (now >= nextBeat) {
+                    sendHeartbeats();
+                    nextBeat = now + heartbeat.toNanos();
+                }
+                Message m = router.receive(Duration.ofNanos(Math.max(1_000_000, nextBeat - now)));
+                if (m != null) {
+                    try (m) {
+                        handle(m);
+                    }
+                }
+            } catch (IllegalStateException closed) {
+                if (running) {
+                    log.error("config server stopped: {}", closed.toString());
+                }
+                return;
+            } catch (RuntimeException e) {
+                log.error("config server: request failed", e);
+            }
+        }
+    }
+
+    /** One request: [routing id] [optional empty delimiter] command header [value frames]. */
+    private void handle(Message m) {
+        if (m.size() < 2) {
+            return;
+        }
+        int at = 1;
+        boolean delimited = m.frame(1).readableBytes() == 0;
+        if (delimited) {
+            at = 2;
+        }
+        Reply reply = new Reply(m.bytes(0), delimited);
+        String user = m.userId();
+        ObjectNode h;
+        String command;
+        try {
+            if (m.size() < at + 2) {
+                throw new Wire.ProtocolException("a request is a command frame and a JSON header");
+            }
+            command = m.string(at);
+            h = Wire.header(m.bytes(at + 1));
+        } catch (Wire.ProtocolException e) {
+            reply.error(null, "bad-request", e.getMessage());
+            return;
+        }
+        long req = h.path("req").asLong(0);
+        try {
+            if (Whitelist.isAdmin(user)) {
+                if (!command.equals(Wire.ADMIN)) {
+                    throw new Wire.ProtocolException("admins send ADMIN commands");
+                }
+                admin.handle(h, m, at + 2, reply);
+                return;
+            }
+            String node = Wire.text(h, "node");
+            if (!node.equals(user)) {
+                log.warn("node '{}' claimed to be '{}'; refused", user, node);
+                reply.error(h, "identity", "authenticated as '" + user + "', not '" + node + "'");
+                return;
+            }
+            tracker.seen(node);
+            switch (command) {
+                case Wire.SYNC -> sync(node, h, reply, req);
+                case Wire.REPORT -> report(node, h);
+                default -> reply.error(h, "bad-request", "unknown command '" + command + "'");
+            }
+        } catch (Wire.ProtocolException | IllegalArgumentException e) {
+            reply.error(h, "bad-request", e.getMessage());
+        }
+    }
+
+    private void sync(String node, ObjectNode h, Reply reply, long req) {
+        String ns = Namespaces.validate(Wire.text(h, "ns"));
+        Whitelist.Node n = whitelist.node(node);
+        if (n == null || !n.mayRead(ns)) {
+            reply.error(h, "forbidden", "node " + node + " may not read " + ns);
+            return;
+        }
+        long from = Wire.number(h, "from");
+        long latest = store.latestRevision(ns);
+        long oldest = store.oldestRevision(ns);
+        boolean historyCovers = from >= 0 && from <= latest && (from == latest || (oldest > 0 && oldest <= from + 1));
+        if (historyCovers && latest - from <= SNAPSHOT_THRESHOLD) {
+            List<Revision> page = store.history(ns, from, SYNC_PAGE);
+            String digest = from == latest ? headDigest(ns, latest) : null;
+            long rev = from;
+            for (Revision r : page) {
+                ObjectNode rh = Wire.revisionHeader(r);
+                rh.put("req", req);
+                reply.send(Wire.withValues(Message.of(Wire.REVISION).add(Wire.json(rh)), r.changes()));
+                rev = r.number();
+                digest = r.digest();
+            }
+            reply.synced(ns, rev, digest, req, rev < latest);
+            return;
+        }
+        Snapshot s = store.snapshot(ns);
+        ObjectNode sh = Wire.object();
+        sh.put("ns", ns);
+        sh.put("rev", s.revision());
+        sh.put("digest", s.digest());
+        sh.put("entries", s.size());
+        sh.put("req", req);
+        reply.send(Message.of(Wire.SNAPSHOT).add(Wire.json(sh)));
+        ObjectNode ch = null;
+        Message chunk = null;
+        int bytes = 0;
+        for (Map.Entry<String, byte[]> e : s.entries().entrySet()) {
+            if (chunk == null) {
+                ch = Wire.object();
+                ch.put("ns", ns);
+                ch.put("req", req);
+                ch.putArray("keys");
+                chunk = new Message();
+                bytes = 0;
+            }
+            ch.withArray("keys").add(e.getKey());
+            chunk.add(e.getValue());
+            bytes += e.getValue().length + e.getKey().length();
+            if (bytes >= CHUNK_BYTES || ch.withArray("keys").size() >= CHUNK_KEYS) {
+                reply.send(chunk.push(Wire.json(ch)).push(Wire.CHUNK.getBytes(StandardCharsets.UTF_8)));
+                chunk = null;
+            }
+        }
+        if (chunk != null) {
+            reply.send(chunk.push(Wire.json(ch)).push(Wire.CHUNK.getBytes(StandardCharsets.UTF_8)));
+        }
+        reply.synced(ns, s.revision(), s.digest(), req, false);
+    }
+
+    private void report(String node, ObjectNode h) {
+        String ns = Namespaces.validate(Wire.text(h, "ns"));
+        Whitelist.Node n = whitelist.node(node);
+        if (n == null || !n.mayRead(ns)) {
+            return;
+        }
+        tracker.report(new NodeReport(node, ns, Wire.number(h, "rev"), Wire.text(h, "digest"),
+                Instant.ofEpochMilli(Wire.number(h, "applied")), Instant.now()));
+    }
+
+    /** Where a request's answers go: its routing id, and the delimiter a REQ peer expects. */
+    final class Reply {
+        private final byte[] id;
+        private final boolean delimited;
+
+        Reply(byte[] id, boolean delimited) {
+            this.id = id;
+            this.delimited = delimited;
+        }
+
+        void send(Message body) {
+            if (delimited) {
+                body.push(new byte[0]);
+            }
+            body.push(id);
+            if (!router.trySend(body)) {
+                body.close();
+                log.warn("reply to {} dropped: router full", new String(id, StandardCharsets.ISO_8859_1));
+            }
+        }
+
+        void synced(String ns, long rev, String digest, long req, boolean more) {
+            ObjectNode h = Wire.object();
+            h.put("ns", ns);
+            h.put("rev", rev);
+            h.put("digest", digest);
+            h.put("req", req);
+            h.put("more", more);
+            send(Message.of(Wire.SYNCED).add(Wire.json(h)));
+        }
+
+        void result(ObjectNode h, Message values) {
+            Message m = Message.of(Wire.RESULT).add(Wire.json(h));
+            if (values != null) {
+                for (int i = 0; i < values.size(); i++) {
+                    m.add(values.bytes(i));
+                }
+                values.close();
+            }
+            send(m);
+        }
+
+        void error(ObjectNode request, String code, String reason) {
+            ObjectNode h = Wire.object();
+            h.put("code", code);
+            h.put("reason", reason);
+            if (request != null) {
+                h.put("req", request.path("req").asLong(0));
+                if (request.has("ns")) {
+                    h.set("ns", request.get("ns"));
+                }
+            }
+            send(Message.of(Wire.ERROR).add(Wire.json(h)));
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(Math.max(1000, heartbeat.toMillis() * 2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pub.close();
+        router.close();
+        for (NodeReport r : tracker.takeUnsaved()) {
+            store.recordReport(r);
+        }
+        if (ownsContext) {
+            context.close();
+        }
+    }
+}

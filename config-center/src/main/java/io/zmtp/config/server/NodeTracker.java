@@ -1,0 +1,88 @@
+package io.zmtp.config.server;
+
+import io.zmtp.config.model.NodeReport;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the server knows of each node: when it last heard from it, and per namespace the revision
+ * and digest it reported applying; plus the recent refused connection attempts. Thread-safe.
+ */
+public final class NodeTracker {
+    private static final int MAX_REFUSALS = 100;
+
+    private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
+    private final Map<String, NodeReport> reports = new ConcurrentHashMap<>();
+    private final Map<String, NodeReport> unsaved = new ConcurrentHashMap<>();
+    private final Deque<Whitelist.Refusal> refusals = new ArrayDeque<>();
+
+    /** Restores reports saved by an earlier run (last-seen times start unknown). */
+    void restore(Collection<NodeReport> saved) {
+        for (NodeReport r : saved) {
+            reports.put(key(r.nodeId(), r.namespace()), r);
+        }
+    }
+
+    void seen(String node) {
+        lastSeen.put(node, Instant.now());
+    }
+
+    void report(NodeReport r) {
+        reports.put(key(r.nodeId(), r.namespace()), r);
+        unsaved.put(key(r.nodeId(), r.namespace()), r);
+        lastSeen.put(r.nodeId(), r.seenAt());
+    }
+
+    /** Reports not yet written to the store; the caller saves them. */
+    List<NodeReport> takeUnsaved() {
+        List<NodeReport> out = new ArrayList<>();
+        for (String k : List.copyOf(unsaved.keySet())) {
+            NodeReport r = unsaved.remove(k);
+            if (r != null) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    void refused(Whitelist.Refusal r) {
+        synchronized (refusals) {
+            refusals.addFirst(r);
+            while (refusals.size() > MAX_REFUSALS) {
+                refusals.removeLast();
+            }
+        }
+    }
+
+    public List<Whitelist.Refusal> refusals() {
+        synchronized (refusals) {
+            return List.copyOf(refusals);
+        }
+    }
+
+    public NodeReport report(String node, String namespace) {
+        return reports.get(key(node, namespace));
+    }
+
+    public Instant lastSeen(String node) {
+        return lastSeen.get(node);
+    }
+
+    /** True when the node was heard from within {@code window}. */
+    public boolean online(String node, Duration window) {
+        Instant t = lastSeen.get(node);
+        return t != null && t.isAfter(Instant.now().minus(window));
+    }
+
+    private static String key(String node, String namespace) {
+        return node + '\u0000' + namespace;
+    }
+}

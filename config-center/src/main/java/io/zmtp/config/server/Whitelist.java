@@ -1,0 +1,162 @@
+package io.zmtp.config.server;
+
+import io.zmtp.codec.auth.AuthRequest;
+import io.zmtp.codec.auth.AuthResult;
+import io.zmtp.codec.auth.Authenticator;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Who may connect: nodes (an id, a PLAIN password, the namespaces they may read) and admins (a
+ * distinct credential for the admin commands). It is the server's ZAP handler: a connection that
+ * is neither is refused at the handshake and reported. An authenticated node's user id is its
+ * node id; an admin's is {@code admin:<name>} (node ids cannot contain ':'), so a node can never
+ * pass for an admin, nor for another node.
+ *
+ * <p>File format, one entry per line ({@code #} starts a comment):
+ * <pre>
+ * node  web-1  s3cret  app/web,app/common
+ * node  db-1   pa55    app/db*
+ * admin ops    adm1n
+ * </pre>
+ * A namespace pattern ending in {@code *} grants every namespace with that prefix.
+ */
+public final class Whitelist {
+    /** Node ids: what a host name or a service instance name looks like. */
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    public static final String ADMIN_PREFIX = "admin:";
+
+    /** A whitelisted node. */
+    public record Node(String id, String password, List<String> namespaces) {
+        public Node {
+            if (!NODE_ID.matcher(id).matches()) {
+                throw new IllegalArgumentException("node id '" + id + "' must be 1-128 of [A-Za-z0-9._-], starting alphanumeric");
+            }
+            if (password.isEmpty()) {
+                throw new IllegalArgumentException("node " + id + " has an empty password");
+            }
+            namespaces = List.copyOf(namespaces);
+        }
+
+        /** True when one of the node's patterns grants {@code namespace}. */
+        public boolean mayRead(String namespace) {
+            for (String p : namespaces) {
+                if (p.endsWith("*") ? namespace.startsWith(p.substring(0, p.length() - 1)) : p.equals(namespace)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "Node[" + id + ", " + namespaces + "]";
+        }
+    }
+
+    /** A refused connection attempt, for the status view. */
+    public record Refusal(String user, String address, String reason, java.time.Instant at) {
+    }
+
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final Map<String, byte[]> admins = new LinkedHashMap<>();
+
+    public Whitelist node(String id, String password, String... namespaces) {
+        Node n = new Node(id, password, Arrays.asList(namespaces));
+        if (nodes.putIfAbsent(id, n) != null) {
+            throw new IllegalArgumentException("node " + id + " is listed twice");
+        }
+        return this;
+    }
+
+    public Whitelist admin(String name, String password) {
+        if (name.isEmpty() || password.isEmpty()) {
+            throw new IllegalArgumentException("an admin needs a name and a password");
+        }
+        admins.put(name, password.getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
+
+    public static Whitelist load(Path file) throws IOException {
+        Whitelist w = new Whitelist();
+        int lineNo = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            lineNo++;
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#")) {
+                continue;
+            }
+            String[] f = t.split("\\s+");
+            try {
+                if (f[0].equals("node") && f.length == 4) {
+                    w.node(f[1], f[2], f[3].split(","));
+                } else if (f[0].equals("admin") && f.length == 3) {
+                    w.admin(f[1], f[2]);
+                } else {
+                    throw new IllegalArgumentException("expected 'node ID PASSWORD NS[,NS...]' or 'admin NAME PASSWORD'");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ":" + lineNo + ": " + e.getMessage(), e);
+            }
+        }
+        return w;
+    }
+
+    public Node node(String id) {
+        return nodes.get(id);
+    }
+
+    public Collection<Node> nodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    public static boolean isAdmin(String userId) {
+        return userId.startsWith(ADMIN_PREFIX);
+    }
+
+    /** The ZAP handler for the server's sockets; {@code refused} hears of every refusal. */
+    public Authenticator authenticator(Consumer<Refusal> refused) {
+        return request -> CompletableFuture.completedFuture(check(request, refused));
+    }
+
+    private AuthResult check(AuthRequest request, Consumer<Refusal> refused) {
+        String user = "";
+        String reason;
+        if (!"PLAIN".equals(request.mechanism()) || request.credentials().size() != 2) {
+            reason = "PLAIN credentials required";
+        } else {
+            user = new String(request.credentials().get(0), StandardCharsets.UTF_8);
+            byte[] password = request.credentials().get(1);
+            Node n = nodes.get(user);
+            if (n != null && MessageDigest.isEqual(n.password().getBytes(StandardCharsets.UTF_8), password)) {
+                return AuthResult.ok(n.id());
+            }
+            byte[] admin = admins.get(user);
+            if (admin != null && MessageDigest.isEqual(admin, password)) {
+                return AuthResult.ok(ADMIN_PREFIX + user);
+            }
+            reason = n == null && admin == null ? "not on the whitelist" : "wrong password";
+        }
+        refused.accept(new Refusal(user, request.address(), reason, java.time.Instant.now()));
+        return AuthResult.denied(reason);
+    }
+
+    /** Node ids in file order. */
+    public List<String> nodeIds() {
+        return new ArrayList<>(nodes.keySet());
+    }
+}

@@ -1,0 +1,96 @@
+package io.zmtp.config.store;
+
+import io.zmtp.config.model.Change;
+import io.zmtp.config.model.ConfigLimitException;
+import io.zmtp.config.model.NodeReport;
+import io.zmtp.config.model.Revision;
+import io.zmtp.config.model.Snapshot;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The durable, versioned content of every namespace, and the agents' last reports. The server is
+ * its only writer; everything the agents see comes from here, so each operation is atomic and
+ * revision numbers never repeat or skip within a namespace.
+ *
+ * <p>Every method is thread-safe. After {@link #close()} every method except {@code close} throws
+ * {@link IllegalStateException}. Storage failures surface as {@link ConfigStoreException}.
+ */
+public interface ConfigStore extends AutoCloseable {
+
+    /**
+     * Applies {@code changes} to {@code namespace} as its next revision (a new namespace starts at
+     * 1), all or nothing. Changes that have no effect (a put of the current value, a delete of an
+     * absent key) are accepted but left out of the stored change set.
+     *
+     * @param author who made the change, at most 256 characters
+     * @param message why, at most 4096 characters
+     * @return the new revision
+     * @throws IllegalArgumentException for an invalid namespace, an empty change set, a key that
+     *     appears twice, a change set that changes nothing, or an author or message that is null
+     *     or too long
+     * @throws ConfigLimitException when a value or the resulting namespace is over the limits;
+     *     nothing is stored and no revision is used up
+     */
+    Revision commit(String namespace, List<Change> changes, String author, String message);
+
+    /**
+     * The latest content of {@code namespace}; for a namespace never committed to, revision 0 with
+     * no entries and the empty digest.
+     */
+    Snapshot snapshot(String namespace);
+
+    /**
+     * The content of {@code namespace} right after {@code revision}; empty when that revision does
+     * not exist (below 1 or beyond the latest) or its change set was pruned.
+     */
+    Optional<Snapshot> snapshotAt(String namespace, long revision);
+
+    /** The latest revision number of {@code namespace}, 0 if never committed to. */
+    long latestRevision(String namespace);
+
+    /**
+     * Up to {@code limit} revisions numbered above {@code afterRevision}, ascending. Pruned
+     * revisions are absent, so the first returned may be above {@code afterRevision + 1}: compare
+     * with {@link #oldestRevision}.
+     *
+     * @throws IllegalArgumentException when {@code afterRevision < 0} or {@code limit < 1}
+     */
+    List<Revision> history(String namespace, long afterRevision, int limit);
+
+    /** The oldest revision whose change set is still kept; 0 when none is. */
+    long oldestRevision(String namespace);
+
+    /**
+     * Drops the change sets of revisions below {@code keepFrom}; the latest content is unaffected.
+     * {@code keepFrom} may be at most the latest revision + 1 (which drops all history).
+     *
+     * @throws IllegalArgumentException when {@code keepFrom} is beyond the latest revision + 1
+     */
+    void prune(String namespace, long keepFrom);
+
+    /**
+     * Commits a new revision whose content equals that of {@code toRevision}, as the change set
+     * from the current content to it. History is never rewritten.
+     *
+     * @return the new revision
+     * @throws IllegalArgumentException when {@code toRevision} does not exist or was pruned, or the
+     *     content already equals it
+     * @throws ConfigLimitException when the old content breaks today's limits
+     */
+    Revision rollback(String namespace, long toRevision, String author, String message);
+
+    /** Every namespace that has at least one revision, sorted. */
+    List<String> namespaces();
+
+    /** Stores {@code report}, replacing any earlier report of the same node and namespace. */
+    void recordReport(NodeReport report);
+
+    /** All stored reports, sorted by node id then namespace. */
+    List<NodeReport> reports();
+
+    /** Releases the storage, leaving it consistent; further calls do nothing. */
+    @Override
+    void close();
+}

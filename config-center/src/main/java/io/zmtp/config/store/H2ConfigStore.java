@@ -1,0 +1,782 @@
+package io.zmtp.config.store;
+
+import io.zmtp.config.model.Change;
+import io.zmtp.config.model.ConfigLimitException;
+import io.zmtp.config.model.Digest;
+import io.zmtp.config.model.Namespaces;
+import io.zmtp.config.model.NodeReport;
+import io.zmtp.config.model.Revision;
+import io.zmtp.config.model.Snapshot;
+import io.zmtp.config.model.Utf8;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * A {@link ConfigStore} in an embedded H2 database: a single file {@code config.mv.db} in the data
+ * directory, so the server needs no database service and a backup is one file copy.
+ *
+ * <h2>Schema (version 1)</h2>
+ * <pre>
+ * schema_version (version INT)                     -- one row; a newer version is refused
+ * namespaces     (ns PK, latest_rev, digest)       -- the latest revision and its digest
+ * content        (ns, k, v BLOB; PK ns, k)          -- the latest content
+ * revisions      (ns, rev, digest, author, committed_at TIMESTAMP(9) WITH TIME ZONE, message,
+ *                 changes BLOB, undo BLOB; PK ns, rev)
+ * reports        (node_id, ns, rev, digest, applied_at, seen_at; PK node_id, ns)
+ * </pre>
+ * {@code changes} is the revision's effective change set and {@code undo} its inverse (each
+ * touched key's previous value, or a delete if it was absent), both in the binary form of
+ * {@link ChangeSetCodec}. Old content is rebuilt by undoing revisions backwards from the latest
+ * content, so pruning old revisions needs no base snapshot and recent revisions are cheap to rebuild.
+ *
+ * <h2>Concurrency and durability</h2>
+ * One JDBC connection, used under one lock: every operation is serialized, which also makes the
+ * revision numbering trivially gap-free. The latest content of each namespace read so far is
+ * cached in memory, since every commit needs it whole to compute the digest; the cache holds as
+ * much as the namespaces used. Each commit is one transaction, followed by an H2
+ * {@code CHECKPOINT} so a committed revision is in the file even if the process dies right after.
+ * A data directory can be open once per JVM; H2's file lock keeps other processes out.
+ */
+public final class H2ConfigStore implements ConfigStore {
+    /** The schema this class reads and writes. */
+    static final int SCHEMA_VERSION = 1;
+    /** The longest author accepted by {@link #commit}, in characters. */
+    public static final int MAX_AUTHOR_LENGTH = 256;
+    /** The longest message accepted by {@link #commit}, in characters. */
+    public static final int MAX_MESSAGE_LENGTH = 4096;
+    /** The database's base file name in the data directory (H2 appends {@code .mv.db}). */
+    static final String DB_NAME = "config";
+
+    private static final Logger log = LoggerFactory.getLogger(H2ConfigStore.class);
+    private static final Set<Path> OPEN_DIRS = ConcurrentHashMap.newKeySet();
+
+    private static final String[] SCHEMA = {
+        "CREATE TABLE IF NOT EXISTS namespaces ("
+                + " ns VARCHAR(200) PRIMARY KEY,"
+                + " latest_rev BIGINT NOT NULL,"
+                + " digest VARCHAR(64) NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS content ("
+                + " ns VARCHAR(200) NOT NULL,"
+                + " k VARCHAR(1024) NOT NULL,"
+                + " v BLOB NOT NULL,"
+                + " PRIMARY KEY (ns, k))",
+        "CREATE TABLE IF NOT EXISTS revisions ("
+                + " ns VARCHAR(200) NOT NULL,"
+                + " rev BIGINT NOT NULL,"
+                + " digest VARCHAR(64) NOT NULL,"
+                + " author VARCHAR(" + MAX_AUTHOR_LENGTH + ") NOT NULL,"
+                + " committed_at TIMESTAMP(9) WITH TIME ZONE NOT NULL,"
+                + " message VARCHAR(" + MAX_MESSAGE_LENGTH + ") NOT NULL,"
+                + " changes BLOB NOT NULL,"
+                + " undo BLOB NOT NULL,"
+                + " PRIMARY KEY (ns, rev))",
+        "CREATE TABLE IF NOT EXISTS reports ("
+                + " node_id VARCHAR(" + NodeReport.MAX_NODE_ID_LENGTH + ") NOT NULL,"
+                + " ns VARCHAR(200) NOT NULL,"
+                + " rev BIGINT NOT NULL,"
+                + " digest VARCHAR(64) NOT NULL,"
+                + " applied_at TIMESTAMP(9) WITH TIME ZONE NOT NULL,"
+                + " seen_at TIMESTAMP(9) WITH TIME ZONE NOT NULL,"
+                + " PRIMARY KEY (node_id, ns))",
+    };
+
+    /** The latest state of a namespace, as cached. */
+    private record Current(Snapshot snapshot, long totalBytes) {
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Connection db;
+    private final StoreLimits limits;
+    private final Clock clock;
+    private final Path dir;
+    private final String where;
+    private final Map<String, Current> cache = new HashMap<>();
+    private boolean closed;
+
+    private H2ConfigStore(Connection db, StoreLimits limits, Clock clock, Path dir, String where) {
+        this.db = db;
+        this.limits = limits;
+        this.clock = clock;
+        this.dir = dir;
+        this.where = where;
+    }
+
+    /**
+     * Opens the store in {@code dataDir}, creating the directory and the schema when missing.
+     * Reopening continues from the last committed revision.
+     *
+     * @throws IllegalStateException when a store is already open on that directory in this JVM
+     * @throws ConfigStoreException when the directory or database cannot be opened (for instance
+     *     another process holds it) or the schema is of an unknown version
+     */
+    public static H2ConfigStore open(Path dataDir, StoreLimits limits) {
+        if (dataDir == null || limits == null) {
+            throw new IllegalArgumentException("dataDir and limits must not be null");
+        }
+        Path dir;
+        try {
+            Files.createDirectories(dataDir);
+            dir = dataDir.toRealPath();
+        } catch (IOException e) {
+            throw new ConfigStoreException("cannot create data directory " + dataDir, e);
+        }
+        String file = dir.resolve(DB_NAME).toString();
+        if (file.indexOf(';') >= 0) {
+            throw new IllegalArgumentException("data directory path must not contain ';': " + dir);
+        }
+        if (!OPEN_DIRS.add(dir)) {
+            throw new IllegalStateException("a config store is already open on " + dir + " in this JVM");
+        }
+        try {
+            return start("jdbc:h2:file:" + file, limits, dir, file);
+        } catch (RuntimeException e) {
+            OPEN_DIRS.remove(dir);
+            throw e;
+        }
+    }
+
+    /** A store in memory only, gone on {@link #close()}; for tests and trials. */
+    public static H2ConfigStore inMemory(StoreLimits limits) {
+        if (limits == null) {
+            throw new IllegalArgumentException("limits must not be null");
+        }
+        String name = "config-" + UUID.randomUUID();
+        return start("jdbc:h2:mem:" + name, limits, null, "memory:" + name);
+    }
+
+    private static H2ConfigStore start(String url, StoreLimits limits, Path dir, String where) {
+        Connection connection;
+        try {
+            connection = DriverManager.getConnection(url, "sa", "");
+        } catch (SQLException e) {
+            throw new ConfigStoreException("cannot open config database " + where + ": " + e.getMessage(), e);
+        }
+        H2ConfigStore store = new H2ConfigStore(connection, limits, Clock.systemUTC(), dir, where);
+        try {
+            connection.setAutoCommit(false);
+            store.createSchema();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new ConfigStoreException("cannot prepare config database " + where, e);
+        }
+        log.debug("config store open at {} with {}", where, limits);
+        return store;
+    }
+
+    private void createSchema() {
+        transact("creating the schema", () -> {
+            try (Statement s = db.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL)");
+                List<Integer> versions = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
+                    while (rs.next()) {
+                        versions.add(rs.getInt(1));
+                    }
+                }
+                if (versions.isEmpty()) {
+                    s.executeUpdate("INSERT INTO schema_version (version) VALUES (" + SCHEMA_VERSION + ")");
+                } else if (!versions.equals(List.of(SCHEMA_VERSION))) {
+                    throw new ConfigStoreException("config database " + where + " has schema version(s) " + versions
+                            + " but this build reads only version " + SCHEMA_VERSION);
+                }
+                for (String ddl : SCHEMA) {
+                    s.execute(ddl);
+                }
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- ConfigStore
+
+    @Override
+    public Revision commit(String namespace, List<Change> changes, String author, String message) {
+        return locked(() -> {
+            Namespaces.validate(namespace);
+            checkText(author, "author", MAX_AUTHOR_LENGTH);
+            checkText(message, "message", MAX_MESSAGE_LENGTH);
+            if (changes == null || changes.isEmpty()) {
+                throw new IllegalArgumentException("change set for namespace '" + namespace + "' is empty");
+            }
+            Set<String> keys = new HashSet<>();
+            for (Change c : changes) {
+                if (c == null) {
+                    throw new IllegalArgumentException("change set for namespace '" + namespace + "' contains null");
+                }
+                if (!keys.add(c.key())) {
+                    throw new IllegalArgumentException("key '" + c.key() + "' appears more than once in the change set for namespace '"
+                            + namespace + "'");
+                }
+            }
+            return apply(namespace, changes, author, message);
+        });
+    }
+
+    @Override
+    public Snapshot snapshot(String namespace) {
+        return locked(() -> current(Namespaces.validate(namespace)).snapshot());
+    }
+
+    @Override
+    public Optional<Snapshot> snapshotAt(String namespace, long revision) {
+        return locked(() -> rebuild(Namespaces.validate(namespace), revision));
+    }
+
+    @Override
+    public long latestRevision(String namespace) {
+        return locked(() -> latest(Namespaces.validate(namespace)));
+    }
+
+    @Override
+    public List<Revision> history(String namespace, long afterRevision, int limit) {
+        return locked(() -> {
+            Namespaces.validate(namespace);
+            if (afterRevision < 0) {
+                throw new IllegalArgumentException("afterRevision must be >= 0, got " + afterRevision);
+            }
+            if (limit < 1) {
+                throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+            }
+            return transact("reading the history of " + namespace, () -> {
+                List<Revision> out = new ArrayList<>();
+                try (PreparedStatement ps = db.prepareStatement(
+                        "SELECT rev, digest, author, committed_at, message, changes FROM revisions"
+                                + " WHERE ns = ? AND rev > ? ORDER BY rev FETCH FIRST ? ROWS ONLY")) {
+                    ps.setString(1, namespace);
+                    ps.setLong(2, afterRevision);
+                    ps.setInt(3, limit);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            long rev = rs.getLong(1);
+                            out.add(new Revision(namespace, rev, rs.getString(2), rs.getString(3),
+                                    rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5),
+                                    decode(rs.getBytes(6), namespace, rev, "changes")));
+                        }
+                    }
+                }
+                return out;
+            });
+        });
+    }
+
+    @Override
+    public long oldestRevision(String namespace) {
+        return locked(() -> {
+            Namespaces.validate(namespace);
+            return transact("reading the oldest revision of " + namespace, () -> oldest(namespace));
+        });
+    }
+
+    @Override
+    public void prune(String namespace, long keepFrom) {
+        locked(() -> {
+            Namespaces.validate(namespace);
+            long latest = latest(namespace);
+            if (keepFrom > latest + 1) {
+                throw new IllegalArgumentException("cannot prune namespace '" + namespace + "' below revision " + keepFrom
+                        + ": its latest revision is " + latest + ", so at most " + (latest + 1) + " is allowed");
+            }
+            if (keepFrom <= 1) {
+                return null;
+            }
+            return transact("pruning " + namespace, () -> {
+                try (PreparedStatement ps = db.prepareStatement("DELETE FROM revisions WHERE ns = ? AND rev < ?")) {
+                    ps.setString(1, namespace);
+                    ps.setLong(2, keepFrom);
+                    int removed = ps.executeUpdate();
+                    log.debug("pruned {} revisions of {} below {}", removed, namespace, keepFrom);
+                }
+                return null;
+            });
+        });
+    }
+
+    @Override
+    public Revision rollback(String namespace, long toRevision, String author, String message) {
+        return locked(() -> {
+            Namespaces.validate(namespace);
+            checkText(author, "author", MAX_AUTHOR_LENGTH);
+            checkText(message, "message", MAX_MESSAGE_LENGTH);
+            Snapshot target = rebuild(namespace, toRevision).orElseThrow(() -> new IllegalArgumentException(
+                    "cannot roll namespace '" + namespace + "' back to revision " + toRevision
+                            + ": it does not exist or was pruned"));
+            SortedMap<String, byte[]> now = current(namespace).snapshot().entries();
+            TreeMap<String, Change> diff = new TreeMap<>(Digest.KEY_ORDER);
+            for (String key : now.keySet()) {
+                if (!target.entries().containsKey(key)) {
+                    diff.put(key, Change.delete(key));
+                }
+            }
+            for (Map.Entry<String, byte[]> e : target.entries().entrySet()) {
+                if (!Arrays.equals(now.get(e.getKey()), e.getValue())) {
+                    diff.put(e.getKey(), Change.put(e.getKey(), e.getValue()));
+                }
+            }
+            if (diff.isEmpty()) {
+                throw new IllegalArgumentException("namespace '" + namespace + "' already has the content of revision "
+                        + toRevision);
+            }
+            return apply(namespace, new ArrayList<>(diff.values()), author, message);
+        });
+    }
+
+    @Override
+    public List<String> namespaces() {
+        return locked(() -> transact("listing namespaces", () -> {
+            List<String> out = new ArrayList<>();
+            try (Statement s = db.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT ns FROM namespaces ORDER BY ns")) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        }));
+    }
+
+    @Override
+    public void recordReport(NodeReport report) {
+        if (report == null) {
+            throw new IllegalArgumentException("report is null");
+        }
+        locked(() -> transact("recording the report of " + report.nodeId(), () -> {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "MERGE INTO reports (node_id, ns, rev, digest, applied_at, seen_at) KEY (node_id, ns)"
+                            + " VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, report.nodeId());
+                ps.setString(2, report.namespace());
+                ps.setLong(3, report.revision());
+                ps.setString(4, report.digest());
+                ps.setObject(5, utc(report.appliedAt()));
+                ps.setObject(6, utc(report.seenAt()));
+                ps.executeUpdate();
+            }
+            return null;
+        }));
+    }
+
+    @Override
+    public List<NodeReport> reports() {
+        return locked(() -> transact("reading reports", () -> {
+            List<NodeReport> out = new ArrayList<>();
+            try (Statement s = db.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT node_id, ns, rev, digest, applied_at, seen_at FROM reports"
+                         + " ORDER BY node_id, ns")) {
+                while (rs.next()) {
+                    out.add(new NodeReport(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                            rs.getObject(5, OffsetDateTime.class).toInstant(),
+                            rs.getObject(6, OffsetDateTime.class).toInstant()));
+                }
+            }
+            return out;
+        }));
+    }
+
+    /**
+     * Closes the database; H2 writes everything out and leaves the file consistent. Idempotent.
+     *
+     * @throws ConfigStoreException when H2 fails to close the database cleanly
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            cache.clear();
+            try {
+                db.close();
+            } catch (SQLException e) {
+                throw new ConfigStoreException("closing config database " + where + " failed", e);
+            } finally {
+                if (dir != null) {
+                    OPEN_DIRS.remove(dir);
+                }
+            }
+            log.debug("config store at {} closed", where);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "H2ConfigStore[" + where + (closed ? ", closed" : "") + "]";
+    }
+
+    // ---------------------------------------------------------------- commit
+
+    /** Applies a validated change set as the next revision; the lock is held. */
+    private Revision apply(String namespace, List<Change> changes, String author, String message) {
+        for (Change c : changes) {
+            if (!c.isDelete() && c.value().length > limits.maxValueBytes()) {
+                throw new ConfigLimitException("value of key '" + c.key() + "' in namespace '" + namespace + "' is "
+                        + c.value().length + " bytes, over the limit of " + limits.maxValueBytes());
+            }
+        }
+        Current before = current(namespace);
+        SortedMap<String, byte[]> content = before.snapshot().entries();
+        TreeMap<String, byte[]> after = new TreeMap<>(content);
+        List<Change> effective = new ArrayList<>();
+        List<Change> undo = new ArrayList<>();
+        long total = before.totalBytes();
+        for (Change c : changes) {
+            byte[] old = content.get(c.key());
+            int keyBytes = Utf8.length(c.key());
+            if (c.isDelete()) {
+                if (old == null) {
+                    continue;
+                }
+                after.remove(c.key());
+                total -= keyBytes + old.length;
+            } else {
+                if (Arrays.equals(old, c.value())) {
+                    continue;
+                }
+                after.put(c.key(), c.value());
+                total += c.value().length - (old == null ? -keyBytes : old.length);
+            }
+            effective.add(c);
+            undo.add(old == null ? Change.delete(c.key()) : Change.put(c.key(), old));
+        }
+        if (effective.isEmpty()) {
+            throw new IllegalArgumentException("change set changes nothing in namespace '" + namespace
+                    + "' at revision " + before.snapshot().revision());
+        }
+        // a namespace already over a since-lowered limit may still shrink
+        if (total > limits.maxNamespaceBytes() && total > before.totalBytes()) {
+            throw new ConfigLimitException("namespace '" + namespace + "' would be " + total
+                    + " bytes (keys plus values), over the limit of " + limits.maxNamespaceBytes());
+        }
+        byte[] changesBlob = ChangeSetCodec.encode(effective);
+        byte[] undoBlob = ChangeSetCodec.encode(undo);
+        long rev = before.snapshot().revision() + 1;
+        Snapshot next = Snapshot.of(namespace, rev, after);
+        Revision revision = new Revision(namespace, rev, next.digest(), author, clock.instant(), message, effective);
+        try {
+            transact("committing revision " + rev + " of " + namespace, () -> {
+                writeContent(namespace, effective);
+                writeHead(namespace, rev, next.digest());
+                try (PreparedStatement ps = db.prepareStatement(
+                        "INSERT INTO revisions (ns, rev, digest, author, committed_at, message, changes, undo)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    ps.setString(1, namespace);
+                    ps.setLong(2, rev);
+                    ps.setString(3, next.digest());
+                    ps.setString(4, author);
+                    ps.setObject(5, utc(revision.time()));
+                    ps.setString(6, message);
+                    ps.setBytes(7, changesBlob);
+                    ps.setBytes(8, undoBlob);
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            cache.remove(namespace); // reload from the database, whatever state it is in
+            throw e;
+        }
+        cache.put(namespace, new Current(next, total));
+        checkpoint();
+        return revision;
+    }
+
+    private void writeContent(String namespace, List<Change> effective) throws SQLException {
+        try (PreparedStatement put = db.prepareStatement("MERGE INTO content (ns, k, v) KEY (ns, k) VALUES (?, ?, ?)");
+             PreparedStatement del = db.prepareStatement("DELETE FROM content WHERE ns = ? AND k = ?")) {
+            int puts = 0;
+            int dels = 0;
+            for (Change c : effective) {
+                if (c.isDelete()) {
+                    del.setString(1, namespace);
+                    del.setString(2, c.key());
+                    del.addBatch();
+                    dels++;
+                } else {
+                    put.setString(1, namespace);
+                    put.setString(2, c.key());
+                    put.setBytes(3, c.value());
+                    put.addBatch();
+                    puts++;
+                }
+            }
+            if (puts > 0) {
+                put.executeBatch();
+            }
+            if (dels > 0) {
+                del.executeBatch();
+            }
+        }
+    }
+
+    /** Moves the namespace's head from {@code rev - 1} to {@code rev}, refusing if it was elsewhere. */
+    private void writeHead(String namespace, long rev, String digest) throws SQLException {
+        if (rev == 1) {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "INSERT INTO namespaces (ns, latest_rev, digest) VALUES (?, ?, ?)")) {
+                ps.setString(1, namespace);
+                ps.setLong(2, rev);
+                ps.setString(3, digest);
+                ps.executeUpdate();
+            }
+            return;
+        }
+        try (PreparedStatement ps = db.prepareStatement(
+                "UPDATE namespaces SET latest_rev = ?, digest = ? WHERE ns = ? AND latest_rev = ?")) {
+            ps.setLong(1, rev);
+            ps.setString(2, digest);
+            ps.setString(3, namespace);
+            ps.setLong(4, rev - 1);
+            if (ps.executeUpdate() != 1) {
+                throw new ConfigStoreException("namespace '" + namespace + "' is no longer at revision " + (rev - 1)
+                        + " in the database; was it changed by something else?");
+            }
+        }
+    }
+
+    /** Forces committed data into the file; a failure here loses nothing already committed. */
+    private void checkpoint() {
+        if (dir == null) {
+            return;
+        }
+        try (Statement s = db.createStatement()) {
+            s.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            log.warn("config database {}: CHECKPOINT after a commit failed; H2 writes it out later", where, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** The namespace's latest state, from the cache or loaded into it; the lock is held. */
+    private Current current(String namespace) {
+        Current cached = cache.get(namespace);
+        if (cached != null) {
+            return cached;
+        }
+        Current loaded = transact("loading namespace " + namespace, () -> {
+            long rev;
+            String digest;
+            try (PreparedStatement ps = db.prepareStatement("SELECT latest_rev, digest FROM namespaces WHERE ns = ?")) {
+                ps.setString(1, namespace);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    rev = rs.getLong(1);
+                    digest = rs.getString(2);
+                }
+            }
+            TreeMap<String, byte[]> entries = new TreeMap<>(Digest.KEY_ORDER);
+            try (PreparedStatement ps = db.prepareStatement("SELECT k, v FROM content WHERE ns = ?")) {
+                ps.setString(1, namespace);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        entries.put(rs.getString(1), rs.getBytes(2));
+                    }
+                }
+            }
+            Snapshot snapshot = Snapshot.of(namespace, rev, entries);
+            if (!snapshot.digest().equals(digest)) {
+                throw new ConfigStoreException("namespace '" + namespace + "' is corrupt in " + where
+                        + ": its content has digest " + snapshot.digest() + " but revision " + rev + " recorded " + digest);
+            }
+            return new Current(snapshot, snapshot.totalBytes());
+        });
+        if (loaded == null) {
+            return new Current(Snapshot.empty(namespace), 0);
+        }
+        cache.put(namespace, loaded);
+        return loaded;
+    }
+
+    private long latest(String namespace) {
+        Current cached = cache.get(namespace);
+        if (cached != null) {
+            return cached.snapshot().revision();
+        }
+        return transact("reading the latest revision of " + namespace, () -> {
+            try (PreparedStatement ps = db.prepareStatement("SELECT latest_rev FROM namespaces WHERE ns = ?")) {
+                ps.setString(1, namespace);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    /** 0 when no change set is kept; call inside a transaction. */
+    private long oldest(String namespace) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT MIN(rev) FROM revisions WHERE ns = ?")) {
+            ps.setString(1, namespace);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L; // MIN of nothing is NULL, read as 0
+            }
+        }
+    }
+
+    /**
+     * The content right after {@code revision}: the latest content with the undo sets of every
+     * later revision applied, newest first, checked against the digest recorded for it.
+     */
+    private Optional<Snapshot> rebuild(String namespace, long revision) {
+        Current now = current(namespace);
+        long latest = now.snapshot().revision();
+        if (revision < 1 || revision > latest) {
+            return Optional.empty();
+        }
+        return transact("rebuilding revision " + revision + " of " + namespace, () -> {
+            long oldest = oldest(namespace);
+            if (oldest == 0 || revision < oldest) {
+                return Optional.empty();
+            }
+            if (revision == latest) {
+                return Optional.of(now.snapshot());
+            }
+            String recorded;
+            try (PreparedStatement ps = db.prepareStatement("SELECT digest FROM revisions WHERE ns = ? AND rev = ?")) {
+                ps.setString(1, namespace);
+                ps.setLong(2, revision);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new ConfigStoreException("revision " + revision + " of namespace '" + namespace
+                                + "' is missing though revision " + oldest + " is kept");
+                    }
+                    recorded = rs.getString(1);
+                }
+            }
+            TreeMap<String, byte[]> entries = new TreeMap<>(now.snapshot().entries());
+            long expected = latest;
+            try (PreparedStatement ps = db.prepareStatement(
+                    "SELECT rev, undo FROM revisions WHERE ns = ? AND rev > ? ORDER BY rev DESC")) {
+                ps.setString(1, namespace);
+                ps.setLong(2, revision);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long rev = rs.getLong(1);
+                        if (rev != expected) {
+                            throw new ConfigStoreException("revision " + expected + " of namespace '" + namespace
+                                    + "' is missing from the history");
+                        }
+                        expected--;
+                        for (Change c : decode(rs.getBytes(2), namespace, rev, "undo")) {
+                            if (c.isDelete()) {
+                                entries.remove(c.key());
+                            } else {
+                                entries.put(c.key(), c.value());
+                            }
+                        }
+                    }
+                }
+            }
+            Snapshot rebuilt = Snapshot.of(namespace, revision, entries);
+            if (!rebuilt.digest().equals(recorded)) {
+                throw new ConfigStoreException("rebuilding revision " + revision + " of namespace '" + namespace
+                        + "' gave digest " + rebuilt.digest() + " but " + recorded + " was recorded");
+            }
+            return Optional.of(rebuilt);
+        });
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private <T> T locked(Supplier<T> action) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("config store " + where + " is closed");
+            }
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code work} and commits, or rolls back on any failure; the lock is held. */
+    private <T> T transact(String what, SqlWork<T> work) {
+        try {
+            T result = work.run();
+            db.commit();
+            return result;
+        } catch (SQLException e) {
+            rollback(e);
+            throw new ConfigStoreException(what + " failed in " + where + ": " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            rollback(e);
+            throw e;
+        }
+    }
+
+    private void rollback(Throwable cause) {
+        try {
+            db.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static List<Change> decode(byte[] blob, String namespace, long rev, String column) {
+        try {
+            return ChangeSetCodec.decode(blob);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigStoreException("stored " + column + " of revision " + rev + " of namespace '" + namespace
+                    + "' is corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkText(String text, String what, int maxLength) {
+        if (text == null) {
+            throw new IllegalArgumentException(what + " is null");
+        }
+        if (text.length() > maxLength) {
+            throw new IllegalArgumentException(what + " is " + text.length() + " characters long, at most "
+                    + maxLength + " allowed");
+        }
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+}
