@@ -28,6 +28,8 @@ public final class Poller implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final Runnable wake = this::wake;
     private volatile boolean dirty;
+    /** Set while poll() may park: only then does a wake need the lock and a signal. */
+    private volatile boolean waiting;
     private int[] ready = new int[0];
 
     /** Registers {@code socket} for {@link #POLLIN} and/or {@link #POLLOUT}; returns its index. */
@@ -44,6 +46,11 @@ public final class Poller implements AutoCloseable {
     /** Called by a socket (on its loop) when it became readable or writable. */
     private void wake() {
         dirty = true;
+        // The poller sets waiting before it re-checks dirty under the lock; of the two volatile
+        // writes one side sees the other's, so a wake is never lost, and a busy poller costs nothing.
+        if (!waiting) {
+            return;
+        }
         lock.lock();
         try {
             changed.signalAll();
@@ -68,6 +75,7 @@ public final class Poller implements AutoCloseable {
             if (left <= 0) {
                 return 0;
             }
+            waiting = true;
             lock.lock();
             try {
                 if (!dirty) {
@@ -75,6 +83,7 @@ public final class Poller implements AutoCloseable {
                 }
             } finally {
                 lock.unlock();
+                waiting = false;
             }
         }
     }
