@@ -1,0 +1,111 @@
+package io.zmtp.config.cli;
+
+import io.zmtp.config.agent.ConfigAgent;
+import io.zmtp.config.server.ConfigServer;
+import io.zmtp.config.server.Whitelist;
+import io.zmtp.config.store.H2ConfigStore;
+import io.zmtp.config.store.StoreLimits;
+import io.zmtp.socket.ZmtpContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The admin commands against a running server, as a user types them. */
+class CliTest {
+    @TempDir
+    Path dir;
+    private ZmtpContext ctx;
+    private H2ConfigStore store;
+    private ConfigServer server;
+
+    @BeforeEach
+    void setUp() {
+        ctx = new ZmtpContext();
+        store = H2ConfigStore.open(dir.resolve("data"), StoreLimits.defaults());
+        server = new ConfigServer(store, new Whitelist().node("web-1", "pw", "app/web").admin("ops", "adm"),
+                "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", Duration.ofMillis(200), ctx);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        server.close();
+        store.close();
+        ctx.close();
+    }
+
+    private record Result(int code, String out) {
+    }
+
+    /** Runs a command as the admin; returns its exit code and what it printed. */
+    private Result cli(String... args) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            String[] all = new String[args.length + 4];
+            System.arraycopy(args, 0, all, 0, args.length);
+            all[args.length] = "--server";
+            all[args.length + 1] = server.syncEndpoint();
+            all[args.length + 2] = "--admin=ops";
+            all[args.length + 3] = "--admin-password=adm";
+            int code = ConfigCenterCommand.run(all);
+            return new Result(code, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(saved);
+        }
+    }
+
+    @Test
+    void putGetHistoryDiffRollbackAndStatus() throws Exception {
+        Path write = dir.resolve("files");
+        try (ConfigAgent agent = ConfigAgent.builder().server(server.updatesEndpoint(), server.syncEndpoint())
+                .node("web-1", "pw").namespaces("app/web").context(ctx).writeDir(write, "properties").start()) {
+            Result put = cli("put", "app/web", "port=8080", "threads=16", "-m", "first", "--wait", "all", "--wait-timeout", "20s");
+            assertThat(put.code()).as(put.out()).isZero();
+            assertThat(put.out()).contains("app/web r1").contains("web-1: applied").contains("1/1 nodes applied r1");
+            assertThat(cli("put", "app/web", "threads=32").code()).isZero();
+            assertThat(cli("delete", "app/web", "port").code()).isZero();
+
+            Result get = cli("get", "app/web");
+            assertThat(get.out()).contains("revision 3").contains("threads=32").doesNotContain("port=");
+            assertThat(cli("get", "app/web", "threads", "--rev", "1").out()).contains("threads=16");
+            assertThat(cli("history", "app/web").out()).contains("r1").contains("first").contains("-port");
+            assertThat(cli("diff", "app/web", "1", "3").out()).contains("+ threads=32").contains("- port");
+
+            Result back = cli("rollback", "app/web", "1");
+            assertThat(back.code()).isZero();
+            assertThat(back.out()).contains("app/web r4");
+            assertThat(store.snapshot("app/web").digest()).isEqualTo(store.snapshotAt("app/web", 1).orElseThrow().digest());
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> agent.revision("app/web") == 4);
+            // The agent's plain-file view follows, written atomically.
+            Path file = write.resolve("app%2Fweb.properties");
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(file) && Files.readString(file).contains("revision 4"));
+            assertThat(Files.readString(file)).contains("threads=16").contains("port=8080");
+            await().atMost(Duration.ofSeconds(20)).until(() -> cli("status").code() == 0);
+            assertThat(cli("status").out()).contains("web-1").contains("app/web").contains("yes");
+            assertThat(cli("nodes").out()).contains("web-1").contains("online");
+        }
+    }
+
+    @Test
+    void aWrongAdminPasswordAndANodeCredentialAreRefused() {
+        assertThat(ConfigCenterCommand.run("status", "--server", server.syncEndpoint(), "--admin=ops",
+                "--admin-password=nope", "--timeout=2s")).isEqualTo(1);
+        // A node's credential is not an admin's: the server answers ERROR.
+        assertThat(ConfigCenterCommand.run("put", "app/web", "a=b", "--server", server.syncEndpoint(), "--admin=web-1",
+                "--admin-password=pw", "--timeout=5s")).isEqualTo(1);
+        assertThat(store.latestRevision("app/web")).isZero();
+    }
+}
