@@ -170,4 +170,22 @@ class ConvergenceTest {
         assertThat(db.revision("app/web")).isZero();
         assertThat(db.failure("app/web")).contains("may not read");
     }
+
+    @Test
+    void aNodeCannotClaimAnotherNodesId() {
+        io.zmtp.socket.Socket dealer = ctx.socket(io.zmtp.codec.SocketType.DEALER);
+        dealer.options().linger(0).receiveTimeout(WAIT.toMillis()).plainCredentials("web-1", "pw1");
+        dealer.connect(server.syncEndpoint());
+        com.fasterxml.jackson.databind.node.ObjectNode h = io.zmtp.config.protocol.Wire.object();
+        h.put("node", "web-2");
+        h.put("ns", "app/web");
+        h.put("from", 0);
+        h.put("req", 7);
+        dealer.send(io.zmtp.config.protocol.Wire.command("SYNC", h));
+        try (io.zmtp.socket.Message m = dealer.receive()) {
+            assertThat(m.string(0)).isEqualTo("ERROR");
+            assertThat(m.string(1)).contains("\"code\":\"identity\"").contains("\"req\":7");
+        }
+        dealer.close();
+    }
 }

@@ -50,7 +50,7 @@ public final class ConfigCenterCommand {
         @Option(names = "--admin-password", defaultValue = "${env:CONFIG_ADMIN_PASSWORD}",
                 description = "admin password (default: $CONFIG_ADMIN_PASSWORD)")
         String password;
-        @Option(names = "--timeout", defaultValue = "10s", description = "how long to wait for the server (default ${DEFAULT-VALUE})")
+        @Option(names = "--request-timeout", defaultValue = "10s", description = "how long to wait for the server's answer (default ${DEFAULT-VALUE})")
         String timeout;
 
         AdminClient connect() {
@@ -86,7 +86,7 @@ public final class ConfigCenterCommand {
         String message;
         @Option(names = "--wait", defaultValue = "none", description = "all | N | none: wait until that many nodes applied it")
         String wait;
-        @Option(names = "--wait-timeout", defaultValue = "30s", description = "how long --wait waits (default ${DEFAULT-VALUE})")
+        @Option(names = "--timeout", defaultValue = "30s", description = "how long --wait waits (default ${DEFAULT-VALUE})")
         String waitTimeout;
 
         @Override

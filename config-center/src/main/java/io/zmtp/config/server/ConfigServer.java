@@ -3,6 +3,7 @@ package io.zmtp.config.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zmtp.codec.SocketType;
 import io.zmtp.config.model.Change;
+import io.zmtp.config.model.ConfigLimitException;
 import io.zmtp.config.model.Namespaces;
 import io.zmtp.config.model.NodeReport;
 import io.zmtp.config.model.Revision;
@@ -273,6 +274,11 @@ public final class ConfigServer implements AutoCloseable {
             }
         } catch (Wire.ProtocolException | IllegalArgumentException e) {
             reply.error(h, "bad-request", e.getMessage());
+        } catch (ConfigLimitException e) {
+            reply.error(h, "too-large", e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("request {} from {} failed", command, user, e);
+            reply.error(h, "internal", "the server failed on this request: " + e);
         }
     }
 

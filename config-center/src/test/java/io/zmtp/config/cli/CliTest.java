@@ -71,7 +71,7 @@ class CliTest {
         Path write = dir.resolve("files");
         try (ConfigAgent agent = ConfigAgent.builder().server(server.updatesEndpoint(), server.syncEndpoint())
                 .node("web-1", "pw").namespaces("app/web").context(ctx).writeDir(write, "properties").start()) {
-            Result put = cli("put", "app/web", "port=8080", "threads=16", "-m", "first", "--wait", "all", "--wait-timeout", "20s");
+            Result put = cli("put", "app/web", "port=8080", "threads=16", "-m", "first", "--wait", "all", "--timeout", "20s");
             assertThat(put.code()).as(put.out()).isZero();
             assertThat(put.out()).contains("app/web r1").contains("web-1: applied").contains("1/1 nodes applied r1");
             assertThat(cli("put", "app/web", "threads=32").code()).isZero();
@@ -102,10 +102,26 @@ class CliTest {
     @Test
     void aWrongAdminPasswordAndANodeCredentialAreRefused() {
         assertThat(ConfigCenterCommand.run("status", "--server", server.syncEndpoint(), "--admin=ops",
-                "--admin-password=nope", "--timeout=2s")).isEqualTo(1);
+                "--admin-password=nope", "--request-timeout=2s")).isEqualTo(1);
         // A node's credential is not an admin's: the server answers ERROR.
         assertThat(ConfigCenterCommand.run("put", "app/web", "a=b", "--server", server.syncEndpoint(), "--admin=web-1",
-                "--admin-password=pw", "--timeout=5s")).isEqualTo(1);
+                "--admin-password=pw", "--request-timeout=5s")).isEqualTo(1);
+        assertThat(store.latestRevision("app/web")).isZero();
+    }
+
+    @Test
+    void aValueOverTheLimitIsRefusedWholeWithAClearError() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = cli("put", "app/web", "small=1", "big=" + "x".repeat(StoreLimits.defaults().maxValueBytes() + 1)).code();
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("too-large");
         assertThat(store.latestRevision("app/web")).isZero();
     }
 }
