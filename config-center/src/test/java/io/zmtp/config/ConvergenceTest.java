@@ -109,22 +109,29 @@ class ConvergenceTest {
     }
 
     @Test
-    void aRestartedServerContinuesAndAgentsFollowIt() throws Exception {
+    void aServerRestartedMidRolloutLosesAndRenumbersNothing() throws Exception {
         ConfigAgent web1 = agent("web-1", "pw1", "app/web");
-        server.publish("app/web", put("a", "1"), "test", "");
-        awaitConverged(web1, "app/web");
+        ConfigAgent web2 = agent("web-2", "pw2", "app/web");
+        for (int i = 1; i <= 25; i++) {
+            server.publish("app/web", put("k" + (i % 3), "before " + i), "test", "");
+        }
+        // Stopped while the agents may still be catching up; restarted from its data directory.
         String updates = server.updatesEndpoint();
         String sync = server.syncEndpoint();
         server.close();
         store.close();
-        // Stopped mid-rollout: the server restarts from its data directory on the same endpoints.
         store = H2ConfigStore.open(dir.resolve("data"), StoreLimits.defaults());
         server = startServer(updates, sync);
-        assertThat(store.latestRevision("app/web")).isEqualTo(1);
-        server.publish("app/web", put("b", "2"), "test", "");
+        assertThat(store.latestRevision("app/web")).isEqualTo(25);
+        for (int i = 26; i <= 50; i++) {
+            server.publish("app/web", put("k" + (i % 3), "after " + i), "test", "");
+        }
         awaitConverged(web1, "app/web");
-        assertThat(web1.revision("app/web")).isEqualTo(2);
-        assertThat(web1.getString("app/web", "b")).contains("2");
+        awaitConverged(web2, "app/web");
+        assertThat(web1.revision("app/web")).isEqualTo(50);
+        assertThat(store.history("app/web", 0, 100)).extracting(r -> r.number())
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 50).boxed().toList());
+        assertThat(web2.getString("app/web", "k2")).contains("after 50");
     }
 
     @Test
