@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code zmtp} command line tool: ZeroMQ sockets from the shell. */
 @Command(name = "zmtp", mixinStandardHelpOptions = true, version = "zmtp 0.1.0",
         description = "ZeroMQ (ZMTP 3.x) sockets from the command line.",
-        subcommands = {CatCommand.class, ProxyCommand.class, picocli.CommandLine.HelpCommand.class})
+        subcommands = {CatCommand.class, ProxyCommand.class, KeygenCommand.class, picocli.CommandLine.HelpCommand.class})
 public final class ZmtpCommand implements Runnable {
     @Override
     public void run() {

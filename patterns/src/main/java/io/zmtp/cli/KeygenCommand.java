@@ -1,0 +1,47 @@
+package io.zmtp.cli;
+
+import io.zmtp.codec.curve.CurveKeyPair;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code zmtp keygen}: a fresh CURVE key pair in Z85, like libzmq's curve_keygen. With
+ * {@code --out NAME} it also writes certificate files as czmq does: {@code NAME} with the public
+ * key (give it to servers, e.g. a directory for {@code --curve-allow-dir}) and {@code NAME_secret}
+ * with both keys, readable by the owner only.
+ */
+@Command(name = "keygen", mixinStandardHelpOptions = true,
+        description = "Print a new CURVE key pair (Z85): 'public: ...' and 'secret: ...'.")
+final class KeygenCommand implements Callable<Integer> {
+    @Option(names = "--out", paramLabel = "NAME", description = "also write certificate files NAME and NAME_secret")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        CurveKeyPair keys = CurveKeyPair.generate();
+        System.out.println("public: " + keys.publicKeyZ85());
+        System.out.println("secret: " + keys.secretKeyZ85());
+        if (out != null) {
+            String header = "#   ZeroMQ CURVE certificate written by zmtp keygen\n";
+            Files.writeString(out, header + "metadata\ncurve\n    public-key = \"" + keys.publicKeyZ85() + "\"\n",
+                    StandardCharsets.UTF_8);
+            Path secret = out.resolveSibling(out.getFileName() + "_secret");
+            Files.deleteIfExists(secret);
+            try {
+                Files.createFile(secret, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(secret);
+            }
+            Files.writeString(secret, header + "metadata\ncurve\n    public-key = \"" + keys.publicKeyZ85()
+                    + "\"\n    secret-key = \"" + keys.secretKeyZ85() + "\"\n", StandardCharsets.UTF_8);
+        }
+        return 0;
+    }
+}
