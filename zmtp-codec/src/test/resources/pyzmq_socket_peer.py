@@ -1,6 +1,9 @@
 """A libzmq socket driven over stdin/stdout, for interop tests.
 
 Usage: pyzmq_socket_peer.py TYPE (bind|connect) ENDPOINT [identity=ID] [subscribe=HEX]...
+  options also: router_mandatory=1, plain_server=USER:PASS,..., plain_user=U, plain_password=P,
+  curve_server=1, curve_secretkey=Z85, curve_publickey=Z85, curve_serverkey=Z85,
+  curve_allow=Z85,Z85 (ZAP handler accepting only these client keys), monitor=1
 Prints one JSON object per line: {"port": N} after a bind, then {"ready": true}.
 Reads one JSON command per line:
   {"op": "send", "frames": ["hex", ...]}         -> {"sent": true}
@@ -43,6 +46,21 @@ def main():
             sock.setsockopt(zmq.PLAIN_USERNAME, value.encode())
         elif key == "plain_password":
             sock.setsockopt(zmq.PLAIN_PASSWORD, value.encode())
+        elif key == "curve_server":
+            sock.setsockopt(zmq.CURVE_SERVER, int(value))
+        elif key == "curve_secretkey":
+            sock.setsockopt(zmq.CURVE_SECRETKEY, value.encode())
+        elif key == "curve_publickey":
+            sock.setsockopt(zmq.CURVE_PUBLICKEY, value.encode())
+        elif key == "curve_serverkey":
+            sock.setsockopt(zmq.CURVE_SERVERKEY, value.encode())
+        elif key == "curve_allow":
+            # A ZAP handler that accepts only these Z85 client public keys (comma-separated) and
+            # answers 400 to any other; without this option a CURVE server accepts every client.
+            from zmq.auth.thread import ThreadAuthenticator
+            auth = ThreadAuthenticator(ctx)
+            auth.start()
+            auth.configure_curve_callback(domain="*", credentials_provider=KeyList(value.split(",")))
         elif key == "monitor":
             monitor = sock.get_monitor_socket()
     if how == "bind":
@@ -91,6 +109,16 @@ def main():
     if auth is not None:
         auth.stop()
     ctx.term()
+
+
+class KeyList:
+    """CURVE credentials provider for pyzmq's authenticator: a fixed set of Z85 public keys."""
+
+    def __init__(self, keys):
+        self.keys = {k.encode() for k in keys if k}
+
+    def callback(self, domain, key):
+        return key in self.keys
 
 
 def emit(obj):

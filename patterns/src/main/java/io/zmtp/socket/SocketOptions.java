@@ -4,10 +4,14 @@ import io.zmtp.codec.Metadata;
 import io.zmtp.codec.SocketType;
 import io.zmtp.codec.ZmtpConfig;
 import io.zmtp.codec.auth.Authenticator;
+import io.zmtp.codec.curve.CurveKeyPair;
+import io.zmtp.codec.curve.Z85;
 import io.zmtp.codec.mechanism.NullMechanism;
 import io.zmtp.codec.mechanism.PlainMechanism;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * The options of one socket, with libzmq's names and defaults. Setters validate and throw
@@ -38,6 +42,14 @@ public final class SocketOptions {
     private volatile String plainPassword;
     private volatile boolean plainServer;
     private volatile Authenticator authenticator;
+    /** CURVE is the mechanism (the last of the PLAIN/CURVE options set decides, as in libzmq). */
+    private volatile boolean curve;
+    private volatile boolean curveServer;
+    private volatile byte[] curveSecretKey;
+    private volatile byte[] curvePublicKey;
+    private volatile byte[] curveServerKey;
+    /** The key pair of a CURVE client that was given none, made once for the socket. */
+    private CurveKeyPair generatedCurveKeys;
     private volatile String zapDomain = "";
     private volatile int tcpKeepAlive = -1;
     private volatile Metadata metadata = Metadata.empty();
@@ -224,6 +236,7 @@ public final class SocketOptions {
         this.plainUsername = username;
         this.plainPassword = password;
         this.plainServer = false;
+        this.curve = false;
         return this;
     }
 
@@ -235,11 +248,170 @@ public final class SocketOptions {
         this.plainServer = true;
         this.plainUsername = null;
         this.plainPassword = null;
+        this.curve = false;
         this.authenticator = authenticator;
         return this;
     }
 
-    /** An authenticator for the NULL mechanism (libzmq: a ZAP domain plus handler). */
+    /**
+     * ZMQ_CURVE_SERVER: {@code true} makes this socket a CURVE server (it then needs
+     * {@link #curveSecretKey}); {@code false} turns CURVE off again, as in libzmq. A CURVE server
+     * asks the {@link #authenticator} about each client's public key when one is set, and accepts
+     * every client otherwise (libzmq without a ZAP handler).
+     */
+    public SocketOptions curveServer(boolean on) {
+        this.curveServer = on;
+        this.curve = on;
+        if (on) {
+            clearPlain();
+        }
+        return this;
+    }
+
+    public boolean curveServer() {
+        return curve && curveServer;
+    }
+
+    /** ZMQ_CURVE_SECRETKEY: this socket's permanent secret key, 40 Z85 characters (or 64 hex digits). */
+    public SocketOptions curveSecretKey(String key) {
+        return curveSecretKey(textKey("CURVE_SECRETKEY", key));
+    }
+
+    /** ZMQ_CURVE_SECRETKEY as libzmq takes it: 32 raw bytes, or 40 bytes of Z85 text (41 with a NUL). */
+    public SocketOptions curveSecretKey(byte[] key) {
+        this.curveSecretKey = binaryKey("CURVE_SECRETKEY", key);
+        useCurve();
+        return this;
+    }
+
+    /**
+     * ZMQ_CURVE_PUBLICKEY: this client's permanent public key; it must belong to
+     * {@link #curveSecretKey}, and may be left out (it follows from the secret key).
+     */
+    public SocketOptions curvePublicKey(String key) {
+        return curvePublicKey(textKey("CURVE_PUBLICKEY", key));
+    }
+
+    /** ZMQ_CURVE_PUBLICKEY as 32 raw bytes, or 40 bytes of Z85 text (41 with a NUL). */
+    public SocketOptions curvePublicKey(byte[] key) {
+        this.curvePublicKey = binaryKey("CURVE_PUBLICKEY", key);
+        useCurve();
+        return this;
+    }
+
+    /**
+     * ZMQ_CURVE_SERVERKEY: the public key of the server to connect to; makes this socket a CURVE
+     * client. A client without its own keys gets a fresh pair, kept for the socket's life.
+     */
+    public SocketOptions curveServerKey(String key) {
+        return curveServerKey(textKey("CURVE_SERVERKEY", key));
+    }
+
+    /** ZMQ_CURVE_SERVERKEY as 32 raw bytes, or 40 bytes of Z85 text (41 with a NUL). */
+    public SocketOptions curveServerKey(byte[] key) {
+        this.curveServerKey = binaryKey("CURVE_SERVERKEY", key);
+        this.curveServer = false;
+        useCurve();
+        return this;
+    }
+
+    /**
+     * The permanent public key this socket presents over CURVE (a server's own key, or the
+     * client's, generated if none was given), or {@code null} when CURVE is not in use or the
+     * secret key is missing.
+     */
+    public byte[] curvePublicKey() {
+        if (!curve) {
+            return null;
+        }
+        if (curveSecretKey != null) {
+            return CurveKeyPair.fromSecret(curveSecretKey).publicKey();
+        }
+        return curveServer || curvePublicKey != null ? null : generatedCurveKeys().publicKey();
+    }
+
+    private void useCurve() {
+        this.curve = true;
+        clearPlain();
+    }
+
+    private void clearPlain() {
+        this.plainServer = false;
+        this.plainUsername = null;
+        this.plainPassword = null;
+    }
+
+    /** A key given as text: 40 Z85 characters or 64 hex digits; errors never repeat the text. */
+    private static byte[] textKey(String option, String key) {
+        try {
+            return CurveKeyPair.decodeKey(key);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A key given as libzmq takes it: 32 bytes, or Z85 text of 40 bytes (41 with a trailing NUL). */
+    private static byte[] binaryKey(String option, byte[] key) {
+        if (key == null) {
+            throw new IllegalArgumentException(option + " must not be null");
+        }
+        if (key.length == 32) {
+            return key.clone();
+        }
+        if (key.length == 40 || key.length == 41 && key[40] == 0) {
+            try {
+                return Z85.decode(new String(key, 0, 40, StandardCharsets.US_ASCII));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(option + " is not valid Z85: " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalArgumentException(option + " must be 32 bytes or 40 Z85 characters, got " + key.length + " bytes");
+    }
+
+    private synchronized CurveKeyPair generatedCurveKeys() {
+        if (generatedCurveKeys == null) {
+            generatedCurveKeys = CurveKeyPair.generate();
+        }
+        return generatedCurveKeys;
+    }
+
+    /** The permanent key pair from CURVE_SECRETKEY, checked against CURVE_PUBLICKEY when both are set. */
+    private CurveKeyPair configuredCurveKeys() {
+        CurveKeyPair pair = CurveKeyPair.fromSecret(curveSecretKey);
+        byte[] expected = curvePublicKey;
+        if (expected != null && !Arrays.equals(expected, pair.publicKey())) {
+            throw new IllegalStateException("CURVE_PUBLICKEY " + Z85.encode(expected)
+                    + " does not belong to CURVE_SECRETKEY (whose public key is " + pair.publicKeyZ85() + ")");
+        }
+        return pair;
+    }
+
+    private void curveMechanism(ZmtpConfig.Builder b) {
+        if (curveServer) {
+            if (curveSecretKey == null) {
+                throw new IllegalStateException("a CURVE server needs CURVE_SECRETKEY");
+            }
+            b.curveServer(configuredCurveKeys());
+            return;
+        }
+        if (curveServerKey == null) {
+            throw new IllegalStateException("a CURVE client needs CURVE_SERVERKEY (or set CURVE_SERVER for a server)");
+        }
+        CurveKeyPair mine;
+        if (curveSecretKey != null) {
+            mine = configuredCurveKeys();
+        } else if (curvePublicKey != null) {
+            throw new IllegalStateException("CURVE_PUBLICKEY is set without CURVE_SECRETKEY");
+        } else {
+            mine = generatedCurveKeys();
+        }
+        b.curveClient(curveServerKey, mine);
+    }
+
+    /**
+     * The authenticator asked about each connecting peer (libzmq: a ZAP handler), by NULL sockets
+     * and by PLAIN and CURVE servers (CURVE credentials: the client's 32-byte public key).
+     */
     public SocketOptions authenticator(Authenticator authenticator) {
         this.authenticator = authenticator;
         return this;
@@ -284,7 +456,9 @@ public final class SocketOptions {
         if (heartbeatTimeoutMillis >= 0) {
             b.heartbeatTimeout(Duration.ofMillis(heartbeatTimeoutMillis));
         }
-        if (plainServer) {
+        if (curve) {
+            curveMechanism(b);
+        } else if (plainServer) {
             b.mechanism(PlainMechanism::server);
         } else if (plainUsername != null) {
             String u = plainUsername;

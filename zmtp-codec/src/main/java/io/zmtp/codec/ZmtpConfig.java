@@ -1,6 +1,8 @@
 package io.zmtp.codec;
 
 import io.zmtp.codec.auth.Authenticator;
+import io.zmtp.codec.curve.CurveKeyPair;
+import io.zmtp.codec.curve.CurveMechanism;
 import io.zmtp.codec.mechanism.Mechanism;
 import io.zmtp.codec.mechanism.NullMechanism;
 
@@ -173,6 +175,23 @@ public final class ZmtpConfig {
         public Builder mechanism(Supplier<? extends Mechanism> mechanism) {
             this.mechanism = Objects.requireNonNull(mechanism, "mechanism");
             return this;
+        }
+
+        /**
+         * The CURVE server role with its permanent key pair. Clients are checked by the
+         * authenticator (credentials: the client's 32-byte public key) when one is set; without one
+         * every client that knows our public key is accepted, as libzmq does without a ZAP handler.
+         */
+        public Builder curveServer(CurveKeyPair serverKeys) {
+            CurveMechanism.server(serverKeys);
+            return mechanism(() -> CurveMechanism.server(serverKeys));
+        }
+
+        /** The CURVE client role: the server's 32-byte public key and our permanent key pair. */
+        public Builder curveClient(byte[] serverPublicKey, CurveKeyPair clientKeys) {
+            CurveMechanism.client(serverPublicKey, clientKeys);
+            byte[] serverKey = serverPublicKey.clone();
+            return mechanism(() -> CurveMechanism.client(serverKey, clientKeys));
         }
 
         public Builder authenticator(Authenticator authenticator) {

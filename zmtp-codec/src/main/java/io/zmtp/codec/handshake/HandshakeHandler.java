@@ -168,11 +168,16 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!finished) {
+            String hint = peerVersion == null ? null : mechanism.closeDiagnosis();
             HandshakeFailed failed = new HandshakeFailed(HandshakeFailed.Reason.CLOSED,
-                    "connection closed during the handshake");
+                    "connection closed during the handshake" + (hint == null ? "" : ": " + hint));
             finished = true;
             cancelTimer();
-            logFailure(failed);
+            if (hint == null) {
+                logFailure(failed);
+            } else {
+                log.warn("ZMTP handshake with {} failed: {}: {}", ctx.channel().remoteAddress(), failed.reason(), failed.detail());
+            }
             failPendingWrites(new ZmtpProtocolException(failed.detail()));
             ctx.fireUserEventTriggered(failed);
         }

@@ -6,7 +6,7 @@ import io.netty.channel.ChannelHandler;
 import java.util.List;
 
 /**
- * One connection's side of a ZMTP security handshake (NULL, PLAIN, later CURVE). The handshake
+ * One connection's side of a ZMTP security handshake (NULL, PLAIN, CURVE). The handshake
  * handler feeds it the peer's command frames; it answers through its {@link MechanismContext} and
  * ends with {@link MechanismContext#complete} or {@link MechanismContext#fail}. Instances are
  * per connection and used only on the connection's event loop.
@@ -39,5 +39,14 @@ public interface Mechanism {
      */
     default List<ChannelHandler> frameTransformers() {
         return List.of();
+    }
+
+    /**
+     * When the peer closes the connection in the middle of the handshake: the likely reason, as far
+     * as this side's state tells (e.g. a CURVE server that hangs up after HELLO did not accept our
+     * server key), or {@code null} when there is nothing to add.
+     */
+    default String closeDiagnosis() {
+        return null;
     }
 }

@@ -16,6 +16,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.zmtp.codec.ZmtpConfig;
 import io.zmtp.codec.ZmtpMessage;
 import io.zmtp.codec.ZmtpPipeline;
+import io.zmtp.codec.command.Command;
+import io.zmtp.codec.handshake.HandshakeCompleted;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.BlockingQueue;
@@ -24,11 +26,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The codec on a real TCP connection: a Netty client or one-connection server whose received
- * messages and user events land in a queue the test reads with timeouts.
+ * messages and user events land in a queue the test reads with timeouts. Commands leaving the
+ * command decoder (PING and PONG too) are also recorded, in a queue of their own.
  */
 final class CodecEndpoint implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Command> commands = new LinkedBlockingQueue<>();
     private volatile Channel channel;
     private Channel server;
 
@@ -46,6 +50,9 @@ final class CodecEndpoint implements AutoCloseable {
 
                     @Override
                     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                        if (evt instanceof HandshakeCompleted && ctx.pipeline().get("zmtp-command-decoder") != null) {
+                            ctx.pipeline().addAfter("zmtp-command-decoder", "command-probe", new CommandProbe());
+                        }
                         inbox.add(evt);
                     }
                 });
@@ -67,6 +74,52 @@ final class CodecEndpoint implements AutoCloseable {
 
     void send(ZmtpMessage message) {
         channel.writeAndFlush(message);
+    }
+
+    /** Writes anything the codec takes (a message, a frame, a command). */
+    void write(Object msg) {
+        channel.writeAndFlush(msg);
+    }
+
+    /** True while the (last) connection is open. */
+    boolean isOpen() {
+        Channel ch = channel;
+        return ch != null && ch.isActive();
+    }
+
+    /**
+     * The next command the peer sent, as the command decoder passed it on (PING and PONG included,
+     * which the heartbeat handler then consumes), or {@code null} after {@code timeoutMillis}.
+     */
+    Command nextCommand(long timeoutMillis) throws InterruptedException {
+        return commands.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The next received object of {@code type} within {@code timeoutMillis}, or {@code null}; others are released. */
+    <T> T poll(Class<T> type, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            Object o = left > 0 ? inbox.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (o == null) {
+                return null;
+            }
+            if (type.isInstance(o)) {
+                return type.cast(o);
+            }
+            ReferenceCountUtil.release(o);
+        }
+    }
+
+    /** Records the commands that leave the command decoder. */
+    private final class CommandProbe extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Command c) {
+                commands.add(c);
+            }
+            ctx.fireChannelRead(msg);
+        }
     }
 
     /** The next received object of {@code type}, skipping (and releasing) others; fails after 10 s. */

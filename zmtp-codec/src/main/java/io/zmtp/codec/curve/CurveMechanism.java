@@ -1,0 +1,203 @@
+package io.zmtp.codec.curve;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.zmtp.codec.Metadata;
+import io.zmtp.codec.ZmtpProtocolException;
+import io.zmtp.codec.ZmtpVersion;
+import io.zmtp.codec.command.CommandCodec;
+import io.zmtp.codec.command.ErrorCommand;
+import io.zmtp.codec.handshake.HandshakeFailed;
+import io.zmtp.codec.mechanism.Mechanism;
+import io.zmtp.codec.mechanism.MechanismContext;
+
+import java.util.List;
+
+/**
+ * The CURVE mechanism (ZMTP RFC 25 over CurveZMQ, RFC 26), byte-compatible with libzmq 4.3.
+ * The client sends HELLO, the server answers WELCOME with its transient key and a cookie, the
+ * client sends INITIATE with its permanent key vouched for and its metadata, and the server, once
+ * its authenticator (if any) agrees, answers READY. From then on every frame travels boxed in a
+ * MESSAGE command ({@link #frameTransformers()}).
+ *
+ * <p>Each side keeps one nonce counter for its handshake commands and MESSAGEs (client HELLO 1,
+ * INITIATE 2, first MESSAGE 3; server READY 1, first MESSAGE 2) and requires the peer's to rise
+ * strictly. Roles come from configuration only. A server without an authenticator accepts every
+ * client key, as libzmq does when no ZAP handler is bound; a refused client gets ERROR with the
+ * status code and the handshake fails with {@link HandshakeFailed.Reason#AUTH} on both sides.
+ */
+public abstract sealed class CurveMechanism implements Mechanism permits CurveClientMechanism, CurveServerMechanism {
+    public static final String NAME = "CURVE";
+
+    private ZmtpVersion peerVersion = ZmtpVersion.V3_1;
+    private long nextNonce = 1;
+    private long peerNonce;
+    private byte[] sessionKey;
+    private boolean finished;
+
+    CurveMechanism() {
+    }
+
+    /** The server side, holding its permanent key pair; clients must know its public key. */
+    public static CurveMechanism server(CurveKeyPair serverKeys) {
+        if (serverKeys == null) {
+            throw new IllegalArgumentException("a CURVE server needs its key pair");
+        }
+        return new CurveServerMechanism(serverKeys);
+    }
+
+    /** The client side: the server's 32-byte public key, and this client's permanent key pair. */
+    public static CurveMechanism client(byte[] serverPublicKey, CurveKeyPair clientKeys) {
+        if (serverPublicKey == null || serverPublicKey.length != CryptoBox.KEY_BYTES) {
+            throw new IllegalArgumentException("CURVE server public key must be " + CryptoBox.KEY_BYTES + " bytes, got "
+                    + (serverPublicKey == null ? "none" : serverPublicKey.length));
+        }
+        if (clientKeys == null) {
+            throw new IllegalArgumentException("a CURVE client needs its key pair");
+        }
+        return new CurveClientMechanism(serverPublicKey.clone(), clientKeys);
+    }
+
+    /** The client side with a fresh permanent key pair (the server sees a key it cannot know beforehand). */
+    public static CurveMechanism client(byte[] serverPublicKey) {
+        return client(serverPublicKey, CurveKeyPair.generate());
+    }
+
+    @Override
+    public final String name() {
+        return NAME;
+    }
+
+    @Override
+    public final void start(MechanismContext context) {
+        if (context.peerVersion() != null) {
+            peerVersion = context.peerVersion();
+        }
+        begin(context);
+    }
+
+    @Override
+    public final void handle(MechanismContext context, ByteBuf command) {
+        if (finished) {
+            return;
+        }
+        String name = CommandCodec.name(command);
+        ByteBuf data = CommandCodec.data(command);
+        if (name.equals(ErrorCommand.NAME)) {
+            ErrorCommand error = ErrorCommand.decodeData(data, CommandCodec.isLibzmqPlainError(command));
+            finished = true;
+            context.fail(error.isAuthFailure() ? HandshakeFailed.Reason.AUTH : HandshakeFailed.Reason.PROTOCOL,
+                    "CURVE peer sent ERROR '" + error.reason() + "'", null);
+            return;
+        }
+        onCommand(context, name, data);
+    }
+
+    /** Sends this side's first command, if it speaks first. */
+    abstract void begin(MechanismContext context);
+
+    /** One handshake command other than ERROR; throws {@link ZmtpProtocolException} when it is wrong. */
+    abstract void onCommand(MechanismContext context, String name, ByteBuf data);
+
+    /** The prefix of our MESSAGE nonces. */
+    abstract byte[] ourMessagePrefix();
+
+    /** The prefix of the peer's MESSAGE nonces. */
+    abstract byte[] peerMessagePrefix();
+
+    /** Our next nonce, for a handshake command or a MESSAGE. */
+    final long takeNonce() {
+        return nextNonce++;
+    }
+
+    /**
+     * Records the nonce of a handshake command from the peer. The first one sets the baseline;
+     * every later one (and every MESSAGE) must be above the last.
+     */
+    final void peerNonce(long nonce, boolean first, String command) {
+        if (!first && Long.compareUnsigned(nonce, peerNonce) <= 0) {
+            throw new ZmtpProtocolException("CURVE " + command + " nonce " + Long.toUnsignedString(nonce)
+                    + " is not above the peer's previous nonce " + Long.toUnsignedString(peerNonce));
+        }
+        peerNonce = nonce;
+    }
+
+    /** The handshake is done on our side: {@code key} boxes MESSAGEs both ways from now on. */
+    final void established(byte[] key) {
+        sessionKey = key;
+        finished = true;
+    }
+
+    /** The handshake ended in failure on our side; later commands are ignored. */
+    final void abandon() {
+        finished = true;
+    }
+
+    final ZmtpVersion peerVersion() {
+        return peerVersion;
+    }
+
+    /**
+     * The MESSAGE decoder and encoder for this connection. They take over the session key; this
+     * mechanism forgets it.
+     */
+    @Override
+    public final List<ChannelHandler> frameTransformers() {
+        if (sessionKey == null) {
+            throw new IllegalStateException("the CURVE handshake is not complete");
+        }
+        byte[] key = sessionKey;
+        sessionKey = null;
+        List<ChannelHandler> handlers = List.of(
+                new CurveMessageDecoder(key.clone(), peerMessagePrefix(), peerNonce),
+                new CurveMessageEncoder(key.clone(), ourMessagePrefix(), nextNonce, peerVersion));
+        CurveCrypto.wipe(key);
+        return handlers;
+    }
+
+    /** Opens a box from the peer, or fails the handshake with {@code failure} as the detail. */
+    static byte[] open(byte[] key, byte[] nonce, byte[] in, int offset, int length, String failure) {
+        try {
+            return CryptoBox.open(key, nonce, in, offset, length);
+        } catch (CryptoBox.AuthenticationException e) {
+            throw new ZmtpProtocolException(failure);
+        }
+    }
+
+    /** {@link CryptoBox#beforenm}, turning a low-order peer key into a protocol error. */
+    static byte[] precompute(byte[] theirPublic, byte[] mySecret, String whose) {
+        try {
+            return CryptoBox.beforenm(theirPublic, mySecret);
+        } catch (IllegalArgumentException e) {
+            throw new ZmtpProtocolException("CURVE: " + whose + " is unusable: " + e.getMessage());
+        }
+    }
+
+    static byte[] encode(Metadata metadata) {
+        ByteBuf buf = Unpooled.buffer(metadata.encodedLength());
+        try {
+            metadata.encode(buf);
+            byte[] out = new byte[buf.readableBytes()];
+            buf.readBytes(out);
+            return out;
+        } finally {
+            buf.release();
+        }
+    }
+
+    static Metadata decodeMetadata(byte[] plaintext, int offset) {
+        ByteBuf in = Unpooled.wrappedBuffer(plaintext, offset, plaintext.length - offset);
+        try {
+            return Metadata.decode(in);
+        } finally {
+            in.release();
+        }
+    }
+
+    static void expect(String actual, String expected, String role) {
+        if (!actual.equals(expected)) {
+            throw new ZmtpProtocolException("CURVE " + role + " expected " + expected + " but the peer sent " + actual);
+        }
+    }
+}
