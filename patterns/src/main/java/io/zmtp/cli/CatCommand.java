@@ -76,6 +76,24 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--plain-users", split = ",", description = "PLAIN server: allowed user:password pairs (comma separated).")
     List<String> plainUsers = new ArrayList<>();
 
+    @Option(names = "--curve-server", description = "Act as CURVE server (needs --curve-secretkey).")
+    boolean curveServer;
+
+    @Option(names = "--curve-secretkey", paramLabel = "Z85", description = "CURVE: this side's secret key (40 Z85 characters).")
+    String curveSecretKey;
+
+    @Option(names = "--curve-publickey", paramLabel = "Z85", description = "CURVE: this side's public key (checked against the secret key).")
+    String curvePublicKey;
+
+    @Option(names = "--curve-serverkey", paramLabel = "Z85", description = "CURVE client: the server's public key.")
+    String curveServerKey;
+
+    @Option(names = "--curve-allow", paramLabel = "Z85", description = "CURVE server: admit only this client key (repeatable).")
+    List<String> curveAllow = new ArrayList<>();
+
+    @Option(names = "--curve-allow-dir", paramLabel = "DIR", description = "CURVE server: admit only the client keys of the certificate files in DIR.")
+    java.nio.file.Path curveAllowDir;
+
     @Option(names = {"-v", "--verbose"}, description = "Print connection events (connected, handshake, disconnected, ...) on stderr.")
     boolean verbose;
 
@@ -101,6 +119,11 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
         }
         if ((plainUser == null) != (plainPassword == null)) {
             System.err.println("zmtp: --plain-user and --plain-password go together");
+            return 2;
+        }
+        String curveProblem = checkCurveOptions();
+        if (curveProblem != null) {
+            System.err.println("zmtp: " + curveProblem);
             return 2;
         }
         // PUB runs as XPUB so that it can wait for its first subscriber instead of losing messages.
@@ -162,6 +185,78 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
         } else if (plainUser != null) {
             socket.options().plainCredentials(plainUser, plainPassword);
         }
+        if (curveServer || curveServerKey != null) {
+            configureCurve(socket);
+        }
+    }
+
+    /** A usage problem with the CURVE options, or null. */
+    private String checkCurveOptions() {
+        boolean any = curveServer || curveServerKey != null || curveSecretKey != null || curvePublicKey != null
+                || !curveAllow.isEmpty() || curveAllowDir != null;
+        if (!any) {
+            return null;
+        }
+        if (plainServer || plainUser != null) {
+            return "choose PLAIN or CURVE, not both";
+        }
+        if (curveServer && curveServerKey != null) {
+            return "--curve-server and --curve-serverkey: a socket is a CURVE server or a client";
+        }
+        if (curveServer && curveSecretKey == null) {
+            return "--curve-server needs --curve-secretkey (make a pair with 'zmtp keygen')";
+        }
+        if (!curveServer && curveServerKey == null) {
+            return "a CURVE client needs --curve-serverkey (or give --curve-server)";
+        }
+        if (!curveServer && (curveSecretKey == null) != (curvePublicKey == null)) {
+            return "a CURVE client gives both --curve-publickey and --curve-secretkey, or neither (a fresh pair is made)";
+        }
+        if (!curveServer && (!curveAllow.isEmpty() || curveAllowDir != null)) {
+            return "--curve-allow and --curve-allow-dir are for a --curve-server";
+        }
+        return null;
+    }
+
+    private void configureCurve(Socket socket) {
+        if (curveSecretKey != null) {
+            socket.options().curveSecretKey(curveSecretKey);
+        }
+        if (curvePublicKey != null) {
+            socket.options().curvePublicKey(curvePublicKey);
+        }
+        if (curveServer) {
+            socket.options().curveServer(true);
+            List<io.zmtp.codec.auth.Authenticator> allow = new ArrayList<>();
+            try {
+                if (!curveAllow.isEmpty()) {
+                    allow.add(io.zmtp.codec.auth.CurveKeyAuthenticator.of(curveAllow));
+                }
+                if (curveAllowDir != null) {
+                    allow.add(io.zmtp.codec.auth.CurveKeyAuthenticator.fromDirectory(curveAllowDir));
+                }
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--curve-allow-dir " + curveAllowDir + ": " + e.getMessage(), e);
+            }
+            if (!allow.isEmpty()) {
+                socket.options().authenticator(anyOf(allow));
+            }
+        } else {
+            socket.options().curveServerKey(curveServerKey);
+        }
+    }
+
+    /** Admits a client that one of {@code authenticators} admits (keys given inline and from a directory). */
+    private static io.zmtp.codec.auth.Authenticator anyOf(List<io.zmtp.codec.auth.Authenticator> authenticators) {
+        return request -> {
+            java.util.concurrent.CompletionStage<io.zmtp.codec.auth.AuthResult> result =
+                    authenticators.get(0).authenticate(request);
+            for (io.zmtp.codec.auth.Authenticator next : authenticators.subList(1, authenticators.size())) {
+                result = result.thenCompose(r -> r.allowed() ? java.util.concurrent.CompletableFuture.completedFuture(r)
+                        : next.authenticate(request));
+            }
+            return result;
+        };
     }
 
     private void subscribe(Socket socket, SocketType socketType) {

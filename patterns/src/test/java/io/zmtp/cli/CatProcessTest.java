@@ -122,6 +122,42 @@ class CatProcessTest {
     }
 
     @Test
+    void curveKeysFromKeygenSecureAPushToPull() throws Exception {
+        io.zmtp.codec.curve.CurveKeyPair server = io.zmtp.codec.curve.CurveKeyPair.generate();
+        io.zmtp.codec.curve.CurveKeyPair client = io.zmtp.codec.curve.CurveKeyPair.generate();
+        io.zmtp.codec.curve.CurveKeyPair stranger = io.zmtp.codec.curve.CurveKeyPair.generate();
+        Cat pull = new Cat("--type", "PULL", "--bind", "tcp://127.0.0.1:*", "--count", "1", "--verbose",
+                "--curve-server", "--curve-secretkey", server.secretKeyZ85(), "--curve-allow", client.publicKeyZ85());
+        int port = pull.boundPort();
+        // A client whose key is not allowed is refused (and the server says so) ...
+        Cat refused = new Cat("--type", "PUSH", "--connect", "tcp://127.0.0.1:" + port, "--verbose",
+                "--curve-serverkey", server.publicKeyZ85(),
+                "--curve-publickey", stranger.publicKeyZ85(), "--curve-secretkey", stranger.secretKeyZ85());
+        refused.write("should not arrive");
+        String line;
+        while ((line = refused.err.poll(30, TimeUnit.SECONDS)) != null && !line.contains("HANDSHAKE_FAILED_AUTH")) {
+            // wait for the refusal
+        }
+        assertThat(line).as("the refused client reports HANDSHAKE_FAILED_AUTH").isNotNull();
+        refused.process.destroyForcibly();
+        // ... the allowed one gets through, encrypted.
+        Cat push = new Cat("--type", "PUSH", "--connect", "tcp://127.0.0.1:" + port,
+                "--curve-serverkey", server.publicKeyZ85(),
+                "--curve-publickey", client.publicKeyZ85(), "--curve-secretkey", client.secretKeyZ85());
+        push.write("secret hello").closeInput();
+        assertThat(pull.line()).isEqualTo("secret hello");
+        assertThat(pull.exitCode()).isZero();
+        assertThat(push.exitCode()).isZero();
+    }
+
+    @Test
+    void curveOptionsAreChecked() throws Exception {
+        Cat c = new Cat("--type", "PULL", "--bind", "tcp://127.0.0.1:*", "--curve-server");
+        assertThat(c.exitCode()).isEqualTo(2);
+        assertThat(c.stderrText()).contains("--curve-secretkey");
+    }
+
+    @Test
     void pubToSubWithAFilter() throws Exception {
         Cat pub = new Cat("--type", "PUB", "--bind", "tcp://127.0.0.1:*");
         int port = pub.boundPort();
