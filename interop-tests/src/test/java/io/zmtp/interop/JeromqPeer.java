@@ -1,0 +1,340 @@
+package io.zmtp.interop;
+
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A JeroMQ 0.6.0 socket in this JVM (ZMTP 3.0: subscriptions travel as 0x01/0x00 messages). Used
+ * from the test thread only, as JeroMQ sockets are not thread-safe.
+ */
+public final class JeromqPeer implements Peer {
+    private static final AtomicInteger MONITORS = new AtomicInteger();
+    private static final int SEND_TIMEOUT_MS = 10_000;
+    /**
+     * JeroMQ 0.6.0's connecting side sometimes completes the TCP connect but never registers the
+     * new engine with its selector (a cancelled key still in place: zeromq/jeromq#1022), so it
+     * sends no greeting until HANDSHAKE_IVL (30 s by default) drops the connection and it
+     * reconnects. A short handshake interval makes JeroMQ recover from that within the cell.
+     */
+    static final int HANDSHAKE_IVL_MS = 500;
+
+    private final Host host;
+    private final String type;
+    private final ZMQ.Socket socket;
+    private final ZMQ.Socket monitor;
+    private boolean closed;
+
+    private JeromqPeer(Host host, String type, PeerOptions options) {
+        this.host = host;
+        this.type = type;
+        this.socket = host.ctx.createSocket(SocketType.valueOf(type));
+        socket.setLinger(0);
+        socket.setHandshakeIvl(HANDSHAKE_IVL_MS);
+        if (options.identity() != null) {
+            socket.setIdentity(options.identity());
+        }
+        for (byte[] prefix : options.subscribe()) {
+            socket.subscribe(prefix);
+        }
+        if (options.routerMandatory()) {
+            socket.setRouterMandatory(true);
+        }
+        if (options.plainServer() != null) {
+            host.startZap(options.plainServer());
+            socket.setPlainServer(true);
+        }
+        if (options.plainUser() != null) {
+            socket.setPlainUsername(options.plainUser());
+            socket.setPlainPassword(options.plainPassword());
+        }
+        if (options.monitor()) {
+            String address = "inproc://jeromq-monitor-" + MONITORS.incrementAndGet();
+            socket.monitor(address, ZMQ.EVENT_ALL);
+            monitor = host.ctx.createSocket(SocketType.PAIR);
+            monitor.connect(address);
+        } else {
+            monitor = null;
+        }
+    }
+
+    @Override
+    public String who() {
+        return "JeroMQ";
+    }
+
+    @Override
+    public String type() {
+        return type;
+    }
+
+    @Override
+    public String bind(String endpoint) {
+        if (!socket.bind(endpoint)) {
+            throw new IllegalStateException("JeroMQ cannot bind " + endpoint + ": errno " + socket.errno());
+        }
+        return socket.getLastEndpoint();
+    }
+
+    @Override
+    public void connect(String endpoint) {
+        if (!socket.connect(endpoint)) {
+            throw new IllegalStateException("JeroMQ cannot connect " + endpoint + ": errno " + socket.errno());
+        }
+    }
+
+    @Override
+    public void send(List<byte[]> frames) {
+        String error = sendFrames(frames, SEND_TIMEOUT_MS);
+        if (error != null) {
+            throw new AssertionError("JeroMQ " + type + " could not send within " + SEND_TIMEOUT_MS + " ms: " + error);
+        }
+    }
+
+    @Override
+    public String sendOrError(List<byte[]> frames) {
+        return sendFrames(frames, 0);
+    }
+
+    /** Null when sent, else the errno's name. */
+    private String sendFrames(List<byte[]> frames, int timeoutMillis) {
+        socket.setSendTimeOut(timeoutMillis);
+        try {
+            for (int i = 0; i < frames.size(); i++) {
+                boolean more = i < frames.size() - 1;
+                if (!socket.send(frames.get(i), more ? ZMQ.SNDMORE : 0)) {
+                    if (i > 0) {
+                        throw new AssertionError("JeroMQ refused frame " + i + " of a message: errno " + socket.errno());
+                    }
+                    return errnoName(socket.errno());
+                }
+            }
+            return null;
+        } catch (ZMQException e) {
+            return errnoName(e.getErrorCode());
+        }
+    }
+
+    private static String errnoName(int code) {
+        try {
+            return ZMQ.Error.findByCode(code).name();
+        } catch (RuntimeException e) {
+            return "errno " + code;
+        }
+    }
+
+    @Override
+    public List<byte[]> receive(Duration timeout) {
+        socket.setReceiveTimeOut((int) Math.max(1, timeout.toMillis()));
+        byte[] first = socket.recv(0);
+        if (first == null) {
+            return null;
+        }
+        List<byte[]> frames = new ArrayList<>();
+        frames.add(first);
+        // The rest of a multipart message is there already: ZeroMQ delivers messages whole.
+        while (socket.hasReceiveMore()) {
+            frames.add(socket.recv(0));
+        }
+        return frames;
+    }
+
+    @Override
+    public void subscribe(byte[] prefix) {
+        socket.subscribe(prefix);
+    }
+
+    @Override
+    public void unsubscribe(byte[] prefix) {
+        socket.unsubscribe(prefix);
+    }
+
+    @Override
+    public void poke() {
+        if (!closed && host.isAlive()) {
+            socket.getEvents();
+        }
+    }
+
+    @Override
+    public List<String> events(Duration wait) {
+        if (monitor == null) {
+            throw new IllegalStateException("this JeroMQ socket was opened without monitor()");
+        }
+        List<String> names = new ArrayList<>();
+        monitor.setReceiveTimeOut((int) Math.max(1, wait.toMillis()));
+        ZMQ.Event e;
+        while ((e = ZMQ.Event.recv(monitor)) != null) {
+            names.add(eventName(e.getEvent()));
+            monitor.setReceiveTimeOut(1);
+        }
+        return names;
+    }
+
+    private static String eventName(int code) {
+        return switch (code) {
+            case 0x0001 -> "CONNECTED";
+            case 0x0002 -> "CONNECT_DELAYED";
+            case 0x0004 -> "CONNECT_RETRIED";
+            case 0x0008 -> "LISTENING";
+            case 0x0010 -> "BIND_FAILED";
+            case 0x0020 -> "ACCEPTED";
+            case 0x0040 -> "ACCEPT_FAILED";
+            case 0x0080 -> "CLOSED";
+            case 0x0100 -> "CLOSE_FAILED";
+            case 0x0200 -> "DISCONNECTED";
+            case 0x0400 -> "MONITOR_STOPPED";
+            case 0x0800 -> "HANDSHAKE_FAILED_NO_DETAIL";
+            case 0x1000 -> "HANDSHAKE_SUCCEEDED";
+            case 0x2000 -> "HANDSHAKE_FAILED_PROTOCOL";
+            case 0x4000 -> "HANDSHAKE_FAILED_AUTH";
+            case 0x8000 -> "HANDSHAKE_PROTOCOL";
+            default -> "0x" + Integer.toHexString(code);
+        };
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (monitor != null) {
+            try {
+                socket.monitor(null, 0);
+            } catch (RuntimeException ignored) {
+                // the monitor PAIR goes anyway
+            }
+            host.ctx.destroySocket(monitor);
+        }
+        host.ctx.destroySocket(socket);
+    }
+
+    /** One JeroMQ context, with a ZAP handler for PLAIN servers started on demand. */
+    static final class Host implements PeerHost {
+        private final ZContext ctx = new ZContext();
+        private final Map<String, String> users = new ConcurrentHashMap<>();
+        private ZapHandler zap;
+        private volatile boolean alive = true;
+
+        Host() {
+            ctx.setLinger(0);
+        }
+
+        @Override
+        public Peer open(String type, PeerOptions options) {
+            return new JeromqPeer(this, type, options);
+        }
+
+        synchronized void startZap(Map<String, String> accepted) {
+            users.putAll(accepted);
+            if (zap == null) {
+                ZMQ.Socket handler = ctx.createSocket(SocketType.REP);
+                handler.setLinger(0);
+                handler.setReceiveTimeOut(50);
+                if (!handler.bind("inproc://zeromq.zap.01")) {
+                    throw new IllegalStateException("JeroMQ cannot bind the ZAP endpoint: errno " + handler.errno());
+                }
+                zap = new ZapHandler(handler, users);
+                zap.start();
+            }
+        }
+
+        @Override
+        public boolean isAlive() {
+            return alive;
+        }
+
+        @Override
+        public void kill() {
+            close();
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!alive) {
+                return;
+            }
+            alive = false;
+            if (zap != null) {
+                zap.shutdown();
+                ctx.destroySocket(zap.socket);
+            }
+            ctx.close();
+        }
+    }
+
+    /**
+     * A ZAP (RFC 27) handler for JeroMQ's PLAIN server: accepts the configured user/password pairs,
+     * answers 400 to anything else. It runs in its own thread, which owns its REP socket.
+     */
+    private static final class ZapHandler extends Thread {
+        final ZMQ.Socket socket;
+        private final Map<String, String> users;
+        private volatile boolean running = true;
+
+        ZapHandler(ZMQ.Socket socket, Map<String, String> users) {
+            super("jeromq-zap-handler");
+            setDaemon(true);
+            this.socket = socket;
+            this.users = users;
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                byte[] first;
+                try {
+                    first = socket.recv(0);
+                } catch (ZMQException e) {
+                    return;
+                }
+                if (first == null) {
+                    continue;
+                }
+                List<byte[]> request = new ArrayList<>();
+                request.add(first);
+                while (socket.hasReceiveMore()) {
+                    request.add(socket.recv(0));
+                }
+                answer(request);
+            }
+        }
+
+        private void answer(List<byte[]> request) {
+            // version, request id, domain, address, identity, mechanism, credentials...
+            String mechanism = text(request, 5);
+            String user = text(request, 6);
+            String password = text(request, 7);
+            boolean ok = "PLAIN".equals(mechanism) && password.equals(users.get(user));
+            socket.send("1.0", ZMQ.SNDMORE);
+            socket.send(request.size() > 1 ? request.get(1) : new byte[0], ZMQ.SNDMORE);
+            socket.send(ok ? "200" : "400", ZMQ.SNDMORE);
+            socket.send(ok ? "OK" : "Invalid username or password", ZMQ.SNDMORE);
+            socket.send(ok ? user : "", ZMQ.SNDMORE);
+            socket.send(new byte[0], 0);
+        }
+
+        private static String text(List<byte[]> frames, int index) {
+            return index < frames.size() ? new String(frames.get(index), StandardCharsets.UTF_8) : "";
+        }
+
+        void shutdown() {
+            running = false;
+            try {
+                join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

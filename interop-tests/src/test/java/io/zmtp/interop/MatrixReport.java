@@ -1,0 +1,139 @@
+package io.zmtp.interop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Every cell result of this JVM, written as {@code target/interop-matrix.md}: one table row per
+ * cell, one column per peer implementation, and a summary of the counts. Rewritten after each
+ * test class, so the file is complete once the last one ends.
+ */
+public final class MatrixReport {
+    /** A cell's outcome against one peer. */
+    public enum Status {
+        PASS("pass"), FAIL("**FAIL**"), NOT_APPLICABLE("n/a");
+
+        final String text;
+
+        Status(String text) {
+            this.text = text;
+        }
+    }
+
+    /** One (cell, peer) result. */
+    public record Result(String family, String cell, PeerKind peer, Status status, long millis, String detail) {
+    }
+
+    private static final ConcurrentLinkedQueue<Result> RESULTS = new ConcurrentLinkedQueue<>();
+    static final Path FILE = Path.of("target", "interop-matrix.md");
+
+    private MatrixReport() {
+    }
+
+    static void record(Result r) {
+        RESULTS.add(r);
+    }
+
+    static synchronized void write() {
+        List<Result> all = new ArrayList<>(RESULTS);
+        Map<String, Map<String, Map<PeerKind, Result>>> byFamily = new LinkedHashMap<>();
+        for (Result r : all) {
+            byFamily.computeIfAbsent(r.family(), f -> new LinkedHashMap<>())
+                    .computeIfAbsent(r.cell(), c -> new EnumMap<>(PeerKind.class)).put(r.peer(), r);
+        }
+        int cells = 0;
+        int[] counts = new int[Status.values().length];
+        long totalMillis = 0;
+        for (Result r : all) {
+            counts[r.status().ordinal()]++;
+            totalMillis += r.millis();
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Interop matrix\n\n");
+        sb.append("Our sockets against ");
+        for (PeerKind k : PeerKind.values()) {
+            sb.append(k.ordinal() == 0 ? "" : " and ").append(k.label());
+        }
+        sb.append(". Each cell runs against each peer; n/a marks a cell the peer cannot take part in "
+                + "(JeroMQ has no ipc transport). Times are wall-clock per cell. JeroMQ sockets run with "
+                + "HANDSHAKE_IVL=" + JeromqPeer.HANDSHAKE_IVL_MS + " ms, so that JeroMQ's own connect hand-off race "
+                + "(zeromq/jeromq#1022: a connecting JeroMQ socket sometimes never sends its greeting) costs a "
+                + "reconnect instead of 30 s.\n\n");
+        List<Result> failures = new ArrayList<>();
+        List<Result> notes = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Map<PeerKind, Result>>> family : byFamily.entrySet()) {
+            sb.append("## ").append(family.getKey()).append("\n\n| Cell |");
+            for (PeerKind k : PeerKind.values()) {
+                sb.append(' ').append(k.label()).append(" |");
+            }
+            sb.append("\n|---|");
+            for (int i = 0; i < PeerKind.values().length; i++) {
+                sb.append("---|");
+            }
+            sb.append('\n');
+            for (Map.Entry<String, Map<PeerKind, Result>> cell : family.getValue().entrySet()) {
+                cells++;
+                sb.append("| ").append(escape(cell.getKey())).append(" |");
+                for (PeerKind k : PeerKind.values()) {
+                    Result r = cell.getValue().get(k);
+                    if (r == null) {
+                        sb.append(" (not run) |");
+                        continue;
+                    }
+                    sb.append(' ').append(r.status().text);
+                    if (r.status() != Status.NOT_APPLICABLE) {
+                        sb.append(" (").append(r.millis()).append(" ms)");
+                    }
+                    if (r.status() == Status.FAIL) {
+                        failures.add(r);
+                    } else if (r.status() == Status.PASS && !r.detail().isEmpty()) {
+                        notes.add(r);
+                        sb.append(" [note ").append(notes.size()).append(']');
+                    }
+                    sb.append(" |");
+                }
+                sb.append('\n');
+            }
+            sb.append('\n');
+        }
+        int peers = PeerKind.values().length;
+        sb.append("**Summary:** ").append(cells).append(" cells x ").append(peers).append(" peers = ")
+                .append(cells * peers).append(" results: ").append(counts[Status.PASS.ordinal()]).append(" pass, ")
+                .append(counts[Status.FAIL.ordinal()]).append(" fail, ")
+                .append(counts[Status.NOT_APPLICABLE.ordinal()]).append(" n/a")
+                .append(" (").append(totalMillis).append(" ms in cells)\n");
+        if (!notes.isEmpty()) {
+            sb.append("\n## Notes\n\n");
+            for (int i = 0; i < notes.size(); i++) {
+                Result r = notes.get(i);
+                sb.append(i + 1).append(". ").append(r.family()).append(" / ").append(r.cell()).append(" / ")
+                        .append(r.peer().label()).append(": ").append(r.detail()).append('\n');
+            }
+        }
+        if (!failures.isEmpty()) {
+            sb.append("\n## Failures\n");
+            for (Result r : failures) {
+                sb.append("\n### ").append(r.family()).append(" / ").append(r.cell()).append(" / ")
+                        .append(r.peer().label()).append("\n\n```\n").append(r.detail()).append("\n```\n");
+            }
+        }
+        try {
+            Files.createDirectories(FILE.getParent());
+            Files.writeString(FILE, sb.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + FILE, e);
+        }
+    }
+
+    private static String escape(String text) {
+        return text.replace("|", "\\|");
+    }
+}

@@ -1,0 +1,134 @@
+package io.zmtp.interop;
+
+import io.zmtp.socket.HostUnreachableException;
+import io.zmtp.socket.Message;
+import io.zmtp.socket.Socket;
+import io.zmtp.socket.SocketEvent;
+import io.zmtp.socket.type.Router;
+import io.zmtp.socket.type.Sub;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Our socket as one {@link End} of a matrix connection. Every message it receives is closed here. */
+public final class OurEnd implements End {
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Socket socket;
+    private final List<SocketEvent> events = new CopyOnWriteArrayList<>();
+
+    OurEnd(Socket socket) {
+        this.socket = socket;
+        socket.addEventListener(events::add);
+    }
+
+    public Socket socket() {
+        return socket;
+    }
+
+    /** Every event the socket reported so far. */
+    public List<SocketEvent> events() {
+        return events;
+    }
+
+    public boolean saw(SocketEvent.Type type) {
+        return events.stream().anyMatch(e -> e.type() == type);
+    }
+
+    @Override
+    public String who() {
+        return "ours";
+    }
+
+    @Override
+    public String type() {
+        return socket.type().name();
+    }
+
+    @Override
+    public String bind(String endpoint) {
+        return socket.bind(endpoint);
+    }
+
+    @Override
+    public void connect(String endpoint) {
+        socket.connect(endpoint);
+    }
+
+    @Override
+    public void send(List<byte[]> frames) {
+        Message m = Message.of(frames.toArray(new byte[0][]));
+        if (!socket.send(m, SEND_TIMEOUT)) {
+            m.close();
+            throw new AssertionError("our " + type() + " could not send within " + SEND_TIMEOUT.toMillis() + " ms");
+        }
+    }
+
+    @Override
+    public boolean trySend(List<byte[]> frames) {
+        Message m = Message.of(frames.toArray(new byte[0][]));
+        try {
+            if (socket.trySend(m)) {
+                return true;
+            }
+        } catch (HostUnreachableException e) {
+            // the ROUTER does not know the id (yet)
+        }
+        m.close();
+        return false;
+    }
+
+    @Override
+    public List<byte[]> receive(Duration timeout) {
+        try (Message m = socket.receive(timeout)) {
+            if (m == null) {
+                return null;
+            }
+            List<byte[]> frames = new ArrayList<>(m.size());
+            for (int i = 0; i < m.size(); i++) {
+                frames.add(m.bytes(i));
+            }
+            return frames;
+        }
+    }
+
+    /** The User-Id of the next message (and its frames), or null on timeout. */
+    public Received receiveWithUserId(Duration timeout) {
+        try (Message m = socket.receive(timeout)) {
+            if (m == null) {
+                return null;
+            }
+            List<byte[]> frames = new ArrayList<>(m.size());
+            for (int i = 0; i < m.size(); i++) {
+                frames.add(m.bytes(i));
+            }
+            return new Received(frames, m.userId());
+        }
+    }
+
+    /** A message's frames and the User-Id it carried. */
+    public record Received(List<byte[]> frames, String userId) {
+    }
+
+    @Override
+    public void subscribe(byte[] prefix) {
+        ((Sub) socket).subscribe(prefix);
+    }
+
+    @Override
+    public void unsubscribe(byte[] prefix) {
+        ((Sub) socket).unsubscribe(prefix);
+    }
+
+    /** ROUTER only: whether a peer with this routing id is connected. */
+    public boolean hasPeer(byte[] id) {
+        return ((Router) socket).hasPeer(id);
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}
