@@ -82,9 +82,15 @@ public final class ConfigAgent implements AutoCloseable {
         this.ownsContext = b.context == null;
         this.context = ownsContext ? new ZmtpContext() : b.context;
         sub = (Sub) context.socket(SocketType.SUB);
-        sub.options().linger(0).receiveHwm(100_000).plainCredentials(b.nodeId, b.password);
         dealer = context.socket(SocketType.DEALER);
-        dealer.options().linger(0).receiveHwm(100_000).plainCredentials(b.nodeId, b.password);
+        for (Socket s : new Socket[] {sub, dealer}) {
+            s.options().linger(0).receiveHwm(100_000);
+            if (b.curveServerKey != null) {
+                s.options().curveServerKey(b.curveServerKey).curveSecretKey(b.curveKeys.secretKey());
+            } else {
+                s.options().plainCredentials(b.nodeId, b.password);
+            }
+        }
         for (String ns : b.namespaces) {
             sub.subscribe(Wire.topic(ns));
         }
@@ -424,6 +430,8 @@ public final class ConfigAgent implements AutoCloseable {
         private String sync;
         private String nodeId;
         private String password;
+        private String curveServerKey;
+        private io.zmtp.codec.curve.CurveKeyPair curveKeys;
         private final List<String> namespaces = new ArrayList<>();
         private Path cacheDir;
         private Path writeDir;
@@ -442,6 +450,22 @@ public final class ConfigAgent implements AutoCloseable {
         public Builder node(String id, String password) {
             this.nodeId = id;
             this.password = password;
+            return this;
+        }
+
+        /** The node id alone, for CURVE (see {@link #curve}). */
+        public Builder node(String id) {
+            this.nodeId = id;
+            return this;
+        }
+
+        /**
+         * CURVE instead of PLAIN: the server's public key and this node's key pair (the server's
+         * whitelist lists the node's public key); the traffic is encrypted.
+         */
+        public Builder curve(String serverPublicKeyZ85, io.zmtp.codec.curve.CurveKeyPair nodeKeys) {
+            this.curveServerKey = serverPublicKeyZ85;
+            this.curveKeys = nodeKeys;
             return this;
         }
 
@@ -483,7 +507,8 @@ public final class ConfigAgent implements AutoCloseable {
         }
 
         public ConfigAgent start() {
-            if (updates == null || sync == null || nodeId == null || password == null || namespaces.isEmpty()) {
+            if (updates == null || sync == null || nodeId == null || (password == null && curveKeys == null)
+                    || namespaces.isEmpty()) {
                 throw new IllegalArgumentException("an agent needs server endpoints, a node id and password, and namespaces");
             }
             return new ConfigAgent(this);

@@ -31,6 +31,14 @@ final class AdminClient implements AutoCloseable {
         dealer.connect(syncEndpoint);
     }
 
+    /** Over CURVE: the server's public key and the admin's secret key (whitelisted as curve:<public key>). */
+    AdminClient(String syncEndpoint, String serverKey, String secretKey, Duration timeout, boolean curve) {
+        this.timeout = timeout;
+        dealer = context.socket(SocketType.DEALER);
+        dealer.options().linger(0).curveServerKey(serverKey).curveSecretKey(secretKey);
+        dealer.connect(syncEndpoint);
+    }
+
     /** Sends {@code op} with {@code header} fields and value frames; throws with the server's reason on ERROR. */
     Reply call(String op, ObjectNode header, List<byte[]> values) {
         long req = nextReq++;

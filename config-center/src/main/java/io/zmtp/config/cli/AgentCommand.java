@@ -20,6 +20,10 @@ final class AgentCommand implements Callable<Integer> {
     String node;
     @Option(names = "--password", defaultValue = "${env:CONFIG_NODE_PASSWORD}", description = "default: $CONFIG_NODE_PASSWORD")
     String password;
+    @Option(names = "--curve-serverkey", paramLabel = "Z85", description = "CURVE: the server's public key (then --curve-secretkey, not --password)")
+    String curveServerKey;
+    @Option(names = "--curve-secretkey", paramLabel = "Z85", description = "CURVE: this node's secret key")
+    String curveSecretKey;
     @Option(names = "--namespace", required = true, description = "repeatable")
     List<String> namespaces;
     @Option(names = "--cache-dir", defaultValue = ".config-cache", description = "default ${DEFAULT-VALUE}")
@@ -31,11 +35,19 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (password == null) {
-            throw new IllegalArgumentException("a node password is needed: --password or $CONFIG_NODE_PASSWORD");
-        }
-        ConfigAgent.Builder b = ConfigAgent.builder().server(updates, sync).node(node, password)
+        ConfigAgent.Builder b = ConfigAgent.builder().server(updates, sync)
                 .namespaces(namespaces.toArray(String[]::new)).cacheDir(cacheDir);
+        if (curveServerKey != null) {
+            if (curveSecretKey == null) {
+                throw new IllegalArgumentException("--curve-serverkey needs --curve-secretkey (this node's key; see zmtp keygen)");
+            }
+            b.node(node).curve(curveServerKey, io.zmtp.codec.curve.CurveKeyPair.fromSecret(
+                    io.zmtp.codec.curve.CurveKeyPair.decodeKey(curveSecretKey)));
+        } else if (password == null) {
+            throw new IllegalArgumentException("a node password is needed: --password or $CONFIG_NODE_PASSWORD");
+        } else {
+            b.node(node, password);
+        }
         if (writeDir != null) {
             b.writeDir(writeDir, format);
         }

@@ -53,7 +53,18 @@ public final class ConfigCenterCommand {
         @Option(names = "--request-timeout", defaultValue = "10s", description = "how long to wait for the server's answer (default ${DEFAULT-VALUE})")
         String timeout;
 
+        @Option(names = "--curve-serverkey", paramLabel = "Z85", description = "CURVE server: its public key (then --curve-secretkey)")
+        String curveServerKey;
+        @Option(names = "--curve-secretkey", paramLabel = "Z85", description = "CURVE: the admin's secret key")
+        String curveSecretKey;
+
         AdminClient connect() {
+            if (curveServerKey != null) {
+                if (curveSecretKey == null) {
+                    throw new IllegalArgumentException("--curve-serverkey needs --curve-secretkey");
+                }
+                return new AdminClient(server, curveServerKey, curveSecretKey, Durations.parse(timeout), true);
+            }
             if (password == null || password.isEmpty()) {
                 throw new CommandLine.ParameterException(new CommandLine(new ConfigCenterCommand()),
                         "an admin password is needed: --admin-password or $CONFIG_ADMIN_PASSWORD");

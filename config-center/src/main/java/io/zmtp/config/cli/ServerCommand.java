@@ -22,6 +22,8 @@ final class ServerCommand implements Callable<Integer> {
     String updates;
     @Option(names = "--sync", defaultValue = "tcp://*:5571", description = "ROUTER endpoint (default ${DEFAULT-VALUE})")
     String sync;
+    @Option(names = "--curve-secretkey", paramLabel = "Z85", description = "run CURVE (encrypted; nodes whitelisted as curve:<public key>) with this server secret key")
+    String curveSecretKey;
     @Option(names = "--heartbeat", defaultValue = "1s", description = "heartbeat interval (default ${DEFAULT-VALUE})")
     String heartbeat;
 
@@ -29,9 +31,13 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Whitelist w = Whitelist.load(whitelist);
         try (H2ConfigStore store = H2ConfigStore.open(data, StoreLimits.defaults());
-             ConfigServer server = new ConfigServer(store, w, updates, sync, Durations.parse(heartbeat), null)) {
+             ConfigServer server = new ConfigServer(store, w, updates, sync, Durations.parse(heartbeat), null,
+                     curveSecretKey == null ? null : io.zmtp.codec.curve.CurveKeyPair.fromSecret(
+                             io.zmtp.codec.curve.CurveKeyPair.decodeKey(curveSecretKey)))) {
             System.out.println("config-center server: updates " + server.updatesEndpoint() + ", sync " + server.syncEndpoint()
-                    + ", data " + data.toAbsolutePath());
+                    + ", data " + data.toAbsolutePath() + (curveSecretKey == null ? ", PLAIN"
+                    : ", CURVE, server public key " + io.zmtp.codec.curve.CurveKeyPair.fromSecret(
+                            io.zmtp.codec.curve.CurveKeyPair.decodeKey(curveSecretKey)).publicKeyZ85()));
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();

@@ -66,6 +66,15 @@ public final class ConfigServer implements AutoCloseable {
      */
     public ConfigServer(ConfigStore store, Whitelist whitelist, String updates, String sync, Duration heartbeat,
                         ZmtpContext sharedContext) {
+        this(store, whitelist, updates, sync, heartbeat, sharedContext, null);
+    }
+
+    /**
+     * A server whose sockets are CURVE servers with {@code curveKeys} (null: PLAIN): the traffic is
+     * encrypted and nodes are known by their public keys ({@code curve:<Z85>} in the whitelist).
+     */
+    public ConfigServer(ConfigStore store, Whitelist whitelist, String updates, String sync, Duration heartbeat,
+                        ZmtpContext sharedContext, io.zmtp.codec.curve.CurveKeyPair curveKeys) {
         this.store = store;
         this.whitelist = whitelist;
         this.heartbeat = heartbeat;
@@ -75,10 +84,19 @@ public final class ConfigServer implements AutoCloseable {
         this.admin = new AdminOps(this, store, whitelist, tracker);
         try {
             pub = context.socket(SocketType.PUB);
-            pub.options().linger(0).sendHwm(100_000).plainServer(whitelist.authenticator(tracker::refused));
+            pub.options().linger(0).sendHwm(100_000);
             router = context.socket(SocketType.ROUTER);
-            router.options().linger(0).sendHwm(100_000).receiveTimeout(heartbeat.toMillis())
-                    .plainServer(whitelist.authenticator(r -> { }));
+            router.options().linger(0).sendHwm(100_000).receiveTimeout(heartbeat.toMillis());
+            if (curveKeys == null) {
+                pub.options().plainServer(whitelist.authenticator(tracker::refused));
+                router.options().plainServer(whitelist.authenticator(r -> { }));
+            } else {
+                for (Socket s : new Socket[] {pub, router}) {
+                    s.options().curveServer(true).curveSecretKey(curveKeys.secretKey());
+                }
+                pub.options().authenticator(whitelist.authenticator(tracker::refused));
+                router.options().authenticator(whitelist.authenticator(r -> { }));
+            }
             this.updatesEndpoint = pub.bind(updates);
             this.syncEndpoint = router.bind(sync);
         } catch (RuntimeException e) {

@@ -33,12 +33,21 @@ import java.util.regex.Pattern;
  * node  db-1   pa55    app/db*
  * admin ops    adm1n
  * </pre>
- * A namespace pattern ending in {@code *} grants every namespace with that prefix.
+ * A namespace pattern ending in {@code *} grants every namespace with that prefix. With CURVE, a
+ * credential is {@code curve:<the node's or admin's public key in Z85>} instead of a password; a
+ * server runs either PLAIN or CURVE, so one whitelist uses one kind.
  */
 public final class Whitelist {
     /** Node ids: what a host name or a service instance name looks like. */
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     public static final String ADMIN_PREFIX = "admin:";
+    /** A credential of this form is a CURVE public key, not a password. */
+    public static final String CURVE_PREFIX = "curve:";
+
+    private static String canonicalKey(String credential) {
+        return io.zmtp.codec.curve.Z85.encode(io.zmtp.codec.curve.CurveKeyPair.decodeKey(
+                credential.substring(CURVE_PREFIX.length())));
+    }
 
     /** A whitelisted node. */
     public record Node(String id, String password, List<String> namespaces) {
@@ -48,6 +57,9 @@ public final class Whitelist {
             }
             if (password.isEmpty()) {
                 throw new IllegalArgumentException("node " + id + " has an empty password");
+            }
+            if (password.startsWith(CURVE_PREFIX)) {
+                password = CURVE_PREFIX + canonicalKey(password);
             }
             namespaces = List.copyOf(namespaces);
         }
@@ -86,6 +98,9 @@ public final class Whitelist {
     public Whitelist admin(String name, String password) {
         if (name.isEmpty() || password.isEmpty()) {
             throw new IllegalArgumentException("an admin needs a name and a password");
+        }
+        if (password.startsWith(CURVE_PREFIX)) {
+            password = CURVE_PREFIX + canonicalKey(password);
         }
         admins.put(name, password.getBytes(StandardCharsets.UTF_8));
         return this;
@@ -134,6 +149,9 @@ public final class Whitelist {
     }
 
     private AuthResult check(AuthRequest request, Consumer<Refusal> refused) {
+        if ("CURVE".equals(request.mechanism()) && request.credentials().size() == 1) {
+            return checkCurve(request, refused);
+        }
         String user = "";
         String reason;
         if (!"PLAIN".equals(request.mechanism()) || request.credentials().size() != 2) {
@@ -142,16 +160,37 @@ public final class Whitelist {
             user = new String(request.credentials().get(0), StandardCharsets.UTF_8);
             byte[] password = request.credentials().get(1);
             Node n = nodes.get(user);
-            if (n != null && MessageDigest.isEqual(n.password().getBytes(StandardCharsets.UTF_8), password)) {
+            if (n != null && !n.password().startsWith(CURVE_PREFIX)
+                    && MessageDigest.isEqual(n.password().getBytes(StandardCharsets.UTF_8), password)) {
                 return AuthResult.ok(n.id());
             }
             byte[] admin = admins.get(user);
-            if (admin != null && MessageDigest.isEqual(admin, password)) {
+            if (admin != null && !new String(admin, StandardCharsets.UTF_8).startsWith(CURVE_PREFIX)
+                    && MessageDigest.isEqual(admin, password)) {
                 return AuthResult.ok(ADMIN_PREFIX + user);
             }
             reason = n == null && admin == null ? "not on the whitelist" : "wrong password";
         }
         refused.accept(new Refusal(user, request.address(), reason, java.time.Instant.now()));
+        return AuthResult.denied(reason);
+    }
+
+    /** CURVE: the client's public key names the node (or admin); nothing else is asked. */
+    private AuthResult checkCurve(AuthRequest request, Consumer<Refusal> refused) {
+        String key = CURVE_PREFIX + io.zmtp.codec.curve.Z85.encode(request.credentials().get(0));
+        for (Node n : nodes.values()) {
+            if (n.password().equals(key)) {
+                return AuthResult.ok(n.id());
+            }
+        }
+        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        for (Map.Entry<String, byte[]> a : admins.entrySet()) {
+            if (MessageDigest.isEqual(a.getValue(), keyBytes)) {
+                return AuthResult.ok(ADMIN_PREFIX + a.getKey());
+            }
+        }
+        String reason = "CURVE key not on the whitelist";
+        refused.accept(new Refusal(key.substring(CURVE_PREFIX.length()), request.address(), reason, java.time.Instant.now()));
         return AuthResult.denied(reason);
     }
 

@@ -124,4 +124,25 @@ class CliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("too-large");
         assertThat(store.latestRevision("app/web")).isZero();
     }
+
+    @Test
+    void adminCommandsOverCurve() {
+        io.zmtp.codec.curve.CurveKeyPair serverKeys = io.zmtp.codec.curve.CurveKeyPair.generate();
+        io.zmtp.codec.curve.CurveKeyPair adminKeys = io.zmtp.codec.curve.CurveKeyPair.generate();
+        try (H2ConfigStore curveStore = H2ConfigStore.inMemory(StoreLimits.defaults());
+             ConfigServer curveServer = new ConfigServer(curveStore,
+                     new Whitelist().admin("ops", "curve:" + adminKeys.publicKeyZ85()),
+                     "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", Duration.ofMillis(200), ctx, serverKeys)) {
+            int code = ConfigCenterCommand.run("put", "app/x", "a=1", "--server", curveServer.syncEndpoint(),
+                    "--curve-serverkey", serverKeys.publicKeyZ85(), "--curve-secretkey", adminKeys.secretKeyZ85());
+            assertThat(code).isZero();
+            assertThat(curveStore.latestRevision("app/x")).isEqualTo(1);
+            // Another key is not an admin.
+            io.zmtp.codec.curve.CurveKeyPair other = io.zmtp.codec.curve.CurveKeyPair.generate();
+            assertThat(ConfigCenterCommand.run("put", "app/x", "a=2", "--server", curveServer.syncEndpoint(),
+                    "--curve-serverkey", serverKeys.publicKeyZ85(), "--curve-secretkey", other.secretKeyZ85(),
+                    "--request-timeout=2s")).isEqualTo(1);
+            assertThat(curveStore.latestRevision("app/x")).isEqualTo(1);
+        }
+    }
 }
