@@ -6,7 +6,10 @@ command carries an "id" that its answer repeats:
 
   {"op": "open", "type": "DEALER", "options": {...}}   -> {"sock": N}
       options: identity (base64), subscribe ([base64]), router_mandatory (bool),
-               plain_server ({"user": "password"}), plain_user, plain_password, monitor (bool)
+               plain_server ({"user": "password"}), plain_user, plain_password, monitor (bool),
+               curve_server (bool), curve_publickey, curve_secretkey, curve_serverkey (Z85),
+               curve_allow ([Z85]: the client keys a CURVE server's ZAP handler admits),
+               heartbeat_ivl, heartbeat_timeout, heartbeat_ttl (ms; 0 leaves one unset)
   {"op": "bind", "sock": N, "endpoint": "tcp://127.0.0.1:0"} -> {"endpoint": "tcp://127.0.0.1:PORT"}
   {"op": "connect", "sock": N, "endpoint": E}           -> {"ok": true}
   {"op": "send", "sock": N, "frames": [base64...], "timeout": MS}
@@ -44,6 +47,7 @@ class Driver:
         self.monitors = {}
         self.next_id = 1
         self.auth = None
+        self.curve_allowed = set()
 
     def op_open(self, cmd):
         sock = self.ctx.socket(getattr(zmq, cmd["type"]))
@@ -57,12 +61,22 @@ class Driver:
             sock.setsockopt(zmq.ROUTER_MANDATORY, 1)
         if "plain_server" in options:
             # libzmq asks a ZAP handler; pyzmq's runs in a thread of this context.
-            if self.auth is None:
-                from zmq.auth.thread import ThreadAuthenticator
-                self.auth = ThreadAuthenticator(self.ctx)
-                self.auth.start()
-            self.auth.configure_plain(domain="*", passwords=options["plain_server"])
+            self.authenticator().configure_plain(domain="*", passwords=options["plain_server"])
             sock.setsockopt(zmq.PLAIN_SERVER, 1)
+        if options.get("curve_server"):
+            # The ZAP handler admits the client keys every CURVE server of this process allowed.
+            self.curve_allowed.update(k.encode("ascii") for k in options.get("curve_allow", []))
+            self.authenticator().configure_curve_callback(domain="*", credentials_provider=self)
+            sock.setsockopt(zmq.CURVE_SERVER, 1)
+            sock.setsockopt(zmq.CURVE_SECRETKEY, options["curve_secretkey"].encode("ascii"))
+        elif "curve_serverkey" in options:
+            sock.setsockopt(zmq.CURVE_PUBLICKEY, options["curve_publickey"].encode("ascii"))
+            sock.setsockopt(zmq.CURVE_SECRETKEY, options["curve_secretkey"].encode("ascii"))
+            sock.setsockopt(zmq.CURVE_SERVERKEY, options["curve_serverkey"].encode("ascii"))
+        for name, option in (("heartbeat_ivl", zmq.HEARTBEAT_IVL), ("heartbeat_timeout", zmq.HEARTBEAT_TIMEOUT),
+                             ("heartbeat_ttl", zmq.HEARTBEAT_TTL)):
+            if options.get(name, 0) > 0:
+                sock.setsockopt(option, int(options[name]))
         if "plain_user" in options:
             sock.setsockopt(zmq.PLAIN_USERNAME, options["plain_user"].encode())
             sock.setsockopt(zmq.PLAIN_PASSWORD, options.get("plain_password", "").encode())
@@ -72,6 +86,17 @@ class Driver:
             self.monitors[sid] = sock.get_monitor_socket()
         self.sockets[sid] = sock
         return {"sock": sid}
+
+    def authenticator(self):
+        if self.auth is None:
+            from zmq.auth.thread import ThreadAuthenticator
+            self.auth = ThreadAuthenticator(self.ctx)
+            self.auth.start()
+        return self.auth
+
+    def callback(self, domain, client_key):
+        # pyzmq's credentials provider hook, called from the authenticator's thread with the Z85 key.
+        return client_key in self.curve_allowed
 
     def op_bind(self, cmd):
         sock = self.sockets[cmd["sock"]]

@@ -186,6 +186,28 @@ public final class Cell implements AutoCloseable {
         return out;
     }
 
+    /** How many ZMTP commands named {@code name} (PING, PONG, ...) the wire taps of this cell saw from {@code from}. */
+    public int commandsFrom(End from, String name) {
+        if (taps.isEmpty()) {
+            throw new IllegalStateException("no wire capture: " + transport.label());
+        }
+        int n = 0;
+        for (WireTap t : taps) {
+            n += t.commands(from.who() + " " + from.type(), name);
+        }
+        return n;
+    }
+
+    /** Makes every wire tap of this cell stop forwarding on the connections it has (see {@link WireTap#freeze()}). */
+    public void freezeWire() {
+        if (taps.isEmpty()) {
+            throw new IllegalStateException("no wire tap to freeze: " + transport.label());
+        }
+        for (WireTap t : taps) {
+            t.freeze();
+        }
+    }
+
     /** Waits until our socket has a peer and checks it negotiated this cell's peer's ZMTP revision. */
     public void expectZmtpVersion(OurEnd ours) {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> ours.socket().peers().stream()

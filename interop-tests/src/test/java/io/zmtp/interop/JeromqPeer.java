@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,12 +51,38 @@ public final class JeromqPeer implements Peer {
             socket.setRouterMandatory(true);
         }
         if (options.plainServer() != null) {
-            host.startZap(options.plainServer());
+            host.startZap(options.plainServer(), List.of());
             socket.setPlainServer(true);
         }
         if (options.plainUser() != null) {
             socket.setPlainUsername(options.plainUser());
             socket.setPlainPassword(options.plainPassword());
+        }
+        PeerOptions.Curve curve = options.curve();
+        if (curve != null) {
+            if (curve.server()) {
+                // The ZAP handler is asked about every client; it admits exactly the keys allowed.
+                host.startZap(Map.of(), curve.allowed());
+                socket.setCurveServer(true);
+                socket.setCurvePublicKey(ZMQ.Curve.z85Decode(curve.publicKey()));
+                socket.setCurveSecretKey(ZMQ.Curve.z85Decode(curve.secretKey()));
+            } else {
+                socket.setCurvePublicKey(ZMQ.Curve.z85Decode(curve.publicKey()));
+                socket.setCurveSecretKey(ZMQ.Curve.z85Decode(curve.secretKey()));
+                socket.setCurveServerKey(ZMQ.Curve.z85Decode(curve.serverKey()));
+            }
+        }
+        PeerOptions.Heartbeat heartbeat = options.heartbeat();
+        if (heartbeat != null) {
+            if (heartbeat.ivl() > 0) {
+                socket.setHeartbeatIvl(heartbeat.ivl());
+            }
+            if (heartbeat.timeout() > 0) {
+                socket.setHeartbeatTimeout(heartbeat.timeout());
+            }
+            if (heartbeat.ttl() > 0) {
+                socket.setHeartbeatTtl(heartbeat.ttl());
+            }
         }
         if (options.monitor()) {
             String address = "inproc://jeromq-monitor-" + MONITORS.incrementAndGet();
@@ -219,10 +246,11 @@ public final class JeromqPeer implements Peer {
         host.ctx.destroySocket(socket);
     }
 
-    /** One JeroMQ context, with a ZAP handler for PLAIN servers started on demand. */
+    /** One JeroMQ context, with a ZAP handler for PLAIN and CURVE servers started on demand. */
     static final class Host implements PeerHost {
         private final ZContext ctx = new ZContext();
         private final Map<String, String> users = new ConcurrentHashMap<>();
+        private final Set<String> curveKeys = ConcurrentHashMap.newKeySet();
         private ZapHandler zap;
         private volatile boolean alive = true;
 
@@ -235,8 +263,10 @@ public final class JeromqPeer implements Peer {
             return new JeromqPeer(this, type, options);
         }
 
-        synchronized void startZap(Map<String, String> accepted) {
+        /** Adds PLAIN users and CURVE client keys (Z85) to what the host's ZAP handler admits. */
+        synchronized void startZap(Map<String, String> accepted, List<String> acceptedCurveKeys) {
             users.putAll(accepted);
+            curveKeys.addAll(acceptedCurveKeys);
             if (zap == null) {
                 ZMQ.Socket handler = ctx.createSocket(SocketType.REP);
                 handler.setLinger(0);
@@ -244,7 +274,7 @@ public final class JeromqPeer implements Peer {
                 if (!handler.bind("inproc://zeromq.zap.01")) {
                     throw new IllegalStateException("JeroMQ cannot bind the ZAP endpoint: errno " + handler.errno());
                 }
-                zap = new ZapHandler(handler, users);
+                zap = new ZapHandler(handler, users, curveKeys);
                 zap.start();
             }
         }
@@ -274,19 +304,22 @@ public final class JeromqPeer implements Peer {
     }
 
     /**
-     * A ZAP (RFC 27) handler for JeroMQ's PLAIN server: accepts the configured user/password pairs,
-     * answers 400 to anything else. It runs in its own thread, which owns its REP socket.
+     * A ZAP (RFC 27) handler for JeroMQ's PLAIN and CURVE servers: accepts the configured
+     * user/password pairs and CURVE client keys, answers 400 to anything else. It runs in its own
+     * thread, which owns its REP socket.
      */
     private static final class ZapHandler extends Thread {
         final ZMQ.Socket socket;
         private final Map<String, String> users;
+        private final Set<String> curveKeys;
         private volatile boolean running = true;
 
-        ZapHandler(ZMQ.Socket socket, Map<String, String> users) {
+        ZapHandler(ZMQ.Socket socket, Map<String, String> users, Set<String> curveKeys) {
             super("jeromq-zap-handler");
             setDaemon(true);
             this.socket = socket;
             this.users = users;
+            this.curveKeys = curveKeys;
         }
 
         @Override
@@ -313,13 +346,23 @@ public final class JeromqPeer implements Peer {
         private void answer(List<byte[]> request) {
             // version, request id, domain, address, identity, mechanism, credentials...
             String mechanism = text(request, 5);
-            String user = text(request, 6);
-            String password = text(request, 7);
-            boolean ok = "PLAIN".equals(mechanism) && password.equals(users.get(user));
+            String user;
+            boolean ok;
+            if ("CURVE".equals(mechanism)) {
+                // The credential is the client's 32-byte long-term public key.
+                byte[] key = request.size() > 6 ? request.get(6) : new byte[0];
+                user = key.length == 32 ? ZMQ.Curve.z85Encode(key) : "";
+                ok = curveKeys.contains(user);
+            } else {
+                user = text(request, 6);
+                String password = text(request, 7);
+                ok = "PLAIN".equals(mechanism) && password.equals(users.get(user));
+            }
             socket.send("1.0", ZMQ.SNDMORE);
             socket.send(request.size() > 1 ? request.get(1) : new byte[0], ZMQ.SNDMORE);
             socket.send(ok ? "200" : "400", ZMQ.SNDMORE);
-            socket.send(ok ? "OK" : "Invalid username or password", ZMQ.SNDMORE);
+            socket.send(ok ? "OK" : "CURVE".equals(mechanism) ? "Unknown key" : "Invalid username or password",
+                    ZMQ.SNDMORE);
             socket.send(ok ? user : "", ZMQ.SNDMORE);
             socket.send(new byte[0], 0);
         }

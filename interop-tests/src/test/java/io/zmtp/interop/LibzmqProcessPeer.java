@@ -311,6 +311,22 @@ public final class LibzmqProcessPeer implements Peer {
             if (options.monitor()) {
                 o.put("monitor", true);
             }
+            PeerOptions.Curve curve = options.curve();
+            if (curve != null) {
+                o.put("curve_server", curve.server()).put("curve_publickey", curve.publicKey())
+                        .put("curve_secretkey", curve.secretKey());
+                if (curve.server()) {
+                    ArrayNode allowed = o.putArray("curve_allow");
+                    curve.allowed().forEach(allowed::add);
+                } else {
+                    o.put("curve_serverkey", curve.serverKey());
+                }
+            }
+            PeerOptions.Heartbeat heartbeat = options.heartbeat();
+            if (heartbeat != null) {
+                o.put("heartbeat_ivl", heartbeat.ivl()).put("heartbeat_timeout", heartbeat.timeout())
+                        .put("heartbeat_ttl", heartbeat.ttl());
+            }
             JsonNode r = call(c, 10_000);
             check(r, "open " + type);
             return new LibzmqProcessPeer(this, type, r.get("sock").asInt());

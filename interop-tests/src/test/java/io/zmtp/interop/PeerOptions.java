@@ -15,38 +15,73 @@ import java.util.Map;
  * @param plainUser       ZMQ_PLAIN_USERNAME for a PLAIN client, or null
  * @param plainPassword   ZMQ_PLAIN_PASSWORD
  * @param monitor         record the socket's monitor events for {@link Peer#events}
+ * @param curve           the CURVE role and keys, or null for none
+ * @param heartbeat       ZMQ_HEARTBEAT_IVL / _TIMEOUT / _TTL, or null for none
  */
 public record PeerOptions(byte[] identity, List<byte[]> subscribe, boolean routerMandatory,
                           Map<String, String> plainServer, String plainUser, String plainPassword,
-                          boolean monitor) {
+                          boolean monitor, Curve curve, Heartbeat heartbeat) {
+
+    /**
+     * CURVE, keys in Z85. A server ({@code server}) has {@code secretKey} (and {@code publicKey}),
+     * and its ZAP handler admits exactly the client keys in {@code allowed}; a client has its own
+     * pair and {@code serverKey}.
+     */
+    public record Curve(boolean server, String publicKey, String secretKey, String serverKey, List<String> allowed) {
+    }
+
+    /** ZMQ_HEARTBEAT_IVL, ZMQ_HEARTBEAT_TIMEOUT and ZMQ_HEARTBEAT_TTL in ms; 0 leaves one unset. */
+    public record Heartbeat(int ivl, int timeout, int ttl) {
+    }
+
     public static PeerOptions none() {
-        return new PeerOptions(null, List.of(), false, null, null, null, false);
+        return new PeerOptions(null, List.of(), false, null, null, null, false, null, null);
     }
 
     public PeerOptions withIdentity(String id) {
         return new PeerOptions(id.getBytes(StandardCharsets.UTF_8), subscribe, routerMandatory, plainServer,
-                plainUser, plainPassword, monitor);
+                plainUser, plainPassword, monitor, curve, heartbeat);
     }
 
     public PeerOptions withSubscription(String prefix) {
         List<byte[]> s = new ArrayList<>(subscribe);
         s.add(prefix.getBytes(StandardCharsets.UTF_8));
-        return new PeerOptions(identity, List.copyOf(s), routerMandatory, plainServer, plainUser, plainPassword, monitor);
+        return new PeerOptions(identity, List.copyOf(s), routerMandatory, plainServer, plainUser, plainPassword, monitor,
+                curve, heartbeat);
     }
 
     public PeerOptions withRouterMandatory() {
-        return new PeerOptions(identity, subscribe, true, plainServer, plainUser, plainPassword, monitor);
+        return new PeerOptions(identity, subscribe, true, plainServer, plainUser, plainPassword, monitor, curve, heartbeat);
     }
 
     public PeerOptions withPlainServer(Map<String, String> users) {
-        return new PeerOptions(identity, subscribe, routerMandatory, Map.copyOf(users), null, null, monitor);
+        return new PeerOptions(identity, subscribe, routerMandatory, Map.copyOf(users), null, null, monitor, curve,
+                heartbeat);
     }
 
     public PeerOptions withPlainClient(String user, String password) {
-        return new PeerOptions(identity, subscribe, routerMandatory, null, user, password, monitor);
+        return new PeerOptions(identity, subscribe, routerMandatory, null, user, password, monitor, curve, heartbeat);
     }
 
     public PeerOptions withMonitor() {
-        return new PeerOptions(identity, subscribe, routerMandatory, plainServer, plainUser, plainPassword, true);
+        return new PeerOptions(identity, subscribe, routerMandatory, plainServer, plainUser, plainPassword, true, curve,
+                heartbeat);
+    }
+
+    /** A CURVE server with this key pair, admitting only the client keys in {@code allowed}. */
+    public PeerOptions withCurveServer(String publicKey, String secretKey, List<String> allowed) {
+        return new PeerOptions(identity, subscribe, routerMandatory, null, null, null, monitor,
+                new Curve(true, publicKey, secretKey, null, List.copyOf(allowed)), heartbeat);
+    }
+
+    /** A CURVE client with this key pair, talking to the server whose public key is {@code serverKey}. */
+    public PeerOptions withCurveClient(String publicKey, String secretKey, String serverKey) {
+        return new PeerOptions(identity, subscribe, routerMandatory, null, null, null, monitor,
+                new Curve(false, publicKey, secretKey, serverKey, List.of()), heartbeat);
+    }
+
+    public PeerOptions withHeartbeat(int ivlMillis, int timeoutMillis, int ttlMillis) {
+        return new PeerOptions(identity, subscribe, routerMandatory, plainServer, plainUser, plainPassword, monitor, curve,
+                new Heartbeat(ivlMillis, timeoutMillis, ttlMillis));
     }
 }

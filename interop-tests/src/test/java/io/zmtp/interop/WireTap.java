@@ -10,14 +10,18 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP relay between the end that connects and the end that binds (127.0.0.1, port 0 -> the
  * bound port) that keeps the first {@value #KEEP} bytes each way of every connection through it,
- * to show what went over the wire when a cell fails. Closing one side closes the other, so the
- * ends see disconnects as they would without it.
+ * to show what went over the wire when a cell fails, and counts the ZMTP 3 commands (PING, PONG,
+ * ...) each way by name. Closing one side closes the other, so the ends see disconnects as they
+ * would without it. {@link #freeze()} makes it stop forwarding on the connections it has, without
+ * closing them: to each end the other has gone silent, as a hung or cut-off peer would.
  */
 public final class WireTap implements AutoCloseable {
     static final int KEEP = 256;
@@ -103,17 +107,43 @@ public final class WireTap implements AutoCloseable {
         return out;
     }
 
+    /**
+     * How many ZMTP commands named {@code name} (e.g. "PING") every connection carried so far from
+     * the end whose label starts with {@code who}; 0 when this tap has no such end.
+     */
+    public int commands(String who, String name) {
+        boolean forward = forwardLabel.startsWith(who + " ");
+        boolean backward = backwardLabel.startsWith(who + " ");
+        int n = 0;
+        if (forward || backward) {
+            for (Connection c : connections) {
+                n += (forward ? c.forward : c.backward).commands(name);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Stops forwarding, both ways, on every connection open now (later connections pass as
+     * before). Nothing is closed: bytes either end sends stay with the tap until it closes.
+     */
+    public void freeze() {
+        for (Connection c : connections) {
+            c.freeze();
+        }
+    }
+
     /** The captured bytes of every connection, as hex. */
     public String describe() {
         StringBuilder sb = new StringBuilder();
         sb.append("wire tap 127.0.0.1:").append(port()).append(" -> 127.0.0.1:").append(targetPort)
                 .append(", ").append(connections.size()).append(" connection(s)\n");
         for (Connection c : connections) {
-            sb.append("  connection ").append(c.number).append('\n');
-            sb.append("    ").append(forwardLabel).append(" (").append(c.forward.total()).append(" bytes): ")
-                    .append(c.forward.hex()).append('\n');
-            sb.append("    ").append(backwardLabel).append(" (").append(c.backward.total()).append(" bytes): ")
-                    .append(c.backward.hex()).append('\n');
+            sb.append("  connection ").append(c.number).append(c.frozen() ? " (frozen)" : "").append('\n');
+            sb.append("    ").append(forwardLabel).append(" (").append(c.forward.total()).append(" bytes")
+                    .append(c.forward.commandSummary()).append("): ").append(c.forward.hex()).append('\n');
+            sb.append("    ").append(backwardLabel).append(" (").append(c.backward.total()).append(" bytes")
+                    .append(c.backward.commandSummary()).append("): ").append(c.backward.hex()).append('\n');
         }
         return sb.toString();
     }
@@ -142,6 +172,8 @@ public final class WireTap implements AutoCloseable {
         final Pump forward;
         final Pump backward;
         private int finished;
+        private boolean frozen;
+        private boolean closed;
 
         Connection(int number, Socket downstream, Socket upstream) {
             this.number = number;
@@ -163,19 +195,53 @@ public final class WireTap implements AutoCloseable {
             }
         }
 
+        synchronized void freeze() {
+            frozen = true;
+        }
+
+        synchronized boolean frozen() {
+            return frozen;
+        }
+
+        /** Holds a pump while the connection is frozen and open. */
+        synchronized void awaitThawed() {
+            while (frozen && !closed) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
         void close() {
+            synchronized (this) {
+                closed = true;
+                notifyAll();
+            }
             closeQuietly(downstream);
             closeQuietly(upstream);
         }
     }
 
-    /** Copies one direction and keeps its first bytes. */
+    /** Copies one direction, keeps its first bytes and counts the ZMTP commands in it. */
     private static final class Pump extends Thread {
         private final Socket from;
         private final Socket to;
         private final Connection connection;
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream(KEEP);
         private long total;
+        private final Map<String, Integer> commands = new LinkedHashMap<>();
+        // The ZMTP 3 stream as parsed so far: the 64-byte greeting, then frames (flags, size, body).
+        private int greetingLeft = 64;
+        private int state; // 0 flags, 1 size bytes, 2 body
+        private int flags;
+        private int sizeBytesLeft;
+        private long size;
+        private long bodyLeft;
+        private int nameLength = -1;
+        private final StringBuilder name = new StringBuilder();
 
         Pump(Socket from, Socket to, Connection connection) {
             super("wire-tap-pump");
@@ -192,8 +258,14 @@ public final class WireTap implements AutoCloseable {
                 InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream();
                 int n;
-                while ((n = in.read(buf)) >= 0) {
+                while (true) {
+                    connection.awaitThawed();
+                    n = in.read(buf);
+                    if (n < 0) {
+                        break;
+                    }
                     record(buf, n);
+                    connection.awaitThawed();
                     out.write(buf, 0, n);
                     out.flush();
                 }
@@ -212,6 +284,74 @@ public final class WireTap implements AutoCloseable {
                 kept.write(buf, 0, Math.min(room, n));
             }
             total += n;
+            parse(buf, n);
+        }
+
+        /** Follows the frames of the stream (commands have flag 0x04) and counts commands by name. */
+        private void parse(byte[] buf, int n) {
+            int i = 0;
+            while (i < n) {
+                if (greetingLeft > 0) {
+                    int skip = Math.min(greetingLeft, n - i);
+                    greetingLeft -= skip;
+                    i += skip;
+                    continue;
+                }
+                int b = buf[i] & 0xff;
+                switch (state) {
+                    case 0 -> {
+                        flags = b;
+                        size = 0;
+                        sizeBytesLeft = (flags & 0x02) != 0 ? 8 : 1;
+                        state = 1;
+                        i++;
+                    }
+                    case 1 -> {
+                        size = (size << 8) | b;
+                        i++;
+                        if (--sizeBytesLeft == 0) {
+                            bodyLeft = size;
+                            nameLength = (flags & 0x04) != 0 ? -1 : -2;
+                            name.setLength(0);
+                            state = bodyLeft == 0 ? 0 : 2;
+                        }
+                    }
+                    default -> {
+                        if (nameLength == -2) {
+                            // a message frame: skip its body
+                            int skip = (int) Math.min(bodyLeft, n - i);
+                            bodyLeft -= skip;
+                            i += skip;
+                        } else {
+                            if (nameLength == -1) {
+                                nameLength = b;
+                            } else if (name.length() < nameLength) {
+                                name.append((char) b);
+                            }
+                            bodyLeft--;
+                            i++;
+                            if (nameLength >= 0 && name.length() == nameLength) {
+                                commands.merge(name.toString(), 1, Integer::sum);
+                                nameLength = -2;
+                            }
+                        }
+                        if (bodyLeft == 0) {
+                            if (nameLength >= 0) {
+                                commands.merge(name.toString(), 1, Integer::sum);
+                            }
+                            state = 0;
+                        }
+                    }
+                }
+            }
+        }
+
+        synchronized int commands(String commandName) {
+            return commands.getOrDefault(commandName, 0);
+        }
+
+        synchronized String commandSummary() {
+            return commands.isEmpty() ? "" : ", commands " + commands;
         }
 
         synchronized long total() {
