@@ -49,7 +49,7 @@ public abstract class Socket implements AutoCloseable {
      * fair queuing can lag behind arrival order (a busy peer gets at most this many messages ahead
      * of a quiet one); the loop refills when the application has taken half.
      */
-    static final int INBOUND_CAPACITY = 64;
+    static final int INBOUND_CAPACITY = 256;
     /** Empty checks a blocking receive makes before it parks; none on a single core. */
     private static final int RECEIVE_SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 256 : 0;
 

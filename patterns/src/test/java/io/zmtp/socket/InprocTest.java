@@ -181,8 +181,12 @@ class InprocTest {
         pull.options().receiveHwm(50);
         pull.bind("inproc://leak");
         push.connect("inproc://leak");
-        for (int i = 0; i < 200; i++) {
-            push.trySend(new Message().add(Unpooled.directBuffer(16).writeZero(16)));
+        // More than the receiver's read-ahead, so some wait in its pipe and in the sender's.
+        for (int i = 0; i < Socket.INBOUND_CAPACITY + 200; i++) {
+            Message m = new Message().add(Unpooled.directBuffer(16).writeZero(16));
+            if (!push.trySend(m)) {
+                m.close();
+            }
         }
         await().atMost(WAIT).until(() -> pull.peers().stream().anyMatch(p -> p.inboundDepth() > 0));
         pull.close();

@@ -1,0 +1,583 @@
+#!/usr/bin/env bash
+# Side-by-side comparison: our ZMTP sockets (NIO and epoll event loops), JeroMQ 0.6.0 and libzmq,
+# with libzmq's perf tools and their twins, over TCP loopback on this machine.
+#
+#   bench/compare.sh            # from the repository root (works from any cwd)
+#   RUNS=5 bench/compare.sh     # more runs per cell
+#
+# It builds what it needs (mvn -B -q -o -pl bench package -DskipTests; gcc for the C peer
+# bench/native/zmq_perf.c), then measures, for message sizes 16, 256, 1024 and 65536 B:
+#   - PUSH/PULL throughput (local_thr/remote_thr): ours (nio, epoll), JeroMQ, libzmq
+#   - REQ/REP latency (local_lat/remote_lat):      ours (nio, epoll), JeroMQ, libzmq
+#   - cross pairs, throughput: ours->libzmq (our remote_thr to libzmq's local_thr) and
+#     libzmq->ours, ours on NIO
+#   - our inproc_thr at 16 B
+# Each cell is the median of RUNS runs. It prints one Markdown table and writes BENCHMARKS.md at
+# the repository root (keeping the JMH section bench/jmh.sh put there, if any). Every figure in
+# that file comes from this run.
+#
+# Environment (all optional):
+#   RUNS=3                 runs per cell (the median is reported)
+#   SIZES="16 256 1024 65536"
+#   THR_COUNT_<size>       messages per throughput run for that size (defaults: 16: 1000000,
+#                          256: 600000, 1024: 300000, 65536: 8000; others 200000)
+#   LAT_COUNT=20000        round trips per latency run
+#   INPROC_COUNT=2000000   messages per inproc_thr run
+#   RUN_TIMEOUT=60         seconds before one tool process is killed (a failed run is retried once)
+#   SKIP_BUILD=1           use the existing build
+#   OUT=<file>             where to write the report (default: <repo>/BENCHMARKS.md; "-" for none)
+#   KEEP_LOGS=1            keep the per-run logs (their folder is printed)
+set -uo pipefail
+
+bench_dir=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+repo_dir=$(dirname "$bench_dir")
+bin="$bench_dir/bin"
+zmq_perf="$bench_dir/target/zmq_perf"
+command_line="$(for v in RUNS SIZES LAT_COUNT INPROC_COUNT THR_COUNT_16 THR_COUNT_256 THR_COUNT_1024 THR_COUNT_65536; do
+    [[ -n ${!v:-} ]] && printf "%s='%s' " "$v" "${!v}"; done)bench/compare.sh${*:+ $*}"
+
+RUNS=${RUNS:-3}
+SIZES=${SIZES:-16 256 1024 65536}
+LAT_COUNT=${LAT_COUNT:-20000}
+INPROC_COUNT=${INPROC_COUNT:-2000000}
+RUN_TIMEOUT=${RUN_TIMEOUT:-60}
+OUT=${OUT:-$repo_dir/BENCHMARKS.md}
+# Message counts per throughput run: sized so that a run of the slower Java peers takes a few
+# seconds on a small machine and libzmq's does not finish in a blink.
+default_thr_count() {
+    case $1 in
+        16) echo 1000000 ;;
+        256) echo 600000 ;;
+        1024) echo 300000 ;;
+        65536) echo 8000 ;;
+        *) echo 200000 ;;
+    esac
+}
+thr_count() {
+    local v="THR_COUNT_$1"
+    echo "${!v:-$(default_thr_count "$1")}"
+}
+
+if ! [[ $RUNS =~ ^[1-9][0-9]*$ ]]; then
+    echo "compare.sh: RUNS must be a positive whole number, got '$RUNS'" >&2
+    exit 1
+fi
+
+log_dir=$(mktemp -d "${TMPDIR:-/tmp}/zmtp-compare.XXXXXX")
+started_at=$(date +%s)
+
+# ------------------------------------------------------------------ clean-up
+
+# Every background tool process this script started (the `timeout` wrappers), so that an
+# interrupted or failed run leaves nothing behind. Only these pids are ever signalled.
+declare -a live_pids=()
+
+cleanup() {
+    local pid
+    # GNU timeout leads its own process group (pid = pgid), so signalling the group reaches the
+    # tool it runs as well.
+    for pid in "${live_pids[@]}"; do
+        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+    done
+    if ((${#live_pids[@]} > 0)); then
+        sleep 1
+        for pid in "${live_pids[@]}"; do
+            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
+        done
+    fi
+    if [[ -z ${KEEP_LOGS:-} ]]; then
+        rm -rf "$log_dir"
+    else
+        echo "compare.sh: logs kept in $log_dir" >&2
+    fi
+}
+trap cleanup EXIT
+trap 'echo "compare.sh: interrupted" >&2; exit 130' INT TERM
+
+forget_pid() {
+    local keep=() pid
+    for pid in "${live_pids[@]}"; do
+        [[ $pid != "$1" ]] && keep+=("$pid")
+    done
+    live_pids=("${keep[@]}")
+}
+
+say() {
+    printf '%s\n' "$*" >&2
+}
+
+# ------------------------------------------------------------------ build
+
+if [[ -z ${SKIP_BUILD:-} ]]; then
+    say "building bench (mvn -B -q -o -pl bench package -DskipTests) ..."
+    if ! (cd "$repo_dir" && mvn -B -q -o -pl bench package -DskipTests) >"$log_dir/mvn.log" 2>&1; then
+        cat "$log_dir/mvn.log" >&2
+        say "compare.sh: the Maven build failed"
+        exit 1
+    fi
+    say "building the C peer (gcc -O2 -o bench/target/zmq_perf bench/native/zmq_perf.c -lzmq) ..."
+    mkdir -p "$bench_dir/target"
+    if ! gcc -O2 -o "$zmq_perf" "$bench_dir/native/zmq_perf.c" -lzmq 2>"$log_dir/gcc.log"; then
+        cat "$log_dir/gcc.log" >&2
+        say "compare.sh: could not build the C peer (is libzmq3-dev installed?)"
+        exit 1
+    fi
+fi
+for f in "$zmq_perf" "$bench_dir/target/classpath.txt"; do
+    if [[ ! -e $f ]]; then
+        say "compare.sh: $f is missing; run without SKIP_BUILD"
+        exit 1
+    fi
+done
+
+# ------------------------------------------------------------------ ports
+
+declare -A used_ports=()
+
+# A TCP port on 127.0.0.1 that nothing uses (in any state, TIME_WAIT included) and that this
+# script has not handed out before.
+free_port() {
+    local p tries=0
+    while ((tries++ < 500)); do
+        p=$((20000 + (RANDOM * 32768 + RANDOM) % 30000))
+        [[ -n ${used_ports[$p]:-} ]] && continue
+        if [[ -z $(ss -Htan "( sport = :$p or dport = :$p )" 2>/dev/null) ]]; then
+            used_ports[$p]=1
+            echo "$p"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# Waits until something listens on port $1 while process $2 lives; 30 s at most.
+wait_listening() {
+    local port=$1 pid=$2 i
+    for ((i = 0; i < 600; i++)); do
+        if [[ -n $(ss -Hltn "( sport = :$port )" 2>/dev/null) ]]; then
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}
+
+# ------------------------------------------------------------------ the tools
+
+# tool_cmd <impl> <role>: the command line of one implementation's tool, into array `cmd`.
+# impl: ours-nio | ours-epoll | jeromq | libzmq.  role: local_thr remote_thr local_lat remote_lat
+tool_cmd() {
+    local impl=$1 role=$2 cls
+    case $role in
+        local_thr) cls=LocalThr ;;
+        remote_thr) cls=RemoteThr ;;
+        local_lat) cls=LocalLat ;;
+        remote_lat) cls=RemoteLat ;;
+        inproc_thr) cls=InprocThr ;;
+    esac
+    case $impl in
+        ours-nio) cmd=(env ZMTP_TRANSPORT=nio "$bin/$role") ;;
+        ours-epoll) cmd=(env ZMTP_TRANSPORT=epoll "$bin/$role") ;;
+        jeromq) cmd=(env PERF_TOOL_NAME="jeromq $role" "$bin/perf-tool" "io.zmtp.bench.jeromq.$cls") ;;
+        libzmq) cmd=("$zmq_perf" "$role") ;;
+        *) say "unknown implementation $impl"; return 1 ;;
+    esac
+}
+
+# Failures, one line each, for the report.
+declare -a failures=()
+# Notes about runs (e.g. a transport that fell back), deduplicated.
+declare -A notes=()
+
+note_run_problems() {
+    local file
+    for file in "$@"; do
+        if grep -q "epoll is not available" "$file" 2>/dev/null; then
+            notes["epoll unavailable: the ours-epoll runs used NIO ($(grep -m1 -o 'epoll is not available.*' "$file"))"]=1
+        fi
+    done
+}
+
+# One pair run. pair_run <kind thr|lat> <binding impl> <connecting impl> <size> <count>
+# Sets run_value to the figure (msg/s or us) and returns 0; on failure records it in `failures`
+# and returns 1. Not run in a subshell, so the pids, failures and notes it records persist.
+run_value=""
+pair_run() {
+    run_value=""
+    local kind=$1 bimpl=$2 cimpl=$3 size=$4 count=$5
+    local port tag bind_role conn_role pattern result_file bpid brc crc value
+    port=$(free_port) || { failures+=("$kind $bimpl<-$cimpl $size B: no free port"); return 1; }
+    tag="$log_dir/$kind-$bimpl-$cimpl-$size-$port"
+    if [[ $kind == thr ]]; then
+        bind_role=local_thr conn_role=remote_thr
+        pattern='^mean throughput: ([0-9]+) \[msg/s\]'
+        result_file="$tag.bind.out"
+    else
+        bind_role=local_lat conn_role=remote_lat
+        pattern='^average latency: ([0-9.]+) \[us\]'
+        result_file="$tag.conn.out"
+    fi
+
+    local -a cmd
+    tool_cmd "$bimpl" "$bind_role" || return 1
+    timeout -k 5 "$RUN_TIMEOUT" "${cmd[@]}" "tcp://127.0.0.1:$port" "$size" "$count" \
+        >"$tag.bind.out" 2>"$tag.bind.err" </dev/null &
+    bpid=$!
+    live_pids+=("$bpid")
+    if ! wait_listening "$port" "$bpid"; then
+        kill -TERM -- "-$bpid" 2>/dev/null
+        wait "$bpid" 2>/dev/null
+        forget_pid "$bpid"
+        failures+=("$kind $cimpl->$bimpl $size B: $bind_role never listened on $port: $(tail -n 3 "$tag.bind.err" | tr '\n' ' ')")
+        return 1
+    fi
+    tool_cmd "$cimpl" "$conn_role" || return 1
+    timeout -k 5 "$RUN_TIMEOUT" "${cmd[@]}" "tcp://127.0.0.1:$port" "$size" "$count" \
+        >"$tag.conn.out" 2>"$tag.conn.err" </dev/null &
+    local cpid=$!
+    live_pids+=("$cpid")
+    wait "$cpid"
+    crc=$?
+    forget_pid "$cpid"
+    if ((crc != 0)); then
+        # The binding side cannot finish without its peer: end it now rather than at its timeout.
+        sleep 1
+        kill -0 "$bpid" 2>/dev/null && kill -TERM -- "-$bpid" 2>/dev/null
+    fi
+    wait "$bpid"
+    brc=$?
+    forget_pid "$bpid"
+    note_run_problems "$tag.bind.err" "$tag.conn.err"
+
+    value=$(sed -nE "s#$pattern.*#\1#p" "$result_file" | head -n 1)
+    if ((brc != 0 || crc != 0)) || [[ -z $value ]]; then
+        local why=""
+        ((brc == 124 || crc == 124)) && why="timed out after ${RUN_TIMEOUT}s; "
+        failures+=("$kind $cimpl->$bimpl $size B: ${why}exit $bind_role=$brc $conn_role=$crc; $(cat "$tag.bind.err" "$tag.conn.err" 2>/dev/null | grep -v '^\s*at ' | tail -n 3 | tr '\n' ' ' | cut -c1-400)")
+        return 1
+    fi
+    run_value=$value
+}
+
+# Median of the numbers given (average of the two middle ones for an even count).
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+        if (NR == 0) exit 1
+        if (NR % 2) printf "%s\n", v[(NR + 1) / 2]
+        else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+declare -A result=()   # key "kind:binding:connecting:size" -> median
+declare -A samples=()  # same key -> the runs' figures
+
+# cell <kind> <binding impl> <connecting impl> <size> <count>: RUNS runs, median into `result`.
+# A run that fails (e.g. a peer that stalled until RUN_TIMEOUT) is tried once more; the failure
+# stays listed in the report either way.
+cell() {
+    local kind=$1 bimpl=$2 cimpl=$3 size=$4 count=$5 key i
+    key="$kind:$bimpl:$cimpl:$size"
+    local -a got=()
+    for ((i = 1; i <= RUNS; i++)); do
+        if pair_run "$kind" "$bimpl" "$cimpl" "$size" "$count"; then
+            got+=("$run_value")
+        elif pair_run "$kind" "$bimpl" "$cimpl" "$size" "$count"; then
+            failures[${#failures[@]} - 1]+=" (run $i; its retry succeeded)"
+            got+=("$run_value")
+        fi
+    done
+    if ((${#got[@]} > 0)); then
+        result[$key]=$(median "${got[@]}")
+        samples[$key]="${got[*]}"
+    fi
+    say "$(printf '  %-4s %-10s <- %-10s %6s B  x%-8s runs: %s' "$kind" "$bimpl" "$cimpl" "$size" "$count" "${got[*]:-FAILED}")"
+}
+
+# ------------------------------------------------------------------ machine
+
+cpu_model=$(grep -m1 'model name' /proc/cpuinfo | sed 's/^model name[[:space:]]*:[[:space:]]*//')
+[[ -z $cpu_model ]] && cpu_model=$(uname -m)
+java_version=$(java -version 2>&1 | head -n 3)
+libzmq_version=$(pkg-config --modversion libzmq 2>/dev/null || "$zmq_perf" version 2>/dev/null || echo unknown)
+libzmq_runtime=$("$zmq_perf" version 2>/dev/null || echo unknown)
+jeromq_version=$(sed -n 's|.*/org/zeromq/jeromq/\([^/]*\)/jeromq-.*|\1|p' <<<"$(tr ':' '\n' <"$bench_dir/target/classpath.txt")" | head -n 1)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+run_date=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
+
+say "machine: $(nproc) CPUs, $cpu_model, kernel $(uname -r), libzmq $libzmq_runtime, JeroMQ ${jeromq_version:-?}"
+say "runs per cell: $RUNS; logs: $log_dir"
+
+# ------------------------------------------------------------------ the measurements
+
+impls=(ours-nio ours-epoll jeromq libzmq)
+
+say "PUSH/PULL throughput over tcp://127.0.0.1 ..."
+for size in $SIZES; do
+    for impl in "${impls[@]}"; do
+        cell thr "$impl" "$impl" "$size" "$(thr_count "$size")"
+    done
+done
+
+say "cross pairs: ours (nio) and libzmq ..."
+for size in $SIZES; do
+    cell thr libzmq ours-nio "$size" "$(thr_count "$size")"   # ours -> libzmq
+    cell thr ours-nio libzmq "$size" "$(thr_count "$size")"   # libzmq -> ours
+done
+
+say "REQ/REP latency over tcp://127.0.0.1 ..."
+for size in $SIZES; do
+    for impl in "${impls[@]}"; do
+        cell lat "$impl" "$impl" "$size" "$LAT_COUNT"
+    done
+done
+
+say "inproc_thr (ours, nio) ..."
+declare -a inproc_got=()
+for ((i = 1; i <= RUNS; i++)); do
+    tag="$log_dir/inproc-$i"
+    timeout -k 5 "$RUN_TIMEOUT" env ZMTP_TRANSPORT=nio "$bin/inproc_thr" 16 "$INPROC_COUNT" \
+        >"$tag.out" 2>"$tag.err" </dev/null &
+    ipid=$!
+    live_pids+=("$ipid")
+    wait "$ipid"
+    irc=$?
+    forget_pid "$ipid"
+    v=$(sed -nE 's/^mean throughput: ([0-9]+) \[msg\/s\]/\1/p' "$tag.out" | head -n 1)
+    if ((irc == 0)) && [[ -n $v ]]; then
+        inproc_got+=("$v")
+    else
+        failures+=("inproc_thr 16 B run $i: exit $irc; $(tail -n 3 "$tag.err" | tr '\n' ' ')")
+    fi
+    if [[ -s $tag.err ]]; then
+        notes["inproc_thr said on stderr: $(head -n 1 "$tag.err")"]=1
+    fi
+done
+inproc_median=""
+((${#inproc_got[@]} > 0)) && inproc_median=$(median "${inproc_got[@]}")
+say "$(printf '  inproc_thr 16 B x%s runs: %s' "$INPROC_COUNT" "${inproc_got[*]:-FAILED}")"
+
+
+# ------------------------------------------------------------------ the table
+
+fmt_value() { # kind value
+    [[ -z $2 ]] && { echo "FAILED"; return; }
+    if [[ $1 == thr ]]; then printf '%.0f' "$2"; else printf '%.2f' "$2"; fi
+}
+ratio() { # a b
+    [[ -z $1 || -z $2 ]] && { echo "—"; return; }
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "—"; else printf "%.2f", a / b }'
+}
+
+table="| cell | size [B] | ours | libzmq | JeroMQ | ours/libzmq | ours/JeroMQ |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+row() { # label size ours libzmq jeromq kind
+    local label=$1 size=$2 o=$3 l=$4 j=$5 kind=$6 jcell rj
+    if [[ $j == none ]]; then jcell="—" rj="—"; else jcell=$(fmt_value "$kind" "$j") rj=$(ratio "$o" "$j"); fi
+    table+=$'\n'"| $label | $size | $(fmt_value "$kind" "$o") | $(fmt_value "$kind" "$l") | $jcell | $(ratio "$o" "$l") | $rj |"
+}
+for t in nio epoll; do
+    for size in $SIZES; do
+        row "PUSH/PULL thr [msg/s], ours=$t" "$size" "${result[thr:ours-$t:ours-$t:$size]:-}" \
+            "${result[thr:libzmq:libzmq:$size]:-}" "${result[thr:jeromq:jeromq:$size]:-}" thr
+    done
+done
+for size in $SIZES; do
+    row "cross thr [msg/s]: ours(nio) → libzmq" "$size" "${result[thr:libzmq:ours-nio:$size]:-}" \
+        "${result[thr:libzmq:libzmq:$size]:-}" none thr
+done
+for size in $SIZES; do
+    row "cross thr [msg/s]: libzmq → ours(nio)" "$size" "${result[thr:ours-nio:libzmq:$size]:-}" \
+        "${result[thr:libzmq:libzmq:$size]:-}" none thr
+done
+for t in nio epoll; do
+    for size in $SIZES; do
+        row "REQ/REP lat [us], ours=$t" "$size" "${result[lat:ours-$t:ours-$t:$size]:-}" \
+            "${result[lat:libzmq:libzmq:$size]:-}" "${result[lat:jeromq:jeromq:$size]:-}" lat
+    done
+done
+table+=$'\n'"| inproc thr [msg/s], ours=nio | 16 | $(fmt_value thr "$inproc_median") | — | — | — | — |"
+
+printf '%s\n' "$table"
+
+# ------------------------------------------------------------------ targets
+
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
+
+targets=""
+unmet=()
+target_line() { # met? text
+    if [[ $1 == yes ]]; then targets+="- **met**: $2"$'\n'; else targets+="- **NOT met**: $2"$'\n'; unmet+=("$2"); fi
+}
+for t in nio epoll; do
+    bad=() ok=yes detail=()
+    for size in $SIZES; do
+        o=${result[thr:ours-$t:ours-$t:$size]:-} l=${result[thr:libzmq:libzmq:$size]:-}
+        if [[ -z $o || -z $l ]]; then ok=no bad+=("$size B: no figure"); continue; fi
+        r=$(ratio "$o" "$l")
+        detail+=("$size B: $r")
+        ge "$o" "$l" || { ok=no; bad+=("$size B"); }
+    done
+    target_line $ok "TCP PUSH/PULL throughput ours($t)/libzmq >= 1.0 at every size; ours/libzmq: $(IFS=,; echo "${detail[*]:-none}" | sed 's/,/, /g'); below 1.0 at: $(IFS=,; echo "${bad[*]:-none}" | sed 's/,/, /g')"
+done
+for t in nio epoll; do
+    o=${result[thr:ours-$t:ours-$t:16]:-} j=${result[thr:jeromq:jeromq:16]:-}
+    if [[ -n $o && -n $j ]]; then
+        r=$(ratio "$o" "$j")
+        if ge "$r" 3; then target_line yes "TCP PUSH/PULL throughput at 16 B >= 3x JeroMQ, ours($t): ${r}x"
+        else target_line no "TCP PUSH/PULL throughput at 16 B >= 3x JeroMQ, ours($t): ${r}x"; fi
+    else
+        target_line no "TCP PUSH/PULL throughput at 16 B >= 3x JeroMQ, ours($t): no figure"
+    fi
+done
+for t in nio epoll; do
+    bad=() ok=yes detail=()
+    for size in $SIZES; do
+        o=${result[lat:ours-$t:ours-$t:$size]:-} l=${result[lat:libzmq:libzmq:$size]:-}
+        if [[ -z $o || -z $l ]]; then ok=no bad+=("$size B: no figure"); continue; fi
+        r=$(ratio "$o" "$l")
+        detail+=("$size B: $r")
+        le "$o" "$l" || { ok=no; bad+=("$size B"); }
+    done
+    target_line $ok "REQ/REP latency ours($t) no slower than libzmq (ours/libzmq <= 1.0) at every size; ours/libzmq: $(IFS=,; echo "${detail[*]:-none}" | sed 's/,/, /g'); slower at: $(IFS=,; echo "${bad[*]:-none}" | sed 's/,/, /g')"
+done
+if [[ -n $inproc_median ]] && ge "$inproc_median" 10000000; then
+    target_line yes "inproc throughput >= 10M msg/s at 16 B (got $(fmt_value thr "$inproc_median") msg/s)"
+else
+    target_line no "inproc throughput >= 10M msg/s at 16 B (got $(fmt_value thr "$inproc_median") msg/s)"
+fi
+
+printf '\nTargets:\n%s' "$targets"
+if ((${#failures[@]} > 0)); then
+    printf '\nFailed runs:\n'
+    printf -- '- %s\n' "${failures[@]}"
+fi
+
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+elapsed=$(($(date +%s) - started_at))
+say "done in ${elapsed}s"
+
+# ------------------------------------------------------------------ BENCHMARKS.md
+
+[[ $OUT == - ]] && exit 0
+
+jmh_section=""
+if [[ -f $OUT ]]; then
+    jmh_section=$(awk '/<!-- jmh:begin -->/ { on = 1 } on { print } /<!-- jmh:end -->/ { on = 0 }' "$OUT")
+fi
+if [[ -z $jmh_section ]]; then
+    jmh_section="<!-- jmh:begin -->
+## JMH micro-benchmarks
+
+Not run yet: \`bench/jmh.sh\` fills this section.
+<!-- jmh:end -->"
+fi
+
+# Hand-written analysis between these markers (profiles, what a change bought) survives a rerun.
+profile_section=""
+if [[ -f $OUT ]]; then
+    profile_section=$(awk '/<!-- profile:begin -->/ { on = 1 } on { print } /<!-- profile:end -->/ { on = 0 }' "$OUT")
+fi
+
+counts_parts=()
+for size in $SIZES; do
+    counts_parts+=("$(thr_count "$size") at $size B")
+done
+counts_text=$(IFS=,; echo "${counts_parts[*]}" | sed 's/,/, /g')
+load_note=""
+if awk -v l="${load_before%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
+    load_note="
+- **Caution**: the 1-minute load average at the start (${load_before%% *}) was above the number of
+  CPUs ($(nproc)): other work shared this machine during the run, so every figure, ours and the
+  baselines alike, is lower and noisier than on an idle machine. Compare the columns with each
+  other, not with figures taken elsewhere."
+fi
+
+{
+    cat <<EOF
+# Benchmarks
+
+Generated by \`bench/compare.sh\` (the comparison tables) and \`bench/jmh.sh\` (the JMH section);
+every figure below was measured by those scripts on the machine described here. Do not edit the
+numbers by hand: run the scripts again.
+
+## Machine and run
+
+- date: $run_date
+- command: \`$command_line\` (from the repository root), ${elapsed} s in all
+- CPUs (nproc): $(nproc)
+- CPU: $cpu_model
+- kernel: $(uname -sr)
+- java -version:
+
+  \`\`\`
+$(sed 's/^/  /' <<<"$java_version")
+  \`\`\`
+
+- libzmq: $libzmq_version (pkg-config), $libzmq_runtime at run time (zmq_version); C peer \`bench/native/zmq_perf.c\` built with \`gcc -O2\`
+- JeroMQ: ${jeromq_version:-unknown} (low-level \`zmq.*\` API, \`bench/src/main/java/io/zmtp/bench/jeromq\`)
+- load average (1/5/15 min) before: $load_before; after: $load_after$load_note
+
+## Method
+
+- libzmq's perf tools and their twins: \`local_thr\`/\`remote_thr\` (PUSH/PULL) and
+  \`local_lat\`/\`remote_lat\` (REQ/REP), the two sides in two processes on this machine, over
+  \`tcp://127.0.0.1:<free port>\` (a new port for every run). Ours: \`bench/bin/*\` with
+  \`ZMTP_TRANSPORT=nio\` or \`epoll\`; JeroMQ: \`io.zmtp.bench.jeromq.*\`; libzmq: \`zmq_perf\`.
+- Throughput is what \`local_thr\` prints (messages after the first one arrived, over the time
+  they took); messages per run: $counts_text. Latency is what \`remote_lat\` prints (one-way:
+  elapsed / (2 x round trips), connecting included), $LAT_COUNT round trips per run.
+- Every cell is the median of $RUNS runs. Each JVM starts cold for every run (no warm-up beyond
+  the run itself), as with libzmq's tools.
+- ours/libzmq and ours/JeroMQ are plain ratios of the figures: above 1.0 is better for
+  throughput, below 1.0 is better for latency. The cross rows put the cross pair in the "ours"
+  column and libzmq with itself in the "libzmq" column.
+- inproc: our \`inproc_thr 16 $INPROC_COUNT\` (one process), median of $RUNS runs.
+
+## Results
+
+$table
+
+## Targets
+
+$targets
+EOF
+    if ((${#unmet[@]} > 0)); then
+        echo "Not met on this run: ${#unmet[@]} of the targets above (marked **NOT met**)."
+    else
+        echo "All targets above were met on this run."
+    fi
+    if ((${#notes[@]} > 0)); then
+        echo
+        echo "Notes from the runs:"
+        echo
+        for n in "${!notes[@]}"; do
+            echo "- $n"
+        done
+    fi
+    if [[ -n $profile_section ]]; then
+        echo
+        printf '%s\n' "$profile_section"
+    fi
+    echo
+    echo "## Failed runs"
+    echo
+    if ((${#failures[@]} > 0)); then
+        printf -- '- %s\n' "${failures[@]}"
+    else
+        echo "None: every run of every cell produced its figure."
+    fi
+    echo
+    echo "## Every run"
+    echo
+    echo "| kind | binding side | connecting side | size [B] | runs |"
+    echo "| --- | --- | --- | ---: | --- |"
+    for key in $(printf '%s\n' "${!samples[@]}" | sort -t: -k1,1 -k2,2 -k3,3 -k4,4n); do
+        IFS=: read -r k b c s <<<"$key"
+        echo "| $k | $b | $c | $s | ${samples[$key]} |"
+    done
+    echo "| inproc_thr | ours-nio | (same process) | 16 | ${inproc_got[*]:-} |"
+    echo
+    printf '%s\n' "$jmh_section"
+} >"$OUT"
+say "wrote $OUT"
