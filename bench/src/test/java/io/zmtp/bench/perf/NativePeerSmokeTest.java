@@ -60,15 +60,18 @@ class NativePeerSmokeTest {
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
-    private static void awaitListening(int port, Process p) throws InterruptedException {
-        for (int i = 0; i < 200 && p.isAlive(); i++) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(25);
-            }
-        }
-        throw new AssertionError("zmq_perf did not listen on " + port);
+    private static void awaitListening(int port, Process p) {
+        org.awaitility.Awaitility.await("zmq_perf listening on " + port).atMost(java.time.Duration.ofSeconds(10))
+                .pollInterval(java.time.Duration.ofMillis(25)).until(() -> {
+                    if (!p.isAlive()) {
+                        throw new AssertionError("zmq_perf exited before it listened on " + port);
+                    }
+                    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                        return true;
+                    } catch (IOException notYet) {
+                        return false;
+                    }
+                });
     }
 
     /** Waits for the process (60 s at most, then kills it) and returns what it printed. */
