@@ -147,14 +147,21 @@ class CurveMatrixTest {
         cell.expectNothing(rep, Duration.ofMillis(200));
     }
 
-    /** Over tcp, both greetings on the wire name the CURVE mechanism (bytes 12..31, NUL-padded). */
+    /**
+     * Over tcp, both greetings on the wire name the CURVE mechanism (bytes 12..31, NUL-padded). A connection
+     * that closed before an end sent its whole 64-byte greeting is skipped (JeroMQ's connect race,
+     * zeromq/jeromq#1022, abandons a first connection after our 10 signature bytes), but each end must have
+     * sent at least one whole greeting.
+     */
     private static void expectCurveGreetings(Cell cell, End client, End server) {
         if (cell.transport() != Transport.TCP) {
             return;
         }
         for (End end : List.of(client, server)) {
-            for (byte[] bytes : cell.capturedFrom(end)) {
-                assertThat(bytes.length).as("greeting bytes from %s %s", end.who(), end.type()).isGreaterThanOrEqualTo(32);
+            List<byte[]> greetings = cell.capturedFrom(end).stream().filter(b -> b.length >= 64).toList();
+            assertThat(greetings).as("connections on which %s %s sent a whole greeting", end.who(), end.type())
+                    .isNotEmpty();
+            for (byte[] bytes : greetings) {
                 String mechanism = new String(Arrays.copyOfRange(bytes, 12, 32), StandardCharsets.US_ASCII)
                         .replace("\0", "");
                 assertThat(mechanism).as("mechanism in %s %s's greeting", end.who(), end.type()).isEqualTo("CURVE");
