@@ -192,10 +192,12 @@ final class InprocLink {
                     socket.command(pipe, c);
                     commands = true;
                 } else if (o == CLOSE) {
+                    socket.announceInbound();
                     peerClosed();
                     return;
                 }
             }
+            socket.announceInbound();
             if (commands) {
                 socket.flushPipes();
             }

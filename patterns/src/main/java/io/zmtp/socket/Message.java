@@ -66,11 +66,15 @@ public final class Message implements AutoCloseable {
 
     /** Takes over the frames of a decoded codec message (no copy); the codec message is released. */
     static Message fromZmtp(ZmtpMessage zm) {
-        ArrayList<ByteBuf> frames = new ArrayList<>(zm.size());
-        for (ByteBuf f : zm.frames()) {
-            frames.add(f.retain());
+        ArrayList<ByteBuf> frames = new ArrayList<>(Math.max(zm.size(), 2));
+        if (zm.refCnt() == 1) {
+            zm.transferFrames(frames);
+        } else {
+            for (int i = 0; i < zm.size(); i++) {
+                frames.add(zm.frame(i).retain());
+            }
+            zm.release();
         }
-        zm.release();
         return new Message(frames);
     }
 

@@ -106,6 +106,13 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The end of one read from the connection: wake the application once for all it brought. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        socket.announceInbound();
+        ctx.fireChannelReadComplete();
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (attached && ctx.channel().isWritable()) {
@@ -118,6 +125,7 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        socket.announceInbound();
         if (attached) {
             attached = false;
             socket.emit(SocketEvent.Type.DISCONNECTED, endpoint, String.valueOf(ctx.channel().remoteAddress()));

@@ -90,6 +90,8 @@ public abstract class Socket implements AutoCloseable {
     /** Fair queue over every attached pipe; used by every type that receives. */
     protected final FairQueue fairQueue = new FairQueue();
     private Message stalled;
+    /** Loop: messages reached {@link #inQueue} since the last {@link #announceInbound()}. */
+    private boolean unannounced;
     private volatile boolean closed;
     private volatile String lastEndpoint;
     private volatile Monitor monitor;
@@ -641,13 +643,18 @@ public abstract class Socket implements AutoCloseable {
             loop.execute(() -> {
                 pumpScheduled.set(false);
                 pumpInbound();
+                announceInbound();
             });
         }
     }
 
     // ------------------------------------------------------------------ receiving (loop side)
 
-    /** A message arrived on {@code pipe}. */
+    /**
+     * A message arrived on {@code pipe}. It may reach the application queue at once, but a parked
+     * receiver is woken only by {@link #announceInbound()}, which the caller runs at the end of its
+     * batch (a channel's read, an inproc drain): one wake-up per batch, not per message.
+     */
     final void received(Pipe pipe, ZmtpMessage message) {
         if (closed || pipe.isClosed()) {
             message.release();
@@ -666,6 +673,7 @@ public abstract class Socket implements AutoCloseable {
             if (inCount.get() >= INBOUND_CAPACITY && asyncReceives.isEmpty()) {
                 pumpStarved = true;
                 if (inCount.get() >= INBOUND_CAPACITY) {
+                    announceInbound();
                     return;
                 }
             }
@@ -708,10 +716,21 @@ public abstract class Socket implements AutoCloseable {
         }
         inQueue.add(m);
         inCount.incrementAndGet();
-        if (receiversWaiting.get() > 0) {
-            signal(notEmpty);
+        unannounced = true;
+    }
+
+    /**
+     * Loop: wakes a parked receiver and the pollers if messages reached the application queue since
+     * the last call. Batched hand-off (ARCHITECTURE.md): the end of each inbound batch calls this.
+     */
+    final void announceInbound() {
+        if (unannounced) {
+            unannounced = false;
+            if (receiversWaiting.get() > 0) {
+                signal(notEmpty);
+            }
+            notifyWatchers();
         }
-        notifyWatchers();
     }
 
     private void notifyWatchers() {
@@ -738,6 +757,7 @@ public abstract class Socket implements AutoCloseable {
                     handOver(handler, m);
                 }
                 pumpInbound();
+                announceInbound();
             });
         }
     }
@@ -835,12 +855,14 @@ public abstract class Socket implements AutoCloseable {
     /** Loop: hands a message straight to the application (e.g. XPUB's synthesised unsubscriptions). */
     protected final void deliverToApplication(Message message) {
         deliver(message);
+        announceInbound();
     }
 
     /** Loop: queues a message as if {@code pipe} had sent it (XPUB's subscription notifications). */
     protected final void injectInbound(Pipe pipe, ZmtpMessage message) {
         pipe.received(message);
         pumpInbound();
+        announceInbound();
     }
 
     void emit(SocketEvent.Type type, String endpoint, String detail) {

@@ -1,14 +1,16 @@
 package io.zmtp.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
 import java.util.List;
 
 /**
- * Decodes ZMTP 3.x frames ({@code flags size body}) into {@link ZmtpFrame}s. Bodies are retained
- * slices of the inbound buffer, never copies. Reserved flag bits are ignored and the LONG form is
+ * Decodes ZMTP 3.x frames ({@code flags size body}) into {@link ZmtpFrame}s. Bodies larger than
+ * {@link #COPY_THRESHOLD} are retained slices of the inbound buffer, never copies; smaller ones are
+ * copied into heap buffers of their own (as libzmq copies small messages out of its read buffer). Reserved flag bits are ignored and the LONG form is
  * accepted for any size, as libzmq does. A frame larger than the configured maximum (libzmq's
  * ZMQ_MAXMSGSIZE, per frame) is refused before its body is buffered.
  *
@@ -18,6 +20,8 @@ import java.util.List;
 public final class FrameDecoder extends ByteToMessageDecoder {
     /** Largest body a frame can have here: a ByteBuf is indexed by int. */
     public static final long MAX_FRAME_SIZE = Integer.MAX_VALUE - 16;
+    /** Bodies up to this many bytes are copied out of the read buffer; larger ones are retained slices of it. */
+    public static final int COPY_THRESHOLD = 1024;
 
     private final long maxFrameSize;
     /** Bytes of the inbound stream consumed before the current cumulation's reader index. */
@@ -65,7 +69,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                     return;
                 }
                 in.skipBytes(headerLength);
-                ByteBuf body = in.readRetainedSlice((int) size);
+                ByteBuf body = size <= COPY_THRESHOLD ? copyOf(in, (int) size) : in.readRetainedSlice((int) size);
                 streamOffset += headerLength + size;
                 boolean command = (flags & ZmtpFrame.FLAG_COMMAND) != 0;
                 out.add(command ? ZmtpFrame.command(body)
@@ -79,6 +83,17 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             out.clear();
             fail(ctx, in, e);
         }
+    }
+
+    /**
+     * A small body copied into a heap buffer of its own. Cheaper than a slice: a slice shares the
+     * read buffer's reference count with every other slice of it, and the application releases
+     * them on another thread; a copy also does not keep a whole read buffer alive for a few bytes.
+     */
+    private static ByteBuf copyOf(ByteBuf in, int size) {
+        byte[] bytes = new byte[size];
+        in.readBytes(bytes);
+        return Unpooled.wrappedBuffer(bytes);
     }
 
     /** Inbound bytes this decoder has consumed so far, plus the greeting before it. */

@@ -46,10 +46,9 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         try {
             if (msg instanceof ZmtpMessage message) {
-                List<ByteBuf> frames = message.frames();
-                int last = frames.size() - 1;
+                int last = message.size() - 1;
                 for (int i = 0; i <= last; i++) {
-                    appendFrame(ctx, frames.get(i), i < last ? ZmtpFrame.FLAG_MORE : 0, i == last ? promise : null);
+                    appendFrame(ctx, message.frame(i), i < last ? ZmtpFrame.FLAG_MORE : 0, i == last ? promise : null);
                 }
             } else if (msg instanceof ZmtpFrame frame) {
                 int flags = (frame.more() ? ZmtpFrame.FLAG_MORE : 0) | (frame.isCommand() ? ZmtpFrame.FLAG_COMMAND : 0);

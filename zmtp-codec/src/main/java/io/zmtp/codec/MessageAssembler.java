@@ -13,7 +13,7 @@ import java.util.List;
  * closed connection are released, never passed on. Everything else (commands) passes through.
  */
 public final class MessageAssembler extends ChannelInboundHandlerAdapter {
-    private List<ByteBuf> parts = new ArrayList<>(4);
+    private final List<ByteBuf> parts = new ArrayList<>(4);
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -21,10 +21,14 @@ public final class MessageAssembler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (!frame.more() && parts.isEmpty()) {
+            ctx.fireChannelRead(ZmtpMessage.of(frame.content()));
+            return;
+        }
         parts.add(frame.content());
         if (!frame.more()) {
             ZmtpMessage message = ZmtpMessage.of(parts);
-            parts = new ArrayList<>(4);
+            parts.clear();
             ctx.fireChannelRead(message);
         }
     }

@@ -7,51 +7,62 @@ import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 
 /**
  * A multipart ZMTP message: one or more frame bodies that travel and arrive together. It owns its
  * frames' buffers; releasing the message (reference count to zero) releases all of them.
+ *
+ * <p>The frames sit in a plain array (one object besides the message itself): a message is made and
+ * dropped for every send and receive, so the hot paths use {@link #size()} and {@link #frame(int)}
+ * and {@link #transferFrames(Collection)} rather than list views.
  */
 public final class ZmtpMessage extends AbstractReferenceCounted {
-    private final List<ByteBuf> frames;
+    private final ByteBuf[] frames;
+    /** Set once the frames were handed to someone else: releasing the message then leaves them alone. */
+    private boolean transferred;
 
-    private ZmtpMessage(List<ByteBuf> frames) {
-        if (frames.isEmpty()) {
+    private ZmtpMessage(ByteBuf[] frames) {
+        if (frames.length == 0) {
             throw new IllegalArgumentException("a ZMTP message has at least one frame");
         }
         this.frames = frames;
     }
 
+    /** A one-frame message that takes ownership of {@code frame}. */
+    public static ZmtpMessage of(ByteBuf frame) {
+        return new ZmtpMessage(new ByteBuf[] {frame});
+    }
+
     /** A message that takes ownership of {@code frames}. */
     public static ZmtpMessage of(List<ByteBuf> frames) {
-        return new ZmtpMessage(Collections.unmodifiableList(new ArrayList<>(frames)));
+        return new ZmtpMessage(frames.toArray(new ByteBuf[0]));
     }
 
     /** A message that takes ownership of {@code frames}. */
     public static ZmtpMessage of(ByteBuf... frames) {
-        return of(Arrays.asList(frames));
+        return new ZmtpMessage(frames.clone());
     }
 
     /** A message of UTF-8 text frames (copied). */
     public static ZmtpMessage ofStrings(String... frames) {
-        List<ByteBuf> bufs = new ArrayList<>(frames.length);
-        for (String f : frames) {
-            bufs.add(Unpooled.copiedBuffer(f, StandardCharsets.UTF_8));
+        ByteBuf[] bufs = new ByteBuf[frames.length];
+        for (int i = 0; i < frames.length; i++) {
+            bufs[i] = Unpooled.copiedBuffer(frames[i], StandardCharsets.UTF_8);
         }
-        return new ZmtpMessage(Collections.unmodifiableList(bufs));
+        return new ZmtpMessage(bufs);
     }
 
     /** A message of byte-array frames (copied). */
     public static ZmtpMessage ofBytes(byte[]... frames) {
-        List<ByteBuf> bufs = new ArrayList<>(frames.length);
-        for (byte[] f : frames) {
-            bufs.add(Unpooled.copiedBuffer(f));
+        ByteBuf[] bufs = new ByteBuf[frames.length];
+        for (int i = 0; i < frames.length; i++) {
+            bufs[i] = Unpooled.copiedBuffer(frames[i]);
         }
-        return new ZmtpMessage(Collections.unmodifiableList(bufs));
+        return new ZmtpMessage(bufs);
     }
 
     /**
@@ -59,34 +70,52 @@ public final class ZmtpMessage extends AbstractReferenceCounted {
      * one message to several peers without copying). Release both.
      */
     public ZmtpMessage retainedDuplicateMessage() {
-        List<ByteBuf> copies = new ArrayList<>(frames.size());
-        for (ByteBuf f : frames) {
-            copies.add(f.retainedDuplicate());
+        ByteBuf[] copies = new ByteBuf[frames.length];
+        for (int i = 0; i < frames.length; i++) {
+            copies[i] = frames[i].retainedDuplicate();
         }
-        return new ZmtpMessage(Collections.unmodifiableList(copies));
+        return new ZmtpMessage(copies);
     }
 
-    /** The frame bodies; still owned by this message. */
+    /** The frame bodies, as an unmodifiable view; still owned by this message. */
     public List<ByteBuf> frames() {
-        return frames;
+        return Collections.unmodifiableList(Arrays.asList(frames));
     }
 
     public int size() {
-        return frames.size();
+        return frames.length;
     }
 
     public ByteBuf frame(int index) {
-        return frames.get(index);
+        return frames[index];
+    }
+
+    /**
+     * Moves the frames, in order, into {@code to} and releases this message: the caller owns the
+     * frames from here, with the references this message held (no retain, no release). Only the
+     * sole holder of the message may do this.
+     *
+     * @throws IllegalStateException if the message is shared ({@code refCnt() != 1})
+     */
+    public void transferFrames(Collection<? super ByteBuf> to) {
+        if (refCnt() != 1) {
+            throw new IllegalStateException("cannot take the frames of a message held " + refCnt() + " times");
+        }
+        for (ByteBuf f : frames) {
+            to.add(f);
+        }
+        transferred = true;
+        release();
     }
 
     /** A copy of frame {@code index}'s bytes. */
     public byte[] bytes(int index) {
-        return ByteBufUtil.getBytes(frames.get(index));
+        return ByteBufUtil.getBytes(frames[index]);
     }
 
     /** Frame {@code index} decoded as UTF-8. */
     public String string(int index) {
-        return frames.get(index).toString(StandardCharsets.UTF_8);
+        return frames[index].toString(StandardCharsets.UTF_8);
     }
 
     /** Sum of the frame body lengths. */
@@ -100,6 +129,9 @@ public final class ZmtpMessage extends AbstractReferenceCounted {
 
     @Override
     protected void deallocate() {
+        if (transferred) {
+            return;
+        }
         for (ByteBuf f : frames) {
             f.release();
         }
@@ -128,11 +160,11 @@ public final class ZmtpMessage extends AbstractReferenceCounted {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("ZmtpMessage[");
-        for (int i = 0; i < frames.size(); i++) {
+        for (int i = 0; i < frames.length; i++) {
             if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(frames.get(i).readableBytes()).append('B');
+            sb.append(frames[i].readableBytes()).append('B');
         }
         return sb.append(']').toString();
     }

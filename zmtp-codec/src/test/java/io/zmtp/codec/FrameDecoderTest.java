@@ -7,6 +7,7 @@ import io.zmtp.testing.EventRecorder;
 import io.zmtp.testing.Hex;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -98,13 +99,35 @@ class FrameDecoderTest {
     }
 
     @Test
-    void bodiesAreSlicesOfTheReadBufferNotCopies() {
+    void largeBodiesAreSlicesOfTheReadBufferNotCopies() {
         EmbeddedChannel ch = decoder(-1);
-        ByteBuf in = Unpooled.directBuffer().writeBytes(Hex.bytes("00 04 'data'"));
+        int size = FrameDecoder.COPY_THRESHOLD + 1;
+        ByteBuf in = Unpooled.directBuffer().writeByte(0x02).writeLong(size).writeZero(size);
         ch.writeInbound(in);
         ZmtpFrame frame = ch.readInbound();
-        assertThat(frame.content().unwrap()).isNotNull();
+        assertThat(frame.content().readableBytes()).isEqualTo(size);
+        assertThat(frame.content().unwrap()).as("a slice of the read buffer").isNotNull();
+        assertThat(in.refCnt()).as("the slice holds the read buffer").isEqualTo(1);
         frame.release();
+        assertThat(in.refCnt()).isZero();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void smallBodiesAreCopiesThatDoNotHoldTheReadBuffer() {
+        EmbeddedChannel ch = decoder(-1);
+        int size = FrameDecoder.COPY_THRESHOLD;
+        ByteBuf in = Unpooled.directBuffer().writeByte(0x02).writeLong(size).writeZero(size)
+                .writeBytes(Hex.bytes("00 04 'data'"));
+        ch.writeInbound(in);
+        ZmtpFrame big = ch.readInbound();
+        ZmtpFrame small = ch.readInbound();
+        assertThat(in.refCnt()).as("the read buffer is released once decoded").isZero();
+        assertThat(big.content().readableBytes()).isEqualTo(size);
+        assertThat(big.content().unwrap()).isNull();
+        assertThat(small.content().toString(StandardCharsets.US_ASCII)).isEqualTo("data");
+        big.release();
+        small.release();
         ch.finishAndReleaseAll();
     }
 

@@ -2,6 +2,8 @@ package io.zmtp.bench.perf;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.zmtp.codec.FrameEncoder;
 import io.zmtp.socket.IoTransport;
 import io.zmtp.socket.Message;
 import io.zmtp.socket.Socket;
@@ -126,13 +128,20 @@ final class Perf {
     // ------------------------------------------------------------------ messages
 
     /**
-     * A one-frame message of {@code size} bytes. Like libzmq's {@code zmq_msg_init_size} the
-     * content is not cleared: the buffer comes from Netty's allocator, which only ever held this
-     * benchmark's own messages.
+     * A one-frame message of {@code size} bytes, in the buffer a user would pick for that size: a
+     * small one on the heap (the encoder copies it into its batch anyway, and a heap array costs
+     * less to make and drop than a pooled buffer), a large one from Netty's pooled direct allocator
+     * (written to the socket as it is, without a copy). Like libzmq's {@code zmq_msg_init_size}
+     * the content is not set: a heap array is zeroed, a pooled buffer holds what it held.
      */
     static Message newMessage(int size) {
-        ByteBuf payload = ByteBufAllocator.DEFAULT.directBuffer(size, size);
-        payload.writerIndex(size);
+        ByteBuf payload;
+        if (size <= FrameEncoder.COPY_THRESHOLD) {
+            payload = Unpooled.wrappedBuffer(new byte[size]);
+        } else {
+            payload = ByteBufAllocator.DEFAULT.directBuffer(size, size);
+            payload.writerIndex(size);
+        }
         return new Message().add(payload);
     }
 
