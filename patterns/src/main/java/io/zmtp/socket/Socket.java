@@ -17,6 +17,7 @@ import io.zmtp.socket.routing.FairQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public abstract class Socket implements AutoCloseable {
     /**
      * Messages the loop may hand to the application ahead of it taking them. It bounds how far
      * fair queuing can lag behind arrival order (a busy peer gets at most this many messages ahead
-     * of a quiet one); the loop refills when the application has taken half.
+     * of a quiet one); the loop refills when the application has taken some. A power of two.
      */
     static final int INBOUND_CAPACITY = 256;
     /** Empty checks a blocking receive makes before it parks; none on a single core. */
@@ -63,10 +64,13 @@ public abstract class Socket implements AutoCloseable {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final ConcurrentLinkedQueue<PendingSend> asyncSends = new ConcurrentLinkedQueue<>();
 
-    private final ConcurrentLinkedQueue<Message> inQueue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger inCount = new AtomicInteger();
+    private final InboundRing inbound = new InboundRing(INBOUND_CAPACITY);
+    /** Loop: messages that found {@link #inbound} full (XPUB's own notifications); they go first. */
+    private final java.util.ArrayDeque<Message> inboundOverflow = new java.util.ArrayDeque<>();
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
     private volatile boolean pumpStarved;
+    /** Messages taken from {@link #inbound} (by whichever thread; a racy count is fine: it only paces checks). */
+    private int taken;
     private final ConcurrentLinkedQueue<CompletableFuture<Message>> asyncReceives = new ConcurrentLinkedQueue<>();
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -90,7 +94,7 @@ public abstract class Socket implements AutoCloseable {
     /** Fair queue over every attached pipe; used by every type that receives. */
     protected final FairQueue fairQueue = new FairQueue();
     private Message stalled;
-    /** Loop: messages reached {@link #inQueue} since the last {@link #announceInbound()}. */
+    /** Loop: messages reached {@link #inbound} since the last {@link #announceInbound()}. */
     private boolean unannounced;
     private volatile boolean closed;
     private volatile String lastEndpoint;
@@ -620,12 +624,20 @@ public abstract class Socket implements AutoCloseable {
     /** The next message for the application, after the socket type's last word on it. */
     private Message takeInbound() {
         while (true) {
-            Message m = inQueue.poll();
+            Message m = (Message) inbound.poll();
             if (m == null) {
+                if (pumpStarved) {
+                    schedulePump();
+                }
                 return null;
             }
-            if (inCount.decrementAndGet() <= INBOUND_CAPACITY / 2 && pumpStarved) {
-                schedulePump();
+            if ((++taken & (InboundRing.PUBLISH_EVERY - 1)) == 0) {
+                // The loop may have stopped at a full ring: after every few messages taken, look
+                // (behind a fence, so this read cannot pass the ring's head store) and restart it.
+                VarHandle.fullFence();
+                if (pumpStarved) {
+                    schedulePump();
+                }
             }
             if (m.accepted) {
                 m.accepted = false;
@@ -670,9 +682,9 @@ public abstract class Socket implements AutoCloseable {
     /** Moves messages from the peers' queues, in fair turn, to the application. */
     final void pumpInbound() {
         while (true) {
-            if (inCount.get() >= INBOUND_CAPACITY && asyncReceives.isEmpty()) {
+            if (inboundFull() && asyncReceives.isEmpty()) {
                 pumpStarved = true;
-                if (inCount.get() >= INBOUND_CAPACITY) {
+                if (inboundFull()) {
                     announceInbound();
                     return;
                 }
@@ -714,9 +726,20 @@ public abstract class Socket implements AutoCloseable {
             ready.accepted = true;
             m = ready;
         }
-        inQueue.add(m);
-        inCount.incrementAndGet();
+        if (!inboundOverflow.isEmpty() || !inbound.offer(m)) {
+            inboundOverflow.add(m);
+            pumpStarved = true;
+        }
         unannounced = true;
+    }
+
+    /** Loop: true when the application queue has no room, after moving overflow into any it has. */
+    private boolean inboundFull() {
+        Message m;
+        while ((m = inboundOverflow.peek()) != null && inbound.offer(m)) {
+            inboundOverflow.poll();
+        }
+        return !inboundOverflow.isEmpty() || inbound.isFull();
     }
 
     /**
@@ -726,6 +749,7 @@ public abstract class Socket implements AutoCloseable {
     final void announceInbound() {
         if (unannounced) {
             unannounced = false;
+            inbound.publish();
             if (receiversWaiting.get() > 0) {
                 signal(notEmpty);
             }
@@ -777,7 +801,7 @@ public abstract class Socket implements AutoCloseable {
 
     /** True when a receive would not wait (a message is ready for the application). */
     public boolean isReadable() {
-        return !inQueue.isEmpty();
+        return inbound.hasPublished();
     }
 
     /** True when a send would not wait (the hand-off queue has room). */
@@ -1073,7 +1097,12 @@ public abstract class Socket implements AutoCloseable {
         while ((m = outQueue.poll()) != null) {
             m.close();
         }
-        while ((m = inQueue.poll()) != null) {
+        inbound.publish();
+        Object o;
+        while ((o = inbound.poll()) != null) {
+            ((Message) o).close();
+        }
+        while ((m = inboundOverflow.poll()) != null) {
             m.close();
         }
         PendingSend p;
