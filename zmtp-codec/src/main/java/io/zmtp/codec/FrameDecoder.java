@@ -5,10 +5,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decodes ZMTP 3.x frames ({@code flags size body}) into {@link ZmtpFrame}s. Bodies larger than
+ * Decodes ZMTP 3.x frames ({@code flags size body}) into {@link ZmtpFrame}s (or, once
+ * {@link #assembleMessages()} is on, message frames into whole {@link ZmtpMessage}s). Bodies larger than
  * {@link #COPY_THRESHOLD} are retained slices of the inbound buffer, never copies; smaller ones are
  * copied into heap buffers of their own (as libzmq copies small messages out of its read buffer). Reserved flag bits are ignored and the LONG form is
  * accepted for any size, as libzmq does. A frame larger than the configured maximum (libzmq's
@@ -24,6 +26,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     public static final int COPY_THRESHOLD = 1024;
 
     private final long maxFrameSize;
+    /** Frames of a message still missing its last frame (assembling only). */
+    private final List<ByteBuf> parts = new ArrayList<>(4);
+    private boolean assemble;
     /** Bytes of the inbound stream consumed before the current cumulation's reader index. */
     private long streamOffset;
     private boolean failed;
@@ -71,9 +76,23 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 in.skipBytes(headerLength);
                 ByteBuf body = size <= COPY_THRESHOLD ? copyOf(in, (int) size) : in.readRetainedSlice((int) size);
                 streamOffset += headerLength + size;
-                boolean command = (flags & ZmtpFrame.FLAG_COMMAND) != 0;
-                out.add(command ? ZmtpFrame.command(body)
-                        : ZmtpFrame.message(body, (flags & ZmtpFrame.FLAG_MORE) != 0));
+                boolean more = (flags & ZmtpFrame.FLAG_MORE) != 0;
+                if ((flags & ZmtpFrame.FLAG_COMMAND) != 0) {
+                    out.add(ZmtpFrame.command(body));
+                    // A command may change how the next frames are read (the handshake ends with
+                    // one): let it be handled before decoding on.
+                    return;
+                } else if (!assemble) {
+                    out.add(ZmtpFrame.message(body, more));
+                } else if (!more && parts.isEmpty()) {
+                    out.add(ZmtpMessage.of(body));
+                } else {
+                    parts.add(body);
+                    if (!more) {
+                        out.add(ZmtpMessage.of(parts));
+                        parts.clear();
+                    }
+                }
             }
         } catch (ZmtpProtocolException e) {
             // Frames that arrived whole before the fault are delivered first, in order.
@@ -94,6 +113,26 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         byte[] bytes = new byte[size];
         in.readBytes(bytes);
         return Unpooled.wrappedBuffer(bytes);
+    }
+
+    /**
+     * From the next frame on, emits whole {@link ZmtpMessage}s instead of message frames (commands
+     * stay {@link ZmtpFrame}s): the work of a {@link MessageAssembler} without a frame object and a
+     * pipeline hop per message. The handshake turns it on when no mechanism transforms frames
+     * after this decoder (NULL, PLAIN). Call it on the channel's event loop, from the handling of a
+     * command: the decoder stops after each command so none of the frames behind it is read yet.
+     */
+    public void assembleMessages() {
+        this.assemble = true;
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        // A message cut short (the connection closed, or the decoder was removed) is never delivered.
+        for (ByteBuf b : parts) {
+            b.release();
+        }
+        parts.clear();
     }
 
     /** Inbound bytes this decoder has consumed so far, plus the greeting before it. */

@@ -132,6 +132,53 @@ class FrameDecoderTest {
     }
 
     @Test
+    void assemblesMessagesOnceToldAndStopsAfterEachCommand() {
+        FrameDecoder decoder = new FrameDecoder();
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        // A command, then a 2-frame and a 1-frame message in the same read.
+        ch.writeInbound(Hex.buf("04 06 05 'READY' 01 01 'a' 00 01 'b' 00 01 'c'"));
+        ZmtpFrame command = ch.readInbound();
+        assertThat(command.isCommand()).isTrue();
+        command.release();
+        // Without assembly the frames come one by one.
+        ZmtpFrame a = ch.readInbound();
+        assertThat(a.more()).isTrue();
+        a.release();
+        ((ZmtpFrame) ch.readInbound()).release();
+        ((ZmtpFrame) ch.readInbound()).release();
+
+        decoder.assembleMessages();
+        ch.writeInbound(Hex.buf("01 01 'a' 00 01 'b' 00 01 'c' 04 05 04 'PING' 01 02 'xy'"));
+        ZmtpMessage ab = ch.readInbound();
+        assertThat(ab.size()).isEqualTo(2);
+        assertThat(ab.string(0) + ab.string(1)).isEqualTo("ab");
+        ab.release();
+        ZmtpMessage c = ch.readInbound();
+        assertThat(c.size()).isEqualTo(1);
+        c.release();
+        ZmtpFrame ping = ch.readInbound();
+        assertThat(ping.isCommand()).isTrue();
+        ping.release();
+        assertThat((Object) ch.readInbound()).as("a message missing its last frame is held back").isNull();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aMessageCutShortIsReleasedWithTheDecoder() {
+        FrameDecoder decoder = new FrameDecoder();
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        decoder.assembleMessages();
+        ByteBuf big = Unpooled.directBuffer().writeByte(0x03).writeLong(FrameDecoder.COPY_THRESHOLD + 1)
+                .writeZero(FrameDecoder.COPY_THRESHOLD + 1);
+        ch.writeInbound(big);
+        assertThat((Object) ch.readInbound()).isNull();
+        assertThat(big.refCnt()).as("the first frame holds the read buffer").isEqualTo(1);
+        ch.pipeline().remove(decoder);
+        assertThat(big.refCnt()).isZero();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void refusesAFrameAboveTheLimitBeforeBufferingIt() {
         EmbeddedChannel ch = decoder(1024);
         ch.writeInbound(Hex.buf("02 00 00 00 00 00 00 04 01 00 00"));

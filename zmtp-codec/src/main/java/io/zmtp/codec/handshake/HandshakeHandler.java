@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.zmtp.codec.FrameDecoder;
 import io.zmtp.codec.FrameEncoder;
 import io.zmtp.codec.MessageAssembler;
 import io.zmtp.codec.Metadata;
@@ -38,8 +39,9 @@ import java.util.function.Consumer;
  * Drives one connection's handshake after the greeting: runs the {@link Mechanism}, checks the
  * peer's socket type, enforces the handshake timeout, and holds back the application's writes
  * until the connection is ready. On success it installs the steady-state handlers (frame
- * transformers of the mechanism, {@link CommandDecoder}, {@link HeartbeatHandler},
- * {@link MessageAssembler}), fires {@link HandshakeCompleted} and removes itself. On failure it
+ * transformers of the mechanism, {@link CommandDecoder}, {@link HeartbeatHandler}, and either
+ * turns on the {@link FrameDecoder}'s own message assembly or adds a {@link MessageAssembler}
+ * behind the transformers), fires {@link HandshakeCompleted} and removes itself. On failure it
  * logs one line, fires {@link HandshakeFailed} and closes.
  */
 public final class HandshakeHandler extends ChannelDuplexHandler implements MechanismContext {
@@ -277,7 +279,8 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
     private ChannelHandlerContext installSteadyState() {
         String after = ctx.name();
         int i = 0;
-        for (ChannelHandler transformer : mechanism.frameTransformers()) {
+        List<ChannelHandler> transformers = mechanism.frameTransformers();
+        for (ChannelHandler transformer : transformers) {
             String name = "zmtp-" + mechanism.name().toLowerCase(java.util.Locale.ROOT) + "-" + (i++);
             ctx.pipeline().addAfter(after, name, transformer);
             after = name;
@@ -286,8 +289,14 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
         ctx.pipeline().addAfter("zmtp-command-decoder", "zmtp-heartbeat", new HeartbeatHandler(config));
         after = "zmtp-heartbeat";
         if (config.assembleMessages()) {
-            ctx.pipeline().addAfter(after, "zmtp-message-assembler", new MessageAssembler());
-            after = "zmtp-message-assembler";
+            FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+            if (decoder != null && transformers.isEmpty()) {
+                // Plain frames straight from the wire: the decoder assembles them itself.
+                decoder.assembleMessages();
+            } else {
+                ctx.pipeline().addAfter(after, "zmtp-message-assembler", new MessageAssembler());
+                after = "zmtp-message-assembler";
+            }
         }
         return ctx.pipeline().context(after);
     }
