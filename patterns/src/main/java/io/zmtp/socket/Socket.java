@@ -477,7 +477,8 @@ public abstract class Socket implements AutoCloseable {
     }
 
     private void scheduleDrain() {
-        if (drainScheduled.compareAndSet(false, true)) {
+        // Read first: while a drain is pending, senders only share the line, not fight for it.
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
             loop.execute(this::drain);
         }
     }
@@ -661,7 +662,7 @@ public abstract class Socket implements AutoCloseable {
     }
 
     private void schedulePump() {
-        if (pumpScheduled.compareAndSet(false, true)) {
+        if (!pumpScheduled.get() && pumpScheduled.compareAndSet(false, true)) {
             loop.execute(() -> {
                 pumpScheduled.set(false);
                 pumpInbound();

@@ -105,7 +105,9 @@ public final class ZmtpMessage extends AbstractReferenceCounted {
             to.add(f);
         }
         transferred = true;
-        release();
+        // The sole holder gives up its reference: a plain store, not a compare-and-set on a line
+        // that, for an inproc message, another core wrote last.
+        setRefCnt(0);
     }
 
     /** A copy of frame {@code index}'s bytes. */
