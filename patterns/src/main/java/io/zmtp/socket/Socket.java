@@ -49,8 +49,10 @@ public abstract class Socket implements AutoCloseable {
      * Messages the loop may hand to the application ahead of it taking them. It bounds how far
      * fair queuing can lag behind arrival order (a busy peer gets at most this many messages ahead
      * of a quiet one); the loop refills when the application has taken some. A power of two.
+     * 1024 rather than 256: receiving 16 B messages from libzmq went from 2.8-3.3 to 4.0-4.4
+     * million per second, the loop stopping and being restarted four times less often.
      */
-    static final int INBOUND_CAPACITY = 256;
+    static final int INBOUND_CAPACITY = 1024;
     /**
      * Empty checks a blocking receive makes before it parks; none on a single core. Measured on 2
      * cores (local_thr/remote_thr, local_lat/remote_lat): 4096 or more, or yielding instead,
@@ -479,7 +481,7 @@ public abstract class Socket implements AutoCloseable {
     private void scheduleDrain() {
         // Read first: while a drain is pending, senders only share the line, not fight for it.
         if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
-            loop.execute(this::drain);
+            loop.execute(drainTask);
         }
     }
 
@@ -663,13 +665,18 @@ public abstract class Socket implements AutoCloseable {
 
     private void schedulePump() {
         if (!pumpScheduled.get() && pumpScheduled.compareAndSet(false, true)) {
-            loop.execute(() -> {
-                pumpScheduled.set(false);
-                pumpInbound();
-                announceInbound();
-            });
+            loop.execute(pumpTask);
         }
     }
+
+    /** The loop's answers to {@link #scheduleDrain()} and {@link #schedulePump()}: one object each for the socket's life. */
+    private final Runnable drainTask = this::drain;
+
+    private final Runnable pumpTask = () -> {
+        pumpScheduled.set(false);
+        pumpInbound();
+        announceInbound();
+    };
 
     // ------------------------------------------------------------------ receiving (loop side)
 

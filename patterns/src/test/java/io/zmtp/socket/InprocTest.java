@@ -74,7 +74,7 @@ class InprocTest {
         int sent = 0;
         // Nobody receives: the sends stop once the pipes (10 + 10, as libzmq) and the hand-off queues
         // (10 on the sending side, the receiver's read-ahead on the other) are full.
-        while (sent < 1000 && push.send(Message.of("m" + sent), Duration.ofMillis(200))) {
+        while (sent < 5000 && push.send(Message.of("m" + sent), Duration.ofMillis(200))) {
             sent++;
         }
         assertThat(sent).isBetween(20, 30 + Socket.INBOUND_CAPACITY);

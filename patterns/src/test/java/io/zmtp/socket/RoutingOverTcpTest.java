@@ -106,14 +106,17 @@ class RoutingOverTcpTest {
         flood.connect("tcp://127.0.0.1:" + pull.boundPort());
         quiet.connect("tcp://127.0.0.1:" + pull.boundPort());
         await().atMost(WAIT).until(() -> connected(pull) == 2);
-        for (int i = 0; i < 900; i++) {
+        // More than the loop hands over ahead of time, fewer than that plus the pipe's RCVHWM (1000),
+        // so all of it is in before the quiet peer speaks.
+        int flooded = Socket.INBOUND_CAPACITY + 900;
+        for (int i = 0; i < flooded; i++) {
             flood.send(Message.of("flood"));
         }
-        await().atMost(WAIT).until(() -> pull.peers().stream().mapToLong(PeerInfo::messagesIn).sum() == 900);
+        await().atMost(WAIT).until(() -> pull.peers().stream().mapToLong(PeerInfo::messagesIn).sum() == flooded);
         quiet.send(Message.of("quiet"));
-        await().atMost(WAIT).until(() -> pull.peers().stream().mapToLong(PeerInfo::messagesIn).sum() == 901);
+        await().atMost(WAIT).until(() -> pull.peers().stream().mapToLong(PeerInfo::messagesIn).sum() == flooded + 1);
         int position = -1;
-        for (int i = 0; i < 901; i++) {
+        for (int i = 0; i <= flooded; i++) {
             try (Message m = pull.receive()) {
                 if (m.string(0).equals("quiet")) {
                     position = i;
