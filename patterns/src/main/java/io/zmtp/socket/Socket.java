@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
 import io.zmtp.codec.SocketType;
 import io.zmtp.codec.ZmtpMessage;
 import io.zmtp.codec.ZmtpPipeline;
@@ -60,6 +61,14 @@ public abstract class Socket implements AutoCloseable {
      * from the loop that would feed it); 64 to 1024 were within the noise of each other.
      */
     private static final int RECEIVE_SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 256 : 0;
+
+    /**
+     * Bytes a connection may hold unsent before its pipe stops writing into it (high) and starts
+     * again (low). Netty's default (64 KiB / 32 KiB) is one 64 KiB message: the writability flipped
+     * with nearly every message, each flip a trip through the pipeline. The pipes' HWMs still bound
+     * what waits beyond this.
+     */
+    private static final WriteBufferWaterMark WRITE_WATER_MARK = new WriteBufferWaterMark(256 * 1024, 512 * 1024);
 
     private final ZmtpContext context;
     private final SocketType type;
@@ -154,6 +163,7 @@ public abstract class Socket implements AutoCloseable {
             removeStaleIpcFile(ep);
         }
         ServerBootstrap b = new ServerBootstrap().group(loop).channel(context.transport().serverChannelClass(ep))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
                 .childHandler(initializer(null, ep.toString()));
         if (!ep.isIpc()) {
             b.childOption(ChannelOption.TCP_NODELAY, true);
@@ -254,6 +264,7 @@ public abstract class Socket implements AutoCloseable {
     Bootstrap connectBootstrap(Pipe pipe, Endpoint endpoint, Connecter connecter) {
         Bootstrap b = new Bootstrap().group(loop).channel(context.transport().channelClass(endpoint))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
                 .handler(initializer(pipe, endpoint.toString(), connecter));
         if (!endpoint.isIpc()) {
             b.option(ChannelOption.TCP_NODELAY, true);
@@ -509,8 +520,11 @@ public abstract class Socket implements AutoCloseable {
             consumed++;
         }
         if (consumed > 0) {
-            outCount.addAndGet(-consumed);
-            if (sendersWaiting.get() > 0) {
+            int left = outCount.addAndGet(-consumed);
+            // A blocked sender is woken once the queue is down to half (a low-water mark, as
+            // libzmq's pipes have), not after every drain: it then sends many before it blocks
+            // again, instead of one per wake-up.
+            if (sendersWaiting.get() > 0 && left <= options.sendHwm() / 2) {
                 signal(notFull);
             }
             notifyWatchers();
