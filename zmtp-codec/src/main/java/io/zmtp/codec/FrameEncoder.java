@@ -36,10 +36,48 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     /** Promises of the messages whose last byte is in {@link #batch}. */
     private final List<ChannelPromise> batchPromises = new ArrayList<>();
     private ZmtpVersion peerVersion = ZmtpVersion.V3_1;
+    private ChannelHandlerContext ctx;
+    private volatile boolean directWrites;
 
     /** Tells the encoder which form subscriptions take; the handshake sets it from the peer's greeting. */
     public void peerVersion(ZmtpVersion version) {
         this.peerVersion = version;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * The handshake calls this when no handler it installed transforms writes on their way here
+     * (NULL, PLAIN; not CURVE, whose box encoder sits in between).
+     */
+    public void allowDirectWrites() {
+        this.directWrites = true;
+    }
+
+    /**
+     * True when {@link #writeDirect} may be used: the handshake is done and nothing the codec put
+     * between the pipeline's tail and this encoder changes what is written. A caller's own outbound
+     * handlers in that stretch would be skipped by direct writes; do not mix the two.
+     */
+    public boolean acceptsDirectWrites() {
+        return directWrites;
+    }
+
+    /**
+     * Encodes {@code message} as a write from the pipeline's tail would, without walking the
+     * pipeline to get here (a few handler lookups per message, which show in a profile at millions of
+     * messages per second). Event loop only; the encoder takes ownership of the message. Written
+     * bytes leave at the next flush of the channel.
+     */
+    public void writeDirect(ZmtpMessage message) {
+        if (!directWrites) {
+            message.release();
+            throw new IllegalStateException("direct writes are not allowed on this connection");
+        }
+        write(ctx, message, ctx.voidPromise());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.zmtp.socket.pipe;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.zmtp.codec.FrameEncoder;
 import io.zmtp.codec.ZmtpMessage;
 import io.zmtp.codec.command.Command;
 
@@ -10,9 +11,13 @@ import java.net.SocketAddress;
 /** A pipe's link over a Netty channel (tcp, ipc): the ZMTP codec in the channel's pipeline encodes. */
 public final class ChannelLink implements Link {
     private final Channel channel;
+    /** The codec's encoder when messages may skip the pipeline walk to it (NULL, PLAIN), else null. */
+    private final FrameEncoder direct;
 
     public ChannelLink(Channel channel) {
         this.channel = channel;
+        FrameEncoder encoder = channel.pipeline().get(FrameEncoder.class);
+        this.direct = encoder != null && encoder.acceptsDirectWrites() ? encoder : null;
     }
 
     @Override
@@ -22,7 +27,11 @@ public final class ChannelLink implements Link {
 
     @Override
     public void write(ZmtpMessage message) {
-        channel.write(message, channel.voidPromise());
+        if (direct != null) {
+            direct.writeDirect(message);
+        } else {
+            channel.write(message, channel.voidPromise());
+        }
     }
 
     @Override

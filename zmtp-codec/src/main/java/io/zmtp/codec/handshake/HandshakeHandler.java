@@ -288,6 +288,10 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
         ctx.pipeline().addAfter(after, "zmtp-command-decoder", new CommandDecoder());
         ctx.pipeline().addAfter("zmtp-command-decoder", "zmtp-heartbeat", new HeartbeatHandler(config));
         after = "zmtp-heartbeat";
+        FrameEncoder encoder = ctx.pipeline().get(FrameEncoder.class);
+        if (encoder != null && transformers.isEmpty()) {
+            encoder.allowDirectWrites();
+        }
         if (config.assembleMessages()) {
             FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
             if (decoder != null && transformers.isEmpty()) {

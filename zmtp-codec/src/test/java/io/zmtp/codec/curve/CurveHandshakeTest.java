@@ -221,6 +221,8 @@ class CurveHandshakeTest {
         try (TappedPair pair = new TappedPair(client(SocketType.PUSH), server(SocketType.PULL))) {
             pair.pump();
             assertThat(pair.events(pair.server).first(HandshakeCompleted.class)).isNotNull();
+            assertThat(pair.server.pipeline().get(io.zmtp.codec.FrameEncoder.class).acceptsDirectWrites())
+                    .as("writes must pass the box encoder").isFalse();
             pair.server.writeInbound(Hex.buf("00 05 'plain'"));
             assertThat((Object) pair.server.readInbound()).isNull();
             assertThat(pair.server.isOpen()).isFalse();

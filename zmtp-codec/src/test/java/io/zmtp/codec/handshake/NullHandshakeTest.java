@@ -1,5 +1,6 @@
 package io.zmtp.codec.handshake;
 
+import io.zmtp.codec.FrameEncoder;
 import io.zmtp.codec.Metadata;
 import io.zmtp.codec.SocketType;
 import io.zmtp.codec.ZmtpConfig;
@@ -42,5 +43,37 @@ class NullHandshakeTest {
             assertThat(pair.b.pipeline().get("zmtp-handshake")).isNull();
             assertThat(pair.b.pipeline().get("zmtp-greeting")).isNull();
         }
+    }
+
+    @Test
+    void afterANullHandshakeTheDecoderAssemblesAndTheEncoderTakesDirectWrites() {
+        ZmtpConfig push = ZmtpConfig.builder(SocketType.PUSH).build();
+        ZmtpConfig pull = ZmtpConfig.builder(SocketType.PULL).build();
+        try (EmbeddedPair pair = new EmbeddedPair(push, pull)) {
+            pair.pump();
+            assertThat(pair.b.pipeline().get("zmtp-message-assembler")).as("no assembler handler").isNull();
+            FrameEncoder encoder = pair.a.pipeline().get(FrameEncoder.class);
+            assertThat(encoder.acceptsDirectWrites()).isTrue();
+            encoder.writeDirect(ZmtpMessage.ofStrings("direct", "write"));
+            pair.a.flush();
+            pair.pump();
+            ZmtpMessage received = pair.b.readInbound();
+            try {
+                assertThat(received.size()).isEqualTo(2);
+                assertThat(received.string(0) + " " + received.string(1)).isEqualTo("direct write");
+            } finally {
+                received.release();
+            }
+        }
+    }
+
+    @Test
+    void directWritesAreRefusedBeforeTheHandshake() {
+        FrameEncoder encoder = new FrameEncoder();
+        assertThat(encoder.acceptsDirectWrites()).isFalse();
+        ZmtpMessage m = ZmtpMessage.ofStrings("early");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> encoder.writeDirect(m))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(m.refCnt()).as("released, not leaked").isZero();
     }
 }
