@@ -12,6 +12,10 @@
 #   - cross pairs, throughput: ours->libzmq (our remote_thr to libzmq's local_thr) and
 #     libzmq->ours, ours on NIO
 #   - our inproc_thr at 16 B
+# and, at 16 and 1024 B only (PUBSUB_SIZES, CURVE_SIZES), for ours (nio), JeroMQ and libzmq:
+#   - PUB -> N SUB throughput (pub_thr/sub_thr), with 1 and with 10 subscribers; the N SUB
+#     sockets live in one sub_thr process, one thread each; the figure is the mean of theirs
+#   - PUSH/PULL throughput over CURVE (local_thr/remote_thr with ZMTP_PERF_CURVE=1)
 # Each cell is the median of RUNS runs. It prints one Markdown table and writes BENCHMARKS.md at
 # the repository root (keeping the JMH section bench/jmh.sh put there, if any). Every figure in
 # that file comes from this run.
@@ -21,6 +25,13 @@
 #   SIZES="16 256 1024 65536"
 #   THR_COUNT_<size>       messages per throughput run for that size (defaults: 16: 1000000,
 #                          256: 600000, 1024: 300000, 65536: 8000; others 200000)
+#   PUBSUB_SIZES="16 1024" message sizes of the PUB/SUB cells
+#   PUBSUB_SUBSCRIBERS="1 10"  subscriber counts of the PUB/SUB cells
+#   PUBSUB_COUNT_<size>    messages per PUB/SUB run, each subscriber gets them all (defaults:
+#                          16: 200000, 1024: 100000; others 100000)
+#   CURVE_SIZES="16 1024"  message sizes of the CURVE cells
+#   CURVE_COUNT_<size>     messages per CURVE throughput run (defaults: 16: 300000,
+#                          1024: 100000; others 100000)
 #   LAT_COUNT=20000        round trips per latency run
 #   INPROC_COUNT=2000000   messages per inproc_thr run
 #   RUN_TIMEOUT=60         seconds before one tool process is killed (a failed run is retried once)
@@ -33,7 +44,9 @@ bench_dir=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 repo_dir=$(dirname "$bench_dir")
 bin="$bench_dir/bin"
 zmq_perf="$bench_dir/target/zmq_perf"
-command_line="$(for v in RUNS SIZES LAT_COUNT INPROC_COUNT THR_COUNT_16 THR_COUNT_256 THR_COUNT_1024 THR_COUNT_65536; do
+command_line="$(for v in RUNS SIZES LAT_COUNT INPROC_COUNT THR_COUNT_16 THR_COUNT_256 THR_COUNT_1024 THR_COUNT_65536 \
+    PUBSUB_SIZES PUBSUB_SUBSCRIBERS CURVE_SIZES \
+    $(compgen -v | grep -E '^(THR|PUBSUB|CURVE)_COUNT_[0-9]+$' | grep -vxE 'THR_COUNT_(16|256|1024|65536)'); do
     [[ -n ${!v:-} ]] && printf "%s='%s' " "$v" "${!v}"; done)bench/compare.sh${*:+ $*}"
 
 RUNS=${RUNS:-3}
@@ -57,11 +70,35 @@ thr_count() {
     local v="THR_COUNT_$1"
     echo "${!v:-$(default_thr_count "$1")}"
 }
+# The PUB/SUB and CURVE cells: fewer messages, as ten Java subscribers share two cores, and
+# CURVE costs every message a box and an unbox.
+PUBSUB_SIZES=${PUBSUB_SIZES:-16 1024}
+PUBSUB_SUBSCRIBERS=${PUBSUB_SUBSCRIBERS:-1 10}
+CURVE_SIZES=${CURVE_SIZES:-16 1024}
+pubsub_count() {
+    local v="PUBSUB_COUNT_$1" d=100000
+    [[ $1 == 16 ]] && d=200000
+    echo "${!v:-$d}"
+}
+curve_count() {
+    local v="CURVE_COUNT_$1" d=100000
+    [[ $1 == 16 ]] && d=300000
+    echo "${!v:-$d}"
+}
+# Only the CURVE cells run over CURVE: a ZMTP_PERF_CURVE left in the caller's environment must
+# not turn every other cell into a CURVE one.
+unset ZMTP_PERF_CURVE
 
 if ! [[ $RUNS =~ ^[1-9][0-9]*$ ]]; then
     echo "compare.sh: RUNS must be a positive whole number, got '$RUNS'" >&2
     exit 1
 fi
+for n in $PUBSUB_SUBSCRIBERS; do
+    if ! [[ $n =~ ^[1-9][0-9]*$ ]] || ((n > 1000)); then
+        echo "compare.sh: PUBSUB_SUBSCRIBERS must hold whole numbers from 1 to 1000, got '$n'" >&2
+        exit 1
+    fi
+done
 
 log_dir=$(mktemp -d "${TMPDIR:-/tmp}/zmtp-compare.XXXXXX")
 started_at=$(date +%s)
@@ -115,9 +152,9 @@ if [[ -z ${SKIP_BUILD:-} ]]; then
         say "compare.sh: the Maven build failed"
         exit 1
     fi
-    say "building the C peer (gcc -O2 -o bench/target/zmq_perf bench/native/zmq_perf.c -lzmq) ..."
+    say "building the C peer (gcc -O2 -pthread -o bench/target/zmq_perf bench/native/zmq_perf.c -lzmq) ..."
     mkdir -p "$bench_dir/target"
-    if ! gcc -O2 -o "$zmq_perf" "$bench_dir/native/zmq_perf.c" -lzmq 2>"$log_dir/gcc.log"; then
+    if ! gcc -O2 -pthread -o "$zmq_perf" "$bench_dir/native/zmq_perf.c" -lzmq 2>"$log_dir/gcc.log"; then
         cat "$log_dir/gcc.log" >&2
         say "compare.sh: could not build the C peer (is libzmq3-dev installed?)"
         exit 1
@@ -166,7 +203,8 @@ wait_listening() {
 # ------------------------------------------------------------------ the tools
 
 # tool_cmd <impl> <role>: the command line of one implementation's tool, into array `cmd`.
-# impl: ours-nio | ours-epoll | jeromq | libzmq.  role: local_thr remote_thr local_lat remote_lat
+# impl: ours-nio | ours-epoll | jeromq | libzmq.
+# role: local_thr remote_thr local_lat remote_lat pub_thr sub_thr
 tool_cmd() {
     local impl=$1 role=$2 cls
     case $role in
@@ -175,6 +213,8 @@ tool_cmd() {
         local_lat) cls=LocalLat ;;
         remote_lat) cls=RemoteLat ;;
         inproc_thr) cls=InprocThr ;;
+        pub_thr) cls=PubThr ;;
+        sub_thr) cls=SubThr ;;
     esac
     case $impl in
         ours-nio) cmd=(env ZMTP_TRANSPORT=nio "$bin/$role") ;;
@@ -199,7 +239,9 @@ note_run_problems() {
     done
 }
 
-# One pair run. pair_run <kind thr|lat> <binding impl> <connecting impl> <size> <count>
+# One pair run. pair_run <kind> <binding impl> <connecting impl> <size> <count>
+# kind: thr (local_thr/remote_thr), curve (the same over CURVE), lat (local_lat/remote_lat), or
+# pubsub<N> (pub_thr/sub_thr with N subscribers in the one sub_thr process).
 # Sets run_value to the figure (msg/s or us) and returns 0; on failure records it in `failures`
 # and returns 1. Not run in a subshell, so the pids, failures and notes it records persist.
 run_value=""
@@ -207,21 +249,33 @@ pair_run() {
     run_value=""
     local kind=$1 bimpl=$2 cimpl=$3 size=$4 count=$5
     local port tag bind_role conn_role pattern result_file bpid brc crc value
+    local -a extra=() env_prefix=()
     port=$(free_port) || { failures+=("$kind $bimpl<-$cimpl $size B: no free port"); return 1; }
     tag="$log_dir/$kind-$bimpl-$cimpl-$size-$port"
-    if [[ $kind == thr ]]; then
-        bind_role=local_thr conn_role=remote_thr
-        pattern='^mean throughput: ([0-9]+) \[msg/s\]'
-        result_file="$tag.bind.out"
-    else
-        bind_role=local_lat conn_role=remote_lat
-        pattern='^average latency: ([0-9.]+) \[us\]'
-        result_file="$tag.conn.out"
-    fi
+    case $kind in
+        thr | curve)
+            bind_role=local_thr conn_role=remote_thr
+            pattern='^mean throughput: ([0-9]+) \[msg/s\]'
+            result_file="$tag.bind.out"
+            [[ $kind == curve ]] && env_prefix=(env ZMTP_PERF_CURVE=1)
+            ;;
+        pubsub*)
+            bind_role=pub_thr conn_role=sub_thr
+            extra=("${kind#pubsub}")
+            # With several subscribers this is the line of their mean.
+            pattern='^mean throughput: ([0-9]+) \[msg/s\]'
+            result_file="$tag.conn.out"
+            ;;
+        *)
+            bind_role=local_lat conn_role=remote_lat
+            pattern='^average latency: ([0-9.]+) \[us\]'
+            result_file="$tag.conn.out"
+            ;;
+    esac
 
     local -a cmd
     tool_cmd "$bimpl" "$bind_role" || return 1
-    timeout -k 5 "$RUN_TIMEOUT" "${cmd[@]}" "tcp://127.0.0.1:$port" "$size" "$count" \
+    timeout -k 5 "$RUN_TIMEOUT" "${env_prefix[@]}" "${cmd[@]}" "tcp://127.0.0.1:$port" "$size" "$count" "${extra[@]}" \
         >"$tag.bind.out" 2>"$tag.bind.err" </dev/null &
     bpid=$!
     live_pids+=("$bpid")
@@ -233,7 +287,7 @@ pair_run() {
         return 1
     fi
     tool_cmd "$cimpl" "$conn_role" || return 1
-    timeout -k 5 "$RUN_TIMEOUT" "${cmd[@]}" "tcp://127.0.0.1:$port" "$size" "$count" \
+    timeout -k 5 "$RUN_TIMEOUT" "${env_prefix[@]}" "${cmd[@]}" "tcp://127.0.0.1:$port" "$size" "$count" "${extra[@]}" \
         >"$tag.conn.out" 2>"$tag.conn.err" </dev/null &
     local cpid=$!
     live_pids+=("$cpid")
@@ -290,7 +344,7 @@ cell() {
         result[$key]=$(median "${got[@]}")
         samples[$key]="${got[*]}"
     fi
-    say "$(printf '  %-4s %-10s <- %-10s %6s B  x%-8s runs: %s' "$kind" "$bimpl" "$cimpl" "$size" "$count" "${got[*]:-FAILED}")"
+    say "$(printf '  %-8s %-10s <- %-10s %6s B  x%-8s runs: %s' "$kind" "$bimpl" "$cimpl" "$size" "$count" "${got[*]:-FAILED}")"
 }
 
 # ------------------------------------------------------------------ machine
@@ -356,12 +410,31 @@ inproc_median=""
 ((${#inproc_got[@]} > 0)) && inproc_median=$(median "${inproc_got[@]}")
 say "$(printf '  inproc_thr 16 B x%s runs: %s' "$INPROC_COUNT" "${inproc_got[*]:-FAILED}")"
 
+# Ours on NIO only from here: these cells compare patterns and mechanisms, not event loops.
+new_impls=(ours-nio jeromq libzmq)
+
+say "PUB/SUB throughput over tcp://127.0.0.1 (one pub_thr, N subscribers in one sub_thr) ..."
+for n in $PUBSUB_SUBSCRIBERS; do
+    for size in $PUBSUB_SIZES; do
+        for impl in "${new_impls[@]}"; do
+            cell "pubsub$n" "$impl" "$impl" "$size" "$(pubsub_count "$size")"
+        done
+    done
+done
+
+say "PUSH/PULL throughput over CURVE (ZMTP_PERF_CURVE=1) ..."
+for size in $CURVE_SIZES; do
+    for impl in "${new_impls[@]}"; do
+        cell curve "$impl" "$impl" "$size" "$(curve_count "$size")"
+    done
+done
+
 
 # ------------------------------------------------------------------ the table
 
 fmt_value() { # kind value
     [[ -z $2 ]] && { echo "FAILED"; return; }
-    if [[ $1 == thr ]]; then printf '%.0f' "$2"; else printf '%.2f' "$2"; fi
+    if [[ $1 == lat ]]; then printf '%.2f' "$2"; else printf '%.0f' "$2"; fi
 }
 ratio() { # a b
     [[ -z $1 || -z $2 ]] && { echo "—"; return; }
@@ -396,6 +469,18 @@ for t in nio epoll; do
     done
 done
 table+=$'\n'"| inproc thr [msg/s], ours=nio | 16 | $(fmt_value thr "$inproc_median") | — | — | — | — |"
+for n in $PUBSUB_SUBSCRIBERS; do
+    label="PUB/SUB thr [msg/s], $n SUB"
+    ((n > 1)) && label+="s"
+    for size in $PUBSUB_SIZES; do
+        row "$label" "$size" "${result[pubsub$n:ours-nio:ours-nio:$size]:-}" \
+            "${result[pubsub$n:libzmq:libzmq:$size]:-}" "${result[pubsub$n:jeromq:jeromq:$size]:-}" thr
+    done
+done
+for size in $CURVE_SIZES; do
+    row "PUSH/PULL CURVE thr [msg/s]" "$size" "${result[curve:ours-nio:ours-nio:$size]:-}" \
+        "${result[curve:libzmq:libzmq:$size]:-}" "${result[curve:jeromq:jeromq:$size]:-}" thr
+done
 
 printf '%s\n' "$table"
 
@@ -484,6 +569,17 @@ for size in $SIZES; do
     counts_parts+=("$(thr_count "$size") at $size B")
 done
 counts_text=$(IFS=,; echo "${counts_parts[*]}" | sed 's/,/, /g')
+counts_parts=()
+for size in $PUBSUB_SIZES; do
+    counts_parts+=("$(pubsub_count "$size") at $size B")
+done
+pubsub_counts_text=$(IFS=,; echo "${counts_parts[*]}" | sed 's/,/, /g')
+counts_parts=()
+for size in $CURVE_SIZES; do
+    counts_parts+=("$(curve_count "$size") at $size B")
+done
+curve_counts_text=$(IFS=,; echo "${counts_parts[*]}" | sed 's/,/, /g')
+subscribers_text=$(echo $PUBSUB_SUBSCRIBERS | sed 's/ / and /g')
 load_note=""
 if awk -v l="${load_before%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
     load_note="
@@ -514,7 +610,7 @@ numbers by hand: run the scripts again.
 $(sed 's/^/  /' <<<"$java_version")
   \`\`\`
 
-- libzmq: $libzmq_version (pkg-config), $libzmq_runtime at run time (zmq_version); C peer \`bench/native/zmq_perf.c\` built with \`gcc -O2\`
+- libzmq: $libzmq_version (pkg-config), $libzmq_runtime at run time (zmq_version); C peer \`bench/native/zmq_perf.c\` built with \`gcc -O2 -pthread\`
 - JeroMQ: ${jeromq_version:-unknown} (low-level \`zmq.*\` API, \`bench/src/main/java/io/zmtp/bench/jeromq\`)
 - load average (1/5/15 min) before: $load_before; after: $load_after$load_note
 
@@ -533,6 +629,24 @@ $(sed 's/^/  /' <<<"$java_version")
   throughput, below 1.0 is better for latency. The cross rows put the cross pair in the "ours"
   column and libzmq with itself in the "libzmq" column.
 - inproc: our \`inproc_thr 16 $INPROC_COUNT\` (one process), median of $RUNS runs.
+- PUB/SUB (libzmq has no tool for it; \`pub_thr\`/\`sub_thr\` are this bench's pair, in
+  \`bench/bin\`, \`io.zmtp.bench.jeromq.PubThr\`/\`SubThr\` and \`zmq_perf pub_thr\`/\`sub_thr\`):
+  \`pub_thr\` binds an XPUB with XPUB_VERBOSE and SNDHWM 0 and starts sending only once it has
+  received one subscription per expected subscriber, so no message is published before every
+  filter is in place, and none is dropped at the HWM (the publisher queues what a subscriber has
+  not taken yet). \`sub_thr\` runs all N SUB sockets (each subscribed to everything) in one
+  process, one thread per socket, on one context with one I/O thread: one JVM for ours and for
+  JeroMQ, one process with N threads for libzmq. Each subscriber is timed like \`local_thr\`
+  (from its first message to its last); the run's figure is the mean of the N subscribers'
+  figures, and the cell is the median over $RUNS runs of that mean. $subscribers_text
+  subscribers; messages per run (each subscriber receives all of them): $pubsub_counts_text.
+  Ours on NIO.
+- CURVE: \`local_thr\`/\`remote_thr\` with \`ZMTP_PERF_CURVE=1\` on both sides: \`local_thr\` is the
+  CURVE server, \`remote_thr\` its client, with fixed benchmark-only key pairs that all three
+  implementations hold (\`io.zmtp.bench.BenchCurve\`, \`zmq_perf.c\`); messages per run:
+  $curve_counts_text. Ours on NIO. JeroMQ's \`local_thr\` has RCVHWM 0 under CURVE: with the
+  default HWM, JeroMQ 0.6.0 hands the application a still-encrypted MESSAGE command whenever its
+  full pipe resumes reading (zeromq/jeromq#1009), and the run fails on a wrong message size.
 
 ## Results
 

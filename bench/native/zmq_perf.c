@@ -5,17 +5,34 @@
  *   zmq_perf remote_thr <connect-to> <message-size> <message-count>
  *   zmq_perf local_lat  <bind-to>    <message-size> <roundtrip-count>
  *   zmq_perf remote_lat <connect-to> <message-size> <roundtrip-count>
+ *   zmq_perf pub_thr    <bind-to>    <message-size> <message-count> <subscribers>
+ *   zmq_perf sub_thr    <connect-to> <message-size> <message-count> [<subscribers>]
  *
- * Each role behaves like libzmq's perf/<role> (same sockets, same positional arguments, same
- * output lines), so it can stand in for, or face, any other implementation of those tools:
+ * The first four roles behave like libzmq's perf/<role> (same sockets, same positional
+ * arguments, same output lines), so each can stand in for, or face, any other implementation of
+ * those tools:
  *   local_thr   PULL, bind; the clock starts when the first message is in, and the throughput is
  *               the message count divided by the time until the last one is in.
  *   remote_thr  PUSH, connect; sends everything, then closes with an unbounded linger.
  *   local_lat   REP, bind; echoes every request back.
  *   remote_lat  REQ, connect; round trips one after the other; prints the elapsed time divided by
  *               twice the round trips.
+ * libzmq has no PUB/SUB throughput tool; pub_thr and sub_thr are the bench's own pair, the same
+ * in our Java tools (io.zmtp.bench.perf.PubThr/SubThr) and their JeroMQ twins:
+ *   pub_thr     XPUB with XPUB_VERBOSE and SNDHWM 0, bind; waits until it has received one
+ *               subscription message (0x01 topic) per expected subscriber, so no message goes
+ *               out before every filter is in place; then sends like remote_thr. The unlimited
+ *               HWM keeps the publisher from dropping what a slower subscriber has not taken.
+ *   sub_thr     <subscribers> (default 1) SUB sockets subscribed to everything, one thread each,
+ *               on one context; each is timed like local_thr. Prints local_thr's four lines for
+ *               one subscriber; for more, a "subscribers: N" line and one line per subscriber
+ *               come before the two "mean throughput" lines, which then hold the subscribers'
+ *               mean.
  *
- * Build: gcc -O2 -o bench/target/zmq_perf bench/native/zmq_perf.c -lzmq
+ * With ZMTP_PERF_CURVE=1 in the environment, local_thr is a CURVE server and remote_thr its
+ * client, with the fixed benchmark-only keys below (the same as io.zmtp.bench.BenchCurve).
+ *
+ * Build: gcc -O2 -pthread -o bench/target/zmq_perf bench/native/zmq_perf.c -lzmq
  * Exit status: 0 on success, 1 on bad arguments, 255 when a libzmq call fails (as the tools'
  * `return -1`).
  */
@@ -23,15 +40,25 @@
 
 #include <zmq.h>
 
+#include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define EXIT_USAGE 1
 #define EXIT_FAIL 255
+#define MAX_SUBSCRIBERS 1000
+
+/* CURVE keys of the benchmark, Z85. Published, benchmark-only: never protect anything with them. */
+#define CURVE_SERVER_PUBLIC "AOZ3aa(qyE[d.R%=ezO78iy=>yeaTBfk=R59?qaD"
+#define CURVE_SERVER_SECRET "1xychLr{6+mdWSN{^c?h^y.j$j)tK&%8#xJexBQT"
+#define CURVE_CLIENT_PUBLIC "a=+20K3Bj!W]36bzPS$.uML?lrBkvR:wKAA0.@$w"
+#define CURVE_CLIENT_SECRET "s&f8XroZsi*$VxRE>>Bze!wY-OJcD-OR/2SIY]A0"
 
 /* Microseconds on the monotonic clock. */
 static uint64_t now_us (void)
@@ -83,6 +110,78 @@ static int parse_args (int argc, char **argv, const char *usage, struct args *ou
     return 0;
 }
 
+/* Parses a subscriber count, 1 to MAX_SUBSCRIBERS; returns -1 when the text is not one. */
+static int parse_subscribers (const char *text)
+{
+    long long n = parse_count (text);
+    return n < 1 || n > MAX_SUBSCRIBERS ? -1 : (int) n;
+}
+
+/*
+ * Whether ZMTP_PERF_CURVE asks for CURVE: 1 when it does, 0 when not (unset, empty, 0, false,
+ * no, off), -1 (after saying why) for any other value, so a typo cannot pass a plain run off as
+ * a CURVE one.
+ */
+static int curve_requested (void)
+{
+    const char *raw = getenv ("ZMTP_PERF_CURVE");
+    if (!raw)
+        return 0;
+    /* The value without surrounding blanks, if it is short enough to be one of ours. */
+    char v[8] = "";
+    const char *from = raw;
+    while (isspace ((unsigned char) *from))
+        from++;
+    size_t n = strlen (from);
+    while (n > 0 && isspace ((unsigned char) from[n - 1]))
+        n--;
+    static const char *on[] = {"1", "true", "yes", "on"};
+    static const char *off[] = {"", "0", "false", "no", "off"};
+    if (n < sizeof v) {
+        memcpy (v, from, n);
+        v[n] = '\0';
+        for (size_t i = 0; i < sizeof on / sizeof on[0]; i++)
+            if (strcasecmp (v, on[i]) == 0)
+                return 1;
+        for (size_t i = 0; i < sizeof off / sizeof off[0]; i++)
+            if (strcasecmp (v, off[i]) == 0)
+                return 0;
+    }
+    fprintf (stderr, "ZMTP_PERF_CURVE must be 1 (CURVE) or 0 (plain), got '%s'\n", raw);
+    return -1;
+}
+
+/* Makes s the CURVE server of the benchmark's keys; 0 on success. */
+static int curve_server (void *s)
+{
+    int one = 1;
+    if (zmq_setsockopt (s, ZMQ_CURVE_SERVER, &one, sizeof one) != 0)
+        return fail ("zmq_setsockopt ZMQ_CURVE_SERVER");
+    if (zmq_setsockopt (s, ZMQ_CURVE_SECRETKEY, CURVE_SERVER_SECRET, 40) != 0)
+        return fail ("zmq_setsockopt ZMQ_CURVE_SECRETKEY");
+    return 0;
+}
+
+/* Makes s a CURVE client of the benchmark's keys; 0 on success. */
+static int curve_client (void *s)
+{
+    if (zmq_setsockopt (s, ZMQ_CURVE_SERVERKEY, CURVE_SERVER_PUBLIC, 40) != 0)
+        return fail ("zmq_setsockopt ZMQ_CURVE_SERVERKEY");
+    if (zmq_setsockopt (s, ZMQ_CURVE_PUBLICKEY, CURVE_CLIENT_PUBLIC, 40) != 0)
+        return fail ("zmq_setsockopt ZMQ_CURVE_PUBLICKEY");
+    if (zmq_setsockopt (s, ZMQ_CURVE_SECRETKEY, CURVE_CLIENT_SECRET, 40) != 0)
+        return fail ("zmq_setsockopt ZMQ_CURVE_SECRETKEY");
+    return 0;
+}
+
+/* msg/s as local_thr computes it: count / elapsed_us * 1e6, truncated. */
+static unsigned long throughput_of (long long count, uint64_t elapsed_us)
+{
+    if (elapsed_us == 0)
+        elapsed_us = 1;
+    return (unsigned long) ((double) count / (double) elapsed_us * 1000000.0);
+}
+
 /* Receives one message into msg and checks its size; 0 on success. */
 static int recv_checked (void *s, zmq_msg_t *msg, size_t size)
 {
@@ -95,7 +194,7 @@ static int recv_checked (void *s, zmq_msg_t *msg, size_t size)
     return 0;
 }
 
-static int local_thr (const struct args *a)
+static int local_thr (const struct args *a, int curve)
 {
     void *ctx = zmq_ctx_new ();
     if (!ctx)
@@ -103,6 +202,8 @@ static int local_thr (const struct args *a)
     void *s = zmq_socket (ctx, ZMQ_PULL);
     if (!s)
         return fail ("zmq_socket");
+    if (curve && curve_server (s) != 0)
+        return EXIT_FAIL;
     if (zmq_bind (s, a->endpoint) != 0)
         return fail ("zmq_bind");
 
@@ -118,12 +219,9 @@ static int local_thr (const struct args *a)
             return rc;
     }
     uint64_t elapsed = now_us () - start;
-    if (elapsed == 0)
-        elapsed = 1;
     zmq_msg_close (&msg);
 
-    double throughput_d = (double) a->count / (double) elapsed * 1000000.0;
-    unsigned long throughput = (unsigned long) throughput_d;
+    unsigned long throughput = throughput_of (a->count, elapsed);
     double megabits = (double) throughput * (double) a->size * 8.0 / 1000000.0;
     printf ("message size: %d [B]\n", (int) a->size);
     printf ("message count: %d\n", (int) a->count);
@@ -136,7 +234,7 @@ static int local_thr (const struct args *a)
     return 0;
 }
 
-static int remote_thr (const struct args *a)
+static int remote_thr (const struct args *a, int curve)
 {
     void *ctx = zmq_ctx_new ();
     if (!ctx)
@@ -146,6 +244,8 @@ static int remote_thr (const struct args *a)
         return fail ("zmq_socket");
     int linger = -1;
     zmq_setsockopt (s, ZMQ_LINGER, &linger, sizeof linger);
+    if (curve && curve_client (s) != 0)
+        return EXIT_FAIL;
     if (zmq_connect (s, a->endpoint) != 0)
         return fail ("zmq_connect");
 
@@ -229,6 +329,194 @@ static int remote_lat (const struct args *a)
     return 0;
 }
 
+/* Sends count messages of size bytes on s; 0 on success. */
+static int send_all (void *s, const struct args *a)
+{
+    for (long long i = 0; i < a->count; i++) {
+        zmq_msg_t msg;
+        if (zmq_msg_init_size (&msg, a->size) != 0)
+            return fail ("zmq_msg_init_size");
+        if (zmq_msg_send (&msg, s, 0) < 0)
+            return fail ("zmq_msg_send");
+    }
+    return 0;
+}
+
+/* Receives on an XPUB until it has seen `subscribers` subscription messages (0x01 topic). */
+static int await_subscriptions (void *s, int subscribers)
+{
+    zmq_msg_t msg;
+    zmq_msg_init (&msg);
+    for (int seen = 0; seen < subscribers;) {
+        if (zmq_msg_recv (&msg, s, 0) < 0)
+            return fail ("zmq_msg_recv");
+        if (zmq_msg_size (&msg) >= 1 && ((const unsigned char *) zmq_msg_data (&msg))[0] == 1)
+            seen++;
+    }
+    zmq_msg_close (&msg);
+    return 0;
+}
+
+static int pub_thr (const struct args *a, int subscribers)
+{
+    void *ctx = zmq_ctx_new ();
+    if (!ctx)
+        return fail ("zmq_ctx_new");
+    void *s = zmq_socket (ctx, ZMQ_XPUB);
+    if (!s)
+        return fail ("zmq_socket");
+    int linger = -1, hwm = 0, verbose = 1;
+    zmq_setsockopt (s, ZMQ_LINGER, &linger, sizeof linger);
+    if (zmq_setsockopt (s, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0)
+        return fail ("zmq_setsockopt ZMQ_SNDHWM");
+    if (zmq_setsockopt (s, ZMQ_XPUB_VERBOSE, &verbose, sizeof verbose) != 0)
+        return fail ("zmq_setsockopt ZMQ_XPUB_VERBOSE");
+    if (zmq_bind (s, a->endpoint) != 0)
+        return fail ("zmq_bind");
+    int rc = await_subscriptions (s, subscribers);
+    if (rc)
+        return rc;
+    rc = send_all (s, a);
+    if (rc)
+        return rc;
+    /* Unbounded linger: the context ends only once every subscriber's queue is out. */
+    zmq_close (s);
+    zmq_ctx_term (ctx);
+    return 0;
+}
+
+/* What the subscriber threads of one sub_thr run share. */
+struct sub_run
+{
+    void *ctx;
+    const struct args *a;
+    pthread_mutex_t lock;
+    int failed;
+    char why[256];
+};
+
+/* One subscriber: its thread, and the microseconds from its first message to its last. */
+struct subscriber
+{
+    struct sub_run *run;
+    pthread_t thread;
+    uint64_t elapsed;
+};
+
+/*
+ * Records the first failure of a run and shuts the context down, which makes every other
+ * subscriber's blocking receive return (ETERM) so its thread ends too.
+ */
+static void *sub_failed (struct sub_run *run, const char *what)
+{
+    char why[256];
+    if (strcmp (what, "message of incorrect size received") == 0)
+        snprintf (why, sizeof why, "%s", what);
+    else
+        snprintf (why, sizeof why, "error in %s: %s", what, zmq_strerror (zmq_errno ()));
+    pthread_mutex_lock (&run->lock);
+    int first = !run->failed;
+    if (first) {
+        run->failed = 1;
+        snprintf (run->why, sizeof run->why, "%s", why);
+    }
+    pthread_mutex_unlock (&run->lock);
+    if (first)
+        zmq_ctx_shutdown (run->ctx);
+    return NULL;
+}
+
+/* A subscriber's thread: its own SUB socket, subscribed to everything, timed like local_thr. */
+static void *subscriber_main (void *arg)
+{
+    struct subscriber *me = arg;
+    struct sub_run *run = me->run;
+    const struct args *a = run->a;
+    void *s = zmq_socket (run->ctx, ZMQ_SUB);
+    if (!s)
+        return sub_failed (run, "zmq_socket");
+    const char *what = NULL;
+    zmq_msg_t msg;
+    zmq_msg_init (&msg);
+    if (zmq_setsockopt (s, ZMQ_SUBSCRIBE, "", 0) != 0)
+        what = "zmq_setsockopt ZMQ_SUBSCRIBE";
+    else if (zmq_connect (s, a->endpoint) != 0)
+        what = "zmq_connect";
+    uint64_t start = 0;
+    for (long long i = 0; !what && i < a->count; i++) {
+        if (zmq_msg_recv (&msg, s, 0) < 0)
+            what = "zmq_msg_recv";
+        else if (zmq_msg_size (&msg) != a->size)
+            what = "message of incorrect size received";
+        else if (i == 0)
+            start = now_us ();
+    }
+    if (!what)
+        me->elapsed = now_us () - start;
+    zmq_msg_close (&msg);
+    if (what)
+        sub_failed (run, what);
+    int linger = 0;
+    zmq_setsockopt (s, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_close (s);
+    return NULL;
+}
+
+static int sub_thr (const struct args *a, int subscribers)
+{
+    struct sub_run run = {.a = a, .failed = 0};
+    pthread_mutex_init (&run.lock, NULL);
+    run.ctx = zmq_ctx_new ();
+    if (!run.ctx)
+        return fail ("zmq_ctx_new");
+    struct subscriber *subs = calloc ((size_t) subscribers, sizeof *subs);
+    if (!subs) {
+        fprintf (stderr, "out of memory\n");
+        return EXIT_FAIL;
+    }
+    int started = 0;
+    for (; started < subscribers; started++) {
+        subs[started].run = &run;
+        if (pthread_create (&subs[started].thread, NULL, subscriber_main, &subs[started]) != 0) {
+            pthread_mutex_lock (&run.lock);
+            if (!run.failed) {
+                run.failed = 1;
+                snprintf (run.why, sizeof run.why, "error in pthread_create");
+            }
+            pthread_mutex_unlock (&run.lock);
+            zmq_ctx_shutdown (run.ctx);
+            break;
+        }
+    }
+    for (int i = 0; i < started; i++)
+        pthread_join (subs[i].thread, NULL);
+    zmq_ctx_term (run.ctx);
+    if (run.failed) {
+        fprintf (stderr, "%s\n", run.why);
+        free (subs);
+        return EXIT_FAIL;
+    }
+
+    unsigned long long sum = 0;
+    for (int i = 0; i < subscribers; i++)
+        sum += throughput_of (a->count, subs[i].elapsed);
+    unsigned long mean = (unsigned long) (sum / (unsigned long long) subscribers);
+    double megabits = (double) mean * (double) a->size * 8.0 / 1000000.0;
+    printf ("message size: %d [B]\n", (int) a->size);
+    printf ("message count: %d\n", (int) a->count);
+    if (subscribers > 1) {
+        printf ("subscribers: %d\n", subscribers);
+        for (int i = 0; i < subscribers; i++)
+            printf ("subscriber %d throughput: %lu [msg/s]\n", i + 1, throughput_of (a->count, subs[i].elapsed));
+    }
+    printf ("mean throughput: %lu [msg/s]\n", mean);
+    printf ("mean throughput: %.3f [Mb/s]\n", megabits);
+    fflush (stdout);
+    free (subs);
+    pthread_mutex_destroy (&run.lock);
+    return 0;
+}
+
 static void usage_all (void)
 {
     fprintf (stderr,
@@ -236,7 +524,10 @@ static void usage_all (void)
              "       zmq_perf remote_thr <connect-to> <message-size> <message-count>\n"
              "       zmq_perf local_lat <bind-to> <message-size> <roundtrip-count>\n"
              "       zmq_perf remote_lat <connect-to> <message-size> <roundtrip-count>\n"
-             "       zmq_perf version\n");
+             "       zmq_perf pub_thr <bind-to> <message-size> <message-count> <subscribers>\n"
+             "       zmq_perf sub_thr <connect-to> <message-size> <message-count> [<subscribers>]\n"
+             "       zmq_perf version\n"
+             "ZMTP_PERF_CURVE=1 runs local_thr/remote_thr over CURVE (fixed benchmark keys).\n");
 }
 
 int main (int argc, char **argv)
@@ -255,14 +546,48 @@ int main (int argc, char **argv)
         return 0;
     }
     if (strcmp (role, "local_thr") == 0) {
-        if (parse_args (argc, argv, "usage: local_thr <bind-to> <message-size> <message-count>", &a))
+        const char *usage = "usage: local_thr <bind-to> <message-size> <message-count>";
+        if (parse_args (argc, argv, usage, &a))
             return EXIT_USAGE;
-        return local_thr (&a);
+        int curve = curve_requested ();
+        if (curve < 0) {
+            fprintf (stderr, "%s\n", usage);
+            return EXIT_USAGE;
+        }
+        return local_thr (&a, curve);
     }
     if (strcmp (role, "remote_thr") == 0) {
-        if (parse_args (argc, argv, "usage: remote_thr <connect-to> <message-size> <message-count>", &a))
+        const char *usage = "usage: remote_thr <connect-to> <message-size> <message-count>";
+        if (parse_args (argc, argv, usage, &a))
             return EXIT_USAGE;
-        return remote_thr (&a);
+        int curve = curve_requested ();
+        if (curve < 0) {
+            fprintf (stderr, "%s\n", usage);
+            return EXIT_USAGE;
+        }
+        return remote_thr (&a, curve);
+    }
+    if (strcmp (role, "pub_thr") == 0) {
+        const char *usage = "usage: pub_thr <bind-to> <message-size> <message-count> <subscribers>";
+        int subscribers = argc == 6 ? parse_subscribers (argv[5]) : -1;
+        if (subscribers < 0) {
+            fprintf (stderr, "%s\n", usage);
+            return EXIT_USAGE;
+        }
+        if (parse_args (5, argv, usage, &a))
+            return EXIT_USAGE;
+        return pub_thr (&a, subscribers);
+    }
+    if (strcmp (role, "sub_thr") == 0) {
+        const char *usage = "usage: sub_thr <connect-to> <message-size> <message-count> [<subscribers>]";
+        int subscribers = argc == 6 ? parse_subscribers (argv[5]) : argc == 5 ? 1 : -1;
+        if (subscribers < 0) {
+            fprintf (stderr, "%s\n", usage);
+            return EXIT_USAGE;
+        }
+        if (parse_args (5, argv, usage, &a))
+            return EXIT_USAGE;
+        return sub_thr (&a, subscribers);
     }
     if (strcmp (role, "local_lat") == 0) {
         if (parse_args (argc, argv, "usage: local_lat <bind-to> <message-size> <roundtrip-count>", &a))

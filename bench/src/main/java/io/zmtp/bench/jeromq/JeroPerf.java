@@ -1,5 +1,6 @@
 package io.zmtp.bench.jeromq;
 
+import io.zmtp.bench.BenchCurve;
 import zmq.Ctx;
 import zmq.Msg;
 import zmq.SocketBase;
@@ -109,6 +110,47 @@ final class JeroPerf {
                 }
             }
             ZMQ.term(ctx);
+        }
+    }
+
+    /** The subscriber-count argument of pub_thr and sub_thr: 1 to 1000, as in our tools. */
+    static int subscribers(String text, String usage) {
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n < 1 || n > 1000) {
+                throw new Usage(usage);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new Usage(usage);
+        }
+    }
+
+    /** Whether the run is over CURVE ({@link BenchCurve#requested()}); a bad value is a usage error. */
+    static boolean curve(String usage) {
+        try {
+            return BenchCurve.requested();
+        } catch (IllegalArgumentException e) {
+            throw new Usage(e.getMessage() + "\n" + usage);
+        }
+    }
+
+    /** Makes {@code s} the CURVE server of the benchmark's fixed keys. */
+    static void curveServer(SocketBase s) {
+        setOption(s, ZMQ.ZMQ_CURVE_SERVER, true, "ZMQ_CURVE_SERVER");
+        setOption(s, ZMQ.ZMQ_CURVE_SECRETKEY, BenchCurve.SERVER_SECRET, "ZMQ_CURVE_SECRETKEY");
+    }
+
+    /** Makes {@code s} a CURVE client of the benchmark's fixed keys. */
+    static void curveClient(SocketBase s) {
+        setOption(s, ZMQ.ZMQ_CURVE_SERVERKEY, BenchCurve.SERVER_PUBLIC, "ZMQ_CURVE_SERVERKEY");
+        setOption(s, ZMQ.ZMQ_CURVE_PUBLICKEY, BenchCurve.CLIENT_PUBLIC, "ZMQ_CURVE_PUBLICKEY");
+        setOption(s, ZMQ.ZMQ_CURVE_SECRETKEY, BenchCurve.CLIENT_SECRET, "ZMQ_CURVE_SECRETKEY");
+    }
+
+    static void setOption(SocketBase s, int option, Object value, String name) {
+        if (!ZMQ.setSocketOption(s, option, value)) {
+            throw new Failure("error in zmq_setsockopt " + name + ": " + ZMQ.strerror(s.errno()));
         }
     }
 

@@ -8,7 +8,13 @@ import java.io.PrintStream;
 /**
  * libzmq's {@code local_thr <bind-to> <message-size> <message-count>} on JeroMQ: PULL, bind; the
  * clock starts at the first message and the count is divided by the time until the last one.
- * Prints libzmq's four lines.
+ * Prints libzmq's four lines. With {@code ZMTP_PERF_CURVE=1} the PULL socket is a CURVE server
+ * with the benchmark's fixed keys ({@link io.zmtp.bench.BenchCurve}).
+ *
+ * <p>Under CURVE the PULL socket has no RCVHWM (0): JeroMQ 0.6.0 hands the application a
+ * still-encrypted MESSAGE command (49 bytes for a 16-byte message) each time its pipe has reached
+ * RCVHWM and reading resumes (zeromq/jeromq#1009, open), so with the default HWM a fast sender
+ * makes every 16-byte CURVE run fail with "message of incorrect size received".
  */
 public final class LocalThr {
     static final String USAGE = "usage: local_thr <bind-to> <message-size> <message-count>";
@@ -23,8 +29,13 @@ public final class LocalThr {
     /** Runs the tool; returns the throughput in messages per second. */
     static long run(String[] argv, PrintStream out, JeroPerf.Control control) {
         JeroPerf.Args a = JeroPerf.Args.parse(argv, USAGE);
+        boolean curve = JeroPerf.curve(USAGE);
         try (JeroPerf.Session session = new JeroPerf.Session()) {
             SocketBase s = session.socket(ZMQ.ZMQ_PULL, control);
+            if (curve) {
+                JeroPerf.curveServer(s);
+                JeroPerf.setOption(s, ZMQ.ZMQ_RCVHWM, 0, "ZMQ_RCVHWM");
+            }
             JeroPerf.bind(s, a.endpoint(), control);
 
             JeroPerf.receive(s, a.size());

@@ -9,7 +9,8 @@ import java.io.PrintStream;
 /**
  * libzmq's {@code remote_thr <connect-to> <message-size> <message-count>} on JeroMQ: PUSH,
  * connect, send every message, close with an unbounded linger so all of them are delivered.
- * Prints nothing.
+ * Prints nothing. With {@code ZMTP_PERF_CURVE=1} the PUSH socket is a CURVE client of local_thr,
+ * with the benchmark's fixed keys ({@link io.zmtp.bench.BenchCurve}).
  */
 public final class RemoteThr {
     static final String USAGE = "usage: remote_thr <connect-to> <message-size> <message-count>";
@@ -24,8 +25,12 @@ public final class RemoteThr {
     /** Runs the tool; returns the number of messages sent. */
     static long run(String[] argv, PrintStream out, JeroPerf.Control control) {
         JeroPerf.Args a = JeroPerf.Args.parse(argv, USAGE);
+        boolean curve = JeroPerf.curve(USAGE);
         try (JeroPerf.Session session = new JeroPerf.Session()) {
             SocketBase s = session.socket(ZMQ.ZMQ_PUSH, control);
+            if (curve) {
+                JeroPerf.curveClient(s);
+            }
             JeroPerf.connect(s, a.endpoint());
             for (long i = 0; i < a.count(); i++) {
                 JeroPerf.send(s, new Msg(a.size()));

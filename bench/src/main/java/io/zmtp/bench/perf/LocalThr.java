@@ -10,6 +10,10 @@ import java.io.PrintStream;
  * {@code local_thr <bind-to> <message-size> <message-count>}: binds a PULL socket, receives the
  * messages remote_thr sends and prints the throughput. As in libzmq the clock starts when the
  * first message has arrived, and the count is divided by the time the rest took.
+ *
+ * <p>With {@code ZMTP_PERF_CURVE=1} (or {@code -Dzmtp.perf.curve=1}) the PULL socket is a CURVE
+ * server with the benchmark's fixed keys ({@link io.zmtp.bench.BenchCurve}), so the same pair
+ * measures the cost of encryption.
  */
 public final class LocalThr {
     static final String USAGE = "usage: local_thr <bind-to> <message-size> <message-count>";
@@ -31,10 +35,14 @@ public final class LocalThr {
         String bindTo = args[0];
         int size = Perf.messageSize(args[1], USAGE);
         long count = Perf.count(args[2], "message-count", USAGE);
+        boolean curve = Perf.curve(USAGE);
 
         long elapsedNanos;
         try (Session session = new Session(USAGE, control)) {
             Socket pull = session.socket(SocketType.PULL);
+            if (curve) {
+                Perf.curveServer(pull);
+            }
             control.bound(Perf.bind(pull, bindTo));
 
             Perf.receive(pull, size).close();

@@ -3,6 +3,7 @@ package io.zmtp.bench.perf;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.zmtp.bench.BenchCurve;
 import io.zmtp.codec.FrameEncoder;
 import io.zmtp.socket.IoTransport;
 import io.zmtp.socket.Message;
@@ -58,6 +59,18 @@ final class Perf {
         return v;
     }
 
+    /** The most subscribers one pub_thr or sub_thr run takes (sub_thr starts a thread for each). */
+    static final int MAX_SUBSCRIBERS = 1000;
+
+    /** A number of subscribers: 1 to {@value #MAX_SUBSCRIBERS}. */
+    static int subscribers(String text, String usage) {
+        long v = parse(text, "subscribers", usage);
+        if (v < 1 || v > MAX_SUBSCRIBERS) {
+            throw new UsageException(usage, "subscribers must be between 1 and " + MAX_SUBSCRIBERS + ", got '" + text + "'");
+        }
+        return (int) v;
+    }
+
     private static long parse(String text, String name, String usage) {
         try {
             return Long.parseLong(text.trim());
@@ -105,6 +118,29 @@ final class Perf {
             ep = System.getenv(ENDPOINT_ENV);
         }
         return ep == null || ep.isBlank() ? defaultEndpoint : ep.trim();
+    }
+
+    /**
+     * Whether this run goes over CURVE ({@code -Dzmtp.perf.curve} or {@code ZMTP_PERF_CURVE}, see
+     * {@link BenchCurve}); a value it does not understand is a usage error.
+     */
+    static boolean curve(String usage) {
+        try {
+            return BenchCurve.requested();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(usage, e.getMessage());
+        }
+    }
+
+    /** Makes {@code socket} the CURVE server of the benchmark's fixed keys. */
+    static void curveServer(Socket socket) {
+        socket.options().curveServer(true).curveSecretKey(BenchCurve.SERVER_SECRET);
+    }
+
+    /** Makes {@code socket} a CURVE client of the benchmark's fixed keys. */
+    static void curveClient(Socket socket) {
+        socket.options().curveServerKey(BenchCurve.SERVER_PUBLIC)
+                .curvePublicKey(BenchCurve.CLIENT_PUBLIC).curveSecretKey(BenchCurve.CLIENT_SECRET);
     }
 
     /** Binds, returning the endpoint actually bound. */

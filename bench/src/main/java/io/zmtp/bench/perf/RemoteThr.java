@@ -9,7 +9,9 @@ import java.io.PrintStream;
  * {@code remote_thr <connect-to> <message-size> <message-count>}: connects a PUSH socket, sends
  * the messages as fast as it can, then closes with an unbounded LINGER so every message is
  * delivered before the process exits. Prints nothing, as in libzmq.
-
+ *
+ * <p>With {@code ZMTP_PERF_CURVE=1} (or {@code -Dzmtp.perf.curve=1}) the PUSH socket is a CURVE
+ * client of local_thr, with the benchmark's fixed keys ({@link io.zmtp.bench.BenchCurve}).
  */
 public final class RemoteThr {
     static final String USAGE = "usage: remote_thr <connect-to> <message-size> <message-count>";
@@ -31,9 +33,13 @@ public final class RemoteThr {
         String connectTo = args[0];
         int size = Perf.messageSize(args[1], USAGE);
         long count = Perf.count(args[2], "message-count", USAGE);
+        boolean curve = Perf.curve(USAGE);
 
         try (Session session = new Session(USAGE, control)) {
             Socket push = session.socket(SocketType.PUSH);
+            if (curve) {
+                Perf.curveClient(push);
+            }
             if (control.stallMillis() < 0) {
                 push.options().linger(-1);
             }

@@ -1,9 +1,13 @@
 package io.zmtp.bench.perf;
 
+import io.zmtp.bench.BenchCurve;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -13,6 +17,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,8 +27,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Builds bench/native/zmq_perf.c (when gcc and libzmq's header are here; skipped otherwise) and
- * runs it against our tools with tiny counts: libzmq's local_thr fed by our remote_thr, and our
- * local_lat answering libzmq's remote_lat. Checks the lines it prints; never a speed.
+ * runs it against our tools with tiny counts: libzmq's local_thr fed by our remote_thr (plain
+ * and over CURVE), our local_lat answering libzmq's remote_lat, and the pub_thr/sub_thr roles
+ * with each other and with ours. Checks the lines it prints; never a speed.
  */
 class NativePeerSmokeTest {
     private static final RunControl CONTROL = RunControl.withStallTimeout(Duration.ofSeconds(30));
@@ -36,7 +43,7 @@ class NativePeerSmokeTest {
         binary = Paths.get("target", "test-zmq_perf").toAbsolutePath();
         Process gcc;
         try {
-            gcc = new ProcessBuilder("gcc", "-O2", "-o", binary.toString(), source.toString(), "-lzmq")
+            gcc = new ProcessBuilder("gcc", "-O2", "-pthread", "-o", binary.toString(), source.toString(), "-lzmq")
                     .redirectErrorStream(true).start();
         } catch (IOException e) {
             assumeTrue(false, "gcc is not available: " + e.getMessage());
@@ -54,11 +61,22 @@ class NativePeerSmokeTest {
     }
 
     private static Process start(String... args) throws IOException {
+        return start(Map.of(), args);
+    }
+
+    /** Starts zmq_perf with {@code env} added to this JVM's environment. */
+    private static Process start(Map<String, String> env, String... args) throws IOException {
         String[] command = new String[args.length + 1];
         command[0] = binary.toString();
         System.arraycopy(args, 0, command, 1, args.length);
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().putAll(env);
+        return pb.start();
     }
+
+    private static final Map<String, String> CURVE_ON = Map.of(BenchCurve.ENV, "1");
+    private static final String THROUGHPUT_MSGS = "mean throughput: \\d+ \\[msg/s\\]";
+    private static final String THROUGHPUT_MBITS = "mean throughput: \\d+\\.\\d{3} \\[Mb/s\\]";
 
     private static void awaitListening(int port, Process p) {
         org.awaitility.Awaitility.await("zmq_perf listening on " + port).atMost(java.time.Duration.ofSeconds(10))
@@ -129,8 +147,120 @@ class NativePeerSmokeTest {
     }
 
     @Test
+    void libzmqLocalThrFromOurRemoteThrOverCurve() throws Exception {
+        int port = freePort();
+        Process local = start(CURVE_ON, "local_thr", "tcp://127.0.0.1:" + port, "16", "300");
+        try {
+            awaitListening(port, local);
+            System.setProperty(BenchCurve.PROPERTY, "1");
+            try {
+                RemoteThr.run(new String[] {"tcp://127.0.0.1:" + port, "16", "300"}, System.out, CONTROL);
+            } finally {
+                System.clearProperty(BenchCurve.PROPERTY);
+            }
+            List<String> lines = finish(local);
+            assertEquals(4, lines.size(), lines::toString);
+            assertEquals("message count: 300", lines.get(1));
+            assertTrue(lines.get(2).matches(THROUGHPUT_MSGS), lines.get(2));
+        } finally {
+            local.destroyForcibly();
+        }
+    }
+
+    @Test
+    void libzmqRemoteThrFeedsOurLocalThrOverCurve() throws Exception {
+        CompletableFuture<String> bound = new CompletableFuture<>();
+        RunControl control = RunControl.withStallTimeout(Duration.ofSeconds(30)).onBound(bound::complete);
+        System.setProperty(BenchCurve.PROPERTY, "1");
+        CompletableFuture<ThroughputResult> local;
+        try {
+            local = CompletableFuture.supplyAsync(() -> LocalThr.run(new String[] {"tcp://127.0.0.1:0", "1024", "300"},
+                    new PrintStream(OutputStream.nullOutputStream()), control));
+            local.whenComplete((r, e) -> {
+                if (e != null) {
+                    bound.completeExceptionally(e);
+                }
+            });
+            // Once bound, local_thr has read the switch; the property can go.
+            bound.get(30, TimeUnit.SECONDS);
+        } finally {
+            System.clearProperty(BenchCurve.PROPERTY);
+        }
+        assertEquals(List.of(), finish(start(CURVE_ON, "remote_thr", bound.get(), "1024", "300")));
+        assertEquals(300, local.get(30, TimeUnit.SECONDS).messageCount());
+    }
+
+    @Test
+    void anUnknownCurveSettingIsAUsageError() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(binary.toString(), "local_thr", "tcp://127.0.0.1:1", "16", "1")
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put(BenchCurve.ENV, "maybe");
+        Process p = pb.start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue());
+    }
+
+    @Test
+    void libzmqPubThrAndSubThrWithTwoSubscribers() throws Exception {
+        int port = freePort();
+        Process pub = start("pub_thr", "tcp://127.0.0.1:" + port, "16", "300", "2");
+        try {
+            awaitListening(port, pub);
+            List<String> lines = finish(start("sub_thr", "tcp://127.0.0.1:" + port, "16", "300", "2"));
+            assertEquals(List.of(), finish(pub));
+            assertEquals(7, lines.size(), lines::toString);
+            assertEquals("message size: 16 [B]", lines.get(0));
+            assertEquals("message count: 300", lines.get(1));
+            assertEquals("subscribers: 2", lines.get(2));
+            long first = Long.parseLong(lines.get(3).replaceAll("subscriber 1 throughput: (\\d+) \\[msg/s\\]", "$1"));
+            long second = Long.parseLong(lines.get(4).replaceAll("subscriber 2 throughput: (\\d+) \\[msg/s\\]", "$1"));
+            assertEquals("mean throughput: " + (first + second) / 2 + " [msg/s]", lines.get(5));
+            assertTrue(lines.get(6).matches(THROUGHPUT_MBITS), lines.get(6));
+        } finally {
+            pub.destroyForcibly();
+        }
+    }
+
+    @Test
+    void libzmqPubThrFeedsOurSubThr() throws Exception {
+        int port = freePort();
+        Process pub = start("pub_thr", "tcp://127.0.0.1:" + port, "1024", "200", "1");
+        try {
+            awaitListening(port, pub);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            SubThrResult r = SubThr.run(new String[] {"tcp://127.0.0.1:" + port, "1024", "200"},
+                    new PrintStream(bytes, true, StandardCharsets.UTF_8), CONTROL);
+            assertEquals(List.of(), finish(pub));
+            assertEquals(200, r.messageCount());
+            assertEquals(4, bytes.toString(StandardCharsets.UTF_8).split("\\R").length);
+        } finally {
+            pub.destroyForcibly();
+        }
+    }
+
+    @Test
+    void ourPubThrFeedsLibzmqSubThr() throws Exception {
+        CompletableFuture<String> bound = new CompletableFuture<>();
+        RunControl control = RunControl.withStallTimeout(Duration.ofSeconds(30)).onBound(bound::complete);
+        CompletableFuture<Long> pub = CompletableFuture.supplyAsync(() -> PubThr.run(
+                new String[] {"tcp://127.0.0.1:0", "16", "300", "2"}, System.out, control));
+        pub.whenComplete((r, e) -> {
+            if (e != null) {
+                bound.completeExceptionally(e);
+            }
+        });
+        List<String> lines = finish(start("sub_thr", bound.get(30, TimeUnit.SECONDS), "16", "300", "2"));
+        assertEquals(300L, pub.get(30, TimeUnit.SECONDS));
+        assertEquals(7, lines.size(), lines::toString);
+        assertEquals("subscribers: 2", lines.get(2));
+        assertTrue(lines.get(5).matches(THROUGHPUT_MSGS), lines.get(5));
+    }
+
+    @Test
     void badArgumentsExitWithUsage() throws Exception {
-        for (String[] args : new String[][] {{"local_thr", "tcp://127.0.0.1:1", "16"}, {"no_such_role"}}) {
+        for (String[] args : new String[][] {{"local_thr", "tcp://127.0.0.1:1", "16"}, {"no_such_role"},
+                {"pub_thr", "tcp://127.0.0.1:1", "16", "10"}, {"pub_thr", "tcp://127.0.0.1:1", "16", "10", "0"},
+                {"sub_thr", "tcp://127.0.0.1:1", "16"}, {"sub_thr", "tcp://127.0.0.1:1", "16", "10", "1001"}}) {
             String[] command = new String[args.length + 1];
             command[0] = binary.toString();
             System.arraycopy(args, 0, command, 1, args.length);
