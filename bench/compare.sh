@@ -23,8 +23,10 @@
 # Environment (all optional):
 #   RUNS=3                 runs per cell (the median is reported)
 #   SIZES="16 256 1024 65536"
-#   THR_COUNT_<size>       messages per throughput run for that size (defaults: 16: 1000000,
-#                          256: 600000, 1024: 300000, 65536: 8000; others 200000)
+#   THR_COUNT_<size>       messages per throughput run for that size (defaults: 16: 5000000,
+#                          256: 2000000, 1024: 1000000, 65536: 40000; others 200000): a JVM
+#                          needs a second or two of a run to compile its hot paths, and shorter
+#                          runs measured mostly that for both Java implementations)
 #   PUBSUB_SIZES="16 1024" message sizes of the PUB/SUB cells
 #   PUBSUB_SUBSCRIBERS="1 10"  subscriber counts of the PUB/SUB cells
 #   PUBSUB_COUNT_<size>    messages per PUB/SUB run, each subscriber gets them all (defaults:
@@ -32,8 +34,8 @@
 #   CURVE_SIZES="16 1024"  message sizes of the CURVE cells
 #   CURVE_COUNT_<size>     messages per CURVE throughput run (defaults: 16: 300000,
 #                          1024: 100000; others 100000)
-#   LAT_COUNT=20000        round trips per latency run
-#   INPROC_COUNT=2000000   messages per inproc_thr run
+#   LAT_COUNT=50000        round trips per latency run
+#   INPROC_COUNT=10000000  messages per inproc_thr run
 #   RUN_TIMEOUT=60         seconds before one tool process is killed (a failed run is retried once)
 #   SKIP_BUILD=1           use the existing build
 #   OUT=<file>             where to write the report (default: <repo>/BENCHMARKS.md; "-" for none)
@@ -51,18 +53,18 @@ command_line="$(for v in RUNS SIZES LAT_COUNT INPROC_COUNT THR_COUNT_16 THR_COUN
 
 RUNS=${RUNS:-3}
 SIZES=${SIZES:-16 256 1024 65536}
-LAT_COUNT=${LAT_COUNT:-20000}
-INPROC_COUNT=${INPROC_COUNT:-2000000}
+LAT_COUNT=${LAT_COUNT:-50000}
+INPROC_COUNT=${INPROC_COUNT:-10000000}
 RUN_TIMEOUT=${RUN_TIMEOUT:-60}
 OUT=${OUT:-$repo_dir/BENCHMARKS.md}
 # Message counts per throughput run: sized so that a run of the slower Java peers takes a few
 # seconds on a small machine and libzmq's does not finish in a blink.
 default_thr_count() {
     case $1 in
-        16) echo 1000000 ;;
-        256) echo 600000 ;;
-        1024) echo 300000 ;;
-        65536) echo 8000 ;;
+        16) echo 5000000 ;;
+        256) echo 2000000 ;;
+        1024) echo 1000000 ;;
+        65536) echo 40000 ;;
         *) echo 200000 ;;
     esac
 }
