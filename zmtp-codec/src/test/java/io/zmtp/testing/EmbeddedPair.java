@@ -19,13 +19,32 @@ public final class EmbeddedPair implements AutoCloseable {
     public final EmbeddedChannel b;
 
     public EmbeddedPair(ZmtpConfig configA, ZmtpConfig configB) {
-        this.a = channel(configA);
-        this.b = channel(configB);
+        this(configA, configB, false);
+    }
+
+    private EmbeddedPair(ZmtpConfig configA, ZmtpConfig configB, boolean frozen) {
+        this.a = channel(configA, frozen);
+        this.b = channel(configB, frozen);
+    }
+
+    /**
+     * A pair whose clocks stand still from before the codec is installed, so timers the codec
+     * starts (the handshake timeout) count from a known instant; move them with advanceTimeBy.
+     */
+    public static EmbeddedPair withFrozenTime(ZmtpConfig configA, ZmtpConfig configB) {
+        return new EmbeddedPair(configA, configB, true);
     }
 
     /** A channel with the codec and, after it, a handler that keeps inbound messages readable. */
     public static EmbeddedChannel channel(ZmtpConfig config, ChannelHandler... extra) {
+        return channel(config, false, extra);
+    }
+
+    private static EmbeddedChannel channel(ZmtpConfig config, boolean frozen, ChannelHandler... extra) {
         EmbeddedChannel ch = new EmbeddedChannel();
+        if (frozen) {
+            ch.freezeTime();
+        }
         ZmtpPipeline.install(ch.pipeline(), config);
         EventRecorder recorder = new EventRecorder();
         ch.attr(RECORDER).set(recorder);
