@@ -1,5 +1,6 @@
 package io.zmtp.bench.jeromq;
 
+import io.zmtp.bench.CapturedOutput;
 import io.zmtp.bench.BenchCurve;
 import io.zmtp.bench.perf.PerfException;
 import io.zmtp.bench.perf.RunControl;
@@ -8,9 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -56,15 +55,6 @@ class JeroMqToolsSmokeTest {
         assertTrue(bindingSide.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS));
     }
 
-    private static final class Captured {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-
-        List<String> lines() {
-            String text = bytes.toString(StandardCharsets.UTF_8);
-            return text.isEmpty() ? List.of() : List.of(text.split("\\R"));
-        }
-    }
 
     /** A pair run that can be tried again from scratch. */
     private interface Attempt {
@@ -113,8 +103,8 @@ class JeroMqToolsSmokeTest {
     }
 
     private static void throughputPairOnce() throws Exception {
-        Captured local = new Captured();
-        Captured remote = new Captured();
+        CapturedOutput local = new CapturedOutput();
+        CapturedOutput remote = new CapturedOutput();
         long throughput = pair(
                 c -> LocalThr.run(new String[] {"tcp://127.0.0.1:*", "16", "500"}, local.out, c),
                 ep -> assertEquals(500L, RemoteThr.run(new String[] {ep, "16", "500"}, remote.out, connectControl())));
@@ -133,8 +123,8 @@ class JeroMqToolsSmokeTest {
     }
 
     private static void latencyPairOnce() throws Exception {
-        Captured local = new Captured();
-        Captured remote = new Captured();
+        CapturedOutput local = new CapturedOutput();
+        CapturedOutput remote = new CapturedOutput();
         long served = pair(
                 c -> LocalLat.run(new String[] {"tcp://127.0.0.1:*", "32", "50"}, local.out, c),
                 ep -> RemoteLat.run(new String[] {ep, "32", "50"}, remote.out, connectControl()));
@@ -150,7 +140,7 @@ class JeroMqToolsSmokeTest {
     @Test
     void pubSubOneSubscriber() throws Exception {
         withRetries(() -> {
-            Captured sub = new Captured();
+            CapturedOutput sub = new CapturedOutput();
             long mean = pubSub("16", "300", "1", ep -> SubThr.run(new String[] {ep, "16", "300"}, sub.out, connectControl()));
             List<String> lines = sub.lines();
             assertEquals(4, lines.size(), lines::toString);
@@ -164,7 +154,7 @@ class JeroMqToolsSmokeTest {
     @Test
     void pubSubTwoSubscribersInOneProcess() throws Exception {
         withRetries(() -> {
-            Captured sub = new Captured();
+            CapturedOutput sub = new CapturedOutput();
             long mean = pubSub("1024", "200", "2", ep -> SubThr.run(new String[] {ep, "1024", "200", "2"}, sub.out, connectControl()));
             List<String> lines = sub.lines();
             assertEquals(7, lines.size(), lines::toString);
@@ -179,7 +169,7 @@ class JeroMqToolsSmokeTest {
     /** JeroMQ's pub_thr, then {@code subscriber} against it; returns what the subscriber returned. */
     private static <T> T pubSub(String size, String count, String subscribers, Function<String, T> subscriber) throws Exception {
         Object[] got = new Object[1];
-        long sent = pair(c -> PubThr.run(new String[] {"tcp://127.0.0.1:*", size, count, subscribers}, new Captured().out, c),
+        long sent = pair(c -> PubThr.run(new String[] {"tcp://127.0.0.1:*", size, count, subscribers}, new CapturedOutput().out, c),
                 ep -> got[0] = subscriber.apply(ep));
         assertEquals(Long.parseLong(count), sent);
         @SuppressWarnings("unchecked")
@@ -194,14 +184,14 @@ class JeroMqToolsSmokeTest {
             CompletableFuture<String> bound = new CompletableFuture<>();
             RunControl control = RunControl.withStallTimeout(Duration.ofMillis(TIMEOUT_MS)).onBound(bound::complete);
             CompletableFuture<Long> pub = CompletableFuture.supplyAsync(() -> io.zmtp.bench.perf.PubThr.run(
-                    new String[] {"tcp://127.0.0.1:0", "16", "200", "2"}, new Captured().out, control), bindingSide);
+                    new String[] {"tcp://127.0.0.1:0", "16", "200", "2"}, new CapturedOutput().out, control), bindingSide);
             pub.whenComplete((r, e) -> {
                 if (e != null) {
                     bound.completeExceptionally(e);
                 }
             });
             long mean = SubThr.run(new String[] {bound.get(WAIT_SECONDS, TimeUnit.SECONDS), "16", "200", "2"},
-                    new Captured().out, connectControl());
+                    new CapturedOutput().out, connectControl());
             assertTrue(mean > 0);
             assertEquals(200L, pub.get(WAIT_SECONDS, TimeUnit.SECONDS));
         });
@@ -212,7 +202,7 @@ class JeroMqToolsSmokeTest {
         withRetries(() -> {
             SubThrResult[] r = new SubThrResult[1];
             pubSub("16", "200", "1", ep -> r[0] = io.zmtp.bench.perf.SubThr.run(new String[] {ep, "16", "200"},
-                    new Captured().out, RunControl.withStallTimeout(Duration.ofMillis(TIMEOUT_MS))));
+                    new CapturedOutput().out, RunControl.withStallTimeout(Duration.ofMillis(TIMEOUT_MS))));
             assertEquals(200, r[0].messageCount());
         });
     }
@@ -237,8 +227,8 @@ class JeroMqToolsSmokeTest {
         System.setProperty(BenchCurve.PROPERTY, "1");
         try {
             withRetries(() -> {
-                long throughput = pair(c -> LocalThr.run(new String[] {"tcp://127.0.0.1:*", "16", "5000"}, new Captured().out, c),
-                        ep -> io.zmtp.bench.perf.RemoteThr.run(new String[] {ep, "16", "5000"}, new Captured().out,
+                long throughput = pair(c -> LocalThr.run(new String[] {"tcp://127.0.0.1:*", "16", "5000"}, new CapturedOutput().out, c),
+                        ep -> io.zmtp.bench.perf.RemoteThr.run(new String[] {ep, "16", "5000"}, new CapturedOutput().out,
                                 RunControl.withStallTimeout(Duration.ofMillis(TIMEOUT_MS))));
                 assertTrue(throughput > 0);
             });
@@ -252,13 +242,13 @@ class JeroMqToolsSmokeTest {
         JeroPerf.Control control = new JeroPerf.Control(200, endpoint -> {
         });
         JeroPerf.Failure e = assertThrows(JeroPerf.Failure.class,
-                () -> LocalThr.run(new String[] {"tcp://127.0.0.1:*", "16", "10"}, new Captured().out, control));
+                () -> LocalThr.run(new String[] {"tcp://127.0.0.1:*", "16", "10"}, new CapturedOutput().out, control));
         assertTrue(e.getMessage().startsWith("error in zmq_recvmsg"), e.getMessage());
     }
 
     @Test
     void badArgumentsGiveLibzmqUsage() {
-        PrintStream out = new Captured().out;
+        PrintStream out = new CapturedOutput().out;
         JeroPerf.Control c = JeroPerf.Control.DEFAULT;
         assertEquals(LocalThr.USAGE, assertThrows(JeroPerf.Usage.class,
                 () -> LocalThr.run(new String[] {"tcp://*:1", "16"}, out, c)).getMessage());

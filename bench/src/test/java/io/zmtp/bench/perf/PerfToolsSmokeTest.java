@@ -1,12 +1,11 @@
 package io.zmtp.bench.perf;
 
+import io.zmtp.bench.CapturedOutput;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -49,17 +48,6 @@ class PerfToolsSmokeTest {
         assertTrue(localSide.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS));
     }
 
-    /** Captures what a tool prints. */
-    private static final class Captured {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-
-        List<String> lines() {
-            out.flush();
-            String text = bytes.toString(StandardCharsets.UTF_8);
-            return text.isEmpty() ? List.of() : List.of(text.split("\\R"));
-        }
-    }
 
     /**
      * Starts a binding tool on 127.0.0.1 port 0 in another thread, runs the connecting tool
@@ -87,8 +75,8 @@ class PerfToolsSmokeTest {
 
     @Test
     void localThrAndRemoteThrOverTcp() throws Exception {
-        Captured localOut = new Captured();
-        Captured remoteOut = new Captured();
+        CapturedOutput localOut = new CapturedOutput();
+        CapturedOutput remoteOut = new CapturedOutput();
         ThroughputResult r = runPair(
                 c -> LocalThr.run(new String[] {"tcp://127.0.0.1:0", "16", "1000"}, localOut.out, c),
                 ep -> assertEquals(1000L, RemoteThr.run(new String[] {ep, "16", "1000"}, remoteOut.out, control())));
@@ -108,10 +96,10 @@ class PerfToolsSmokeTest {
 
     @Test
     void emptyMessagesOverTcp() throws Exception {
-        Captured localOut = new Captured();
+        CapturedOutput localOut = new CapturedOutput();
         ThroughputResult r = runPair(
                 c -> LocalThr.run(new String[] {"tcp://127.0.0.1:*", "0", "200"}, localOut.out, c),
-                ep -> RemoteThr.run(new String[] {ep, "0", "200"}, new Captured().out, control()));
+                ep -> RemoteThr.run(new String[] {ep, "0", "200"}, new CapturedOutput().out, control()));
         assertEquals(0, r.messageSize());
         assertEquals(200, r.messageCount());
         List<String> lines = localOut.lines();
@@ -122,8 +110,8 @@ class PerfToolsSmokeTest {
 
     @Test
     void localLatAndRemoteLatOverTcp() throws Exception {
-        Captured localOut = new Captured();
-        Captured remoteOut = new Captured();
+        CapturedOutput localOut = new CapturedOutput();
+        CapturedOutput remoteOut = new CapturedOutput();
         LatencyResult[] remote = new LatencyResult[1];
         long served = runPair(
                 c -> LocalLat.run(new String[] {"tcp://127.0.0.1:0", "16", "100"}, localOut.out, c),
@@ -143,9 +131,9 @@ class PerfToolsSmokeTest {
 
     @Test
     void emptyRoundTripsOverTcp() throws Exception {
-        Captured remoteOut = new Captured();
+        CapturedOutput remoteOut = new CapturedOutput();
         long served = runPair(
-                c -> LocalLat.run(new String[] {"tcp://127.0.0.1:0", "0", "20"}, new Captured().out, c),
+                c -> LocalLat.run(new String[] {"tcp://127.0.0.1:0", "0", "20"}, new CapturedOutput().out, c),
                 ep -> RemoteLat.run(new String[] {ep, "0", "20"}, remoteOut.out, control()));
         assertEquals(20L, served);
         List<String> lines = remoteOut.lines();
@@ -156,7 +144,7 @@ class PerfToolsSmokeTest {
 
     @Test
     void inprocThrTinyRun() {
-        Captured out = new Captured();
+        CapturedOutput out = new CapturedOutput();
         ThroughputResult r = InprocThr.run(new String[] {"16", "1000"}, out.out, control());
         assertEquals(1000, r.messageCount());
         List<String> lines = out.lines();
@@ -169,7 +157,7 @@ class PerfToolsSmokeTest {
 
     @Test
     void inprocLatTinyRun() {
-        Captured out = new Captured();
+        CapturedOutput out = new CapturedOutput();
         LatencyResult r = InprocLat.run(new String[] {"16", "100"}, out.out, control());
         assertEquals(100, r.roundtripCount());
         List<String> lines = out.lines();
@@ -183,7 +171,7 @@ class PerfToolsSmokeTest {
     void inprocToolsTakeTheirEndpointFromTheSystemProperty() {
         String[] bound = new String[1];
         withProperty(Perf.ENDPOINT_PROPERTY, "tcp://127.0.0.1:*", () -> {
-            ThroughputResult r = InprocThr.run(new String[] {"8", "50"}, new Captured().out,
+            ThroughputResult r = InprocThr.run(new String[] {"8", "50"}, new CapturedOutput().out,
                     control().onBound(ep -> bound[0] = ep));
             assertEquals(50, r.messageCount());
         });
@@ -194,7 +182,7 @@ class PerfToolsSmokeTest {
     @Test
     void epollWhenAvailable() {
         withProperty(Perf.TRANSPORT_PROPERTY, "epoll", () -> {
-            LatencyResult r = InprocLat.run(new String[] {"1", "10"}, new Captured().out, control());
+            LatencyResult r = InprocLat.run(new String[] {"1", "10"}, new CapturedOutput().out, control());
             assertEquals(10, r.roundtripCount());
         });
     }
@@ -203,7 +191,7 @@ class PerfToolsSmokeTest {
     void anEventLoopTheLibraryLacksIsAUsageError() {
         withProperty(Perf.TRANSPORT_PROPERTY, "no_such_loop", () -> {
             UsageException e = assertThrows(UsageException.class,
-                    () -> InprocThr.run(new String[] {"16", "10"}, new Captured().out, control()));
+                    () -> InprocThr.run(new String[] {"16", "10"}, new CapturedOutput().out, control()));
             assertEquals(InprocThr.USAGE, e.usage());
             assertTrue(e.detail().contains("supported: nio"), e.detail());
         });
@@ -211,7 +199,7 @@ class PerfToolsSmokeTest {
 
     @Test
     void badArgumentsGiveLibzmqUsage() {
-        Captured captured = new Captured();
+        CapturedOutput captured = new CapturedOutput();
         PrintStream out = captured.out;
         assertUsage(LocalThr.USAGE, () -> LocalThr.run(new String[] {"tcp://*:5555", "16"}, out, control()));
         assertUsage(LocalThr.USAGE, () -> LocalThr.run(new String[] {"tcp://*:5555", "-1", "10"}, out, control()));
@@ -232,7 +220,7 @@ class PerfToolsSmokeTest {
     @Test
     void aBadEndpointIsARunFailure() {
         PerfException e = assertThrows(PerfException.class,
-                () -> LocalThr.run(new String[] {"bogus", "16", "10"}, new Captured().out, control()));
+                () -> LocalThr.run(new String[] {"bogus", "16", "10"}, new CapturedOutput().out, control()));
         assertTrue(e.getMessage().startsWith("error in bind"), e.getMessage());
     }
 

@@ -1,12 +1,11 @@
 package io.zmtp.bench.perf;
 
+import io.zmtp.bench.CapturedOutput;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,16 +45,6 @@ class PubSubToolsSmokeTest {
         assertTrue(background.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS));
     }
 
-    private static final class Captured {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-
-        List<String> lines() {
-            out.flush();
-            String text = bytes.toString(StandardCharsets.UTF_8);
-            return text.isEmpty() ? List.of() : List.of(text.split("\\R"));
-        }
-    }
 
     /** pub_thr started on a wildcard port in the background, and the endpoint it bound. */
     private record Publisher(CompletableFuture<Long> result, String endpoint) {
@@ -68,7 +57,7 @@ class PubSubToolsSmokeTest {
         CompletableFuture<String> bound = new CompletableFuture<>();
         RunControl control = RunControl.withStallTimeout(stall).onBound(bound::complete);
         CompletableFuture<Long> pub = CompletableFuture.supplyAsync(() -> PubThr.run(
-                new String[] {"tcp://127.0.0.1:0", size, count, subscribers}, new Captured().out, control), background);
+                new String[] {"tcp://127.0.0.1:0", size, count, subscribers}, new CapturedOutput().out, control), background);
         pub.whenComplete((r, e) -> {
             if (e != null) {
                 bound.completeExceptionally(e);
@@ -86,7 +75,7 @@ class PubSubToolsSmokeTest {
     @Test
     void oneSubscriberPrintsLocalThrLines() throws Exception {
         Publisher pub = publish("16", "300", "1", STALL);
-        Captured out = new Captured();
+        CapturedOutput out = new CapturedOutput();
         SubThrResult r = SubThr.run(new String[] {pub.endpoint(), "16", "300"}, out.out, control());
         assertEquals(300L, pub.await());
 
@@ -103,7 +92,7 @@ class PubSubToolsSmokeTest {
     @Test
     void twoSubscribersInOneProcessPrintEachAndTheMean() throws Exception {
         Publisher pub = publish("1024", "200", "2", STALL);
-        Captured out = new Captured();
+        CapturedOutput out = new CapturedOutput();
         SubThrResult r = SubThr.run(new String[] {pub.endpoint(), "1024", "200", "2"}, out.out, control());
         assertEquals(200L, pub.await());
 
@@ -123,8 +112,8 @@ class PubSubToolsSmokeTest {
     void twoSubscriberProcessesCountAsTwo() throws Exception {
         Publisher pub = publish("0", "100", "2", STALL);
         CompletableFuture<SubThrResult> one = CompletableFuture.supplyAsync(
-                () -> SubThr.run(new String[] {pub.endpoint(), "0", "100"}, new Captured().out, control()), background);
-        SubThrResult two = SubThr.run(new String[] {pub.endpoint(), "0", "100", "1"}, new Captured().out, control());
+                () -> SubThr.run(new String[] {pub.endpoint(), "0", "100"}, new CapturedOutput().out, control()), background);
+        SubThrResult two = SubThr.run(new String[] {pub.endpoint(), "0", "100", "1"}, new CapturedOutput().out, control());
         assertEquals(100, one.get(WAIT_SECONDS, TimeUnit.SECONDS).messageCount());
         assertEquals(100, two.messageCount());
         assertEquals(100L, pub.await());
@@ -136,7 +125,7 @@ class PubSubToolsSmokeTest {
         Duration shortStall = Duration.ofMillis(1_500);
         Publisher pub = publish("16", "50", "2", shortStall);
         PerfException sub = assertThrows(PerfException.class, () -> SubThr.run(
-                new String[] {pub.endpoint(), "16", "50"}, new Captured().out, RunControl.withStallTimeout(shortStall)));
+                new String[] {pub.endpoint(), "16", "50"}, new CapturedOutput().out, RunControl.withStallTimeout(shortStall)));
         assertTrue(sub.getMessage().startsWith("error in receive: nothing arrived"), sub.getMessage());
         ExecutionException e = assertThrows(ExecutionException.class, pub::await);
         assertInstanceOf(PerfException.class, e.getCause());
@@ -147,7 +136,7 @@ class PubSubToolsSmokeTest {
     void aWrongSizeFailsEverySubscriberWithoutHanging() throws Exception {
         Publisher pub = publish("32", "20", "2", STALL);
         PerfException e = assertThrows(PerfException.class, () -> SubThr.run(
-                new String[] {pub.endpoint(), "16", "20", "2"}, new Captured().out, control()));
+                new String[] {pub.endpoint(), "16", "20", "2"}, new CapturedOutput().out, control()));
         assertEquals("message of incorrect size received", e.getMessage());
         // The publisher still delivers or lingers out; either way it ends.
         pub.result().handle((r, t) -> null).get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -155,7 +144,7 @@ class PubSubToolsSmokeTest {
 
     @Test
     void badArgumentsGiveUsage() {
-        PrintStream out = new Captured().out;
+        PrintStream out = new CapturedOutput().out;
         assertUsage(PubThr.USAGE, () -> PubThr.run(new String[] {"tcp://127.0.0.1:1", "16", "10"}, out, control()));
         assertUsage(PubThr.USAGE, () -> PubThr.run(new String[] {"tcp://127.0.0.1:1", "16", "10", "0"}, out, control()));
         assertUsage(PubThr.USAGE, () -> PubThr.run(new String[] {"tcp://127.0.0.1:1", "16", "10", "1001"}, out, control()));
