@@ -17,8 +17,8 @@
 #     sockets live in one sub_thr process, one thread each; the figure is the mean of theirs
 #   - PUSH/PULL throughput over CURVE (local_thr/remote_thr with ZMTP_PERF_CURVE=1)
 # Each cell is the median of RUNS runs. It prints one Markdown table and writes BENCHMARKS.md at
-# the repository root (keeping the JMH section bench/jmh.sh put there, if any). Every figure in
-# that file comes from this run.
+# the repository root (keeping the JMH section bench/jmh.sh and the profile section
+# bench/profile.sh put there, if any). Every other figure in that file comes from this run.
 #
 # Environment (all optional):
 #   RUNS=3                 runs per cell (the median is reported)
@@ -560,7 +560,8 @@ Not run yet: \`bench/jmh.sh\` fills this section.
 <!-- jmh:end -->"
 fi
 
-# Hand-written analysis between these markers (profiles, what a change bought) survives a rerun.
+# The profile section bench/profile.sh writes between these markers survives a rerun, in its
+# place after the targets (it says itself which run produced it).
 profile_section=""
 if [[ -f $OUT ]]; then
     profile_section=$(awk '/<!-- profile:begin -->/ { on = 1 } on { print } /<!-- profile:end -->/ { on = 0 }' "$OUT")
