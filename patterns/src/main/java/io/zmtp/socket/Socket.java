@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.internal.PlatformDependent;
 import io.zmtp.codec.SocketType;
 import io.zmtp.codec.ZmtpMessage;
 import io.zmtp.codec.ZmtpPipeline;
@@ -23,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -75,7 +77,12 @@ public abstract class Socket implements AutoCloseable {
     private final SocketOptions options;
     protected final EventLoop loop;
 
-    private final ConcurrentLinkedQueue<Message> outQueue = new ConcurrentLinkedQueue<>();
+    /**
+     * Messages from the application threads to the loop: many producers, one consumer (the loop).
+     * Netty's chunked array queue takes one atomic add per offer and no node per message, where a
+     * ConcurrentLinkedQueue allocated a node and raced on its tail with a compare-and-set.
+     */
+    private final Queue<Message> outQueue = PlatformDependent.newMpscQueue();
     private final AtomicInteger outCount = new AtomicInteger();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final ConcurrentLinkedQueue<PendingSend> asyncSends = new ConcurrentLinkedQueue<>();

@@ -155,7 +155,12 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
         if (length <= COPY_THRESHOLD) {
             ByteBuf out = reserve(ctx, 9 + length);
             writeHeader(out, flags, length);
-            out.writeBytes(body, body.readerIndex(), length);
+            if (body.hasArray()) {
+                // A heap body copies straight from its array; the ByteBuf overload goes through an NIO view.
+                out.writeBytes(body.array(), body.arrayOffset() + body.readerIndex(), length);
+            } else {
+                out.writeBytes(body, body.readerIndex(), length);
+            }
             if (promise != null) {
                 track(promise);
             }

@@ -39,7 +39,12 @@ public final class ZmtpMessage extends AbstractReferenceCounted {
 
     /** A message that takes ownership of {@code frames}. */
     public static ZmtpMessage of(List<ByteBuf> frames) {
-        return new ZmtpMessage(frames.toArray(new ByteBuf[0]));
+        int n = frames.size();
+        ByteBuf[] copy = new ByteBuf[n];
+        for (int i = 0; i < n; i++) {
+            copy[i] = frames.get(i);
+        }
+        return new ZmtpMessage(copy);
     }
 
     /** A message that takes ownership of {@code frames}. */
