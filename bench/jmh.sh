@@ -58,6 +58,12 @@ table=$(jq -r '
 ' "$json")
 printf '%s\n' "$table"
 
+# The encoder's own allocation, counted per thread on a Netty thread and on a plain one (JMH's
+# threads are plain, and Netty recycles its per-write entries only on its own threads).
+echo "running: bench/bin/perf-tool io.zmtp.bench.jmh.EncoderAllocation" >&2
+encoder_own=$("$bench_dir/bin/perf-tool" io.zmtp.bench.jmh.EncoderAllocation)
+printf '%s\n' "$encoder_own"
+
 [[ $OUT == - ]] && exit 0
 
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo | sed 's/^model name[[:space:]]*:[[:space:]]*//')
@@ -80,6 +86,18 @@ message or frame. gc.alloc.rate.norm is the Java heap allocated per operation (p
 buffers do not count).
 
 $table
+
+The encoder's own allocation per message: what FrameEncodeBenchmark.encodeBatched allocates
+beyond the message object (FrameEncodeBenchmark.messageOnly makes and releases the same messages
+without encoding them), counted with the JVM's per-thread allocation counter by
+\`bench/bin/perf-tool io.zmtp.bench.jmh.EncoderAllocation\` in the same run, on a Netty thread
+(as an event loop is) and on a plain thread (as JMH's are: Netty recycles the outbound buffer's
+per-write entries only on its own threads, so the gc.alloc.rate.norm above counts one per write that
+an event loop would not allocate). Bodies above 1 KiB are not copied: the encoder writes the body
+buffer itself when nothing else holds it, and a view of it (an object per frame) when something
+does, as here, where every message shares one payload:
+
+$encoder_own
 <!-- jmh:end -->
 SECTION
 

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
+import io.netty.util.internal.PlatformDependent;
 import io.zmtp.codec.command.Cancel;
 import io.zmtp.codec.command.Command;
 import io.zmtp.codec.command.Subscribe;
@@ -85,12 +86,13 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
         try {
             if (msg instanceof ZmtpMessage message) {
                 int last = message.size() - 1;
+                boolean sole = message.refCnt() == 1;
                 for (int i = 0; i <= last; i++) {
-                    appendFrame(ctx, message.frame(i), i < last ? ZmtpFrame.FLAG_MORE : 0, i == last ? promise : null);
+                    appendFrame(ctx, message.frame(i), sole, i < last ? ZmtpFrame.FLAG_MORE : 0, i == last ? promise : null);
                 }
             } else if (msg instanceof ZmtpFrame frame) {
                 int flags = (frame.more() ? ZmtpFrame.FLAG_MORE : 0) | (frame.isCommand() ? ZmtpFrame.FLAG_COMMAND : 0);
-                appendFrame(ctx, frame.content(), flags, promise);
+                appendFrame(ctx, frame.content(), frame.refCnt() == 1, flags, promise);
             } else if (msg instanceof Command command) {
                 appendCommand(ctx, command, promise);
             } else if (msg instanceof ByteBuf raw) {
@@ -149,25 +151,49 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
         track(promise);
     }
 
-    /** Appends one frame; {@code promise} is the message's, given with its last frame only. */
-    private void appendFrame(ChannelHandlerContext ctx, ByteBuf body, int flags, ChannelPromise promise) {
+    /**
+     * Appends one frame; {@code promise} is the message's, given with its last frame only.
+     * {@code sole}: nothing but the message being written holds it (its reference count is 1).
+     */
+    private void appendFrame(ChannelHandlerContext ctx, ByteBuf body, boolean sole, int flags, ChannelPromise promise) {
         int length = body.readableBytes();
         if (length <= COPY_THRESHOLD) {
             ByteBuf out = reserve(ctx, 9 + length);
             writeHeader(out, flags, length);
-            if (body.hasArray()) {
-                // A heap body copies straight from its array; the ByteBuf overload goes through an NIO view.
-                out.writeBytes(body.array(), body.arrayOffset() + body.readerIndex(), length);
-            } else {
-                out.writeBytes(body, body.readerIndex(), length);
-            }
+            copyBody(out, body, length);
             if (promise != null) {
                 track(promise);
             }
         } else {
             writeHeader(reserve(ctx, 9), flags, length);
             writeBatch(ctx);
-            ctx.write(body.retainedDuplicate(), promise != null ? promise : ctx.voidPromise());
+            // Writing moves the buffer's reader index. When nobody else holds the message or the
+            // body (a PUB's fan-out shares both), the body itself goes; else a view of it, an object
+            // per frame.
+            ByteBuf out = sole && body.refCnt() == 1 ? body.retain() : body.retainedDuplicate();
+            ctx.write(out, promise != null ? promise : ctx.voidPromise());
+        }
+    }
+
+    /**
+     * Appends {@code length} readable bytes of {@code body} to {@code out}, which has room for them.
+     * Netty's {@code writeBytes} into a pooled direct buffer copies through a new NIO view of it,
+     * an object per frame; copying between raw addresses (or from the heap array) allocates nothing.
+     */
+    private static void copyBody(ByteBuf out, ByteBuf body, int length) {
+        int at = out.writerIndex();
+        if (out.hasMemoryAddress() && (body.hasMemoryAddress() || body.hasArray())) {
+            long to = out.memoryAddress() + at;
+            if (body.hasMemoryAddress()) {
+                PlatformDependent.copyMemory(body.memoryAddress() + body.readerIndex(), to, length);
+            } else {
+                PlatformDependent.copyMemory(body.array(), body.arrayOffset() + body.readerIndex(), to, length);
+            }
+            out.writerIndex(at + length);
+        } else if (body.hasArray()) {
+            out.writeBytes(body.array(), body.arrayOffset() + body.readerIndex(), length);
+        } else {
+            out.writeBytes(body, body.readerIndex(), length);
         }
     }
 

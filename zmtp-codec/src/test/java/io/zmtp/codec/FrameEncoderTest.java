@@ -100,6 +100,65 @@ class FrameEncoderTest {
     }
 
     @Test
+    void writesALargeBodyNothingElseHoldsItselfAndReleasesIt() {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameEncoder());
+        ByteBuf body = Unpooled.directBuffer(4096).writeBytes(new byte[4096]);
+        ch.writeAndFlush(ZmtpMessage.of(body));
+        Written w = drainOutbound(ch);
+        assertThat(w.buffers).hasSize(2);
+        assertThat(w.buffers.get(1)).isSameAs(body);
+        release(w);
+        assertThat(body.refCnt()).isZero();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void writesASharedLargeBodyIntactToEveryChannelThatSendsIt() {
+        // A PUB's fan-out: one message, retained once per peer, written by several encoders.
+        byte[] pattern = new byte[4096];
+        for (int i = 0; i < pattern.length; i++) {
+            pattern[i] = (byte) i;
+        }
+        ZmtpMessage shared = ZmtpMessage.of(Unpooled.directBuffer(4096).writeBytes(pattern));
+        List<EmbeddedChannel> peers = List.of(new EmbeddedChannel(new FrameEncoder()),
+                new EmbeddedChannel(new FrameEncoder()), new EmbeddedChannel(new FrameEncoder()));
+        for (EmbeddedChannel peer : peers) {
+            peer.writeAndFlush(shared.retain());
+        }
+        for (EmbeddedChannel peer : peers) {
+            // Read as a socket write does: moving each buffer's reader index.
+            java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+            ByteBuf b;
+            while ((b = peer.readOutbound()) != null) {
+                byte[] chunk = new byte[b.readableBytes()];
+                b.readBytes(chunk);
+                sent.writeBytes(chunk);
+                b.release();
+            }
+            byte[] bytes = sent.toByteArray();
+            assertThat(bytes).hasSize(9 + pattern.length);
+            assertThat(java.util.Arrays.copyOfRange(bytes, 9, bytes.length)).isEqualTo(pattern);
+            peer.finishAndReleaseAll();
+        }
+        assertThat(shared.release()).isTrue();
+    }
+
+    @Test
+    void copiesSmallHeapDirectAndCompositeBodiesAlike() {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameEncoder());
+        ByteBuf heap = Unpooled.wrappedBuffer(Hex.bytes("'xxheap'")).skipBytes(2);
+        ByteBuf direct = Unpooled.directBuffer(16).writeBytes(Hex.bytes("'direct'"));
+        CompositeByteBuf composite = Unpooled.compositeBuffer()
+                .addComponent(true, Unpooled.wrappedBuffer(Hex.bytes("'com'")))
+                .addComponent(true, Unpooled.directBuffer(8).writeBytes(Hex.bytes("'posite'")));
+        ch.writeAndFlush(ZmtpMessage.of(heap, direct, composite));
+        Written w = drainOutbound(ch);
+        assertThat(w.bytes).isEqualTo(Hex.bytes("01 04 'heap' 01 06 'direct' 00 09 'composite'"));
+        release(w);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void sendsSubscriptionsAsCommandsToA31PeerAndAsMessagesToA30Peer() {
         FrameEncoder encoder = new FrameEncoder();
         EmbeddedChannel ch = new EmbeddedChannel(encoder);

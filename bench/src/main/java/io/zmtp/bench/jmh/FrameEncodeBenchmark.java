@@ -3,6 +3,7 @@ package io.zmtp.bench.jmh;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.zmtp.codec.FrameEncoder;
+import io.zmtp.codec.ZmtpMessage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,6 +17,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.concurrent.TimeUnit;
 
@@ -58,6 +60,24 @@ public class FrameEncodeBenchmark {
     public long encode() {
         channel.writeAndFlush(Codec.message(payload, 1), channel.voidPromise());
         return Codec.drainOutbound(channel);
+    }
+
+    /**
+     * The message alone: made and released as {@link #encodeBatched} makes them, never encoded.
+     * Its allocation per operation is the message object's (the blackhole keeps the JIT from
+     * eliding it); what {@link #encodeBatched} allocates beyond it is the encoder's.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int messageOnly(Blackhole sink) {
+        int frames = 0;
+        for (int i = 0; i < BATCH; i++) {
+            ZmtpMessage m = Codec.message(payload, 1);
+            sink.consume(m);
+            frames += m.size();
+            m.release();
+        }
+        return frames;
     }
 
     /** Encodes {@value #BATCH} messages, then flushes once; the time is per message. */

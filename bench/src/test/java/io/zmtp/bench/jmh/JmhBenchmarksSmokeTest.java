@@ -1,6 +1,7 @@
 package io.zmtp.bench.jmh;
 
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.infra.Blackhole;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * class); and checks the annotation processor listed them. Never measures anything.
  */
 class JmhBenchmarksSmokeTest {
+    /** JMH's own sink, made outside a run the way JMH allows (it asks for this acknowledgement). */
+    private static final Blackhole BLACKHOLE = new Blackhole(
+            "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
+
     @Test
     void annotationProcessorListedTheBenchmarks() throws IOException {
         String list;
@@ -25,7 +30,7 @@ class JmhBenchmarksSmokeTest {
             list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         for (String method : new String[] {
-                "FrameEncodeBenchmark.encode", "FrameEncodeBenchmark.encodeBatched",
+                "FrameEncodeBenchmark.encode", "FrameEncodeBenchmark.encodeBatched", "FrameEncodeBenchmark.messageOnly",
                 "FrameDecodeBenchmark.decode", "FrameDecodeBenchmark.decodeBatched",
                 "MultipartBenchmark.encode20", "MultipartBenchmark.decode20",
                 "SubscriptionTrieBenchmark.matchHit", "SubscriptionTrieBenchmark.matchMiss",
@@ -49,6 +54,7 @@ class JmhBenchmarksSmokeTest {
                 for (int i = 0; i < 3; i++) {
                     assertEquals(header + size, b.encode());
                     assertEquals((long) FrameEncodeBenchmark.BATCH * (header + size), b.encodeBatched());
+                    assertEquals(FrameEncodeBenchmark.BATCH, b.messageOnly(BLACKHOLE));
                 }
             } finally {
                 b.tearDown();
