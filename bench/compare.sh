@@ -43,6 +43,9 @@
 set -uo pipefail
 
 bench_dir=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+# live_pids, forget_pid, stop_live_pids, free_port, wait_listening
+# shellcheck source=lib.sh
+source "$bench_dir/lib.sh"
 repo_dir=$(dirname "$bench_dir")
 bin="$bench_dir/bin"
 zmq_perf="$bench_dir/target/zmq_perf"
@@ -107,23 +110,9 @@ started_at=$(date +%s)
 
 # ------------------------------------------------------------------ clean-up
 
-# Every background tool process this script started (the `timeout` wrappers), so that an
-# interrupted or failed run leaves nothing behind. Only these pids are ever signalled.
-declare -a live_pids=()
-
+# An interrupted or failed run leaves no tool process behind (live_pids: lib.sh).
 cleanup() {
-    local pid
-    # GNU timeout leads its own process group (pid = pgid), so signalling the group reaches the
-    # tool it runs as well.
-    for pid in "${live_pids[@]}"; do
-        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
-    done
-    if ((${#live_pids[@]} > 0)); then
-        sleep 1
-        for pid in "${live_pids[@]}"; do
-            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
-        done
-    fi
+    stop_live_pids
     if [[ -z ${KEEP_LOGS:-} ]]; then
         rm -rf "$log_dir"
     else
@@ -132,14 +121,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'echo "compare.sh: interrupted" >&2; exit 130' INT TERM
-
-forget_pid() {
-    local keep=() pid
-    for pid in "${live_pids[@]}"; do
-        [[ $pid != "$1" ]] && keep+=("$pid")
-    done
-    live_pids=("${keep[@]}")
-}
 
 say() {
     printf '%s\n' "$*" >&2
@@ -170,10 +151,6 @@ for f in "$zmq_perf" "$bench_dir/target/classpath.txt"; do
 done
 
 # ------------------------------------------------------------------ ports
-
-# free_port and wait_listening
-# shellcheck source=lib.sh
-source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
 # ------------------------------------------------------------------ the tools
 

@@ -1,6 +1,38 @@
 # Shell helpers shared by bench/compare.sh and bench/profile.sh; sourced, not run.
 # They need `ss` (iproute2) and bash 4 (associative arrays).
 
+# ------------------------------------------------------------------ background tools
+
+# Every background tool process the script started (the `timeout` wrappers); only these pids are
+# ever signalled.
+declare -a live_pids=()
+
+forget_pid() {
+    local keep=() pid
+    for pid in "${live_pids[@]}"; do
+        [[ $pid != "$1" ]] && keep+=("$pid")
+    done
+    live_pids=("${keep[@]}")
+}
+
+# Stops every tool still running: TERM, then KILL a second later. GNU timeout leads its own
+# process group (pid = pgid), so signalling the group reaches the tool it runs as well.
+stop_live_pids() {
+    local pid
+    for pid in "${live_pids[@]}"; do
+        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    done
+    if ((${#live_pids[@]} > 0)); then
+        sleep 1
+        for pid in "${live_pids[@]}"; do
+            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+        done
+    fi
+    return 0
+}
+
+# ------------------------------------------------------------------ ports
+
 declare -A used_ports=()
 
 # Sets `port` to a TCP port on 127.0.0.1 that nothing uses (in any state, TIME_WAIT included) and

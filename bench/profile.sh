@@ -39,6 +39,9 @@
 set -euo pipefail
 
 bench_dir=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+# live_pids, forget_pid, stop_live_pids, free_port, wait_listening
+# shellcheck source=lib.sh
+source "$bench_dir/lib.sh"
 repo_dir=$(dirname "$bench_dir")
 bin="$bench_dir/bin"
 zmq_perf="$bench_dir/target/zmq_perf"
@@ -88,36 +91,15 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ------------------------------------------------------------------ clean-up
 
-# Every background tool process this script started (the `timeout` wrappers); only these pids
-# are ever signalled.
-declare -a live_pids=()
 section_file=""
 
 cleanup() {
-    local pid
-    # GNU timeout leads its own process group (pid = pgid): signalling the group reaches the tool.
-    for pid in "${live_pids[@]}"; do
-        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    done
-    if ((${#live_pids[@]} > 0)); then
-        sleep 1
-        for pid in "${live_pids[@]}"; do
-            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-        done
-    fi
+    stop_live_pids
     [[ -n $section_file ]] && rm -f "$section_file"
     return 0
 }
 trap cleanup EXIT
 trap 'say "profile.sh: interrupted"; exit 130' INT TERM
-
-forget_pid() {
-    local keep=() pid
-    for pid in "${live_pids[@]}"; do
-        [[ $pid != "$1" ]] && keep+=("$pid")
-    done
-    live_pids=("${keep[@]}")
-}
 
 # ------------------------------------------------------------------ build
 
@@ -201,10 +183,6 @@ fi
 say "async-profiler $ap_version: $ap_lib; $access"
 
 # ------------------------------------------------------------------ ports
-
-# free_port and wait_listening
-# shellcheck source=lib.sh
-source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
 # ------------------------------------------------------------------ running the tools
 
