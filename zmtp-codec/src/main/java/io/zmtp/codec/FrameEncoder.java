@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
@@ -85,6 +86,7 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         try {
             if (msg instanceof ZmtpMessage message) {
+                requireLive(message);
                 int last = message.size() - 1;
                 boolean sole = message.refCnt() == 1;
                 for (int i = 0; i <= last; i++) {
@@ -106,7 +108,9 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
             }
             ReferenceCountUtil.release(msg);
         } catch (RuntimeException e) {
-            ReferenceCountUtil.release(msg);
+            // safeRelease: a message that was already released must fail with the first error, not
+            // throw a second one from here.
+            ReferenceCountUtil.safeRelease(msg);
             promise.tryFailure(e);
         }
     }
@@ -172,6 +176,20 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
             // per frame.
             ByteBuf out = sole && body.refCnt() == 1 ? body.retain() : body.retainedDuplicate();
             ctx.write(out, promise != null ? promise : ctx.voidPromise());
+        }
+    }
+
+    /**
+     * Refuses a message with a frame that was already released, before any of its bytes reach the
+     * batch: a header without its body, or the first frames of a message without the rest, would
+     * break the stream for every message behind it. (The raw copy below would also read memory
+     * the buffer gave back; {@code writeBytes} used to check this.)
+     */
+    private static void requireLive(ZmtpMessage message) {
+        for (int i = 0, n = message.size(); i < n; i++) {
+            if (message.frame(i).refCnt() == 0) {
+                throw new IllegalReferenceCountException(0);
+            }
         }
     }
 

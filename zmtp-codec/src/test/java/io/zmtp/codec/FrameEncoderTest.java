@@ -159,6 +159,22 @@ class FrameEncoderTest {
     }
 
     @Test
+    void refusesAMessageWithAReleasedFrameWithoutWritingAnyOfIt() {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameEncoder());
+        ByteBuf released = Unpooled.directBuffer(16).writeBytes(new byte[16]);
+        released.release();
+        ChannelFuture f = ch.writeAndFlush(ZmtpMessage.of(Unpooled.wrappedBuffer(Hex.bytes("'first'")), released));
+        assertThat(f.cause()).isInstanceOf(io.netty.util.IllegalReferenceCountException.class);
+        // Not a byte of it: a frame with MORE and no message behind it would break the stream.
+        assertThat((Object) ch.readOutbound()).isNull();
+        ch.writeAndFlush(ZmtpMessage.ofStrings("next"));
+        Written w = drainOutbound(ch);
+        assertThat(w.bytes).isEqualTo(Hex.bytes("00 04 'next'"));
+        release(w);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void sendsSubscriptionsAsCommandsToA31PeerAndAsMessagesToA30Peer() {
         FrameEncoder encoder = new FrameEncoder();
         EmbeddedChannel ch = new EmbeddedChannel(encoder);
