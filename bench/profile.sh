@@ -396,6 +396,12 @@ spent before the profiler starts, so its CPU time is more than its samples. What
 printed under the profiler is quoted for reference only: it is not a benchmark figure and not
 comparable with the tables above.
 
+Which profile goes with which target the Targets section marks as not met: TCP PUSH/PULL
+throughput below libzmq at small sizes and below 3x JeroMQ: a, b and e (e shows which side, our
+sender or our receiver, is the busier one against libzmq's); REQ/REP round trip: c; inproc
+10M msg/s: d. Each profile's "Largest" line says where most of its samples went;
+docs/performance-notes.md reads these profiles and keeps what each change bought.
+
 EOF
     summarise --legend
     for s in "${scenarios[@]}"; do

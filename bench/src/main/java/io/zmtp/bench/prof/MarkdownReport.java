@@ -2,6 +2,7 @@ package io.zmtp.bench.prof;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -83,8 +84,39 @@ final class MarkdownReport {
                     + share(t.samples(kind), t.total()) + " |");
         }
         out.println();
+        out.println(largest(t));
+        out.println();
         categories(t);
         leaves(t, top);
+    }
+
+    /**
+     * One sentence a reader can take away: the thread groups by share, largest first, and the
+     * largest category of each busy group.
+     */
+    static String largest(Tally t) {
+        StringBuilder line = new StringBuilder("Largest: ");
+        List<ThreadKind> kinds = new ArrayList<>(List.of(ThreadKind.values()));
+        kinds.removeIf(k -> t.samples(k) == 0);
+        kinds.sort(Comparator.comparingLong((ThreadKind k) -> t.samples(k)).reversed().thenComparing(Enum::ordinal));
+        for (int i = 0; i < kinds.size(); i++) {
+            ThreadKind k = kinds.get(i);
+            line.append(i == 0 ? "" : ", ").append(k.label()).append(' ').append(share(t.samples(k), t.total()));
+        }
+        line.append(" of the samples");
+        for (ThreadKind kind : BUSY) {
+            Category top = null;
+            for (Category c : Category.values()) {
+                if (t.samples(kind, c) > 0 && (top == null || t.samples(kind, c) > t.samples(kind, top))) {
+                    top = c;
+                }
+            }
+            if (top != null) {
+                line.append("; ").append(kind.label()).append(": ").append(top.label()).append(' ')
+                        .append(share(t.samples(kind, top), t.samples(kind)));
+            }
+        }
+        return line.append('.').toString();
     }
 
     private void categories(Tally t) {

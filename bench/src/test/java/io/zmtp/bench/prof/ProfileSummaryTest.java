@@ -75,6 +75,14 @@ class ProfileSummaryTest {
     }
 
     @Test
+    void saysWhichGroupsAndCategoriesAreLargest() throws IOException {
+        List<String> lines = run("local_thr=" + file("a-local_thr.collapsed", PROFILE));
+        // Equal groups keep the order of the legend; each busy group names its largest category.
+        assertTrue(lines.contains("Largest: application 33.3%, event loop 33.3%, other 16.7%, GC 10.0%, JIT compiler 6.7%"
+                + " of the samples; application: ours: io.zmtp.socket 50.0%; event loop: ours: io.zmtp.codec 60.0%."), lines::toString);
+    }
+
+    @Test
     void theSharesOfEveryTableAddUp() throws IOException {
         // A larger profile from a fixed seed: stacks of every shape, on every kind of thread.
         String[] threads = {"[main tid=1]", "[inproc_thr sender tid=2]", "[multiThreadIoEventLoopGroup-2-1 tid=3]",
