@@ -43,12 +43,9 @@
 set -uo pipefail
 
 bench_dir=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
-# live_pids, forget_pid, stop_live_pids, free_port, wait_listening
+# repo_dir, bin, zmq_perf; live_pids, forget_pid, stop_live_pids, free_port, wait_listening
 # shellcheck source=lib.sh
 source "$bench_dir/lib.sh"
-repo_dir=$(dirname "$bench_dir")
-bin="$bench_dir/bin"
-zmq_perf="$bench_dir/target/zmq_perf"
 command_line="$(for v in RUNS SIZES LAT_COUNT INPROC_COUNT THR_COUNT_16 THR_COUNT_256 THR_COUNT_1024 THR_COUNT_65536 \
     PUBSUB_SIZES PUBSUB_SUBSCRIBERS CURVE_SIZES \
     $(compgen -v | grep -E '^(THR|PUBSUB|CURVE)_COUNT_[0-9]+$' | grep -vxE 'THR_COUNT_(16|256|1024|65536)'); do

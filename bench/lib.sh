@@ -1,5 +1,11 @@
-# Shell helpers shared by bench/compare.sh and bench/profile.sh; sourced, not run.
-# They need `ss` (iproute2) and bash 4 (associative arrays).
+# Shell helpers shared by bench/compare.sh and bench/profile.sh; sourced, not run, after the
+# script has set bench_dir. They need `ss` (iproute2) and bash 4 (associative arrays).
+
+# ------------------------------------------------------------------ paths
+
+repo_dir=$(dirname "$bench_dir")
+bin="$bench_dir/bin"
+zmq_perf="$bench_dir/target/zmq_perf"
 
 # ------------------------------------------------------------------ background tools
 

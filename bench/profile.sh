@@ -39,12 +39,9 @@
 set -euo pipefail
 
 bench_dir=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
-# live_pids, forget_pid, stop_live_pids, free_port, wait_listening
+# repo_dir, bin, zmq_perf; live_pids, forget_pid, stop_live_pids, free_port, wait_listening
 # shellcheck source=lib.sh
 source "$bench_dir/lib.sh"
-repo_dir=$(dirname "$bench_dir")
-bin="$bench_dir/bin"
-zmq_perf="$bench_dir/target/zmq_perf"
 prof_dir="$bench_dir/target/profiles"
 prof_rel="bench/target/profiles"
 ap_version=4.1
