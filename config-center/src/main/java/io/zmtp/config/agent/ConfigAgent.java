@@ -252,6 +252,9 @@ public final class ConfigAgent implements AutoCloseable {
         if (s == null || !s.syncing || h.path("req").asLong(-1) != s.syncReq) {
             return;  // a late answer to an abandoned sync
         }
+        // The sync timeout runs from the last answer, not from the request: a large snapshot that
+        // takes longer than the timeout to arrive is not abandoned (and asked for again) halfway.
+        s.syncSentAt = System.nanoTime();
         switch (command) {
             case Wire.REVISION -> {
                 Revision r = Wire.readRevision(h, m, 2);
@@ -284,6 +287,10 @@ public final class ConfigAgent implements AutoCloseable {
                 if (code.equals("forbidden") || code.equals("identity")) {
                     s.failure = h.path("reason").asText(code);
                     s.syncing = false;
+                } else if (code.equals("busy")) {
+                    // Ask again after the server's hint rather than after the whole sync timeout.
+                    long retry = Math.min(Duration.ofMillis(h.path("retry").asLong(0)).toNanos(), config.syncTimeout.toNanos());
+                    s.syncSentAt = System.nanoTime() - config.syncTimeout.toNanos() + retry;
                 }
             }
             default -> log.debug("{}: ignoring {}", config.nodeId, command);

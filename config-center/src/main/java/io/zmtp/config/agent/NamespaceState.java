@@ -27,6 +27,7 @@ final class NamespaceState {
 
     boolean syncing;
     long syncReq;
+    /** When the sync was asked for or last answered: the sync timeout runs from here. */
     long syncSentAt;
     final List<Revision> buffered = new ArrayList<>();
     /** A snapshot being received: its announced revision, digest, size, and the entries so far. */

@@ -10,10 +10,13 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code config-center server}: runs a server on its embedded store until interrupted. */
 @Command(name = "server", description = "Run the configuration server (embedded H2 store in --data).")
 final class ServerCommand implements Callable<Integer> {
+    /** Exit status when the server stopped by itself (an error escaped it): a supervisor restarts it. */
+    static final int EXIT_FAILED = 70;
     @Option(names = "--data", required = true, description = "directory of the embedded store (created if missing)")
     Path data;
     @Option(names = "--whitelist", required = true, description = "file of 'node ID PASSWORD NS,...' and 'admin NAME PASSWORD' lines")
@@ -38,10 +41,30 @@ final class ServerCommand implements Callable<Integer> {
                     + ", data " + data.toAbsolutePath() + (curveSecretKey == null ? ", PLAIN"
                     : ", CURVE, server public key " + io.zmtp.codec.curve.CurveKeyPair.fromSecret(
                             io.zmtp.codec.curve.CurveKeyPair.decodeKey(curveSecretKey)).publicKeyZ85()));
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await();
+            return serve(server);
         }
-        return 0;
+    }
+
+    /**
+     * Serves until the JVM is asked to stop (0) or the server stops by itself because an error
+     * escaped it ({@link #EXIT_FAILED}, after one line on standard error): the process then exits
+     * instead of living on as a zombie that accepts connections and never answers.
+     */
+    static int serve(ConfigServer server) throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        server.onFailure(e -> {
+            failed.set(e);
+            stop.countDown();
+        });
+        Thread hook = new Thread(stop::countDown);
+        Runtime.getRuntime().addShutdownHook(hook);
+        stop.await();
+        if (failed.get() == null) {
+            return 0;
+        }
+        Runtime.getRuntime().removeShutdownHook(hook);
+        System.err.println("config-center server: failed (" + failed.get() + "); exiting with status " + EXIT_FAILED);
+        return EXIT_FAILED;
     }
 }

@@ -149,7 +149,7 @@ final class AdminOps {
         ArrayNode rows = out.putArray("nodes");
         for (String ns : store.namespaces()) {
             long latest = store.latestRevision(ns);
-            String digest = store.snapshot(ns).digest();
+            String digest = server.headDigest(ns, latest);
             for (Whitelist.Node n : whitelist.nodes()) {
                 if (!n.mayRead(ns)) {
                     continue;
@@ -167,6 +167,12 @@ final class AdminOps {
                 o.put("online", tracker.online(n.id(), server.offlineAfter()));
             }
         }
+        ObjectNode requests = out.putObject("requests");
+        ConfigServer.RequestCounts counts = server.requests();
+        requests.put("answered", counts.answered());
+        requests.put("busy", counts.busy());
+        requests.put("dropped", counts.dropped());
+        requests.put("unreadAnswerBytes", server.unreadAnswerBytes());
         ArrayNode refused = out.putArray("refused");
         for (Whitelist.Refusal r : tracker.refusals()) {
             ObjectNode o = refused.addObject();

@@ -22,6 +22,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The configuration server: publishes every new revision on a PUB socket (topic = namespace),
@@ -42,6 +44,9 @@ public final class ConfigServer implements AutoCloseable {
     /** Largest snapshot chunk (values plus keys), and most keys in one. */
     static final int CHUNK_BYTES = 256 * 1024;
     static final int CHUNK_KEYS = 512;
+    /** The retry hint of a {@code busy} ERROR. */
+    static final Duration BUSY_RETRY = Duration.ofMillis(250);
+    private static final Duration DROP_LOG_INTERVAL = Duration.ofSeconds(10);
 
     private final ConfigStore store;
     private final Whitelist whitelist;
@@ -56,7 +61,17 @@ public final class ConfigServer implements AutoCloseable {
     private final Thread thread;
     private final String updatesEndpoint;
     private final String syncEndpoint;
+    private final AnswerBudget budget;
     private volatile boolean running = true;
+    /** Why the server thread stopped by itself (an Error escaped it), or null. */
+    private volatile Throwable failure;
+    private volatile Consumer<Throwable> onFailure;
+    /** Requests dropped unanswered since the last log line about them; server thread only. */
+    private long droppedSinceLog;
+    private long droppedLoggedAt;
+    private final AtomicLong answered = new AtomicLong();
+    private final AtomicLong busy = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
 
     /**
      * Starts a server.
@@ -75,6 +90,12 @@ public final class ConfigServer implements AutoCloseable {
      */
     public ConfigServer(ConfigStore store, Whitelist whitelist, String updates, String sync, Duration heartbeat,
                         ZmtpContext sharedContext, io.zmtp.codec.curve.CurveKeyPair curveKeys) {
+        this(store, whitelist, updates, sync, heartbeat, sharedContext, curveKeys, ServerLimits.DEFAULTS);
+    }
+
+    /** A server with its own {@link ServerLimits} on what it holds for nodes that do not read. */
+    public ConfigServer(ConfigStore store, Whitelist whitelist, String updates, String sync, Duration heartbeat,
+                        ZmtpContext sharedContext, io.zmtp.codec.curve.CurveKeyPair curveKeys, ServerLimits limits) {
         this.store = store;
         this.whitelist = whitelist;
         this.heartbeat = heartbeat;
@@ -99,6 +120,7 @@ public final class ConfigServer implements AutoCloseable {
             }
             this.updatesEndpoint = pub.bind(updates);
             this.syncEndpoint = router.bind(sync);
+            this.budget = new AnswerBudget(router, limits);
         } catch (RuntimeException e) {
             if (ownsContext) {
                 context.close();
@@ -207,7 +229,7 @@ public final class ConfigServer implements AutoCloseable {
     }
 
     /** The digest of the latest revision, from its history entry when kept (cheap), else the content. */
-    private String headDigest(String ns, long latest) {
+    String headDigest(String ns, long latest) {
         if (latest > 0 && store.oldestRevision(ns) > 0 && store.oldestRevision(ns) <= latest) {
             List<Revision> last = store.history(ns, latest - 1, 1);
             if (!last.isEmpty()) {
@@ -225,8 +247,10 @@ public final class ConfigServer implements AutoCloseable {
             try {
                 long now = System.nanoTime();
                 if (now >= nextBeat) {
-                    sendHeartbeats();
+                    // Set first: a store that fails on every call must not turn this loop into a
+                    // busy one that logs the same failure as fast as it can.
                     nextBeat = now + heartbeat.toNanos();
+                    sendHeartbeats();
                 }
                 Message m = router.receive(Duration.ofNanos(Math.max(1_000_000, nextBeat - now)));
                 if (m != null) {
@@ -241,8 +265,80 @@ public final class ConfigServer implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 log.error("config server: request failed", e);
+            } catch (Error e) {
+                fail(e);
+                return;
             }
         }
+    }
+
+    /**
+     * An Error (OutOfMemoryError above all) escaped the server thread: nothing it holds can be
+     * trusted any more. The server closes its sockets, so it refuses connections instead of
+     * accepting and never answering them (agents retry, a supervisor sees it), and tells the
+     * {@link #onFailure} handler; the {@code server} command then exits non-zero.
+     */
+    private void fail(Error e) {
+        failure = e;
+        running = false;
+        try {
+            log.error("config server failed and stops: {}", e.toString(), e);
+        } catch (Throwable ignored) {
+            // No memory even to log: closing and telling the handler matter more.
+        }
+        try {
+            pub.close();
+            router.close();
+        } catch (Throwable closeFailed) {
+            e.addSuppressed(closeFailed);
+        }
+        Consumer<Throwable> handler = onFailure;
+        if (handler != null) {
+            handler.accept(e);
+        }
+    }
+
+    /**
+     * Sets what to do when the server thread fails (the server has already closed its sockets);
+     * called at once if it already failed. The {@code server} command exits the process.
+     */
+    public void onFailure(Consumer<Throwable> handler) {
+        this.onFailure = handler;
+        Throwable f = failure;
+        if (f != null && handler != null) {
+            handler.accept(f);
+        }
+    }
+
+    /** Why the server stopped by itself, or null while it runs (or was closed normally). */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /**
+     * Requests that needed an answer: answered, refused with {@code busy}, and dropped unanswered
+     * (see {@link ServerLimits}).
+     */
+    public record RequestCounts(long answered, long busy, long dropped) {
+    }
+
+    /** How the server dealt with requests that needed an answer, since it started. */
+    public RequestCounts requests() {
+        return new RequestCounts(answered.get(), busy.get(), dropped.get());
+    }
+
+    /** Bytes of answers queued for nodes and not yet taken by their connections (see {@link ServerLimits}). */
+    public long unreadAnswerBytes() {
+        long total = 0;
+        for (io.zmtp.socket.pipe.PeerInfo p : router.peers()) {
+            total += p.outboundBytes() + (long) p.outboundDepth() * AnswerBudget.MESSAGE_COST;
+        }
+        return total;
+    }
+
+    /** True while the server thread runs. */
+    public boolean isServing() {
+        return thread.isAlive() && failure == null;
     }
 
     /** One request: [routing id] [optional empty delimiter] command header [value frames]. */
@@ -275,6 +371,9 @@ public final class ConfigServer implements AutoCloseable {
                 if (!command.equals(Wire.ADMIN)) {
                     throw new Wire.ProtocolException("admins send ADMIN commands");
                 }
+                if (!mayAnswer(user, reply, h, null)) {
+                    return;
+                }
                 admin.handle(h, m, at + 2, reply);
                 return;
             }
@@ -286,7 +385,13 @@ public final class ConfigServer implements AutoCloseable {
             }
             tracker.seen(node);
             switch (command) {
-                case Wire.SYNC -> sync(node, h, reply, req);
+                case Wire.SYNC -> {
+                    String ns = Namespaces.validate(Wire.text(h, "ns"));
+                    if (mayAnswer(node, reply, h, ns)) {
+                        sync(node, ns, h, reply, req);
+                        budget.syncSent(reply.id, ns);
+                    }
+                }
                 case Wire.REPORT -> report(node, h);
                 default -> reply.error(h, "bad-request", "unknown command '" + command + "'");
             }
@@ -300,8 +405,40 @@ public final class ConfigServer implements AutoCloseable {
         }
     }
 
-    private void sync(String node, ObjectNode h, Reply reply, long req) {
-        String ns = Namespaces.validate(Wire.text(h, "ns"));
+    /**
+     * Asks the {@link AnswerBudget} whether this request may be answered; refuses it with ERROR
+     * {@code busy} (and a retry hint) or drops it otherwise.
+     */
+    private boolean mayAnswer(String user, Reply reply, ObjectNode h, String syncOf) {
+        AnswerBudget.Decision d = budget.check(user, reply.id, syncOf);
+        switch (d.verdict()) {
+            case ANSWER -> {
+                answered.incrementAndGet();
+                return true;
+            }
+            case BUSY -> {
+                busy.incrementAndGet();
+                ObjectNode e = errorHeader(h, "busy", d.reason());
+                e.put("retry", BUSY_RETRY.toMillis());
+                reply.send(Message.of(Wire.ERROR).add(Wire.json(e)));
+                return false;
+            }
+            default -> {
+                dropped.incrementAndGet();
+                droppedSinceLog++;
+                long now = System.nanoTime();
+                if (now - droppedLoggedAt > DROP_LOG_INTERVAL.toNanos()) {
+                    droppedLoggedAt = now;
+                    log.warn("dropped {} requests unanswered from nodes that do not read their answers (last: {})",
+                            droppedSinceLog, user);
+                    droppedSinceLog = 0;
+                }
+                return false;
+            }
+        }
+    }
+
+    private void sync(String node, String ns, ObjectNode h, Reply reply, long req) {
         Whitelist.Node n = whitelist.node(node);
         if (n == null || !n.mayRead(ns)) {
             reply.error(h, "forbidden", "node " + node + " may not read " + ns);
@@ -369,6 +506,19 @@ public final class ConfigServer implements AutoCloseable {
                 Instant.ofEpochMilli(Wire.number(h, "applied")), Instant.now()));
     }
 
+    private static ObjectNode errorHeader(ObjectNode request, String code, String reason) {
+        ObjectNode h = Wire.object();
+        h.put("code", code);
+        h.put("reason", reason);
+        if (request != null) {
+            h.put("req", request.path("req").asLong(0));
+            if (request.has("ns")) {
+                h.set("ns", request.get("ns"));
+            }
+        }
+        return h;
+    }
+
     /** Where a request's answers go: its routing id, and the delimiter a REQ peer expects. */
     final class Reply {
         private final byte[] id;
@@ -412,16 +562,7 @@ public final class ConfigServer implements AutoCloseable {
         }
 
         void error(ObjectNode request, String code, String reason) {
-            ObjectNode h = Wire.object();
-            h.put("code", code);
-            h.put("reason", reason);
-            if (request != null) {
-                h.put("req", request.path("req").asLong(0));
-                if (request.has("ns")) {
-                    h.set("ns", request.get("ns"));
-                }
-            }
-            send(Message.of(Wire.ERROR).add(Wire.json(h)));
+            send(Message.of(Wire.ERROR).add(Wire.json(errorHeader(request, code, reason))));
         }
     }
 

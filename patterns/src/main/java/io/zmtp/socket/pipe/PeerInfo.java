@@ -18,11 +18,13 @@ import java.net.SocketAddress;
  * @param userId          who the authenticator said it is
  * @param inboundDepth    messages received and not yet taken by the application
  * @param outboundDepth   messages queued and not yet written to the connection
+ * @param outboundBytes   body bytes of those messages (the connection's own write buffer, at most
+ *                        512 KiB, comes on top): what a peer that stopped reading holds of our memory
  * @param hwmHits         times a queue of this peer was found at its high-water mark
  * @param drops           messages dropped because this peer's queue was full
  */
 public record PeerInfo(byte[] routingId, String endpoint, boolean connectSide, SocketAddress remoteAddress,
                        boolean connected, ZmtpVersion version, String mechanism, String userId,
-                       int inboundDepth, int outboundDepth, long messagesIn, long messagesOut,
+                       int inboundDepth, int outboundDepth, long outboundBytes, long messagesIn, long messagesOut,
                        long bytesIn, long bytesOut, long hwmHits, long drops) {
 }

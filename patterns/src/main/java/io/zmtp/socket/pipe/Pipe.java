@@ -20,6 +20,8 @@ public final class Pipe {
     private final int receiveHwm;
     private final ArrayDeque<ZmtpMessage> out = new ArrayDeque<>();
     private final ArrayDeque<ZmtpMessage> in = new ArrayDeque<>();
+    /** Body bytes of the messages in {@link #out}: what a peer that stopped reading costs us. */
+    private long outBytes;
     private Link link;
     /** Depth of the inbound queue, readable from other threads (inproc credit). */
     private volatile int inboundDepth;
@@ -111,13 +113,15 @@ public final class Pipe {
             return;
         }
         messagesOut++;
-        bytesOut += message.byteSize();
+        long size = message.byteSize();
+        bytesOut += size;
         if (ready && out.isEmpty() && link.isWritable()) {
             link.write(message);
             dirty = true;
             return;
         }
         out.add(message);
+        outBytes += size;
     }
 
     /** Writes a command (subscriptions) ahead of nothing: commands do not count against the HWM. */
@@ -135,7 +139,9 @@ public final class Pipe {
         }
         boolean moved = false;
         while (!out.isEmpty() && link.isWritable()) {
-            link.write(out.poll());
+            ZmtpMessage m = out.poll();
+            outBytes -= m.byteSize();
+            link.write(m);
             moved = true;
         }
         if (moved) {
@@ -223,11 +229,17 @@ public final class Pipe {
         while ((m = out.poll()) != null) {
             m.release();
         }
+        outBytes = 0;
         releaseInbound();
     }
 
     public int outboundDepth() {
         return out.size();
+    }
+
+    /** Body bytes queued for the peer and not yet handed to its connection. */
+    public long outboundBytes() {
+        return outBytes;
     }
 
     /** Inbound queue depth; safe to read from any thread. */
@@ -268,7 +280,7 @@ public final class Pipe {
     /** A snapshot of this pipe for the application. */
     public PeerInfo snapshot() {
         return new PeerInfo(routingId == null ? null : routingId.clone(), endpoint, connectSide,
-                remoteAddress, isReady(), version, mechanism, userId, in.size(), out.size(),
+                remoteAddress, isReady(), version, mechanism, userId, in.size(), out.size(), outBytes,
                 messagesIn, messagesOut, bytesIn, bytesOut, hwmHits, drops);
     }
 }

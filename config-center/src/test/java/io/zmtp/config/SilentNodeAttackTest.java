@@ -1,0 +1,132 @@
+package io.zmtp.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zmtp.codec.SocketType;
+import io.zmtp.config.protocol.Wire;
+import io.zmtp.socket.Message;
+import io.zmtp.socket.Socket;
+import io.zmtp.socket.ZmtpContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Hostile-input finding A as it was found: a server with default settings, a namespace of 60
+ * values of 1 MiB, and a whitelisted node that sends 150 {@code SYNC from 0} and never reads. The
+ * server used to queue 60 MiB per request; its thread died of OutOfMemoryError after a few, and
+ * the process stayed up accepting connections it never answered. Now it answers an admin at once
+ * afterwards, and its resident memory grows by less than the documented bound. The server runs
+ * in a JVM of its own with a 768 MiB heap (the finding used 512 MiB; there H2 itself sometimes
+ * failed to commit the 60 MiB, humongous 1 MiB values fragmenting G1's heap).
+ */
+class SilentNodeAttackTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    /** Twice the default total backlog (2 x 128 MiB) plus one namespace (64 MiB), in bytes. */
+    private static final long RSS_GROWTH_BOUND = 320L << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aServerFloodedWithUnreadSyncsStaysUpAndAnswersOthersAtOnce() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process server = new ProcessBuilder(java.toString(), "-Xmx768m", "-cp", System.getProperty("java.class.path"),
+                ServerProcess.class.getName(), dir.resolve("data").toString(), "60")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (ZmtpContext ctx = new ZmtpContext(1)) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String ready = CompletableFuture.supplyAsync(() -> readLine(out)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(ready).startsWith("READY ");
+            String sync = ready.split(" ")[2];
+            Socket admin = ctx.socket(SocketType.DEALER);
+            admin.options().linger(0).plainCredentials("ops", "adm");
+            admin.connect(sync);
+            long idleRss = residentBytes(server.pid());
+
+            try (SilentNode silent = new SilentNode(sync, "silent", "pw")) {
+                silent.syncFromZero("silent", "app/big", 150);
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    JsonNode r = status(admin).path("requests");
+                    return r.path("busy").asLong() + r.path("dropped").asLong() >= 149;
+                });
+                Duration best = Duration.ofDays(1);
+                for (int i = 0; i < 5; i++) {
+                    long start = System.nanoTime();
+                    status(admin);
+                    Duration took = Duration.ofNanos(System.nanoTime() - start);
+                    best = took.compareTo(best) < 0 ? took : best;
+                }
+                long rss = residentBytes(server.pid());
+                System.out.printf("silent-node attack: status in %d us; resident %d MiB idle, %d MiB after%n",
+                        best.toNanos() / 1000, idleRss >> 20, rss >> 20);
+                assertThat(best).isLessThan(Duration.ofMillis(100));
+                assertThat(server.isAlive()).isTrue();
+                if (idleRss > 0) {
+                    assertThat(rss - idleRss).isLessThan(RSS_GROWTH_BOUND);
+                }
+            }
+        } finally {
+            server.getOutputStream().close();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    private static String readLine(BufferedReader in) {
+        try {
+            return in.readLine();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long req;
+
+    /** One admin {@code status}; fails the test when it is not answered within {@link #WAIT}. */
+    private static JsonNode status(Socket admin) {
+        ObjectNode h = Wire.object();
+        h.put("op", "status");
+        h.put("req", ++req);
+        assertThat(admin.send(Wire.command(Wire.ADMIN, h), WAIT)).isTrue();
+        while (true) {
+            try (Message reply = admin.receive(WAIT)) {
+                assertThat(reply).as("status answered").isNotNull();
+                ObjectNode r = Wire.header(reply.bytes(1));
+                if (r.path("req").asLong() == req) {
+                    assertThat(reply.string(0)).isEqualTo(Wire.RESULT);
+                    return r;
+                }
+            }
+        }
+    }
+
+    /** The process's resident set from /proc, or 0 where there is none. */
+    private static long residentBytes(long pid) throws IOException {
+        Path status = Path.of("/proc", Long.toString(pid), "status");
+        if (!Files.exists(status)) {
+            return 0;
+        }
+        List<String> lines = Files.readAllLines(status);
+        for (String line : lines) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return 0;
+    }
+}
