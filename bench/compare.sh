@@ -166,8 +166,8 @@ tool_cmd() {
         sub_thr) cls=SubThr ;;
     esac
     case $impl in
-        ours-nio) cmd=(env ZMTP_TRANSPORT=nio "$bin/$role") ;;
-        ours-epoll) cmd=(env ZMTP_TRANSPORT=epoll "$bin/$role") ;;
+        ours-nio) cmd=(env ZMTP_IO=nio "$bin/$role") ;;
+        ours-epoll) cmd=(env ZMTP_IO=epoll "$bin/$role") ;;
         jeromq) cmd=(env PERF_TOOL_NAME="jeromq $role" "$bin/perf-tool" "io.zmtp.bench.jeromq.$cls") ;;
         libzmq) cmd=("$zmq_perf" "$role") ;;
         *) say "unknown implementation $impl"; return 1 ;;
@@ -338,7 +338,7 @@ say "inproc_thr (ours, nio) ..."
 declare -a inproc_got=()
 for ((i = 1; i <= RUNS; i++)); do
     tag="$log_dir/inproc-$i"
-    timeout -k 5 "$RUN_TIMEOUT" env ZMTP_TRANSPORT=nio "$bin/inproc_thr" 16 "$INPROC_COUNT" \
+    timeout -k 5 "$RUN_TIMEOUT" env ZMTP_IO=nio "$bin/inproc_thr" 16 "$INPROC_COUNT" \
         >"$tag.out" 2>"$tag.err" </dev/null &
     ipid=$!
     live_pids+=("$ipid")
@@ -570,7 +570,7 @@ $(sed 's/^/  /' <<<"$java_version")
 - libzmq's perf tools and their twins: \`local_thr\`/\`remote_thr\` (PUSH/PULL) and
   \`local_lat\`/\`remote_lat\` (REQ/REP), the two sides in two processes on this machine, over
   \`tcp://127.0.0.1:<free port>\` (a new port for every run). Ours: \`bench/bin/*\` with
-  \`ZMTP_TRANSPORT=nio\` or \`epoll\`; JeroMQ: \`io.zmtp.bench.jeromq.*\`; libzmq: \`zmq_perf\`.
+  \`ZMTP_IO=nio\` or \`epoll\`; JeroMQ: \`io.zmtp.bench.jeromq.*\`; libzmq: \`zmq_perf\`.
 - Throughput is what \`local_thr\` prints (messages after the first one arrived, over the time
   they took); messages per run: $counts_text. Latency is what \`remote_lat\` prints (one-way:
   elapsed / (2 x round trips), connecting included), $LAT_COUNT round trips per run.

@@ -205,7 +205,7 @@ start_tool() {
     local -a cmd
     case $impl in
         ours-*)
-            cmd=(env "ZMTP_TRANSPORT=${impl#ours-}"
+            cmd=(env "ZMTP_IO=${impl#ours-}"
                 "JAVA_OPTS=${user_java_opts:+$user_java_opts }-agentpath:$ap_lib=$ap_opts,file=$prof_dir/$tag.collapsed"
                 "$bin/$role")
             ;;

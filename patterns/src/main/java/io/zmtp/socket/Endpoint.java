@@ -39,6 +39,23 @@ public record Endpoint(String transport, String host, int port, String path) {
         return new Endpoint("tcp", host, port, null);
     }
 
+    /**
+     * The scheme of {@code text} ({@code "tcp"} of {@code tcp://127.0.0.1:5555}), lower case.
+     *
+     * @throws IllegalArgumentException when {@code text} is not of the form scheme://address
+     */
+    public static String scheme(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("endpoint is null");
+        }
+        int sep = text.indexOf("://");
+        if (sep <= 0) {
+            throw new IllegalArgumentException("endpoint '" + text
+                    + "' is not of the form transport://address, e.g. tcp://127.0.0.1:5555 or ipc:///tmp/feed");
+        }
+        return text.substring(0, sep).toLowerCase(Locale.ROOT);
+    }
+
     public static Endpoint parse(String text) {
         if (text == null) {
             throw new IllegalArgumentException("endpoint is null");
@@ -141,7 +158,7 @@ public record Endpoint(String transport, String host, int port, String path) {
     }
 
     /** The same endpoint with the port a bind actually got. */
-    Endpoint withPort(int actualPort) {
+    public Endpoint withPort(int actualPort) {
         return isIpc() || isInproc() ? this : new Endpoint(transport, host, actualPort, null);
     }
 

@@ -446,8 +446,8 @@ public final class SocketOptions {
         return this;
     }
 
-    /** The codec configuration for a new connection, from the options as they are now. */
-    ZmtpConfig codecConfig() {
+    /** The codec configuration for a new connection, from the options as they are now (for transports). */
+    public ZmtpConfig codecConfig() {
         ZmtpConfig.Builder b = ZmtpConfig.builder(type).identity(identity).metadata(metadata)
                 .maxFrameSize(maxMsgSize).handshakeTimeout(Duration.ofMillis(handshakeIvlMillis))
                 .heartbeatInterval(Duration.ofMillis(heartbeatIvlMillis))

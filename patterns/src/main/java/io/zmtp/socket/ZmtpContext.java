@@ -4,17 +4,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.zmtp.codec.SocketType;
-import io.zmtp.socket.type.Dealer;
-import io.zmtp.socket.type.Pair;
-import io.zmtp.socket.type.Pub;
-import io.zmtp.socket.type.Pull;
-import io.zmtp.socket.type.Push;
-import io.zmtp.socket.type.Rep;
-import io.zmtp.socket.type.Req;
-import io.zmtp.socket.type.Router;
-import io.zmtp.socket.type.Sub;
-import io.zmtp.socket.type.XPub;
-import io.zmtp.socket.type.XSub;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,53 +18,59 @@ import java.util.concurrent.TimeUnit;
 public final class ZmtpContext implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
-    private final IoTransport transport;
+    private final IoBackend io;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private final InprocRegistry inproc = new InprocRegistry();
+    /** Per-context state of transports (inproc names, recently released tcp ports, ...). */
+    private final java.util.Map<Class<?>, Object> transportState = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
-     * A context with one I/O thread (like libzmq's default), on the transport the
-     * {@code zmtp.transport} system property names (NIO by default).
+     * A context with one I/O thread (like libzmq's default), on the I/O backend the
+     * {@code zmtp.io} system property names (NIO by default).
      */
     public ZmtpContext() {
         this(1);
     }
 
-    /** A context with {@code ioThreads} I/O threads on the {@code zmtp.transport} transport. */
+    /** A context with {@code ioThreads} I/O threads on the {@code zmtp.io} backend. */
     public ZmtpContext(int ioThreads) {
-        this(ioThreads, IoTransport.fromSystemProperty());
+        this(ioThreads, IoBackend.fromSystemProperty());
     }
 
-    /** A context with {@code ioThreads} I/O threads on {@code transport} (NIO if it cannot run here). */
-    public ZmtpContext(int ioThreads, IoTransport transport) {
+    /** A context with {@code ioThreads} I/O threads on {@code io} (NIO if it cannot run here). */
+    public ZmtpContext(int ioThreads, IoBackend io) {
         if (ioThreads < 1) {
             throw new IllegalArgumentException("ioThreads must be >= 1: " + ioThreads);
         }
-        this.transport = transport.orFallback();
-        this.group = new MultiThreadIoEventLoopGroup(ioThreads, this.transport.ioHandlerFactory());
+        this.io = io.orFallback();
+        this.group = new MultiThreadIoEventLoopGroup(ioThreads, this.io.ioHandlerFactory());
         this.ownsGroup = true;
     }
 
-    /** A context on a user's group of {@code transport} loops, which it will not shut down. */
-    public ZmtpContext(EventLoopGroup group, IoTransport transport) {
+    /** A context on a user's group of {@code io} loops, which it will not shut down. */
+    public ZmtpContext(EventLoopGroup group, IoBackend io) {
         this.group = group;
         this.ownsGroup = false;
-        this.transport = transport;
+        this.io = io;
     }
 
     /** A context on a user's NIO group, which it will not shut down. */
     public ZmtpContext(EventLoopGroup group) {
-        this(group, IoTransport.NIO);
+        this(group, IoBackend.NIO);
     }
 
-    /** The event loop transport the sockets of this context use. */
-    public IoTransport transport() {
-        return transport;
+    /** The I/O backend (NIO, epoll, io_uring) the sockets of this context run on. */
+    public IoBackend io() {
+        return io;
     }
 
-    InprocRegistry inproc() {
-        return inproc;
+    /**
+     * The state a transport keeps per context (for inproc, which names are bound; for a ws
+     * transport, its HTTP servers), made by {@code factory} on first use. For transport
+     * implementations ({@link io.zmtp.socket.transport.Transport}); applications have no use for it.
+     */
+    public <T> T transportState(Class<T> key, java.util.function.Supplier<T> factory) {
+        return key.cast(transportState.computeIfAbsent(key, k -> factory.get()));
     }
 
     EventLoop nextLoop() {
@@ -87,19 +82,7 @@ public final class ZmtpContext implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("context is closed");
         }
-        Socket s = switch (type) {
-            case REQ -> new Req(this);
-            case REP -> new Rep(this);
-            case DEALER -> new Dealer(this);
-            case ROUTER -> new Router(this);
-            case PUB -> new Pub(this);
-            case SUB -> new Sub(this);
-            case XPUB -> new XPub(this);
-            case XSUB -> new XSub(this);
-            case PUSH -> new Push(this);
-            case PULL -> new Pull(this);
-            case PAIR -> new Pair(this);
-        };
+        Socket s = SocketTypeRegistry.defaults().create(type, this);
         sockets.add(s);
         return s;
     }
@@ -107,19 +90,6 @@ public final class ZmtpContext implements AutoCloseable {
     /** Typed creation, e.g. {@code ctx.socket(SocketType.SUB, Sub.class).subscribe("x")}. */
     public <T extends Socket> T socket(SocketType type, Class<T> kind) {
         return kind.cast(socket(type));
-    }
-
-    /** Ports whose listener a socket of this context closed, and when. */
-    private final java.util.Map<Integer, Long> releasedPorts = new java.util.concurrent.ConcurrentHashMap<>();
-
-    void released(int port) {
-        releasedPorts.put(port, System.nanoTime());
-    }
-
-    /** True when a listener of this context gave up {@code port} within the last few seconds. */
-    boolean recentlyReleased(int port) {
-        Long at = releasedPorts.get(port);
-        return at != null && System.nanoTime() - at < TimeUnit.SECONDS.toNanos(5);
     }
 
     void forget(Socket socket) {

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EpollFallbackTest {
     /** Run in a child JVM: asks for epoll and reports what it got, after one round trip. */
     public static void main(String[] args) {
-        try (ZmtpContext ctx = new ZmtpContext(1, IoTransport.EPOLL)) {
+        try (ZmtpContext ctx = new ZmtpContext(1, IoBackend.EPOLL)) {
             Socket pull = ctx.socket(io.zmtp.codec.SocketType.PULL);
             pull.options().linger(0);
             pull.bind("tcp://127.0.0.1:*");
@@ -24,7 +24,7 @@ class EpollFallbackTest {
             push.connect("tcp://127.0.0.1:" + pull.boundPort());
             push.send(Message.of("x"));
             try (Message m = pull.receive(java.time.Duration.ofSeconds(10))) {
-                System.out.println("transport=" + ctx.transport() + " delivered=" + (m != null));
+                System.out.println("transport=" + ctx.io() + " delivered=" + (m != null));
             }
         }
     }

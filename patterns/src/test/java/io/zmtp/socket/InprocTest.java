@@ -77,7 +77,7 @@ class InprocTest {
         while (sent < 5000 && push.send(Message.of("m" + sent), Duration.ofMillis(200))) {
             sent++;
         }
-        assertThat(sent).isBetween(20, 30 + Socket.INBOUND_CAPACITY);
+        assertThat(sent).isBetween(20, 30 + InboundHandoff.CAPACITY);
         // Taking the messages returns credit: every one arrives, in order, and sending goes on.
         for (int i = 0; i < sent; i++) {
             assertThat(text(pull.receive())).isEqualTo("m" + i);
@@ -182,7 +182,7 @@ class InprocTest {
         pull.bind("inproc://leak");
         push.connect("inproc://leak");
         // More than the receiver's read-ahead, so some wait in its pipe and in the sender's.
-        for (int i = 0; i < Socket.INBOUND_CAPACITY + 200; i++) {
+        for (int i = 0; i < InboundHandoff.CAPACITY + 200; i++) {
             Message m = new Message().add(Unpooled.directBuffer(16).writeZero(16));
             if (!push.trySend(m)) {
                 m.close();

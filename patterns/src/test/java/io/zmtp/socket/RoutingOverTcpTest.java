@@ -108,7 +108,7 @@ class RoutingOverTcpTest {
         await().atMost(WAIT).until(() -> connected(pull) == 2);
         // More than the loop hands over ahead of time, fewer than that plus the pipe's RCVHWM (1000),
         // so all of it is in before the quiet peer speaks.
-        int flooded = Socket.INBOUND_CAPACITY + 900;
+        int flooded = InboundHandoff.CAPACITY + 900;
         for (int i = 0; i < flooded; i++) {
             flood.send(Message.of("flood"));
         }
@@ -125,7 +125,7 @@ class RoutingOverTcpTest {
         }
         // Fair queuing takes turns among peers with messages waiting; only what the loop had already
         // handed over (at most the hand-off capacity) can come before the quiet peer's message.
-        assertThat(position).isBetween(0, Socket.INBOUND_CAPACITY + 2);
+        assertThat(position).isBetween(0, InboundHandoff.CAPACITY + 2);
     }
 
     @Test

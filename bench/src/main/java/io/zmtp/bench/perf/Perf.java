@@ -5,7 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.zmtp.bench.BenchCurve;
 import io.zmtp.codec.FrameEncoder;
-import io.zmtp.socket.IoTransport;
+import io.zmtp.socket.IoBackend;
 import io.zmtp.socket.Message;
 import io.zmtp.socket.Socket;
 
@@ -18,9 +18,9 @@ import java.util.stream.Collectors;
 /** What the perf tools share: argument parsing, the event loop choice, messages, exit codes. */
 final class Perf {
     /** System property naming the event loop; read by the socket library as well. */
-    static final String TRANSPORT_PROPERTY = "zmtp.transport";
-    /** Environment variable mapped onto {@link #TRANSPORT_PROPERTY} when the property is not set. */
-    static final String TRANSPORT_ENV = "ZMTP_TRANSPORT";
+    static final String IO_PROPERTY = IoBackend.PROPERTY;
+    /** Environment variable mapped onto {@link #IO_PROPERTY} when the property is not set. */
+    static final String IO_ENV = "ZMTP_IO";
     /** System property choosing the endpoint of inproc_thr and inproc_lat. */
     static final String ENDPOINT_PROPERTY = "zmtp.perf.endpoint";
     /** Environment variable choosing the endpoint of inproc_thr and inproc_lat. */
@@ -82,30 +82,30 @@ final class Perf {
     // ------------------------------------------------------------------ event loop and endpoints
 
     /**
-     * The event loop named by {@code -Dzmtp.transport}, else by {@code ZMTP_TRANSPORT}, else NIO.
-     * The name is matched against what {@link IoTransport} offers (case-insensitive, '-' taken
-     * as '_'); a transport whose native library cannot load falls back to NIO with a log line,
+     * The event loop named by {@code -Dzmtp.io}, else by {@code ZMTP_IO}, else NIO.
+     * The name is matched against what {@link IoBackend} offers (case-insensitive, '-' taken
+     * as '_'); a backend whose native library cannot load falls back to NIO with a log line,
      * as the library does. A name the library does not offer is a usage error.
      */
-    static IoTransport transport(String usage) {
-        String name = System.getProperty(TRANSPORT_PROPERTY);
-        String from = "-D" + TRANSPORT_PROPERTY;
+    static IoBackend ioBackend(String usage) {
+        String name = System.getProperty(IO_PROPERTY);
+        String from = "-D" + IO_PROPERTY;
         if (name == null || name.isBlank()) {
-            name = System.getenv(TRANSPORT_ENV);
-            from = TRANSPORT_ENV;
+            name = System.getenv(IO_ENV);
+            from = IO_ENV;
             if (name == null || name.isBlank()) {
-                return IoTransport.NIO;
+                return IoBackend.NIO;
             }
             // Keep the library's own reading of the property in step with the tool's.
-            System.setProperty(TRANSPORT_PROPERTY, name.trim());
+            System.setProperty(IO_PROPERTY, name.trim());
         }
         String wanted = name.trim().replace('-', '_');
-        for (IoTransport t : IoTransport.values()) {
+        for (IoBackend t : IoBackend.values()) {
             if (t.name().equalsIgnoreCase(wanted)) {
                 return t.orFallback();
             }
         }
-        String supported = Arrays.stream(IoTransport.values()).map(t -> t.name().toLowerCase(Locale.ROOT))
+        String supported = Arrays.stream(IoBackend.values()).map(t -> t.name().toLowerCase(Locale.ROOT))
                 .collect(Collectors.joining(", "));
         throw new UsageException(usage, "event loop '" + name.trim() + "' (from " + from
                 + ") is not one this socket library has (supported: " + supported + ")");

@@ -20,7 +20,7 @@ final class Session implements AutoCloseable {
 
     Session(String usage, RunControl control) {
         this.control = control;
-        this.context = new ZmtpContext(1, Perf.transport(usage));
+        this.context = new ZmtpContext(1, Perf.ioBackend(usage));
     }
 
     /** A socket with the run's stall timeout (if any) as SNDTIMEO, RCVTIMEO and LINGER. */

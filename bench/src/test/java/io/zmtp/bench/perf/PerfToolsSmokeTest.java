@@ -181,7 +181,7 @@ class PerfToolsSmokeTest {
 
     @Test
     void epollWhenAvailable() {
-        withProperty(Perf.TRANSPORT_PROPERTY, "epoll", () -> {
+        withProperty(Perf.IO_PROPERTY, "epoll", () -> {
             LatencyResult r = InprocLat.run(new String[] {"1", "10"}, new CapturedOutput().out, control());
             assertEquals(10, r.roundtripCount());
         });
@@ -189,7 +189,7 @@ class PerfToolsSmokeTest {
 
     @Test
     void anEventLoopTheLibraryLacksIsAUsageError() {
-        withProperty(Perf.TRANSPORT_PROPERTY, "no_such_loop", () -> {
+        withProperty(Perf.IO_PROPERTY, "no_such_loop", () -> {
             UsageException e = assertThrows(UsageException.class,
                     () -> InprocThr.run(new String[] {"16", "10"}, new CapturedOutput().out, control()));
             assertEquals(InprocThr.USAGE, e.usage());

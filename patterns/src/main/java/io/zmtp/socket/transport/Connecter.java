@@ -1,9 +1,11 @@
-package io.zmtp.socket;
+package io.zmtp.socket.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.zmtp.codec.handshake.HandshakeFailed;
+import io.zmtp.socket.Endpoint;
+import io.zmtp.socket.SocketEvent;
 import io.zmtp.socket.pipe.Pipe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,10 +20,11 @@ import java.util.concurrent.TimeUnit;
  * RECONNECT_IVL_MAX when that is set, as libzmq does. After a protocol, version, mechanism,
  * socket-type or authentication failure it gives up, as libzmq does. Runs on the socket's loop.
  */
-final class Connecter {
+final class Connecter implements Transport.Dialer {
     private static final Logger log = LoggerFactory.getLogger(Connecter.class);
 
-    private final Socket socket;
+    private final TransportHost socket;
+    private final StreamTransport transport;
     private final Pipe pipe;
     private final SocketAddress address;
     private final Endpoint target;
@@ -32,8 +35,9 @@ final class Connecter {
     private HandshakeFailed fatal;
     private boolean stopped;
 
-    Connecter(Socket socket, Pipe pipe, Endpoint target, SocketAddress address) {
+    Connecter(TransportHost socket, StreamTransport transport, Pipe pipe, Endpoint target, SocketAddress address) {
         this.socket = socket;
+        this.transport = transport;
         this.pipe = pipe;
         this.target = target;
         this.address = address;
@@ -46,7 +50,7 @@ final class Connecter {
             return;
         }
         retry = null;
-        ChannelFuture f = socket.connectBootstrap(pipe, target, this).connect(address);
+        ChannelFuture f = transport.connectBootstrap(socket, pipe, target, this).connect(address);
         channel = f.channel();
         if (!f.isDone()) {
             socket.emit(SocketEvent.Type.CONNECT_DELAYED, endpoint, "");
@@ -102,7 +106,8 @@ final class Connecter {
         retry = channel.eventLoop().schedule(this::start, delay, TimeUnit.MILLISECONDS);
     }
 
-    void stop() {
+    @Override
+    public void stop() {
         stopped = true;
         if (retry != null) {
             retry.cancel(false);

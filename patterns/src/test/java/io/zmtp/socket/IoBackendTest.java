@@ -12,11 +12,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The same sockets on NIO, native epoll and io_uring loops, over tcp and ipc. */
-class IoTransportTest {
+class IoBackendTest {
     @ParameterizedTest
-    @EnumSource(IoTransport.class)
-    void reqRepOverTcpAndIpcOnEachTransport(IoTransport transport) throws Exception {
-        if (transport == IoTransport.EPOLL && !"true".equals(System.getenv("CI"))) {
+    @EnumSource(IoBackend.class)
+    void reqRepOverTcpAndIpcOnEachTransport(IoBackend transport) throws Exception {
+        if (transport == IoBackend.EPOLL && !"true".equals(System.getenv("CI"))) {
             // On a developer machine without the native library, skip; CI must have it.
             assumeTrue(Epoll.isAvailable(), "epoll unavailable here: " + Epoll.unavailabilityCause());
         }
@@ -24,7 +24,7 @@ class IoTransportTest {
         assumeTrue(transport.isAvailable(), transport + " is not available here");
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "ziot");
         try (ZmtpContext ctx = new ZmtpContext(1, transport)) {
-            assertThat(ctx.transport()).isEqualTo(transport);
+            assertThat(ctx.io()).isEqualTo(transport);
             for (String endpoint : new String[] {"tcp://127.0.0.1:*", "ipc://" + dir.resolve("s")}) {
                 Socket rep = ctx.socket(SocketType.REP);
                 rep.options().linger(0).receiveTimeout(10_000);

@@ -1,4 +1,4 @@
-package io.zmtp.socket;
+package io.zmtp.socket.transport;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -7,6 +7,7 @@ import io.zmtp.codec.command.Command;
 import io.zmtp.codec.handshake.HandshakeCompleted;
 import io.zmtp.codec.handshake.HandshakeFailed;
 import io.zmtp.codec.heartbeat.HeartbeatTimeout;
+import io.zmtp.socket.SocketEvent;
 import io.zmtp.socket.pipe.ChannelLink;
 import io.zmtp.socket.pipe.Pipe;
 import org.slf4j.Logger;
@@ -22,13 +23,13 @@ import java.io.IOException;
 final class PeerHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(PeerHandler.class);
 
-    private final Socket socket;
+    private final TransportHost socket;
     private final String endpoint;
     private final Connecter connecter;
     private Pipe pipe;
     private boolean attached;
 
-    PeerHandler(Socket socket, Pipe pipe, String endpoint, Connecter connecter) {
+    PeerHandler(TransportHost socket, Pipe pipe, String endpoint, Connecter connecter) {
         this.socket = socket;
         this.pipe = pipe;
         this.endpoint = endpoint;
@@ -61,31 +62,25 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        if (fresh) {
-            pipe = socket.newPipe(false, endpoint);
-        }
-        if (!socket.admits(pipe)) {
-            log.info("{} refuses another peer from {}", socket.type(), ctx.channel().remoteAddress());
-            ctx.close();
-            return;
-        }
-        byte[] id = socket.assignRoutingId(pipe, done.peerIdentity());
-        if (id == null) {
-            // ROUTER: the identity is taken; like libzmq, keep the connection but ignore it.
-            log.warn("{}: peer {} announced a routing id already in use; its messages are ignored",
+        Pipe p = fresh ? socket.newPipe(false, endpoint) : pipe;
+        TransportHost.Admission admission = socket.admit(p, fresh, new ChannelLink(ctx.channel()), done.peerIdentity(),
+                done.peerVersion(), done.mechanism(), done.userId(), String.valueOf(ctx.channel().remoteAddress()), () -> {
+                    pipe = p;
+                    attached = true;
+                    if (connecter != null) {
+                        connecter.established();
+                    }
+                });
+        switch (admission) {
+            case REFUSED -> {
+                log.info("{} refuses another peer from {}", socket.type(), ctx.channel().remoteAddress());
+                ctx.close();
+            }
+            case IGNORED -> log.warn("{}: peer {} announced a routing id already in use; its messages are ignored",
                     socket, ctx.channel().remoteAddress());
-            return;
+            case ADMITTED -> {
+            }
         }
-        pipe.connected(new ChannelLink(ctx.channel()), id, done.peerVersion(), done.mechanism(), done.userId());
-        attached = true;
-        if (fresh) {
-            socket.attachPipe(pipe);
-        }
-        if (connecter != null) {
-            connecter.established();
-        }
-        socket.emit(SocketEvent.Type.HANDSHAKE_SUCCEEDED, endpoint, String.valueOf(ctx.channel().remoteAddress()));
-        socket.pipeConnected(pipe);
     }
 
     @Override

@@ -29,30 +29,38 @@ import java.net.UnixDomainSocketAddress;
 import java.util.Locale;
 
 /**
- * Which Netty event loop a context runs on: NIO (the default, everywhere), or Linux's native epoll
- * or io_uring. Chosen per context, or for every context with the system property
- * {@code zmtp.transport} ({@code nio}, {@code epoll} or {@code io_uring}); when the native library
- * cannot load (or the kernel refuses io_uring), the context falls back to NIO and says so in one
- * log line. Sockets never see the difference: only the channel classes below change.
+ * Which Netty I/O handler a context's event loops run: NIO (the default, everywhere), or Linux's
+ * native epoll or io_uring. This is Netty's axis of I/O mechanism, not ZeroMQ's "transport" (tcp,
+ * ipc, inproc: see {@code io.zmtp.socket.transport}); the two combine freely. Chosen per context,
+ * or for every context with the system property {@code zmtp.io} ({@code nio}, {@code epoll} or
+ * {@code io_uring}; {@code zmtp.transport}, its older name, is still read). When the native
+ * library cannot load (or the kernel refuses io_uring) the context falls back to NIO and says so in
+ * one log line. Sockets never see the difference: only the channel classes below change.
  */
-public enum IoTransport {
+public enum IoBackend {
     NIO, EPOLL, IO_URING;
 
-    private static final Logger log = LoggerFactory.getLogger(IoTransport.class);
+    private static final Logger log = LoggerFactory.getLogger(IoBackend.class);
 
-    /** The transport named by the {@code zmtp.transport} system property, NIO when unset. */
-    public static IoTransport fromSystemProperty() {
-        String name = System.getProperty("zmtp.transport", "nio").trim().toUpperCase(Locale.ROOT);
+    /** The system property that names the backend for every context. */
+    public static final String PROPERTY = "zmtp.io";
+    /** Its older name, read when {@link #PROPERTY} is not set. */
+    static final String OLD_PROPERTY = "zmtp.transport";
+
+    /** The backend named by {@code zmtp.io} (or its older name {@code zmtp.transport}), NIO when unset. */
+    public static IoBackend fromSystemProperty() {
+        String property = System.getProperty(PROPERTY) != null ? PROPERTY : OLD_PROPERTY;
+        String name = System.getProperty(property, "nio").trim().toUpperCase(Locale.ROOT).replace('-', '_');
         try {
             return valueOf(name).orFallback();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("zmtp.transport must be nio, epoll or io_uring, not '"
+            throw new IllegalArgumentException(property + " must be nio, epoll or io_uring, not '"
                     + name.toLowerCase(Locale.ROOT) + "'");
         }
     }
 
-    /** This transport if it can run here, otherwise NIO (logged once per call). */
-    public IoTransport orFallback() {
+    /** This backend if it can run here, otherwise NIO (logged once per call). */
+    public IoBackend orFallback() {
         if (this == EPOLL && !Epoll.isAvailable()) {
             log.warn("epoll is not available here ({}); using NIO", String.valueOf(Epoll.unavailabilityCause()));
             return NIO;
@@ -64,7 +72,7 @@ public enum IoTransport {
         return this;
     }
 
-    /** True when this transport can run on this machine (NIO always can). */
+    /** True when this backend can run on this machine (NIO always can). */
     public boolean isAvailable() {
         return switch (this) {
             case NIO -> true;
@@ -73,7 +81,7 @@ public enum IoTransport {
         };
     }
 
-    IoHandlerFactory ioHandlerFactory() {
+    public IoHandlerFactory ioHandlerFactory() {
         return switch (this) {
             case NIO -> NioIoHandler.newFactory();
             case EPOLL -> EpollIoHandler.newFactory();
@@ -81,7 +89,8 @@ public enum IoTransport {
         };
     }
 
-    Class<? extends ServerChannel> serverChannelClass(Endpoint ep) {
+    /** The listening channel class for a tcp or ipc endpoint. */
+    public Class<? extends ServerChannel> serverChannelClass(Endpoint ep) {
         return switch (this) {
             case NIO -> ep.isIpc() ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class;
             case EPOLL -> ep.isIpc() ? EpollServerDomainSocketChannel.class : EpollServerSocketChannel.class;
@@ -89,7 +98,8 @@ public enum IoTransport {
         };
     }
 
-    Class<? extends Channel> channelClass(Endpoint ep) {
+    /** The connection channel class for a tcp or ipc endpoint. */
+    public Class<? extends Channel> channelClass(Endpoint ep) {
         return switch (this) {
             case NIO -> ep.isIpc() ? NioDomainSocketChannel.class : NioSocketChannel.class;
             case EPOLL -> ep.isIpc() ? EpollDomainSocketChannel.class : EpollSocketChannel.class;
@@ -97,8 +107,8 @@ public enum IoTransport {
         };
     }
 
-    /** The address of an ipc path in the form this transport's channels take. */
-    SocketAddress ipcAddress(String path) {
+    /** The address of an ipc path in the form this backend's channels take. */
+    public SocketAddress ipcAddress(String path) {
         return this == NIO ? UnixDomainSocketAddress.of(path) : new DomainSocketAddress(path);
     }
 }

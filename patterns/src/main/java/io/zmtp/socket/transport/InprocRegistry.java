@@ -1,4 +1,4 @@
-package io.zmtp.socket;
+package io.zmtp.socket.transport;
 
 import io.zmtp.socket.pipe.Pipe;
 
@@ -12,17 +12,22 @@ import java.util.Map;
  * 4.x lets a connect come first). Linking happens on the sockets' loops, never under this lock.
  */
 final class InprocRegistry {
-    private record Waiting(Socket socket, Pipe pipe) {
+    /** The registry of one context, kept as its inproc transport state. */
+    static InprocRegistry of(TransportHost host) {
+        return host.context().transportState(InprocRegistry.class, InprocRegistry::new);
     }
 
-    private final Map<String, Socket> bound = new HashMap<>();
+    private record Waiting(TransportHost socket, Pipe pipe) {
+    }
+
+    private final Map<String, TransportHost> bound = new HashMap<>();
     private final Map<String, List<Waiting>> waiting = new HashMap<>();
 
     /** Binds {@code name} to {@code binder} and links every connect that waited for it. */
-    void bind(String name, Socket binder) {
+    void bind(String name, TransportHost binder) {
         List<Waiting> ready;
         synchronized (this) {
-            Socket holder = bound.get(name);
+            TransportHost holder = bound.get(name);
             if (holder != null) {
                 throw new IllegalStateException("cannot bind inproc://" + name + ": address already in use by " + holder.type());
             }
@@ -36,13 +41,13 @@ final class InprocRegistry {
         }
     }
 
-    synchronized void unbind(String name, Socket binder) {
+    synchronized void unbind(String name, TransportHost binder) {
         bound.remove(name, binder);
     }
 
     /** Links {@code pipe} of {@code connecter} to the socket bound at {@code name}, now or when it binds. */
-    void connect(String name, Socket connecter, Pipe pipe) {
-        Socket binder;
+    void connect(String name, TransportHost connecter, Pipe pipe) {
+        TransportHost binder;
         synchronized (this) {
             binder = bound.get(name);
             if (binder == null) {
@@ -53,14 +58,14 @@ final class InprocRegistry {
         link(name, connecter, pipe, binder);
     }
 
-    /** Drops the waiting connects of a socket that is closing. */
-    synchronized void forget(Socket socket) {
-        waiting.values().forEach(list -> list.removeIf(w -> w.socket() == socket));
+    /** Drops a connect that still waits for its name (its socket is closing). */
+    synchronized void forget(Pipe pipe) {
+        waiting.values().forEach(list -> list.removeIf(w -> w.pipe() == pipe));
         waiting.values().removeIf(List::isEmpty);
     }
 
-    private static void link(String name, Socket connecter, Pipe pipe, Socket binder) {
-        InprocLink link = new InprocLink(name, connecter, pipe, binder);
-        binder.runOnLoop(() -> binder.acceptInproc(link));
+    private void link(String name, TransportHost connecter, Pipe pipe, TransportHost binder) {
+        InprocLink link = new InprocLink(this, name, connecter, pipe, binder);
+        binder.runOnLoop(() -> InprocTransport.accept(link));
     }
 }

@@ -1,9 +1,10 @@
-package io.zmtp.socket;
+package io.zmtp.socket.transport;
 
 import io.netty.channel.local.LocalAddress;
 import io.netty.util.internal.PlatformDependent;
 import io.zmtp.codec.ZmtpMessage;
 import io.zmtp.codec.command.Command;
+import io.zmtp.socket.SocketEvent;
 import io.zmtp.socket.pipe.Link;
 import io.zmtp.socket.pipe.Pipe;
 import org.slf4j.Logger;
@@ -43,16 +44,20 @@ final class InprocLink {
     final End connectEnd;
     final End bindEnd;
 
-    InprocLink(String name, Socket connecter, Pipe connectPipe, Socket binder) {
-        this.connectEnd = new End(name, connecter, connectPipe);
-        this.bindEnd = new End(name, binder, null);
+    final InprocRegistry registry;
+
+    InprocLink(InprocRegistry registry, String name, TransportHost connecter, Pipe connectPipe, TransportHost binder) {
+        this.registry = registry;
+        this.connectEnd = new End(this, name, connecter, connectPipe);
+        this.bindEnd = new End(this, name, binder, null);
         connectEnd.peer = bindEnd;
         bindEnd.peer = connectEnd;
     }
 
     static final class End implements Link {
+        private final InprocLink link;
         private final String name;
-        private final Socket socket;
+        private final TransportHost socket;
         private volatile Pipe pipe;
         private End peer;
         /** Messages, commands and the CLOSE marker from the peer; only the peer's loop offers. */
@@ -68,13 +73,14 @@ final class InprocLink {
         private boolean live;
         private boolean written;
 
-        private End(String name, Socket socket, Pipe pipe) {
+        private End(InprocLink link, String name, TransportHost socket, Pipe pipe) {
+            this.link = link;
             this.name = name;
             this.socket = socket;
             this.pipe = pipe;
         }
 
-        Socket socket() {
+        TransportHost socket() {
             return socket;
         }
 
@@ -262,13 +268,13 @@ final class InprocLink {
             socket.pipeDisconnected(p);
             if (p.isConnectSide() && !p.isClosed() && !socket.isClosing()) {
                 // Like a tcp connecter: wait for the name to be bound again.
-                socket.context().inproc().connect(name, socket, p);
+                link.registry.connect(name, socket, p);
             }
         }
 
         private void execute(Runnable task) {
             try {
-                socket.loop.execute(task);
+                socket.loop().execute(task);
             } catch (RejectedExecutionException e) {
                 // The loop is shut down (context closed): nothing runs there any more.
                 log.debug("inproc://{}: loop gone, running {} inline", name, task);

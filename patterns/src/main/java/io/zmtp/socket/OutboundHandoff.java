@@ -1,0 +1,226 @@
+package io.zmtp.socket;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.internal.PlatformDependent;
+
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Messages from the application threads to the socket's loop, which routes them: a send wakes the
+ * loop only when no drain is pending, and a drain routes everything queued, then flushes each
+ * connection it wrote to once. At most SNDHWM messages wait here; a sender blocked at that mark is
+ * woken when the queue is down to half (a low-water mark, as libzmq's pipes have).
+ */
+final class OutboundHandoff {
+    private final Socket socket;
+    private final EventLoop loop;
+    private final SocketOptions options;
+
+    /**
+     * Many producers, one consumer (the loop). Netty's chunked array queue takes one atomic add
+     * per offer and no node per message, where a ConcurrentLinkedQueue allocated a node and raced
+     * on its tail with a compare-and-set.
+     */
+    private final Queue<Message> queue = PlatformDependent.newMpscQueue();
+    private final AtomicInteger count = new AtomicInteger();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final ConcurrentLinkedQueue<PendingSend> asyncSends = new ConcurrentLinkedQueue<>();
+    /** Loop: a message no pipe could take yet; it goes first when one has room. */
+    private Message stalled;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notFull = lock.newCondition();
+    private final AtomicInteger sendersWaiting = new AtomicInteger();
+    private final Runnable drainTask = this::drain;
+
+    private record PendingSend(Message message, CompletableFuture<Void> future) {
+    }
+
+    OutboundHandoff(Socket socket, EventLoop loop, SocketOptions options) {
+        this.socket = socket;
+        this.loop = loop;
+        this.options = options;
+    }
+
+    // ------------------------------------------------------------------ application side
+
+    /** Queues {@code message}, waiting up to {@code timeoutMillis} (-1: for ever) for room; false on time-out. */
+    boolean send(Message message, long timeoutMillis) {
+        if (!reserve(timeoutMillis)) {
+            return false;
+        }
+        enqueue(message);
+        return true;
+    }
+
+    /** Queues when there is room; the future completes once the socket has taken the message. */
+    CompletableFuture<Void> sendAsync(Message message) {
+        if (reserve(0)) {
+            enqueue(message);
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        asyncSends.add(new PendingSend(message, f));
+        scheduleDrain();
+        return f;
+    }
+
+    /** True when a send would not wait. */
+    boolean hasRoom() {
+        int capacity = options.sendHwm();
+        return capacity == 0 || count.get() < capacity;
+    }
+
+    /** Wakes blocked senders (the socket closes). */
+    void wakeSenders() {
+        signalNotFull();
+    }
+
+    private void enqueue(Message message) {
+        socket.prepareSend(message);
+        queue.add(message);
+        scheduleDrain();
+    }
+
+    private boolean reserve(long timeoutMillis) {
+        int capacity = options.sendHwm();
+        if (tryReserve(capacity)) {
+            return true;
+        }
+        if (timeoutMillis == 0) {
+            return false;
+        }
+        long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        lock.lock();
+        sendersWaiting.incrementAndGet();
+        try {
+            while (!tryReserve(capacity)) {
+                socket.checkOpen();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                notFull.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            sendersWaiting.decrementAndGet();
+            lock.unlock();
+        }
+    }
+
+    private boolean tryReserve(int capacity) {
+        while (true) {
+            int c = count.get();
+            if (capacity > 0 && c >= capacity) {
+                return false;
+            }
+            if (count.compareAndSet(c, c + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void scheduleDrain() {
+        // Read first: while a drain is pending, senders only share the line, not fight for it.
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
+            loop.execute(drainTask);
+        }
+    }
+
+    private void signalNotFull() {
+        lock.lock();
+        try {
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ loop side
+
+    /** Routes every queued message that can go now, then flushes once. */
+    void drain() {
+        drainScheduled.set(false);
+        int consumed = 0;
+        while (true) {
+            admitAsyncSends();
+            Message m = stalled;
+            if (m != null) {
+                stalled = null;
+            } else {
+                m = queue.poll();
+            }
+            if (m == null) {
+                break;
+            }
+            if (!socket.route(m)) {
+                stalled = m;
+                break;
+            }
+            consumed++;
+        }
+        if (consumed > 0) {
+            int left = count.addAndGet(-consumed);
+            // A blocked sender is woken once the queue is down to half, not after every drain: it
+            // then sends many before it blocks again, instead of one per wake-up.
+            if (sendersWaiting.get() > 0 && left <= options.sendHwm() / 2) {
+                signalNotFull();
+            }
+            socket.notifyWatchers();
+            admitAsyncSends();
+            if (stalled == null && !queue.isEmpty()) {
+                scheduleDrain();
+            }
+        }
+        socket.pipes.flush();
+    }
+
+    private void admitAsyncSends() {
+        PendingSend p;
+        while ((p = asyncSends.peek()) != null && tryReserve(options.sendHwm())) {
+            asyncSends.poll();
+            socket.prepareSend(p.message);
+            queue.add(p.message);
+            p.future.complete(null);
+        }
+    }
+
+    /** A pipe got room (connected, or its connection drained): route what was waiting. */
+    void pipeHasRoom() {
+        if (stalled != null || !queue.isEmpty() || !asyncSends.isEmpty()) {
+            drain();
+        }
+    }
+
+    /** True while messages wait here for a pipe (LINGER waits for them). */
+    boolean hasQueued() {
+        return stalled != null || !queue.isEmpty();
+    }
+
+    /** Loop, closing: releases what is left and fails the pending asynchronous sends. */
+    void releaseAll() {
+        if (stalled != null) {
+            stalled.close();
+            stalled = null;
+        }
+        Message m;
+        while ((m = queue.poll()) != null) {
+            m.close();
+        }
+        PendingSend p;
+        while ((p = asyncSends.poll()) != null) {
+            p.future.completeExceptionally(new IllegalStateException("socket closed"));
+        }
+    }
+}

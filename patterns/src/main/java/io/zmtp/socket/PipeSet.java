@@ -1,0 +1,139 @@
+package io.zmtp.socket;
+
+import io.zmtp.codec.ZmtpVersion;
+import io.zmtp.socket.pipe.Link;
+import io.zmtp.socket.pipe.PeerInfo;
+import io.zmtp.socket.pipe.Pipe;
+import io.zmtp.socket.routing.FairQueue;
+import io.zmtp.socket.transport.TransportHost;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A socket's peers: every attached pipe, the fair queue over them, the pipes of peers that left
+ * but still hold messages for the application, and the one admission sequence every transport's
+ * peers go through. Touched on the socket's loop only.
+ */
+final class PipeSet {
+    private final Socket socket;
+    private final List<Pipe> pipes = new ArrayList<>();
+    /** Pipes of peers that left, kept until the application took what they had sent. */
+    private final List<Pipe> retiring = new ArrayList<>();
+    /** Fair queue over every attached pipe; used by every type that receives. */
+    private final FairQueue fairQueue = new FairQueue();
+
+    PipeSet(Socket socket) {
+        this.socket = socket;
+    }
+
+    List<Pipe> all() {
+        return pipes;
+    }
+
+    FairQueue fairQueue() {
+        return fairQueue;
+    }
+
+    /** See {@link TransportHost#admit}. */
+    TransportHost.Admission admit(Pipe pipe, boolean fresh, Link link, byte[] announced, ZmtpVersion version,
+                                  String mechanism, String userId, String detail, Runnable linked) {
+        if (!socket.admits(pipe)) {
+            return TransportHost.Admission.REFUSED;
+        }
+        byte[] id = socket.assignRoutingId(pipe, announced);
+        if (id == null) {
+            return TransportHost.Admission.IGNORED;
+        }
+        pipe.connected(link, id, version, mechanism, userId);
+        linked.run();
+        if (fresh) {
+            attach(pipe);
+        }
+        socket.events.emit(SocketEvent.Type.HANDSHAKE_SUCCEEDED, pipe.endpoint(), detail);
+        connected(pipe);
+        return TransportHost.Admission.ADMITTED;
+    }
+
+    void attach(Pipe pipe) {
+        pipes.add(pipe);
+        fairQueue.attach(pipe);
+        socket.attach(pipe);
+    }
+
+    void detach(Pipe pipe) {
+        if (pipes.remove(pipe)) {
+            fairQueue.detach(pipe);
+            socket.detach(pipe);
+        }
+        pipe.close();
+    }
+
+    /** A connection of {@code pipe} is live: the type hears of it, then what waited is written. */
+    void connected(Pipe pipe) {
+        socket.connected(pipe);
+        pipe.writeQueued();
+        socket.outbound.pipeHasRoom();
+        flush();
+    }
+
+    /** The connection of {@code pipe} went away. */
+    void disconnected(Pipe pipe) {
+        pipe.disconnected();
+        socket.disconnected(pipe);
+        if (pipe.isConnectSide()) {
+            return;
+        }
+        if (pipe.hasInbound() && pipes.remove(pipe)) {
+            // Messages that arrived whole before the peer left are still delivered (as libzmq
+            // does): the pipe leaves routing now and the fair queue once it is empty.
+            socket.detach(pipe);
+            retiring.add(pipe);
+        } else {
+            detach(pipe);
+        }
+    }
+
+    /** A retiring pipe gave up its last inbound message. */
+    void retired(Pipe pipe) {
+        if (retiring.remove(pipe)) {
+            fairQueue.detach(pipe);
+            pipe.close();
+        }
+    }
+
+    /** Flushes every pipe written to since the last flush. */
+    void flush() {
+        for (Pipe p : pipes) {
+            p.flushIfDirty();
+        }
+    }
+
+    /** True while a pipe still holds messages or unsent bytes for its peer (LINGER waits). */
+    boolean anyUnsent() {
+        for (Pipe p : pipes) {
+            if (p.outboundDepth() > 0 || p.hasUnsentData()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Closes every pipe, attached or retiring. */
+    void closeAll() {
+        for (Pipe p : new ArrayList<>(pipes)) {
+            detach(p);
+        }
+        for (Pipe p : new ArrayList<>(retiring)) {
+            retired(p);
+        }
+    }
+
+    List<PeerInfo> snapshot() {
+        List<PeerInfo> out = new ArrayList<>(pipes.size());
+        for (Pipe p : pipes) {
+            out.add(p.snapshot());
+        }
+        return out;
+    }
+}
