@@ -29,14 +29,15 @@
 #                          runs measured mostly that for both Java implementations)
 #   PUBSUB_SIZES="16 1024" message sizes of the PUB/SUB cells
 #   PUBSUB_SUBSCRIBERS="1 10"  subscriber counts of the PUB/SUB cells
-#   PUBSUB_COUNT_<size>    messages per PUB/SUB run, each subscriber gets them all (defaults:
-#                          16: 200000, 1024: 100000; others 100000)
+#   PUBSUB_COUNT_<size>    messages per PUB/SUB run, each subscriber gets them all (defaults,
+#                          1 SUB / more: 16: 15000000 / 1000000, 1024: 1000000 / 150000;
+#                          others 150000)
 #   CURVE_SIZES="16 1024"  message sizes of the CURVE cells
 #   CURVE_COUNT_<size>     messages per CURVE throughput run (defaults: 16: 300000,
 #                          1024: 100000; others 100000)
 #   LAT_COUNT=50000        round trips per latency run
 #   INPROC_COUNT=10000000  messages per inproc_thr run
-#   RUN_TIMEOUT=60         seconds before one tool process is killed (a failed run is retried once)
+#   RUN_TIMEOUT=150        seconds before one tool process is killed (a failed run is retried once)
 #   SKIP_BUILD=1           use the existing build
 #   OUT=<file>             where to write the report (default: <repo>/BENCHMARKS.md; "-" for none)
 #   KEEP_LOGS=1            keep the per-run logs (their folder is printed)
@@ -55,7 +56,7 @@ RUNS=${RUNS:-3}
 SIZES=${SIZES:-16 256 1024 65536}
 LAT_COUNT=${LAT_COUNT:-50000}
 INPROC_COUNT=${INPROC_COUNT:-10000000}
-RUN_TIMEOUT=${RUN_TIMEOUT:-60}
+RUN_TIMEOUT=${RUN_TIMEOUT:-150}
 OUT=${OUT:-$repo_dir/BENCHMARKS.md}
 # Message counts per throughput run: sized so that a run of the slower Java peers takes a few
 # seconds on a small machine and libzmq's does not finish in a blink.
@@ -77,9 +78,16 @@ thr_count() {
 PUBSUB_SIZES=${PUBSUB_SIZES:-16 1024}
 PUBSUB_SUBSCRIBERS=${PUBSUB_SUBSCRIBERS:-1 10}
 CURVE_SIZES=${CURVE_SIZES:-16 1024}
+# pubsub_count <size> <subscribers>: sized so that the fastest implementation (libzmq) still runs
+# about 3 s or more (a 200,000-message run was mostly JIT warm-up for both Java implementations).
 pubsub_count() {
-    local v="PUBSUB_COUNT_$1" d=100000
-    [[ $1 == 16 ]] && d=200000
+    local v="PUBSUB_COUNT_$1" d
+    case "$1:$(( $2 > 1 ? 10 : 1 ))" in
+        16:1) d=15000000 ;;
+        16:10) d=1000000 ;;
+        1024:1) d=1000000 ;;
+        *) d=150000 ;;
+    esac
     echo "${!v:-$d}"
 }
 curve_count() {
@@ -292,6 +300,15 @@ cell() {
     if ((${#got[@]} > 0)); then
         result[$key]=$(median "${got[@]}")
         samples[$key]="${got[*]}"
+        # A throughput cell's run time follows from its count and rate; a cell under 3 s measures
+        # warm-up more than steady state, and the notes say so.
+        if [[ $kind != lat ]]; then
+            local secs
+            secs=$(awk -v c="$count" -v r="${result[$key]}" 'BEGIN { if (r > 0) printf "%.1f", c / r; else print 0 }')
+            if awk -v s="$secs" 'BEGIN { exit !(s < 3) }'; then
+                notes["$kind $bimpl <- $cimpl $size B: a run took about $secs s (under 3 s: raise its count)"]=1
+            fi
+        fi
     fi
     say "$(printf '  %-8s %-10s <- %-10s %6s B  x%-8s runs: %s' "$kind" "$bimpl" "$cimpl" "$size" "$count" "${got[*]:-FAILED}")"
 }
@@ -366,7 +383,7 @@ say "PUB/SUB throughput over tcp://127.0.0.1 (one pub_thr, N subscribers in one 
 for n in $PUBSUB_SUBSCRIBERS; do
     for size in $PUBSUB_SIZES; do
         for impl in "${new_impls[@]}"; do
-            cell "pubsub$n" "$impl" "$impl" "$size" "$(pubsub_count "$size")"
+            cell "pubsub$n" "$impl" "$impl" "$size" "$(pubsub_count "$size" "$n")"
         done
     done
 done
@@ -521,7 +538,9 @@ done
 counts_text=$(IFS=,; echo "${counts_parts[*]}" | sed 's/,/, /g')
 counts_parts=()
 for size in $PUBSUB_SIZES; do
-    counts_parts+=("$(pubsub_count "$size") at $size B")
+    for n in $PUBSUB_SUBSCRIBERS; do
+        counts_parts+=("$(pubsub_count "$size" "$n") at $size B to $n")
+    done
 done
 pubsub_counts_text=$(IFS=,; echo "${counts_parts[*]}" | sed 's/,/, /g')
 counts_parts=()
@@ -582,10 +601,10 @@ $(sed 's/^/  /' <<<"$java_version")
 - inproc: our \`inproc_thr 16 $INPROC_COUNT\` (one process), median of $RUNS runs.
 - PUB/SUB (libzmq has no tool for it; \`pub_thr\`/\`sub_thr\` are this bench's pair, in
   \`bench/bin\`, \`io.zmtp.bench.jeromq.PubThr\`/\`SubThr\` and \`zmq_perf pub_thr\`/\`sub_thr\`):
-  \`pub_thr\` binds an XPUB with XPUB_VERBOSE and SNDHWM 0 and starts sending only once it has
-  received one subscription per expected subscriber, so no message is published before every
-  filter is in place, and none is dropped at the HWM (the publisher queues what a subscriber has
-  not taken yet). \`sub_thr\` runs all N SUB sockets (each subscribed to everything) in one
+  \`pub_thr\` binds an XPUB with XPUB_VERBOSE, XPUB_NODROP and SNDHWM 100000 and starts sending
+  only once it has received one subscription per expected subscriber, so no message is published
+  before every filter is in place, and none is dropped at the HWM (the publisher waits there for
+  the subscribers, its memory bounded). \`sub_thr\` runs all N SUB sockets (each subscribed to everything) in one
   process, one thread per socket, on one context with one I/O thread: one JVM for ours and for
   JeroMQ, one process with N threads for libzmq. Each subscriber is timed like \`local_thr\`
   (from its first message to its last); the run's figure is the mean of the N subscribers'

@@ -19,10 +19,11 @@
  *               twice the round trips.
  * libzmq has no PUB/SUB throughput tool; pub_thr and sub_thr are the bench's own pair, the same
  * in our Java tools (io.zmtp.bench.perf.PubThr/SubThr) and their JeroMQ twins:
- *   pub_thr     XPUB with XPUB_VERBOSE and SNDHWM 0, bind; waits until it has received one
- *               subscription message (0x01 topic) per expected subscriber, so no message goes
- *               out before every filter is in place; then sends like remote_thr. The unlimited
- *               HWM keeps the publisher from dropping what a slower subscriber has not taken.
+ *   pub_thr     XPUB with XPUB_VERBOSE, XPUB_NODROP and SNDHWM 100000, bind; waits until it has
+ *               received one subscription message (0x01 topic) per expected subscriber, so no
+ *               message goes out before every filter is in place; then sends like remote_thr.
+ *               XPUB_NODROP makes the publisher wait at the HWM for a slower subscriber instead
+ *               of dropping what it has not taken, with the publisher's memory bounded.
  *   sub_thr     <subscribers> (default 1) SUB sockets subscribed to everything, one thread each,
  *               on one context; each is timed like local_thr. Prints local_thr's four lines for
  *               one subscriber; for more, a "subscribers: N" line and one line per subscriber
@@ -365,12 +366,14 @@ static int pub_thr (const struct args *a, int subscribers)
     void *s = zmq_socket (ctx, ZMQ_XPUB);
     if (!s)
         return fail ("zmq_socket");
-    int linger = -1, hwm = 0, verbose = 1;
+    int linger = -1, hwm = 100000, verbose = 1, nodrop = 1;
     zmq_setsockopt (s, ZMQ_LINGER, &linger, sizeof linger);
     if (zmq_setsockopt (s, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0)
         return fail ("zmq_setsockopt ZMQ_SNDHWM");
     if (zmq_setsockopt (s, ZMQ_XPUB_VERBOSE, &verbose, sizeof verbose) != 0)
         return fail ("zmq_setsockopt ZMQ_XPUB_VERBOSE");
+    if (zmq_setsockopt (s, ZMQ_XPUB_NODROP, &nodrop, sizeof nodrop) != 0)
+        return fail ("zmq_setsockopt ZMQ_XPUB_NODROP");
     if (zmq_bind (s, a->endpoint) != 0)
         return fail ("zmq_bind");
     int rc = await_subscriptions (s, subscribers);

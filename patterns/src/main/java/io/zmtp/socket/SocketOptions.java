@@ -36,6 +36,7 @@ public final class SocketOptions {
     private volatile long handshakeIvlMillis = 30_000;
     private volatile boolean routerMandatory;
     private volatile boolean xpubVerbose;
+    private volatile boolean xpubNoDrop;
     private volatile boolean reqRelaxed;
     private volatile boolean reqCorrelate;
     private volatile String plainUsername;
@@ -203,6 +204,22 @@ public final class SocketOptions {
 
     public boolean xpubVerbose() {
         return xpubVerbose;
+    }
+
+    /**
+     * ZMQ_XPUB_NODROP (PUB and XPUB, as in libzmq): when a subscriber's queue is at SNDHWM, the
+     * message waits instead of being dropped for that subscriber, so a send blocks (or a
+     * {@code trySend} fails) once the socket's own queue is full too. Off by default: a
+     * publisher drops for slow subscribers.
+     */
+    public SocketOptions xpubNoDrop(boolean on) {
+        requireType("XPUB_NODROP", SocketType.PUB, SocketType.XPUB);
+        this.xpubNoDrop = on;
+        return this;
+    }
+
+    public boolean xpubNoDrop() {
+        return xpubNoDrop;
     }
 
     /** ZMQ_REQ_RELAXED: allow a new request before the reply came; the old reply is abandoned. */

@@ -162,4 +162,52 @@ class XPubXSubTest {
         });
         assertThat(got[0]).isEqualTo("k-yes");
     }
+
+    @Test
+    void withNoDropAPublisherWaitsForASlowSubscriberInsteadOfDroppingForIt() {
+        Socket pub = ctx.socket(SocketType.PUB);
+        pub.options().linger(0).sendHwm(10).xpubNoDrop(true);
+        pub.bind("tcp://127.0.0.1:*");
+        Sub sub = ctx.socket(SocketType.SUB, Sub.class);
+        sub.options().linger(0).receiveHwm(10).receiveTimeout(WAIT.toMillis());
+        sub.connect("tcp://127.0.0.1:" + pub.boundPort());
+        sub.subscribe("");
+        // Subscribed once a probe gets through (messages before that are dropped as no one matches).
+        await().atMost(WAIT).until(() -> {
+            pub.trySend(Message.of("probe"));
+            try (Message m = sub.tryReceive()) {
+                return m != null;
+            }
+        });
+        Message m;
+        while ((m = sub.tryReceive()) != null) {
+            m.close();
+        }
+        // Nobody reads: sends stop once every queue on the way is full, and none is dropped.
+        int sent = 0;
+        while (sent < 1_000_000 && pub.send(Message.of(Integer.toString(sent)), Duration.ofMillis(300))) {
+            sent++;
+        }
+        assertThat(sent).isLessThan(1_000_000);
+        assertThat(pub.peers().get(0).drops()).isZero();
+        for (int i = 0; i < sent; i++) {
+            try (Message r = sub.receive()) {
+                assertThat(r).as("message %d of %d", i, sent).isNotNull();
+                assertThat(r.string(0)).isEqualTo(Integer.toString(i));
+            }
+        }
+        // And sending goes on once the subscriber has read.
+        assertThat(pub.send(Message.of("after"), WAIT)).isTrue();
+        try (Message r = sub.receive()) {
+            assertThat(r.string(0)).isEqualTo("after");
+        }
+    }
+
+    @Test
+    void noDropAppliesToPubAndXpubOnly() {
+        Socket push = ctx.socket(SocketType.PUSH);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> push.options().xpubNoDrop(true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("XPUB_NODROP").hasMessageContaining("PUSH");
+        ctx.socket(SocketType.XPUB).options().xpubNoDrop(true);
+    }
 }

@@ -8,7 +8,7 @@ import java.io.PrintStream;
 
 /**
  * Our {@code pub_thr <bind-to> <message-size> <message-count> <subscribers>} on JeroMQ: XPUB with
- * XPUB_VERBOSE and SNDHWM 0 (no drops), bind, wait for one subscription message ({@code 0x01
+ * XPUB_VERBOSE, XPUB_NODROP and SNDHWM 100000 (it waits at the mark instead of dropping), bind, wait for one subscription message ({@code 0x01
  * topic}) per expected subscriber, send every message, close with an unbounded linger. The same
  * start signal as {@code io.zmtp.bench.perf.PubThr}, so any sub_thr can face it. Prints nothing.
  */
@@ -31,7 +31,8 @@ public final class PubThr {
         int subscribers = JeroPerf.subscribers(argv[3], USAGE);
         try (JeroPerf.Session session = new JeroPerf.Session()) {
             SocketBase s = session.socket(ZMQ.ZMQ_XPUB, control);
-            JeroPerf.setOption(s, ZMQ.ZMQ_SNDHWM, 0, "ZMQ_SNDHWM");
+            JeroPerf.setOption(s, ZMQ.ZMQ_SNDHWM, io.zmtp.bench.perf.PubThr.SNDHWM, "ZMQ_SNDHWM");
+            JeroPerf.setOption(s, ZMQ.ZMQ_XPUB_NODROP, true, "ZMQ_XPUB_NODROP");
             JeroPerf.setOption(s, ZMQ.ZMQ_XPUB_VERBOSE, true, "ZMQ_XPUB_VERBOSE");
             JeroPerf.bind(s, a.endpoint(), control);
             awaitSubscriptions(s, subscribers);

@@ -12,12 +12,16 @@ import java.io.PrintStream;
  * ({@link SubscriptionGate}), sends the messages as fast as it can, then closes with an
  * unbounded LINGER so every subscriber gets all of them. Prints nothing; sub_thr measures.
  *
- * <p>SNDHWM is 0 (no limit): a PUB drops messages for a subscriber whose queue is full, and a
- * subscriber missing messages never reaches its count. So the publisher queues what the
- * subscribers have not taken yet, and the figure is the rate at which they take it. The JeroMQ
- * twin and {@code zmq_perf pub_thr} do the same, so any of them can face any sub_thr.
+ * <p>A PUB drops messages for a subscriber whose queue is full, and a subscriber missing messages
+ * never reaches its count. So the XPUB runs with XPUB_NODROP and SNDHWM {@value #SNDHWM}: at the
+ * mark it waits for the subscribers instead of dropping, and the figure is the rate at which
+ * they take the messages, with the publisher's memory bounded (an unlimited HWM, as before, let a
+ * long run queue millions of messages and measure the garbage collector). The JeroMQ twin and
+ * {@code zmq_perf pub_thr} do the same, so any of them can face any sub_thr.
  */
 public final class PubThr {
+    /** The publisher's send HWM per subscriber (with XPUB_NODROP, where it waits). */
+    public static final int SNDHWM = 100_000;
     static final String USAGE = "usage: pub_thr <bind-to> <message-size> <message-count> <subscribers>";
 
     private PubThr() {
@@ -41,7 +45,7 @@ public final class PubThr {
 
         try (Session session = new Session(USAGE, control)) {
             Socket xpub = session.socket(SocketType.XPUB);
-            xpub.options().xpubVerbose(true).sendHwm(0);
+            xpub.options().xpubVerbose(true).xpubNoDrop(true).sendHwm(SNDHWM);
             control.bound(Perf.bind(xpub, bindTo));
             SubscriptionGate.await(xpub, subscribers);
             for (long i = 0; i < count; i++) {

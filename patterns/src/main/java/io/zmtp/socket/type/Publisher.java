@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * What PUB and XPUB share: filtering at the publisher, as libzmq does for ZMTP 3.x. Each peer's
  * subscriptions (SUBSCRIBE/CANCEL commands, or 0x01/0x00 messages from 3.0 peers and XSUB
  * proxies, accepted on every version) go into a prefix trie; a message goes to every peer holding
- * a prefix of its first frame, and is dropped for a peer whose queue is full.
+ * a prefix of its first frame, and is dropped for a peer whose queue is full (with XPUB_NODROP it
+ * waits until every matching peer has room).
  */
 abstract class Publisher extends Socket {
     private final SubscriptionTrie<Pipe> subscriptions = new SubscriptionTrie<>();
@@ -55,6 +56,10 @@ abstract class Publisher extends Socket {
             message.close();
             return true;
         }
+        if (options().xpubNoDrop() && !allHaveRoom()) {
+            matched.clear();
+            return false;
+        }
         ZmtpMessage wire = toWire(message);
         for (int i = 0; i < matched.size(); i++) {
             Pipe p = matched.get(i);
@@ -69,6 +74,18 @@ abstract class Publisher extends Socket {
         }
         wire.release();
         matched.clear();
+        return true;
+    }
+
+    /** XPUB_NODROP: the message goes only when every matching subscriber can take it (libzmq's dist check_hwm). */
+    private boolean allHaveRoom() {
+        for (int i = 0; i < matched.size(); i++) {
+            Pipe p = matched.get(i);
+            if (p.isReady() && !p.hasRoomOut()) {
+                p.recordHwmHit();
+                return false;
+            }
+        }
         return true;
     }
 
