@@ -58,6 +58,7 @@ abstract class StreamTransport implements Transport {
         prepareBind(host, endpoint);
         ServerBootstrap b = new ServerBootstrap().group(host.loop())
                 .channel(host.context().io().serverChannelClass(endpoint))
+                .handler(new AcceptFailureHandler(endpoint.toString()))
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
                 .childHandler(initializer(host, null, endpoint.toString(), null));
         configure(b, host.options());
