@@ -6,7 +6,7 @@
  *   zmq_perf local_lat  <bind-to>    <message-size> <roundtrip-count>
  *   zmq_perf remote_lat <connect-to> <message-size> <roundtrip-count>
  *   zmq_perf pub_thr    <bind-to>    <message-size> <message-count> <subscribers>
- *   zmq_perf sub_thr    <connect-to> <message-size> <message-count> [<subscribers>]
+ *   zmq_perf sub_thr    <connect-to> <message-size> <message-count> [<subscribers> [<filters>]]
  *
  * The first four roles behave like libzmq's perf/<role> (same sockets, same positional
  * arguments, same output lines), so each can stand in for, or face, any other implementation of
@@ -54,6 +54,10 @@
 #define EXIT_USAGE 1
 #define EXIT_FAIL 255
 #define MAX_SUBSCRIBERS 1000
+/* Subscriptions per SUB in sub_thr (their numbers fit two bytes), and the zero bytes every
+   pub_thr message starts with. */
+#define MAX_FILTERS 10000
+#define ZERO_PREFIX 4
 
 /* CURVE keys of the benchmark, Z85. Published, benchmark-only: never protect anything with them. */
 #define CURVE_SERVER_PUBLIC "AOZ3aa(qyE[d.R%=ezO78iy=>yeaTBfk=R59?qaD"
@@ -337,13 +341,25 @@ static int send_all (void *s, const struct args *a)
         zmq_msg_t msg;
         if (zmq_msg_init_size (&msg, a->size) != 0)
             return fail ("zmq_msg_init_size");
+        /* The subscribers match on the first bytes (see filter_topic); zero them. */
+        memset (zmq_msg_data (&msg), 0, a->size < ZERO_PREFIX ? a->size : ZERO_PREFIX);
         if (zmq_msg_send (&msg, s, 0) < 0)
             return fail ("zmq_msg_send");
     }
     return 0;
 }
 
-/* Receives on an XPUB until it has seen `subscribers` subscription messages (0x01 topic). */
+/* True when bytes [from, size) of data are all zero: a matching topic (see filter_topic). */
+static int zero_topic (const unsigned char *data, size_t from, size_t size)
+{
+    for (size_t i = from; i < size; i++)
+        if (data[i] != 0)
+            return 0;
+    return 1;
+}
+
+/* Receives on an XPUB until it has seen `subscribers` matching subscriptions (0x01 then zero
+   bytes only); each SUB has exactly one, whatever its other filters. */
 static int await_subscriptions (void *s, int subscribers)
 {
     zmq_msg_t msg;
@@ -351,7 +367,8 @@ static int await_subscriptions (void *s, int subscribers)
     for (int seen = 0; seen < subscribers;) {
         if (zmq_msg_recv (&msg, s, 0) < 0)
             return fail ("zmq_msg_recv");
-        if (zmq_msg_size (&msg) >= 1 && ((const unsigned char *) zmq_msg_data (&msg))[0] == 1)
+        const unsigned char *d = zmq_msg_data (&msg);
+        if (zmq_msg_size (&msg) >= 1 && d[0] == 1 && zero_topic (d, 1, zmq_msg_size (&msg)))
             seen++;
     }
     zmq_msg_close (&msg);
@@ -393,6 +410,7 @@ struct sub_run
 {
     void *ctx;
     const struct args *a;
+    int filters;
     pthread_mutex_t lock;
     int failed;
     char why[256];
@@ -429,7 +447,23 @@ static void *sub_failed (struct sub_run *run, const char *what)
     return NULL;
 }
 
-/* A subscriber's thread: its own SUB socket, subscribed to everything, timed like local_thr. */
+/* The topic of subscription f (1-based) of `filters`, as the Java tools make them
+   (io.zmtp.bench.perf.SubscriptionFilters): one filter is the empty topic, which matches
+   everything; otherwise filters 1..n-1 are 00 00 hi lo (never matching a message, whose first
+   bytes are zero) and the last is ZERO_PREFIX zero bytes, which matches. Returns its length. */
+static size_t filter_topic (int f, int filters, unsigned char *topic)
+{
+    if (filters == 1)
+        return 0;
+    memset (topic, 0, ZERO_PREFIX);
+    if (f < filters) {
+        topic[2] = (unsigned char) (f >> 8);
+        topic[3] = (unsigned char) f;
+    }
+    return ZERO_PREFIX;
+}
+
+/* A subscriber's thread: its own SUB socket with its filters, timed like local_thr. */
 static void *subscriber_main (void *arg)
 {
     struct subscriber *me = arg;
@@ -441,9 +475,13 @@ static void *subscriber_main (void *arg)
     const char *what = NULL;
     zmq_msg_t msg;
     zmq_msg_init (&msg);
-    if (zmq_setsockopt (s, ZMQ_SUBSCRIBE, "", 0) != 0)
-        what = "zmq_setsockopt ZMQ_SUBSCRIBE";
-    else if (zmq_connect (s, a->endpoint) != 0)
+    for (int f = 1; !what && f <= run->filters; f++) {
+        unsigned char topic[ZERO_PREFIX];
+        size_t len = filter_topic (f, run->filters, topic);
+        if (zmq_setsockopt (s, ZMQ_SUBSCRIBE, topic, len) != 0)
+            what = "zmq_setsockopt ZMQ_SUBSCRIBE";
+    }
+    if (!what && zmq_connect (s, a->endpoint) != 0)
         what = "zmq_connect";
     uint64_t start = 0;
     for (long long i = 0; !what && i < a->count; i++) {
@@ -465,9 +503,9 @@ static void *subscriber_main (void *arg)
     return NULL;
 }
 
-static int sub_thr (const struct args *a, int subscribers)
+static int sub_thr (const struct args *a, int subscribers, int filters)
 {
-    struct sub_run run = {.a = a, .failed = 0};
+    struct sub_run run = {.a = a, .filters = filters, .failed = 0};
     pthread_mutex_init (&run.lock, NULL);
     run.ctx = zmq_ctx_new ();
     if (!run.ctx)
@@ -582,15 +620,16 @@ int main (int argc, char **argv)
         return pub_thr (&a, subscribers);
     }
     if (strcmp (role, "sub_thr") == 0) {
-        const char *usage = "usage: sub_thr <connect-to> <message-size> <message-count> [<subscribers>]";
-        int subscribers = argc == 6 ? parse_subscribers (argv[5]) : argc == 5 ? 1 : -1;
-        if (subscribers < 0) {
+        const char *usage = "usage: sub_thr <connect-to> <message-size> <message-count> [<subscribers> [<filters>]]";
+        int subscribers = argc >= 6 ? parse_subscribers (argv[5]) : argc == 5 ? 1 : -1;
+        long long filters = argc == 7 ? parse_count (argv[6]) : 1;
+        if (subscribers < 0 || argc > 7 || filters < 1 || filters > MAX_FILTERS) {
             fprintf (stderr, "%s\n", usage);
             return EXIT_USAGE;
         }
         if (parse_args (5, argv, usage, &a))
             return EXIT_USAGE;
-        return sub_thr (&a, subscribers);
+        return sub_thr (&a, subscribers, (int) filters);
     }
     if (strcmp (role, "local_lat") == 0) {
         if (parse_args (argc, argv, "usage: local_lat <bind-to> <message-size> <roundtrip-count>", &a))

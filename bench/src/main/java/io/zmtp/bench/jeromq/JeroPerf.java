@@ -113,6 +113,19 @@ final class JeroPerf {
         }
     }
 
+    /** The filters argument of sub_thr: subscriptions per SUB, as in our tools. */
+    static int filters(String text, String usage) {
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n < 1 || n > io.zmtp.bench.perf.SubscriptionFilters.MAX) {
+                throw new Usage(usage);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new Usage(usage);
+        }
+    }
+
     /** The subscriber-count argument of pub_thr and sub_thr: 1 to 1000, as in our tools. */
     static int subscribers(String text, String usage) {
         try {

@@ -17,15 +17,17 @@ final class JeroSubscribers {
     private final String endpoint;
     private final int size;
     private final long count;
+    private final int filters;
     private final JeroPerf.Control control;
     private final Ctx ctx = ZMQ.createContext();
     private final AtomicBoolean terminated = new AtomicBoolean();
     private final AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
 
-    JeroSubscribers(String endpoint, int size, long count, JeroPerf.Control control) {
+    JeroSubscribers(String endpoint, int size, long count, int filters, JeroPerf.Control control) {
         this.endpoint = endpoint;
         this.size = size;
         this.count = count;
+        this.filters = filters;
         this.control = control;
     }
 
@@ -63,7 +65,9 @@ final class JeroSubscribers {
                 if (control.timeoutMillis() >= 0) {
                     JeroPerf.setOption(s, ZMQ.ZMQ_RCVTIMEO, control.timeoutMillis(), "ZMQ_RCVTIMEO");
                 }
-                JeroPerf.setOption(s, ZMQ.ZMQ_SUBSCRIBE, new byte[0], "ZMQ_SUBSCRIBE");
+                for (byte[] topic : io.zmtp.bench.perf.SubscriptionFilters.topics(filters)) {
+                    JeroPerf.setOption(s, ZMQ.ZMQ_SUBSCRIBE, topic, "ZMQ_SUBSCRIBE");
+                }
                 JeroPerf.connect(s, endpoint);
                 elapsedMicros[index] = receiveAll(s);
             } catch (RuntimeException e) {

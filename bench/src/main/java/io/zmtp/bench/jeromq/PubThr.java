@@ -55,7 +55,9 @@ public final class PubThr {
                 throw new JeroPerf.Failure("error in zmq_recvmsg: " + ZMQ.strerror(s.errno())
                         + " (" + seen + " of " + subscribers + " subscribers subscribed)");
             }
-            if (m.size() >= 1 && m.get(0) == 1) {
+            byte[] data = m.data();
+            if (data.length >= 1 && data[0] == 1
+                    && io.zmtp.bench.perf.SubscriptionFilters.isMatching(data, 1, data.length - 1)) {
                 seen++;
             }
         }

@@ -11,7 +11,7 @@ import java.io.PrintStream;
  * {@code mean throughput} lines, as {@code io.zmtp.bench.perf.SubThr} prints them.
  */
 public final class SubThr {
-    static final String USAGE = "usage: sub_thr <connect-to> <message-size> <message-count> [<subscribers>]";
+    static final String USAGE = "usage: sub_thr <connect-to> <message-size> <message-count> [<subscribers> [<filters>]]";
 
     private SubThr() {
     }
@@ -22,13 +22,14 @@ public final class SubThr {
 
     /** Runs the tool; returns the mean of the subscribers' throughputs in messages per second. */
     static long run(String[] argv, PrintStream out, JeroPerf.Control control) {
-        if (argv == null || argv.length != 3 && argv.length != 4) {
+        if (argv == null || argv.length < 3 || argv.length > 5) {
             throw new JeroPerf.Usage(USAGE);
         }
         JeroPerf.Args a = JeroPerf.Args.parse(new String[] {argv[0], argv[1], argv[2]}, USAGE);
-        int subscribers = argv.length == 4 ? JeroPerf.subscribers(argv[3], USAGE) : 1;
+        int subscribers = argv.length >= 4 ? JeroPerf.subscribers(argv[3], USAGE) : 1;
+        int filters = argv.length == 5 ? JeroPerf.filters(argv[4], USAGE) : 1;
 
-        long[] elapsedMicros = new JeroSubscribers(a.endpoint(), a.size(), a.count(), control).run(subscribers);
+        long[] elapsedMicros = new JeroSubscribers(a.endpoint(), a.size(), a.count(), filters, control).run(subscribers);
 
         long[] throughput = new long[subscribers];
         long sum = 0;

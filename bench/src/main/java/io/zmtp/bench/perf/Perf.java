@@ -71,6 +71,15 @@ final class Perf {
         return (int) v;
     }
 
+    /** The filters argument of sub_thr: subscriptions per SUB, 1 to {@link SubscriptionFilters#MAX}. */
+    static int filters(String text, String usage) {
+        long v = parse(text, "filters", usage);
+        if (v < 1 || v > SubscriptionFilters.MAX) {
+            throw new UsageException(usage, "filters must be between 1 and " + SubscriptionFilters.MAX + ", got '" + text + "'");
+        }
+        return (int) v;
+    }
+
     private static long parse(String text, String name, String usage) {
         try {
             return Long.parseLong(text.trim());
@@ -177,6 +186,8 @@ final class Perf {
         } else {
             payload = ByteBufAllocator.DEFAULT.directBuffer(size, size);
             payload.writerIndex(size);
+            // A pooled buffer holds whatever was there; pub_thr's topic is its first bytes.
+            payload.setZero(0, Math.min(size, SubscriptionFilters.ZERO_PREFIX));
         }
         return new Message().add(payload);
     }

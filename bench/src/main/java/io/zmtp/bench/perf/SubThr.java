@@ -20,7 +20,7 @@ import java.util.List;
  * the two {@code mean throughput} lines are then the mean of the subscribers' figures.
  */
 public final class SubThr {
-    static final String USAGE = "usage: sub_thr <connect-to> <message-size> <message-count> [<subscribers>]";
+    static final String USAGE = "usage: sub_thr <connect-to> <message-size> <message-count> [<subscribers> [<filters>]]";
 
     private SubThr() {
     }
@@ -35,21 +35,24 @@ public final class SubThr {
     }
 
     public static SubThrResult run(String[] args, PrintStream out, RunControl control) {
-        if (args == null || args.length != 3 && args.length != 4) {
+        if (args == null || args.length < 3 || args.length > 5) {
             throw new UsageException(USAGE, null);
         }
         String connectTo = args[0];
         int size = Perf.messageSize(args[1], USAGE);
         long count = Perf.count(args[2], "message-count", USAGE);
-        int subscribers = args.length == 4 ? Perf.subscribers(args[3], USAGE) : 1;
+        int subscribers = args.length >= 4 ? Perf.subscribers(args[3], USAGE) : 1;
+        int filters = args.length == 5 ? Perf.filters(args[4], USAGE) : 1;
 
         long[] elapsedNanos;
         try (Session session = new Session(USAGE, control)) {
             List<Socket> subs = new ArrayList<>(subscribers);
             for (int i = 0; i < subscribers; i++) {
                 Socket s = session.socket(SocketType.SUB);
-                // Subscribed before connecting: the subscription goes out with the handshake.
-                ((Sub) s).subscribe(new byte[0]);
+                // Subscribed before connecting: the subscriptions go out with the handshake.
+                for (byte[] topic : SubscriptionFilters.topics(filters)) {
+                    ((Sub) s).subscribe(topic);
+                }
                 Perf.connect(s, connectTo);
                 subs.add(s);
             }

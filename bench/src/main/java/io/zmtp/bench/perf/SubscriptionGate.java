@@ -9,9 +9,10 @@ import io.zmtp.socket.Socket;
  * those messages for that subscriber, which then waits for ever for its count. So pub_thr binds
  * an XPUB with XPUB_VERBOSE, which hands every subscription to the application as a message
  * {@code 0x01 topic}, and starts once it has seen one per expected subscriber: by then each
- * subscriber's filter is in place at the publisher. Every implementation of sub_thr subscribes
- * each SUB socket once, to everything, so counting is enough; anything else that arrives (an
- * unsubscription, stray data) is ignored.
+ * subscriber's filter is in place at the publisher. Every implementation of sub_thr gives each
+ * SUB socket exactly one matching subscription (all zero bytes, or empty; see
+ * {@link SubscriptionFilters}), so counting those is enough; anything else that arrives (a
+ * non-matching subscription, an unsubscription, stray data) is ignored.
  *
  * <p>A subscriber that lost its connection and came back before the start would be counted
  * twice; on a loopback run that does not happen, and if it did the run would stall until its
@@ -50,6 +51,10 @@ final class SubscriptionGate {
             return false;
         }
         ByteBuf f = m.frame(0);
-        return f.isReadable() && f.getUnsignedByte(f.readerIndex()) == SUBSCRIBE;
+        if (!f.isReadable() || f.getUnsignedByte(f.readerIndex()) != SUBSCRIBE) {
+            return false;
+        }
+        byte[] topic = io.netty.buffer.ByteBufUtil.getBytes(f, f.readerIndex() + 1, f.readableBytes() - 1);
+        return SubscriptionFilters.isMatching(topic, 0, topic.length);
     }
 }

@@ -268,6 +268,6 @@ class JeroMqToolsSmokeTest {
         assertEquals(SubThr.USAGE, assertThrows(JeroPerf.Usage.class,
                 () -> SubThr.run(new String[] {"tcp://*:1", "16", "10", "many"}, out, c)).getMessage());
         assertEquals("usage: pub_thr <bind-to> <message-size> <message-count> <subscribers>", PubThr.USAGE);
-        assertEquals("usage: sub_thr <connect-to> <message-size> <message-count> [<subscribers>]", SubThr.USAGE);
+        assertEquals("usage: sub_thr <connect-to> <message-size> <message-count> [<subscribers> [<filters>]]", SubThr.USAGE);
     }
 }

@@ -73,6 +73,37 @@ class PubSubToolsSmokeTest {
     }
 
     @Test
+    void aSubscriberWithAThousandFiltersGetsEveryMessage() throws Exception {
+        Publisher pub = publish("16", "300", "1", STALL);
+        CapturedOutput out = new CapturedOutput();
+        SubThrResult r = SubThr.run(new String[] {pub.endpoint(), "16", "300", "1", "1000"}, out.out, control());
+        assertEquals(300L, pub.await());
+        assertEquals(1, r.subscribers().size());
+        assertTrue(out.lines().contains("message count: 300"), out.lines().toString());
+    }
+
+    @Test
+    void theFiltersAreOneMatchingTopicAfterTheOthers() {
+        List<byte[]> topics = SubscriptionFilters.topics(1000);
+        assertEquals(1000, topics.size());
+        byte[] message = new byte[16];
+        long matching = topics.stream().filter(t -> startsWith(message, t)).count();
+        assertEquals(1, matching);
+        assertTrue(SubscriptionFilters.isMatching(topics.get(999), 0, 4));
+        assertEquals(1, SubscriptionFilters.topics(1).size());
+        assertEquals(0, SubscriptionFilters.topics(1).get(0).length);
+    }
+
+    private static boolean startsWith(byte[] message, byte[] topic) {
+        for (int i = 0; i < topic.length; i++) {
+            if (message[i] != topic[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
     void oneSubscriberPrintsLocalThrLines() throws Exception {
         Publisher pub = publish("16", "300", "1", STALL);
         CapturedOutput out = new CapturedOutput();
@@ -150,9 +181,11 @@ class PubSubToolsSmokeTest {
         assertUsage(PubThr.USAGE, () -> PubThr.run(new String[] {"tcp://127.0.0.1:1", "16", "10", "1001"}, out, control()));
         assertUsage(SubThr.USAGE, () -> SubThr.run(new String[] {"tcp://127.0.0.1:1", "16"}, out, control()));
         assertUsage(SubThr.USAGE, () -> SubThr.run(new String[] {"tcp://127.0.0.1:1", "16", "10", "x"}, out, control()));
-        assertUsage(SubThr.USAGE, () -> SubThr.run(new String[] {"tcp://127.0.0.1:1", "16", "10", "2", "3"}, out, control()));
+        assertUsage(SubThr.USAGE, () -> SubThr.run(new String[] {"tcp://127.0.0.1:1", "16", "10", "2", "3", "4"}, out, control()));
+        assertUsage(SubThr.USAGE, () -> SubThr.run(new String[] {"tcp://127.0.0.1:1", "16", "10", "2", "0"}, out, control()));
+        assertUsage(SubThr.USAGE, () -> SubThr.run(new String[] {"tcp://127.0.0.1:1", "16", "10", "2", "10001"}, out, control()));
         assertEquals("usage: pub_thr <bind-to> <message-size> <message-count> <subscribers>", PubThr.USAGE);
-        assertEquals("usage: sub_thr <connect-to> <message-size> <message-count> [<subscribers>]", SubThr.USAGE);
+        assertEquals("usage: sub_thr <connect-to> <message-size> <message-count> [<subscribers> [<filters>]]", SubThr.USAGE);
     }
 
     @Test
