@@ -6,6 +6,8 @@ import java.io.PrintStream;
 
 /** Prints the server's status (the admin {@code status} result) as a table, for the CLI and the demo. */
 final class StatusTable {
+    private static final String REFUSED = "  %-16s %-15s %-12s %6s  %-28s %-24s %s%n";
+
     private StatusTable() {
     }
 
@@ -26,9 +28,18 @@ final class StatusTable {
         if (refused.size() > 0) {
             out.println();
             out.println("REFUSED CONNECTIONS");
+            out.printf(REFUSED, "USER", "ADDRESS", "PORTS", "COUNT", "REASON", "FIRST", "LAST");
             for (JsonNode r : refused) {
-                out.printf("  %-12s from %-15s %-22s at %s%n", r.path("user").asText().isEmpty() ? "(none)" : r.path("user").asText(),
-                        r.path("address").asText(), r.path("reason").asText(), r.path("at").asText());
+                String user = r.path("otherUsers").asBoolean() ? "(other users)"
+                        : r.path("user").asText().isEmpty() ? "(none)" : r.path("user").asText();
+                out.printf(REFUSED, user, r.path("address").asText(), r.path("ports").asText(),
+                        r.path("count").asLong(1), r.path("reason").asText(), r.path("first").asText(r.path("at").asText()),
+                        r.path("at").asText());
+            }
+            long evicted = status.path("refusedEvicted").asLong();
+            if (evicted > 0) {
+                out.println("  (" + evicted + " older entries dropped to keep this list bounded; "
+                        + status.path("refusedTotal").asLong() + " refusals in all)");
             }
         }
         return all;

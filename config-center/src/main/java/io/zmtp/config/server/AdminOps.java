@@ -174,12 +174,18 @@ final class AdminOps {
         requests.put("dropped", counts.dropped());
         requests.put("unreadAnswerBytes", server.unreadAnswerBytes());
         ArrayNode refused = out.putArray("refused");
-        for (Whitelist.Refusal r : tracker.refusals()) {
+        for (RefusalLog.Entry r : tracker.refusals()) {
             ObjectNode o = refused.addObject();
-            o.put("user", r.user());
+            o.put("user", r.otherUsers() ? "" : r.user());
+            o.put("otherUsers", r.otherUsers());
             o.put("address", r.address());
             o.put("reason", r.reason());
-            o.put("at", r.at().toString());
+            o.put("ports", String.join(",", r.ports()));
+            o.put("count", r.count());
+            o.put("first", r.first().toString());
+            o.put("at", r.last().toString());
         }
+        out.put("refusedTotal", tracker.refusalLog().total());
+        out.put("refusedEvicted", tracker.refusalLog().evicted());
     }
 }

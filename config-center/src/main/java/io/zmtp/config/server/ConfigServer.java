@@ -109,14 +109,14 @@ public final class ConfigServer implements AutoCloseable {
             router = context.socket(SocketType.ROUTER);
             router.options().linger(0).sendHwm(100_000).receiveTimeout(heartbeat.toMillis());
             if (curveKeys == null) {
-                pub.options().plainServer(whitelist.authenticator(tracker::refused));
-                router.options().plainServer(whitelist.authenticator(r -> { }));
+                pub.options().plainServer(whitelist.authenticator("updates", tracker::refused));
+                router.options().plainServer(whitelist.authenticator("sync", tracker::refused));
             } else {
                 for (Socket s : new Socket[] {pub, router}) {
                     s.options().curveServer(true).curveSecretKey(curveKeys.secretKey());
                 }
-                pub.options().authenticator(whitelist.authenticator(tracker::refused));
-                router.options().authenticator(whitelist.authenticator(r -> { }));
+                pub.options().authenticator(whitelist.authenticator("updates", tracker::refused));
+                router.options().authenticator(whitelist.authenticator("sync", tracker::refused));
             }
             this.updatesEndpoint = pub.bind(updates);
             this.syncEndpoint = router.bind(sync);

@@ -4,25 +4,21 @@ import io.zmtp.config.model.NodeReport;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the server knows of each node: when it last heard from it, and per namespace the revision
- * and digest it reported applying; plus the recent refused connection attempts. Thread-safe.
+ * and digest it reported applying; plus the refused connection attempts ({@link RefusalLog}). Thread-safe.
  */
 public final class NodeTracker {
-    private static final int MAX_REFUSALS = 100;
-
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, NodeReport> reports = new ConcurrentHashMap<>();
     private final Map<String, NodeReport> unsaved = new ConcurrentHashMap<>();
-    private final Deque<Whitelist.Refusal> refusals = new ArrayDeque<>();
+    private final RefusalLog refusals = new RefusalLog();
 
     /** Restores reports saved by an earlier run (last-seen times start unknown). */
     void restore(Collection<NodeReport> saved) {
@@ -54,18 +50,17 @@ public final class NodeTracker {
     }
 
     void refused(Whitelist.Refusal r) {
-        synchronized (refusals) {
-            refusals.addFirst(r);
-            while (refusals.size() > MAX_REFUSALS) {
-                refusals.removeLast();
-            }
-        }
+        refusals.add(r);
     }
 
-    public List<Whitelist.Refusal> refusals() {
-        synchronized (refusals) {
-            return List.copyOf(refusals);
-        }
+    /** Refused connection attempts on every port, counted per (address, user), most recent first. */
+    public List<RefusalLog.Entry> refusals() {
+        return refusals.entries();
+    }
+
+    /** The bounded log behind {@link #refusals()}, with its totals. */
+    public RefusalLog refusalLog() {
+        return refusals;
     }
 
     public NodeReport report(String node, String namespace) {
