@@ -2,6 +2,8 @@ package io.zmtp.config.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zmtp.codec.SocketType;
+import io.zmtp.codec.auth.AuthResult;
+import io.zmtp.codec.auth.Authenticator;
 import io.zmtp.config.model.Change;
 import io.zmtp.config.model.ConfigLimitException;
 import io.zmtp.config.model.Namespaces;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -69,6 +72,11 @@ public final class ConfigServer implements AutoCloseable {
     /** Requests dropped unanswered since the last log line about them; server thread only. */
     private long droppedSinceLog;
     private long droppedLoggedAt;
+    /** The reason of a refusal because the address is out of {@link AuthFailureLimit} tokens. */
+    public static final String RATE_LIMITED = "too many failed attempts from this address";
+    private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofSeconds(10);
+    private final AuthFailureLimiter authFailures;
+    private final RefusalLogLine refusalLogLine = new RefusalLogLine(REFUSAL_LOG_INTERVAL);
     private final AtomicLong answered = new AtomicLong();
     private final AtomicLong busy = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -96,6 +104,14 @@ public final class ConfigServer implements AutoCloseable {
     /** A server with its own {@link ServerLimits} on what it holds for nodes that do not read. */
     public ConfigServer(ConfigStore store, Whitelist whitelist, String updates, String sync, Duration heartbeat,
                         ZmtpContext sharedContext, io.zmtp.codec.curve.CurveKeyPair curveKeys, ServerLimits limits) {
+        this(store, whitelist, updates, sync, heartbeat, sharedContext, curveKeys, limits, AuthFailureLimit.DEFAULTS);
+    }
+
+    /** A server with its own limit on failed authentications per source address ({@link AuthFailureLimit#OFF}: none). */
+    public ConfigServer(ConfigStore store, Whitelist whitelist, String updates, String sync, Duration heartbeat,
+                        ZmtpContext sharedContext, io.zmtp.codec.curve.CurveKeyPair curveKeys, ServerLimits limits,
+                        AuthFailureLimit authFailureLimit) {
+        this.authFailures = new AuthFailureLimiter(authFailureLimit);
         this.store = store;
         this.whitelist = whitelist;
         this.heartbeat = heartbeat;
@@ -109,14 +125,14 @@ public final class ConfigServer implements AutoCloseable {
             router = context.socket(SocketType.ROUTER);
             router.options().linger(0).sendHwm(100_000).receiveTimeout(heartbeat.toMillis());
             if (curveKeys == null) {
-                pub.options().plainServer(whitelist.authenticator("updates", tracker::refused));
-                router.options().plainServer(whitelist.authenticator("sync", tracker::refused));
+                pub.options().plainServer(authenticator("updates"));
+                router.options().plainServer(authenticator("sync"));
             } else {
                 for (Socket s : new Socket[] {pub, router}) {
                     s.options().curveServer(true).curveSecretKey(curveKeys.secretKey());
                 }
-                pub.options().authenticator(whitelist.authenticator("updates", tracker::refused));
-                router.options().authenticator(whitelist.authenticator("sync", tracker::refused));
+                pub.options().authenticator(authenticator("updates"));
+                router.options().authenticator(authenticator("sync"));
             }
             this.updatesEndpoint = pub.bind(updates);
             this.syncEndpoint = router.bind(sync);
@@ -132,6 +148,31 @@ public final class ConfigServer implements AutoCloseable {
         thread.start();
         log.info("config server: updates on {}, sync on {}, {} namespaces, {} whitelisted nodes",
                 updatesEndpoint, syncEndpoint, store.namespaces().size(), whitelist.nodes().size());
+    }
+
+    /**
+     * The whitelist's check behind the failure limit: an address out of tokens is refused before
+     * its credentials are looked at; every refusal is recorded, logged (at most a line per
+     * interval) and takes a token from its address.
+     */
+    private Authenticator authenticator(String port) {
+        Authenticator check = whitelist.authenticator(port, r -> {
+            authFailures.failed(r.address());
+            refused(r, false);
+        });
+        return request -> {
+            if (!authFailures.mayTry(request.address())) {
+                refused(new Whitelist.Refusal(Whitelist.claimedUser(request), request.address(), RATE_LIMITED,
+                        Instant.now(), port), true);
+                return CompletableFuture.completedFuture(AuthResult.denied(RATE_LIMITED));
+            }
+            return check.authenticate(request);
+        };
+    }
+
+    private void refused(Whitelist.Refusal r, boolean rateLimited) {
+        tracker.refused(r);
+        refusalLogLine.refused(r, rateLimited);
     }
 
     public String updatesEndpoint() {
@@ -223,6 +264,7 @@ public final class ConfigServer implements AutoCloseable {
         } finally {
             publishLock.unlock();
         }
+        refusalLogLine.flushIfDue();
         for (NodeReport r : tracker.takeUnsaved()) {
             store.recordReport(r);
         }

@@ -184,6 +184,18 @@ public final class Whitelist {
         return AuthResult.denied(reason);
     }
 
+    /** The user a request claims to be: the PLAIN user name, the CURVE key in Z85, or empty. */
+    public static String claimedUser(AuthRequest request) {
+        List<byte[]> c = request.credentials();
+        if ("PLAIN".equals(request.mechanism()) && !c.isEmpty()) {
+            return new String(c.get(0), StandardCharsets.UTF_8);
+        }
+        if ("CURVE".equals(request.mechanism()) && c.size() == 1 && c.get(0).length == 32) {
+            return io.zmtp.codec.curve.Z85.encode(c.get(0));
+        }
+        return "";
+    }
+
     /** CURVE: the client's public key names the node (or admin); nothing else is asked. */
     private AuthResult checkCurve(AuthRequest request, String port, Consumer<Refusal> refused) {
         String key = CURVE_PREFIX + io.zmtp.codec.curve.Z85.encode(request.credentials().get(0));

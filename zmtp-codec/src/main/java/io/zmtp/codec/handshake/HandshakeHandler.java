@@ -324,7 +324,9 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
     }
 
     private void logFailure(HandshakeFailed failed) {
-        if (failed.reason() == HandshakeFailed.Reason.CLOSED) {
+        // A refused login is the authenticator's decision and its owner reports it: a WARN per
+        // attempt here would let any client fill the log (one line per wrong password).
+        if (failed.reason() == HandshakeFailed.Reason.CLOSED || failed.reason() == HandshakeFailed.Reason.AUTH) {
             log.debug("ZMTP handshake with {} failed: {}: {}", ctx.channel().remoteAddress(), failed.reason(), failed.detail());
         } else {
             log.warn("ZMTP handshake with {} failed: {}: {}", ctx.channel().remoteAddress(), failed.reason(), failed.detail());
