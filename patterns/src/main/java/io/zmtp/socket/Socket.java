@@ -937,7 +937,7 @@ public abstract class Socket implements AutoCloseable {
             try {
                 l.accept(e);
             } catch (RuntimeException ex) {
-                log.warn("socket event listener failed on {}", e, ex);
+                log.warn("socket event listener failed on {}", io.zmtp.codec.UntrustedText.of(e), ex);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.zmtp.config.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zmtp.codec.SocketType;
+import io.zmtp.codec.UntrustedText;
 import io.zmtp.config.model.Change;
 import io.zmtp.config.model.Digest;
 import io.zmtp.config.model.Namespaces;
@@ -164,14 +165,14 @@ public final class ConfigAgent implements AutoCloseable {
                     try (Message update = m) {
                         onUpdate(update);
                     } catch (Wire.ProtocolException | IllegalArgumentException e) {
-                        log.warn("{}: bad update: {}", config.nodeId, e.getMessage());
+                        log.warn("{}: bad update: {}", config.nodeId, UntrustedText.of(e.getMessage()));
                     }
                 }
                 while (running && (m = dealer.tryReceive()) != null) {
                     try (Message reply = m) {
                         onReply(reply);
                     } catch (Wire.ProtocolException | IllegalArgumentException e) {
-                        log.warn("{}: bad reply: {}", config.nodeId, e.getMessage());
+                        log.warn("{}: bad reply: {}", config.nodeId, UntrustedText.of(e.getMessage()));
                     }
                 }
                 timers();
@@ -283,7 +284,8 @@ public final class ConfigAgent implements AutoCloseable {
             case Wire.SYNCED -> synced(s, h);
             case Wire.ERROR -> {
                 String code = h.path("code").asText();
-                log.warn("{}: server refused {}: {} ({})", config.nodeId, s.namespace, h.path("reason").asText(), code);
+                log.warn("{}: server refused {}: {} ({})", config.nodeId, s.namespace, UntrustedText.of(h.path("reason").asText()),
+                        UntrustedText.of(code));
                 if (code.equals("forbidden") || code.equals("identity")) {
                     s.failure = h.path("reason").asText(code);
                     s.syncing = false;
@@ -293,7 +295,7 @@ public final class ConfigAgent implements AutoCloseable {
                     s.syncSentAt = System.nanoTime() - config.syncTimeout.toNanos() + retry;
                 }
             }
-            default -> log.debug("{}: ignoring {}", config.nodeId, command);
+            default -> log.debug("{}: ignoring {}", config.nodeId, UntrustedText.of(command));
         }
     }
 

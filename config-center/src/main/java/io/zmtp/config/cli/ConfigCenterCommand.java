@@ -2,6 +2,7 @@ package io.zmtp.config.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zmtp.codec.UntrustedText;
 import io.zmtp.config.protocol.Wire;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +36,7 @@ public final class ConfigCenterCommand {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new ConfigCenterCommand());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("config-center: " + e.getMessage());
+            cmd.getErr().println("config-center: " + UntrustedText.of(e.getMessage(), 1000));
             return 1;
         });
         return cl.execute(args);
@@ -141,7 +142,8 @@ public final class ConfigCenterCommand {
         }
     }
 
-    @Command(name = "get", description = "Print a namespace (or one key) as the server holds it.")
+    @Command(name = "get", description = {"Print a namespace (or one key) as the server holds it.",
+            "Control characters in keys and values are shown escaped (\\n, \\u001b, a backslash doubled)."})
     static final class Get extends AdminCall {
         @Parameters(index = "0")
         String ns;
@@ -161,10 +163,12 @@ public final class ConfigCenterCommand {
                 h.put("rev", rev);
             }
             AdminClient.Reply r = c.call("get", h, List.of());
-            System.out.println("# " + ns + " revision " + r.header().path("rev").asLong() + " digest " + r.header().path("digest").asText());
+            System.out.println("# " + ns + " revision " + r.header().path("rev").asLong() + " digest "
+                    + UntrustedText.of(r.header().path("digest").asText()));
             JsonNode keys = r.header().path("keys");
             for (int i = 0; i < keys.size(); i++) {
-                System.out.println(keys.get(i).asText() + "=" + new String(r.values().get(i), StandardCharsets.UTF_8));
+                System.out.println(UntrustedText.of(keys.get(i).asText(), Integer.MAX_VALUE) + "="
+                        + UntrustedText.of(new String(r.values().get(i), StandardCharsets.UTF_8), Integer.MAX_VALUE));
             }
             return key != null && keys.isEmpty() ? 1 : 0;
         }
@@ -189,8 +193,9 @@ public final class ConfigCenterCommand {
                 List<String> keys = new ArrayList<>();
                 r.path("changes").forEach(ch -> keys.add((ch.path("op").asText().equals("delete") ? "-" : "") + ch.path("key").asText()));
                 System.out.printf("r%-5d %s %-10s %s  %s  [%s]%n", r.path("rev").asLong(),
-                        Instant.ofEpochMilli(r.path("time").asLong()), r.path("author").asText(),
-                        r.path("digest").asText().substring(0, 16), r.path("message").asText(), String.join(" ", keys));
+                        Instant.ofEpochMilli(r.path("time").asLong()), StatusTable.shown(r, "author"),
+                        UntrustedText.of(r.path("digest").asText(), 16), UntrustedText.of(r.path("message").asText(), 500),
+                        UntrustedText.of(String.join(" ", keys), 2000));
             }
             return 0;
         }
@@ -215,9 +220,10 @@ public final class ConfigCenterCommand {
             int v = 0;
             for (JsonNode ch : r.header().path("changes")) {
                 if (ch.path("op").asText().equals("delete")) {
-                    System.out.println("- " + ch.path("key").asText());
+                    System.out.println("- " + UntrustedText.of(ch.path("key").asText(), Integer.MAX_VALUE));
                 } else {
-                    System.out.println("+ " + ch.path("key").asText() + "=" + new String(r.values().get(v++), StandardCharsets.UTF_8));
+                    System.out.println("+ " + UntrustedText.of(ch.path("key").asText(), Integer.MAX_VALUE) + "="
+                            + UntrustedText.of(new String(r.values().get(v++), StandardCharsets.UTF_8), Integer.MAX_VALUE));
                 }
             }
             return 0;
@@ -257,8 +263,9 @@ public final class ConfigCenterCommand {
         @Override
         int run(AdminClient c) {
             for (JsonNode n : c.call("nodes", Wire.object(), List.of()).header().path("nodes")) {
-                System.out.printf("%-12s %-8s %-30s last seen %s%n", n.path("node").asText(),
-                        n.path("online").asBoolean() ? "online" : "offline", n.path("namespaces").asText(), n.path("lastSeen").asText());
+                System.out.printf("%-12s %-8s %-30s last seen %s%n", StatusTable.shown(n, "node"),
+                        n.path("online").asBoolean() ? "online" : "offline", UntrustedText.of(n.path("namespaces").asText(), 500),
+                        StatusTable.shown(n, "lastSeen"));
             }
             return 0;
         }
@@ -268,7 +275,7 @@ public final class ConfigCenterCommand {
     static int committed(AdminClient c, ObjectNode result, String wait, String waitTimeout) {
         String ns = result.path("ns").asText();
         long rev = result.path("rev").asLong();
-        System.out.println(ns + " r" + rev + " " + result.path("digest").asText());
+        System.out.println(UntrustedText.of(ns) + " r" + rev + " " + UntrustedText.of(result.path("digest").asText()));
         if (wait.equals("none")) {
             return 0;
         }
@@ -289,7 +296,8 @@ public final class ConfigCenterCommand {
             }
             boolean done = goal < 0 ? applied == total : applied >= goal;
             if (done || System.nanoTime() > deadline) {
-                states.fields().forEachRemaining(e -> System.out.println("  " + e.getKey() + ": " + e.getValue().asText()));
+                states.fields().forEachRemaining(e -> System.out.println("  " + UntrustedText.of(e.getKey()) + ": "
+                        + UntrustedText.of(e.getValue().asText())));
                 System.out.println(applied + "/" + total + " nodes applied r" + rev);
                 return done ? 0 : 1;
             }

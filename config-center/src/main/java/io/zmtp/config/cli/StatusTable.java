@@ -1,14 +1,21 @@
 package io.zmtp.config.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zmtp.codec.UntrustedText;
 
 import java.io.PrintStream;
 
 /** Prints the server's status (the admin {@code status} result) as a table, for the CLI and the demo. */
 final class StatusTable {
+    private static final int FIELD_MAX = 64;
     private static final String REFUSED = "  %-16s %-15s %-12s %6s  %-28s %-24s %s%n";
 
     private StatusTable() {
+    }
+
+    /** A field as the table shows it: whatever the server sent, escaped (a peer's user name, say). */
+    static String shown(JsonNode row, String field) {
+        return UntrustedText.of(row.path(field).asText(), FIELD_MAX);
     }
 
     /** Prints the table; returns true when every row's node holds the latest revision with the right digest. */
@@ -20,9 +27,9 @@ final class StatusTable {
             String digest = row.path("digest").asText();
             boolean ok = row.path("digestOk").asBoolean();
             all &= ok;
-            out.printf(fmt, row.path("node").asText(), row.path("ns").asText(), row.path("rev").asLong(),
-                    row.path("latest").asLong(), digest.isEmpty() ? "-" : digest.substring(0, Math.min(16, digest.length())),
-                    ok ? "yes" : "NO", row.path("lastSeen").asText());
+            out.printf(fmt, shown(row, "node"), shown(row, "ns"), row.path("rev").asLong(),
+                    row.path("latest").asLong(), digest.isEmpty() ? "-" : UntrustedText.of(digest, 16),
+                    ok ? "yes" : "NO", shown(row, "lastSeen"));
         }
         JsonNode refused = status.path("refused");
         if (refused.size() > 0) {
@@ -31,10 +38,9 @@ final class StatusTable {
             out.printf(REFUSED, "USER", "ADDRESS", "PORTS", "COUNT", "REASON", "FIRST", "LAST");
             for (JsonNode r : refused) {
                 String user = r.path("otherUsers").asBoolean() ? "(other users)"
-                        : r.path("user").asText().isEmpty() ? "(none)" : r.path("user").asText();
-                out.printf(REFUSED, user, r.path("address").asText(), r.path("ports").asText(),
-                        r.path("count").asLong(1), r.path("reason").asText(), r.path("first").asText(r.path("at").asText()),
-                        r.path("at").asText());
+                        : r.path("user").asText().isEmpty() ? "(none)" : shown(r, "user");
+                out.printf(REFUSED, user, shown(r, "address"), shown(r, "ports"), r.path("count").asLong(1),
+                        shown(r, "reason"), r.has("first") ? shown(r, "first") : shown(r, "at"), shown(r, "at"));
             }
             long evicted = status.path("refusedEvicted").asLong();
             if (evicted > 0) {

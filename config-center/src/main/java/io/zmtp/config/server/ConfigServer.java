@@ -2,6 +2,7 @@ package io.zmtp.config.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zmtp.codec.SocketType;
+import io.zmtp.codec.UntrustedText;
 import io.zmtp.codec.auth.AuthResult;
 import io.zmtp.codec.auth.Authenticator;
 import io.zmtp.config.model.Change;
@@ -421,7 +422,7 @@ public final class ConfigServer implements AutoCloseable {
             }
             String node = Wire.text(h, "node");
             if (!node.equals(user)) {
-                log.warn("node '{}' claimed to be '{}'; refused", user, node);
+                log.warn("node '{}' claimed to be '{}'; refused", UntrustedText.of(user), UntrustedText.of(node));
                 reply.error(h, "identity", "authenticated as '" + user + "', not '" + node + "'");
                 return;
             }
@@ -442,7 +443,7 @@ public final class ConfigServer implements AutoCloseable {
         } catch (ConfigLimitException e) {
             reply.error(h, "too-large", e.getMessage());
         } catch (RuntimeException e) {
-            log.error("request {} from {} failed", command, user, e);
+            log.error("request {} from {} failed", UntrustedText.of(command), UntrustedText.of(user), e);
             reply.error(h, "internal", "the server failed on this request: " + e);
         }
     }
@@ -472,7 +473,7 @@ public final class ConfigServer implements AutoCloseable {
                 if (now - droppedLoggedAt > DROP_LOG_INTERVAL.toNanos()) {
                     droppedLoggedAt = now;
                     log.warn("dropped {} requests unanswered from nodes that do not read their answers (last: {})",
-                            droppedSinceLog, user);
+                            droppedSinceLog, UntrustedText.of(user));
                     droppedSinceLog = 0;
                 }
                 return false;
@@ -578,7 +579,7 @@ public final class ConfigServer implements AutoCloseable {
             body.push(id);
             if (!router.trySend(body)) {
                 body.close();
-                log.warn("reply to {} dropped: router full", new String(id, StandardCharsets.ISO_8859_1));
+                log.warn("reply to {} dropped: router full", UntrustedText.of(new String(id, StandardCharsets.ISO_8859_1)));
             }
         }
 

@@ -1,5 +1,6 @@
 package io.zmtp.config.server;
 
+import io.zmtp.codec.UntrustedText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,14 +57,14 @@ final class RefusalLogLine {
             return;
         }
         if (refused == 1) {
-            log.warn("refused a connection on the {} port: user '{}' from {}: {}", last.port(), last.user(),
-                    last.address(), last.reason());
+            log.warn("refused a connection on the {} port: user '{}' from {}: {}", last.port(),
+                    UntrustedText.of(last.user()), UntrustedText.of(last.address()), UntrustedText.of(last.reason()));
         } else {
             log.warn("refused {} connection attempts ({} of them rate-limited) from {} address(es) in the last {} s;"
                             + " last: user '{}' from {} on the {} port: {}", refused, limited,
                     addresses.size() >= MAX_ADDRESSES_COUNTED ? MAX_ADDRESSES_COUNTED + "+" : addresses.size(),
-                    Math.max(1, (now - loggedAt) / 1_000_000_000L), last.user(), last.address(), last.port(),
-                    last.reason());
+                    Math.max(1, (now - loggedAt) / 1_000_000_000L), UntrustedText.of(last.user()),
+                    UntrustedText.of(last.address()), last.port(), UntrustedText.of(last.reason()));
         }
         loggedAt = now;
         refused = 0;
