@@ -287,15 +287,21 @@ public final class ConfigCenterCommand {
             h.put("rev", rev);
             JsonNode states = c.call("rollout", h, List.of()).header().path("states");
             int applied = 0;
+            int failed = 0;
             int total = 0;
             for (var it = states.fields(); it.hasNext(); ) {
                 total++;
-                if (it.next().getValue().asText().equals("applied")) {
+                String state = it.next().getValue().asText();
+                if (state.equals("applied")) {
                     applied++;
+                } else if (state.equals("failed")) {
+                    failed++;
                 }
             }
             boolean done = goal < 0 ? applied == total : applied >= goal;
-            if (done || System.nanoTime() > deadline) {
+            // A node that reported the revision as failed will not apply it by waiting.
+            boolean unreachable = (goal < 0 ? total : goal) > total - failed;
+            if (done || unreachable || System.nanoTime() > deadline) {
                 states.fields().forEachRemaining(e -> System.out.println("  " + UntrustedText.of(e.getKey()) + ": "
                         + UntrustedText.of(e.getValue().asText())));
                 System.out.println(applied + "/" + total + " nodes applied r" + rev);

@@ -20,8 +20,8 @@ final class StatusTable {
 
     /** Prints the table; returns true when every row's node holds the latest revision with the right digest. */
     static boolean print(JsonNode status, PrintStream out) {
-        String fmt = "%-10s %-14s %8s %8s  %-16s %-9s %s%n";
-        out.printf(fmt, "NODE", "NAMESPACE", "REVISION", "LATEST", "DIGEST", "DIGEST OK", "LAST SEEN");
+        String fmt = "%-10s %-14s %8s %8s  %-16s %-9s %-30s %s%n";
+        out.printf(fmt, "NODE", "NAMESPACE", "REVISION", "LATEST", "DIGEST", "DIGEST OK", "LAST SEEN", "ERROR");
         boolean all = true;
         for (JsonNode row : status.path("nodes")) {
             String digest = row.path("digest").asText();
@@ -29,7 +29,7 @@ final class StatusTable {
             all &= ok;
             out.printf(fmt, shown(row, "node"), shown(row, "ns"), row.path("rev").asLong(),
                     row.path("latest").asLong(), digest.isEmpty() ? "-" : UntrustedText.of(digest, 16),
-                    ok ? "yes" : "NO", shown(row, "lastSeen"));
+                    ok ? "yes" : "NO", shown(row, "lastSeen"), UntrustedText.of(row.path("error").asText(""), 300));
         }
         JsonNode refused = status.path("refused");
         if (refused.size() > 0) {

@@ -161,7 +161,11 @@ final class AdminOps {
                 o.put("latest", latest);
                 o.put("rev", r == null ? 0 : r.revision());
                 o.put("digest", r == null ? "" : r.digest());
-                o.put("digestOk", r != null && r.revision() == latest && Objects.equals(r.digest(), digest));
+                String error = r == null ? null : tracker.error(n.id(), ns);
+                o.put("digestOk", r != null && error == null && r.revision() == latest && Objects.equals(r.digest(), digest));
+                if (error != null) {
+                    o.put("error", error);
+                }
                 Instant seen = tracker.lastSeen(n.id());
                 o.put("lastSeen", seen == null ? "never" : seen.toString());
                 o.put("online", tracker.online(n.id(), server.offlineAfter()));

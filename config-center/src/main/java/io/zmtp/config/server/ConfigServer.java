@@ -51,6 +51,8 @@ public final class ConfigServer implements AutoCloseable {
     /** The retry hint of a {@code busy} ERROR. */
     static final Duration BUSY_RETRY = Duration.ofMillis(250);
     private static final Duration DROP_LOG_INTERVAL = Duration.ofSeconds(10);
+    /** Longest REPORT error kept, in characters; the rest is cut. */
+    static final int MAX_REPORT_ERROR = 1000;
 
     private final ConfigStore store;
     private final Whitelist whitelist;
@@ -545,8 +547,13 @@ public final class ConfigServer implements AutoCloseable {
         if (n == null || !n.mayRead(ns)) {
             return;
         }
+        String error = null;
+        if (h.hasNonNull("error")) {
+            error = h.get("error").asText();
+            error = error.length() > MAX_REPORT_ERROR ? error.substring(0, MAX_REPORT_ERROR) + "\u2026" : error;
+        }
         tracker.report(new NodeReport(node, ns, Wire.number(h, "rev"), Wire.text(h, "digest"),
-                Instant.ofEpochMilli(Wire.number(h, "applied")), Instant.now()));
+                Instant.ofEpochMilli(Wire.number(h, "applied")), Instant.now()), error);
     }
 
     private static ObjectNode errorHeader(ObjectNode request, String code, String reason) {

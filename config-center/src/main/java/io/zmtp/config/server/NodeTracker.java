@@ -18,6 +18,8 @@ public final class NodeTracker {
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, NodeReport> reports = new ConcurrentHashMap<>();
     private final Map<String, NodeReport> unsaved = new ConcurrentHashMap<>();
+    /** Per (node, namespace): why the node could not write its reported revision's files; memory only. */
+    private final Map<String, String> errors = new ConcurrentHashMap<>();
     private final RefusalLog refusals = new RefusalLog();
 
     /** Restores reports saved by an earlier run (last-seen times start unknown). */
@@ -29,6 +31,16 @@ public final class NodeTracker {
 
     void seen(String node) {
         lastSeen.put(node, Instant.now());
+    }
+
+    /** A report whose revision the node applied but could not write ({@code error} not null), or wrote. */
+    void report(NodeReport r, String error) {
+        if (error == null) {
+            errors.remove(key(r.nodeId(), r.namespace()));
+        } else {
+            errors.put(key(r.nodeId(), r.namespace()), error);
+        }
+        report(r);
     }
 
     void report(NodeReport r) {
@@ -65,6 +77,11 @@ public final class NodeTracker {
 
     public NodeReport report(String node, String namespace) {
         return reports.get(key(node, namespace));
+    }
+
+    /** Why the node's last report of {@code namespace} says its files could not be written, or null. */
+    public String error(String node, String namespace) {
+        return errors.get(key(node, namespace));
     }
 
     public Instant lastSeen(String node) {
