@@ -7,9 +7,13 @@ import io.zmtp.config.server.Whitelist;
 import io.zmtp.config.store.H2ConfigStore;
 import io.zmtp.config.store.StoreLimits;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,12 +43,31 @@ final class ServerCommand implements Callable<Integer> {
             description = "how fast an address gets its failed logins back, per second (default ${DEFAULT-VALUE})")
     double authFailureRate;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        AuthFailureLimit authLimit = new AuthFailureLimit(authFailureBurst, authFailureRate);
+        Duration beat = Arguments.positiveDuration(spec, "--heartbeat", heartbeat);
+        AuthFailureLimit authLimit;
+        try {
+            authLimit = new AuthFailureLimit(authFailureBurst, authFailureRate);
+        } catch (IllegalArgumentException e) {
+            throw Arguments.usage(spec, e.getMessage());
+        }
+        if (!Files.isRegularFile(whitelist) || !Files.isReadable(whitelist)) {
+            throw Arguments.usage(spec, "--whitelist " + whitelist + " is not a readable file");
+        }
+        if (curveSecretKey != null) {
+            try {
+                io.zmtp.codec.curve.CurveKeyPair.decodeKey(curveSecretKey);
+            } catch (IllegalArgumentException e) {
+                throw Arguments.usage(spec, "--curve-secretkey: " + e.getMessage());
+            }
+        }
         Whitelist w = Whitelist.load(whitelist);
         try (H2ConfigStore store = H2ConfigStore.open(data, StoreLimits.defaults());
-             ConfigServer server = new ConfigServer(store, w, updates, sync, Durations.parse(heartbeat), null,
+             ConfigServer server = new ConfigServer(store, w, updates, sync, beat, null,
                      curveSecretKey == null ? null : io.zmtp.codec.curve.CurveKeyPair.fromSecret(
                              io.zmtp.codec.curve.CurveKeyPair.decodeKey(curveSecretKey)), ServerLimits.DEFAULTS, authLimit)) {
             System.out.println("config-center server: updates " + server.updatesEndpoint() + ", sync " + server.syncEndpoint()
