@@ -177,6 +177,7 @@ final class AdminOps {
         requests.put("busy", counts.busy());
         requests.put("dropped", counts.dropped());
         requests.put("unreadAnswerBytes", server.unreadAnswerBytes());
+        requests.put("refusedReports", server.refusedReports());
         ArrayNode refused = out.putArray("refused");
         for (RefusalLog.Entry r : tracker.refusals()) {
             ObjectNode o = refused.addObject();

@@ -83,6 +83,7 @@ public final class ConfigServer implements AutoCloseable {
     private final AtomicLong answered = new AtomicLong();
     private final AtomicLong busy = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong refusedReports = new AtomicLong();
 
     /**
      * Starts a server.
@@ -120,6 +121,10 @@ public final class ConfigServer implements AutoCloseable {
         this.heartbeat = heartbeat;
         this.ownsContext = sharedContext == null;
         this.context = ownsContext ? new ZmtpContext() : sharedContext;
+        int pruned = store.pruneReports();
+        if (pruned > 0) {
+            log.info("config server: deleted {} stored reports of namespaces it does not hold", pruned);
+        }
         tracker.restore(store.reports());
         this.admin = new AdminOps(this, store, whitelist, tracker);
         try {
@@ -437,7 +442,7 @@ public final class ConfigServer implements AutoCloseable {
                         budget.syncSent(reply.id, ns);
                     }
                 }
-                case Wire.REPORT -> report(node, h);
+                case Wire.REPORT -> report(node, h, reply);
                 default -> reply.error(h, "bad-request", "unknown command '" + command + "'");
             }
         } catch (Wire.ProtocolException | IllegalArgumentException e) {
@@ -541,10 +546,21 @@ public final class ConfigServer implements AutoCloseable {
         reply.synced(ns, s.revision(), s.digest(), req, false);
     }
 
-    private void report(String node, ObjectNode h) {
+    /**
+     * Takes a REPORT. A namespace the node may not read is refused ({@code forbidden}, before
+     * anything else, so a node learns nothing of namespaces outside its grant), and so is one the
+     * server does not hold ({@code unknown-namespace}): a report is kept only for a (node, held
+     * namespace) pair, so what one node can have stored is bounded by the namespaces it may read.
+     */
+    private void report(String node, ObjectNode h, Reply reply) {
         String ns = Namespaces.validate(Wire.text(h, "ns"));
         Whitelist.Node n = whitelist.node(node);
         if (n == null || !n.mayRead(ns)) {
+            refuseReport(node, reply, h, "forbidden", "node " + node + " may not read " + ns);
+            return;
+        }
+        if (store.latestRevision(ns) == 0) {
+            refuseReport(node, reply, h, "unknown-namespace", "the server holds no namespace " + ns + "; the report is not kept");
             return;
         }
         String error = null;
@@ -554,6 +570,19 @@ public final class ConfigServer implements AutoCloseable {
         }
         tracker.report(new NodeReport(node, ns, Wire.number(h, "rev"), Wire.text(h, "digest"),
                 Instant.ofEpochMilli(Wire.number(h, "applied")), Instant.now()), error);
+    }
+
+    /** An ERROR for a refused REPORT, unless the node has not read its earlier answers (then nothing). */
+    private void refuseReport(String node, Reply reply, ObjectNode h, String code, String reason) {
+        refusedReports.incrementAndGet();
+        if (budget.check(node, reply.id, null).verdict() == AnswerBudget.Verdict.ANSWER) {
+            reply.error(h, code, reason);
+        }
+    }
+
+    /** REPORTs refused since the server started (a namespace the node may not read or the server does not hold). */
+    public long refusedReports() {
+        return refusedReports.get();
     }
 
     private static ObjectNode errorHeader(ObjectNode request, String code, String reason) {
