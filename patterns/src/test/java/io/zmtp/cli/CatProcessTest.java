@@ -199,6 +199,29 @@ class CatProcessTest {
     }
 
     @Test
+    void aPlainPasswordFromAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("pw"), "s3cret\n");
+        Cat pull = new Cat("--type", "PULL", "--bind", "tcp://127.0.0.1:*", "--count", "1", "--plain-server",
+                "--plain-users", "ops:s3cret");
+        int port = pull.boundPort();
+        Cat push = new Cat("--type", "PUSH", "--connect", "tcp://127.0.0.1:" + port, "--plain-user", "ops",
+                "--plain-password-file", file.toString());
+        push.write("hello").closeInput();
+        assertThat(pull.line()).isEqualTo("hello");
+        assertThat(pull.exitCode()).isZero();
+        assertThat(push.exitCode()).isZero();
+
+        Cat both = new Cat("--type", "PUSH", "--connect", "tcp://127.0.0.1:" + port, "--plain-user", "ops",
+                "--plain-password", "x", "--plain-password-file", file.toString());
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.stderrText()).contains("not both");
+        Cat missing = new Cat("--type", "PUSH", "--connect", "tcp://127.0.0.1:" + port, "--plain-user", "ops",
+                "--plain-password-file", dir.resolve("none").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.stderrText()).contains("cannot be read: no such file").doesNotContain("null");
+    }
+
+    @Test
     void errorsAreOneLineAndANonZeroExit() throws Exception {
         Cat badEndpoint = new Cat("--type", "PULL", "--bind", "nonsense");
         assertThat(badEndpoint.exitCode()).isEqualTo(1);
