@@ -176,7 +176,7 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
                     peer.countDown();
                 }
                 if (verbose) {
-                    System.err.println("zmtp: event " + e.type() + " " + e.endpoint() + (e.detail().isEmpty() ? "" : " " + e.detail()));
+                    System.err.println("zmtp: event " + e.type() + " " + e.endpoint() + (e.detail().isEmpty() ? "" : " " + io.zmtp.codec.UntrustedText.of(e.detail(), 1000)));
                 }
             });
             try {

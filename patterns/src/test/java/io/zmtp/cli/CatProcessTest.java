@@ -222,6 +222,22 @@ class CatProcessTest {
     }
 
     @Test
+    void verboseEventsShowAPeersUserNameEscaped() throws Exception {
+        Cat pull = new Cat("--type", "PULL", "--bind", "tcp://127.0.0.1:*", "--plain-server", "--plain-users", "ops:s3cret",
+                "--verbose");
+        int port = pull.boundPort();
+        new Cat("--type", "PUSH", "--connect", "tcp://127.0.0.1:" + port, "--plain-user", "x\u001b[2J\nFAKE LINE",
+                "--plain-password", "guess");
+        String line;
+        do {
+            line = pull.err.poll(30, TimeUnit.SECONDS);
+            assertThat(line).as("a refusal event on stderr within 30 s").isNotNull();
+            assertThat(line).doesNotContain("\u001b").doesNotStartWith("FAKE LINE");
+        } while (!line.contains("refused"));
+        assertThat(line).contains("x\\u001b[2J\\nFAKE LINE");
+    }
+
+    @Test
     void errorsAreOneLineAndANonZeroExit() throws Exception {
         Cat badEndpoint = new Cat("--type", "PULL", "--bind", "nonsense");
         assertThat(badEndpoint.exitCode()).isEqualTo(1);
