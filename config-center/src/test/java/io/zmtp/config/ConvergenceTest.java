@@ -157,7 +157,7 @@ class ConvergenceTest {
         ConfigAgent stranger = agent("intruder", "x", "app/web");
         ConfigAgent liar = agent("web-2", "wrong", "app/web");
         server.publish("app/web", put("a", "1"), "test", "");
-        await().atMost(WAIT).until(() -> server.tracker().refusals().stream().map(Whitelist.Refusal::user).toList()
+        await().atMost(WAIT).until(() -> server.tracker().refusals().stream().map(io.zmtp.config.server.RefusalLog.Entry::user).toList()
                 .containsAll(List.of("intruder", "web-2")));
         assertThat(server.tracker().refusals()).anySatisfy(r -> {
             assertThat(r.user()).isEqualTo("web-2");

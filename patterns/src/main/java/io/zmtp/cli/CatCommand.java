@@ -67,8 +67,15 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--plain-user", description = "PLAIN client username.")
     String plainUser;
 
-    @Option(names = "--plain-password", description = "PLAIN client password.")
+    @Option(names = "--plain-password", description = "PLAIN client password (visible to anyone who lists processes:"
+            + " prefer --plain-password-file or $" + CatCommand.PLAIN_PASSWORD_ENV + ").")
     String plainPassword;
+
+    @Option(names = "--plain-password-file", paramLabel = "FILE", description = "PLAIN client password: the first line of FILE.")
+    java.nio.file.Path plainPasswordFile;
+
+    /** The environment variable a PLAIN client's password may come from. */
+    static final String PLAIN_PASSWORD_ENV = "ZMTP_PLAIN_PASSWORD";
 
     @Option(names = "--plain-server", description = "Act as PLAIN server.")
     boolean plainServer;
@@ -102,6 +109,17 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
 
     private final PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
 
+    /** The first line of a password file, without its line end. */
+    private static String firstLine(java.nio.file.Path file) throws IOException {
+        if (java.nio.file.Files.size(file) > 64 * 1024) {
+            throw new IOException("larger than 64 KiB");
+        }
+        String text = java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
+        int end = text.indexOf('\n');
+        String line = end < 0 ? text : text.substring(0, end);
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    }
+
     @Override
     public Integer call() throws Exception {
         SocketType socketType;
@@ -117,8 +135,29 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
             System.err.println("zmtp: give at least one --bind or --connect endpoint");
             return 2;
         }
+        if (plainPassword != null && plainPasswordFile != null) {
+            System.err.println("zmtp: give --plain-password or --plain-password-file, not both");
+            return 2;
+        }
+        if (plainPasswordFile != null) {
+            try {
+                plainPassword = firstLine(plainPasswordFile);
+            } catch (IOException e) {
+                System.err.println("zmtp: --plain-password-file " + plainPasswordFile + " cannot be read: "
+                        + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName()));
+                return 2;
+            }
+            if (plainPassword.isEmpty()) {
+                System.err.println("zmtp: --plain-password-file " + plainPasswordFile + ": the first line (the password) is empty");
+                return 2;
+            }
+        }
+        if (plainPassword == null && plainUser != null) {
+            plainPassword = System.getenv(PLAIN_PASSWORD_ENV);
+        }
         if ((plainUser == null) != (plainPassword == null)) {
-            System.err.println("zmtp: --plain-user and --plain-password go together");
+            System.err.println("zmtp: --plain-user needs a password (--plain-password-file, $" + PLAIN_PASSWORD_ENV
+                    + " or --plain-password), and a password needs --plain-user");
             return 2;
         }
         String curveProblem = checkCurveOptions();
@@ -137,7 +176,7 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
                     peer.countDown();
                 }
                 if (verbose) {
-                    System.err.println("zmtp: event " + e.type() + " " + e.endpoint() + (e.detail().isEmpty() ? "" : " " + e.detail()));
+                    System.err.println("zmtp: event " + e.type() + " " + e.endpoint() + (e.detail().isEmpty() ? "" : " " + io.zmtp.codec.UntrustedText.of(e.detail(), 1000)));
                 }
             });
             try {

@@ -28,7 +28,7 @@ final class SocketEvents {
             try {
                 l.accept(e);
             } catch (RuntimeException ex) {
-                log.warn("socket event listener failed on {}", e, ex);
+                log.warn("socket event listener failed on {}", io.zmtp.codec.UntrustedText.of(e), ex);
             }
         }
     }

@@ -92,7 +92,7 @@ public final class ZapClient implements Authenticator, AutoCloseable {
                 try {
                     metadata = Metadata.decode(meta.duplicate());
                 } catch (RuntimeException e) {
-                    log.warn("ZAP reply metadata unreadable: {}", e.toString());
+                    log.warn("ZAP reply metadata unreadable: {}", io.zmtp.codec.UntrustedText.of(e));
                     status = 500;
                 }
             }

@@ -199,6 +199,45 @@ class CatProcessTest {
     }
 
     @Test
+    void aPlainPasswordFromAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("pw"), "s3cret\n");
+        Cat pull = new Cat("--type", "PULL", "--bind", "tcp://127.0.0.1:*", "--count", "1", "--plain-server",
+                "--plain-users", "ops:s3cret");
+        int port = pull.boundPort();
+        Cat push = new Cat("--type", "PUSH", "--connect", "tcp://127.0.0.1:" + port, "--plain-user", "ops",
+                "--plain-password-file", file.toString());
+        push.write("hello").closeInput();
+        assertThat(pull.line()).isEqualTo("hello");
+        assertThat(pull.exitCode()).isZero();
+        assertThat(push.exitCode()).isZero();
+
+        Cat both = new Cat("--type", "PUSH", "--connect", "tcp://127.0.0.1:" + port, "--plain-user", "ops",
+                "--plain-password", "x", "--plain-password-file", file.toString());
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.stderrText()).contains("not both");
+        Cat missing = new Cat("--type", "PUSH", "--connect", "tcp://127.0.0.1:" + port, "--plain-user", "ops",
+                "--plain-password-file", dir.resolve("none").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.stderrText()).contains("cannot be read: no such file").doesNotContain("null");
+    }
+
+    @Test
+    void verboseEventsShowAPeersUserNameEscaped() throws Exception {
+        Cat pull = new Cat("--type", "PULL", "--bind", "tcp://127.0.0.1:*", "--plain-server", "--plain-users", "ops:s3cret",
+                "--verbose");
+        int port = pull.boundPort();
+        new Cat("--type", "PUSH", "--connect", "tcp://127.0.0.1:" + port, "--plain-user", "x\u001b[2J\nFAKE LINE",
+                "--plain-password", "guess");
+        String line;
+        do {
+            line = pull.err.poll(30, TimeUnit.SECONDS);
+            assertThat(line).as("a refusal event on stderr within 30 s").isNotNull();
+            assertThat(line).doesNotContain("\u001b").doesNotStartWith("FAKE LINE");
+        } while (!line.contains("refused"));
+        assertThat(line).contains("x\\u001b[2J\\nFAKE LINE");
+    }
+
+    @Test
     void errorsAreOneLineAndANonZeroExit() throws Exception {
         Cat badEndpoint = new Cat("--type", "PULL", "--bind", "nonsense");
         assertThat(badEndpoint.exitCode()).isEqualTo(1);

@@ -3,6 +3,7 @@ package io.zmtp.config.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zmtp.codec.SocketType;
+import io.zmtp.codec.UntrustedText;
 import io.zmtp.config.model.Change;
 import io.zmtp.config.model.Digest;
 import io.zmtp.config.model.Namespaces;
@@ -135,6 +136,14 @@ public final class ConfigAgent implements AutoCloseable {
         return state(namespace).confirmed;
     }
 
+    /**
+     * Why the files of this namespace's current revision (cache, write-dir) could not be written,
+     * or null; the agent retries every report interval and reports the revision as failed meanwhile.
+     */
+    public String writeError(String namespace) {
+        return state(namespace).writeError;
+    }
+
     /** Why the server refused this namespace (e.g. not granted to this node), or null. */
     public String failure(String namespace) {
         return state(namespace).failure;
@@ -164,14 +173,14 @@ public final class ConfigAgent implements AutoCloseable {
                     try (Message update = m) {
                         onUpdate(update);
                     } catch (Wire.ProtocolException | IllegalArgumentException e) {
-                        log.warn("{}: bad update: {}", config.nodeId, e.getMessage());
+                        log.warn("{}: bad update: {}", config.nodeId, UntrustedText.of(e.getMessage()));
                     }
                 }
                 while (running && (m = dealer.tryReceive()) != null) {
                     try (Message reply = m) {
                         onReply(reply);
                     } catch (Wire.ProtocolException | IllegalArgumentException e) {
-                        log.warn("{}: bad reply: {}", config.nodeId, e.getMessage());
+                        log.warn("{}: bad reply: {}", config.nodeId, UntrustedText.of(e.getMessage()));
                     }
                 }
                 timers();
@@ -194,6 +203,11 @@ public final class ConfigAgent implements AutoCloseable {
             }
         }
         boolean keepalive = now - lastKeepalive > config.reportInterval.toNanos();
+        for (NamespaceState s : states.values()) {
+            if (keepalive && s.writeError != null && !s.syncing) {
+                writeFiles(s);
+            }
+        }
         for (NamespaceState s : states.values()) {
             if ((s.reportDue || keepalive) && s.confirmed) {
                 report(s);
@@ -283,7 +297,8 @@ public final class ConfigAgent implements AutoCloseable {
             case Wire.SYNCED -> synced(s, h);
             case Wire.ERROR -> {
                 String code = h.path("code").asText();
-                log.warn("{}: server refused {}: {} ({})", config.nodeId, s.namespace, h.path("reason").asText(), code);
+                log.warn("{}: server refused {}: {} ({})", config.nodeId, s.namespace, UntrustedText.of(h.path("reason").asText()),
+                        UntrustedText.of(code));
                 if (code.equals("forbidden") || code.equals("identity")) {
                     s.failure = h.path("reason").asText(code);
                     s.syncing = false;
@@ -293,7 +308,7 @@ public final class ConfigAgent implements AutoCloseable {
                     s.syncSentAt = System.nanoTime() - config.syncTimeout.toNanos() + retry;
                 }
             }
-            default -> log.debug("{}: ignoring {}", config.nodeId, command);
+            default -> log.debug("{}: ignoring {}", config.nodeId, UntrustedText.of(command));
         }
     }
 
@@ -354,22 +369,54 @@ public final class ConfigAgent implements AutoCloseable {
     private void installed(NamespaceState s, Snapshot now, List<Change> changes) {
         s.current = now;
         s.reportDue = true;
-        try {
-            if (config.cacheDir != null) {
-                CacheFile.writeCache(config.cacheDir, now);
-            }
-            if (config.writeDir != null) {
-                CacheFile.writePlain(config.writeDir, now, config.writeFormat);
-            }
-        } catch (IOException e) {
-            log.warn("{}: cannot write files for {} r{}: {}", config.nodeId, s.namespace, now.revision(), e.toString());
-        }
+        writeFiles(s);
         for (Listener l : listeners) {
             try {
                 l.applied(s.namespace, now.revision(), changes, now);
             } catch (RuntimeException e) {
                 log.warn("{}: listener failed on {} r{}", config.nodeId, s.namespace, now.revision(), e);
             }
+        }
+    }
+
+    /**
+     * Writes the cache and the write-dir file of the namespace's current snapshot. A failure is
+     * kept (and reported to the server as the revision's error) until a later write succeeds:
+     * the revision is applied in memory, but whoever reads the files would not see it.
+     */
+    private void writeFiles(NamespaceState s) {
+        Snapshot now = s.current;
+        String was = s.writeError;
+        try {
+            if (config.cacheDir != null) {
+                write("cache", config.cacheDir, () -> CacheFile.writeCache(config.cacheDir, now));
+            }
+            if (config.writeDir != null) {
+                write("write-dir", config.writeDir, () -> CacheFile.writePlain(config.writeDir, now, config.writeFormat));
+            }
+            s.writeError = null;
+            if (was != null) {
+                log.info("{}: files of {} r{} written now", config.nodeId, s.namespace, now.revision());
+                s.reportDue = true;
+            }
+        } catch (IOException | RuntimeException e) {
+            s.writeError = String.valueOf(e.getMessage());
+            if (!s.writeError.equals(was)) {
+                log.warn("{}: {} r{} applied but not written, reported as failed; retrying every {}: {}", config.nodeId,
+                        s.namespace, now.revision(), config.reportInterval, e.getMessage());
+            }
+        }
+    }
+
+    private interface FileWrite {
+        void run() throws IOException;
+    }
+
+    private static void write(String what, Path dir, FileWrite w) throws IOException {
+        try {
+            w.run();
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot write the " + what + " in " + dir + ": " + e, e);
         }
     }
 
@@ -407,6 +454,10 @@ public final class ConfigAgent implements AutoCloseable {
         h.put("rev", now.revision());
         h.put("digest", now.digest());
         h.put("applied", System.currentTimeMillis());
+        String error = s.writeError;
+        if (error != null) {
+            h.put("error", error);
+        }
         send(Wire.command(Wire.REPORT, h));
     }
 

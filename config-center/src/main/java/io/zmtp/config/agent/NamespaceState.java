@@ -24,6 +24,8 @@ final class NamespaceState {
     /** Where {@link #current} came from: false until the server confirmed it in this run. */
     volatile boolean confirmed;
     volatile String failure;
+    /** Why the files of {@link #current} (cache, write-dir) could not be written, or null; retried. */
+    volatile String writeError;
 
     boolean syncing;
     long syncReq;

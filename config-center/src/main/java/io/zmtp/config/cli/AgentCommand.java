@@ -2,7 +2,9 @@ package io.zmtp.config.cli;
 
 import io.zmtp.config.agent.ConfigAgent;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -18,8 +20,14 @@ final class AgentCommand implements Callable<Integer> {
     String sync;
     @Option(names = "--node", required = true)
     String node;
-    @Option(names = "--password", defaultValue = "${env:CONFIG_NODE_PASSWORD}", description = "default: $CONFIG_NODE_PASSWORD")
+    @Option(names = "--password", paramLabel = "PASSWORD",
+            description = "the node's PLAIN password (visible to anyone who lists processes: prefer --password-file or $"
+                    + AgentCommand.PASSWORD_ENV + ")")
     String password;
+    @Option(names = "--password-file", paramLabel = "FILE", description = "read the node's password from the first line of FILE")
+    Path passwordFile;
+    @Spec
+    CommandSpec spec;
     @Option(names = "--curve-serverkey", paramLabel = "Z85", description = "CURVE: the server's public key (then --curve-secretkey, not --password)")
     String curveServerKey;
     @Option(names = "--curve-secretkey", paramLabel = "Z85", description = "CURVE: this node's secret key")
@@ -33,20 +41,39 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "json", description = "json or properties")
     String format;
 
+    /** The environment variable with the node's password. */
+    static final String PASSWORD_ENV = "CONFIG_NODE_PASSWORD";
+
     @Override
     public Integer call() throws Exception {
+        for (String ns : namespaces) {
+            Arguments.namespace(spec, ns);
+        }
+        if (!format.equals("json") && !format.equals("properties")) {
+            throw Arguments.usage(spec, "--format must be json or properties, got '" + format + "'");
+        }
+        if (node.isBlank()) {
+            throw Arguments.usage(spec, "--node is empty");
+        }
         ConfigAgent.Builder b = ConfigAgent.builder().server(updates, sync)
                 .namespaces(namespaces.toArray(String[]::new)).cacheDir(cacheDir);
-        if (curveServerKey != null) {
-            if (curveSecretKey == null) {
-                throw new IllegalArgumentException("--curve-serverkey needs --curve-secretkey (this node's key; see zmtp keygen)");
+        if (curveServerKey != null || curveSecretKey != null) {
+            if (curveServerKey == null || curveSecretKey == null) {
+                throw Arguments.usage(spec, "CURVE needs both --curve-serverkey and --curve-secretkey (this node's key; see zmtp keygen)");
             }
-            b.node(node).curve(curveServerKey, io.zmtp.codec.curve.CurveKeyPair.fromSecret(
-                    io.zmtp.codec.curve.CurveKeyPair.decodeKey(curveSecretKey)));
-        } else if (password == null) {
-            throw new IllegalArgumentException("a node password is needed: --password or $CONFIG_NODE_PASSWORD");
+            try {
+                io.zmtp.codec.curve.CurveKeyPair.decodeKey(curveServerKey);
+                b.node(node).curve(curveServerKey, io.zmtp.codec.curve.CurveKeyPair.fromSecret(
+                        io.zmtp.codec.curve.CurveKeyPair.decodeKey(curveSecretKey)));
+            } catch (IllegalArgumentException e) {
+                throw Arguments.usage(spec, "not a CURVE key: " + e.getMessage());
+            }
         } else {
-            b.node(node, password);
+            String pw = Passwords.resolve(spec, "--password", password, "--password-file", passwordFile, PASSWORD_ENV);
+            if (pw == null) {
+                throw Arguments.usage(spec, "a node password is needed: --password-file, $" + PASSWORD_ENV + " or --password");
+            }
+            b.node(node, pw);
         }
         if (writeDir != null) {
             b.writeDir(writeDir, format);

@@ -2,14 +2,19 @@ package io.zmtp.config.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zmtp.codec.UntrustedText;
 import io.zmtp.config.protocol.Wire;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import io.zmtp.config.model.Change;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +24,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code config-center}: run a server or an agent, the demo, and the admin commands against a
  * running server. Exit codes: 0 done, 1 failed (e.g. a wait that timed out, nodes not
- * converged), 2 bad usage.
+ * converged), 2 bad usage. Every option is checked before anything is sent, and every error is
+ * one line (a usage error names the option and points to {@code --help}).
  */
 @Command(name = "config-center", mixinStandardHelpOptions = true, version = "config-center 0.1.0",
         description = "Configuration push center on ZeroMQ sockets.",
@@ -34,11 +40,29 @@ public final class ConfigCenterCommand {
 
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new ConfigCenterCommand());
+        // Every command takes --help (the one-line usage errors point to it).
+        cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().mixinStandardHelpOptions(true));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("config-center: " + e.getMessage());
+            cmd.getErr().println("config-center: " + oneLine(e));
             return 1;
         });
+        cl.setParameterExceptionHandler((e, badArgs) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + UntrustedText.of(e.getMessage(), 1000)
+                    + " (see " + cmd.getCommandSpec().qualifiedName() + " --help)");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         return cl.execute(args);
+    }
+
+    /** An error as one line: its message (Jackson's without the source location), never "null", no stack trace. */
+    static String oneLine(Throwable e) {
+        String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                : e.getMessage();
+        if (message == null || message.isBlank()) {
+            message = e.getClass().getSimpleName();
+        }
+        return UntrustedText.of(message, 1000);
     }
 
     /** Where the server is and who the admin is. */
@@ -47,9 +71,13 @@ public final class ConfigCenterCommand {
         String server;
         @Option(names = "--admin", defaultValue = "admin", description = "admin name (default ${DEFAULT-VALUE})")
         String admin;
-        @Option(names = "--admin-password", defaultValue = "${env:CONFIG_ADMIN_PASSWORD}",
-                description = "admin password (default: $CONFIG_ADMIN_PASSWORD)")
+        @Option(names = "--admin-password", paramLabel = "PASSWORD",
+                description = "admin password (visible to anyone who lists processes: prefer --admin-password-file"
+                        + " or $CONFIG_ADMIN_PASSWORD)")
         String password;
+        @Option(names = "--admin-password-file", paramLabel = "FILE",
+                description = "read the admin password from the first line of FILE")
+        Path passwordFile;
         @Option(names = "--request-timeout", defaultValue = "10s", description = "how long to wait for the server's answer (default ${DEFAULT-VALUE})")
         String timeout;
 
@@ -58,30 +86,68 @@ public final class ConfigCenterCommand {
         @Option(names = "--curve-secretkey", paramLabel = "Z85", description = "CURVE: the admin's secret key")
         String curveSecretKey;
 
+        private Duration requestTimeout;
+        private String resolvedPassword;
+
+        /** Checks the options and finds the password; a usage error otherwise. */
+        void validate(CommandSpec spec) {
+            requestTimeout = Arguments.positiveDuration(spec, "--request-timeout", timeout);
+            if (server.isBlank()) {
+                throw Arguments.usage(spec, "--server is empty");
+            }
+            if (curveServerKey != null || curveSecretKey != null) {
+                if (curveServerKey == null || curveSecretKey == null) {
+                    throw Arguments.usage(spec, "CURVE needs both --curve-serverkey and --curve-secretkey");
+                }
+                for (String key : new String[] {curveServerKey, curveSecretKey}) {
+                    try {
+                        io.zmtp.codec.curve.CurveKeyPair.decodeKey(key);
+                    } catch (IllegalArgumentException e) {
+                        throw Arguments.usage(spec, "not a CURVE key: " + e.getMessage());
+                    }
+                }
+                return;
+            }
+            resolvedPassword = Passwords.resolve(spec, "--admin-password", password, "--admin-password-file",
+                    passwordFile, ADMIN_PASSWORD_ENV);
+            if (resolvedPassword == null || resolvedPassword.isEmpty()) {
+                throw Arguments.usage(spec, "an admin password is needed: --admin-password-file, $"
+                        + ADMIN_PASSWORD_ENV + " or --admin-password");
+            }
+        }
+
         AdminClient connect() {
             if (curveServerKey != null) {
-                if (curveSecretKey == null) {
-                    throw new IllegalArgumentException("--curve-serverkey needs --curve-secretkey");
-                }
-                return new AdminClient(server, curveServerKey, curveSecretKey, Durations.parse(timeout), true);
+                return new AdminClient(server, curveServerKey, curveSecretKey, requestTimeout, true);
             }
-            if (password == null || password.isEmpty()) {
-                throw new CommandLine.ParameterException(new CommandLine(new ConfigCenterCommand()),
-                        "an admin password is needed: --admin-password or $CONFIG_ADMIN_PASSWORD");
-            }
-            return new AdminClient(server, admin, password, Durations.parse(timeout));
+            return new AdminClient(server, admin, resolvedPassword, requestTimeout);
         }
     }
+
+    /** Most revisions one history call lists. */
+    static final int MAX_HISTORY = 1000;
+
+    /** The environment variable with the admin password. */
+    static final String ADMIN_PASSWORD_ENV = "CONFIG_ADMIN_PASSWORD";
 
     abstract static class AdminCall implements Callable<Integer> {
         @Mixin
         AdminOptions admin;
+        @Spec
+        CommandSpec spec;
 
+        /** Every option is checked before anything is sent: a bad one is a usage error and nothing is committed. */
         @Override
         public Integer call() {
+            validate();
+            admin.validate(spec);
             try (AdminClient c = admin.connect()) {
                 return run(c);
             }
+        }
+
+        /** Checks this command's own options and parameters; throws a usage error. */
+        void validate() {
         }
 
         abstract int run(AdminClient c);
@@ -95,10 +161,30 @@ public final class ConfigCenterCommand {
         List<String> pairs;
         @Option(names = {"-m", "--message"}, defaultValue = "", description = "what this change is for")
         String message;
-        @Option(names = "--wait", defaultValue = "none", description = "all | N | none: wait until that many nodes applied it")
+        @Option(names = "--wait", defaultValue = "none", description = "all | N (>= 1) | none: wait until that many nodes applied it")
         String wait;
         @Option(names = "--timeout", defaultValue = "30s", description = "how long --wait waits (default ${DEFAULT-VALUE})")
         String waitTimeout;
+        private int goal;
+        private Duration waitFor;
+
+        @Override
+        void validate() {
+            Arguments.namespace(spec, ns);
+            goal = Arguments.waitGoal(spec, wait);
+            waitFor = Arguments.positiveDuration(spec, "--timeout", waitTimeout);
+            for (String p : pairs) {
+                int eq = p.indexOf('=');
+                if (eq <= 0) {
+                    throw Arguments.usage(spec, "expected key=value, got '" + p + "'");
+                }
+                try {
+                    Change.put(p.substring(0, eq), p.substring(eq + 1));
+                } catch (IllegalArgumentException e) {
+                    throw Arguments.usage(spec, e.getMessage());
+                }
+            }
+        }
 
         @Override
         int run(AdminClient c) {
@@ -110,13 +196,10 @@ public final class ConfigCenterCommand {
             List<byte[]> values = new ArrayList<>();
             for (String p : pairs) {
                 int eq = p.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException("expected key=value, got '" + p + "'");
-                }
                 changes.addObject().put("key", p.substring(0, eq)).put("op", "put");
                 values.add(p.substring(eq + 1).getBytes(StandardCharsets.UTF_8));
             }
-            return committed(c, c.call("put", h, values).header(), wait, waitTimeout);
+            return committed(c, c.call("put", h, values).header(), goal, waitFor);
         }
     }
 
@@ -130,6 +213,18 @@ public final class ConfigCenterCommand {
         String message;
 
         @Override
+        void validate() {
+            Arguments.namespace(spec, ns);
+            for (String k : keys) {
+                try {
+                    Change.delete(k);
+                } catch (IllegalArgumentException e) {
+                    throw Arguments.usage(spec, e.getMessage());
+                }
+            }
+        }
+
+        @Override
         int run(AdminClient c) {
             ObjectNode h = Wire.object();
             h.put("ns", ns);
@@ -137,11 +232,12 @@ public final class ConfigCenterCommand {
             h.put("author", admin.admin);
             var changes = h.putArray("changes");
             keys.forEach(k -> changes.addObject().put("key", k).put("op", "delete"));
-            return committed(c, c.call("put", h, List.of()).header(), "none", "0s");
+            return committed(c, c.call("put", h, List.of()).header(), 0, Duration.ZERO);
         }
     }
 
-    @Command(name = "get", description = "Print a namespace (or one key) as the server holds it.")
+    @Command(name = "get", description = {"Print a namespace (or one key) as the server holds it.",
+            "Control characters in keys and values are shown escaped (\\n, \\u001b, a backslash doubled)."})
     static final class Get extends AdminCall {
         @Parameters(index = "0")
         String ns;
@@ -149,6 +245,14 @@ public final class ConfigCenterCommand {
         String key;
         @Option(names = "--rev", description = "an older revision")
         Long rev;
+
+        @Override
+        void validate() {
+            Arguments.namespace(spec, ns);
+            if (rev != null) {
+                Arguments.atLeast(spec, "--rev", rev, 0);
+            }
+        }
 
         @Override
         int run(AdminClient c) {
@@ -161,10 +265,12 @@ public final class ConfigCenterCommand {
                 h.put("rev", rev);
             }
             AdminClient.Reply r = c.call("get", h, List.of());
-            System.out.println("# " + ns + " revision " + r.header().path("rev").asLong() + " digest " + r.header().path("digest").asText());
+            System.out.println("# " + ns + " revision " + r.header().path("rev").asLong() + " digest "
+                    + UntrustedText.of(r.header().path("digest").asText()));
             JsonNode keys = r.header().path("keys");
             for (int i = 0; i < keys.size(); i++) {
-                System.out.println(keys.get(i).asText() + "=" + new String(r.values().get(i), StandardCharsets.UTF_8));
+                System.out.println(UntrustedText.of(keys.get(i).asText(), Integer.MAX_VALUE) + "="
+                        + UntrustedText.of(new String(r.values().get(i), StandardCharsets.UTF_8), Integer.MAX_VALUE));
             }
             return key != null && keys.isEmpty() ? 1 : 0;
         }
@@ -176,8 +282,18 @@ public final class ConfigCenterCommand {
         String ns;
         @Option(names = "--after", defaultValue = "0")
         long after;
-        @Option(names = "--limit", defaultValue = "100")
+        @Option(names = "--limit", defaultValue = "100", description = "at most this many revisions, 1-1000 (default ${DEFAULT-VALUE})")
         int limit;
+
+        @Override
+        void validate() {
+            Arguments.namespace(spec, ns);
+            Arguments.atLeast(spec, "--after", after, 0);
+            Arguments.atLeast(spec, "--limit", limit, 1);
+            if (limit > MAX_HISTORY) {
+                throw Arguments.usage(spec, "--limit must be <= " + MAX_HISTORY + ", got " + limit);
+            }
+        }
 
         @Override
         int run(AdminClient c) {
@@ -189,8 +305,9 @@ public final class ConfigCenterCommand {
                 List<String> keys = new ArrayList<>();
                 r.path("changes").forEach(ch -> keys.add((ch.path("op").asText().equals("delete") ? "-" : "") + ch.path("key").asText()));
                 System.out.printf("r%-5d %s %-10s %s  %s  [%s]%n", r.path("rev").asLong(),
-                        Instant.ofEpochMilli(r.path("time").asLong()), r.path("author").asText(),
-                        r.path("digest").asText().substring(0, 16), r.path("message").asText(), String.join(" ", keys));
+                        Instant.ofEpochMilli(r.path("time").asLong()), StatusTable.shown(r, "author"),
+                        UntrustedText.of(r.path("digest").asText(), 16), UntrustedText.of(r.path("message").asText(), 500),
+                        UntrustedText.of(String.join(" ", keys), 2000));
             }
             return 0;
         }
@@ -206,6 +323,13 @@ public final class ConfigCenterCommand {
         long to;
 
         @Override
+        void validate() {
+            Arguments.namespace(spec, ns);
+            Arguments.atLeast(spec, "the first revision", from, 0);
+            Arguments.atLeast(spec, "the second revision", to, 0);
+        }
+
+        @Override
         int run(AdminClient c) {
             ObjectNode h = Wire.object();
             h.put("ns", ns);
@@ -215,9 +339,10 @@ public final class ConfigCenterCommand {
             int v = 0;
             for (JsonNode ch : r.header().path("changes")) {
                 if (ch.path("op").asText().equals("delete")) {
-                    System.out.println("- " + ch.path("key").asText());
+                    System.out.println("- " + UntrustedText.of(ch.path("key").asText(), Integer.MAX_VALUE));
                 } else {
-                    System.out.println("+ " + ch.path("key").asText() + "=" + new String(r.values().get(v++), StandardCharsets.UTF_8));
+                    System.out.println("+ " + UntrustedText.of(ch.path("key").asText(), Integer.MAX_VALUE) + "="
+                            + UntrustedText.of(new String(r.values().get(v++), StandardCharsets.UTF_8), Integer.MAX_VALUE));
                 }
             }
             return 0;
@@ -240,7 +365,13 @@ public final class ConfigCenterCommand {
             h.put("rev", rev);
             h.put("author", admin.admin);
             h.put("message", message.isEmpty() ? "rollback to r" + rev : message);
-            return committed(c, c.call("rollback", h, List.of()).header(), "none", "0s");
+            return committed(c, c.call("rollback", h, List.of()).header(), 0, Duration.ZERO);
+        }
+
+        @Override
+        void validate() {
+            Arguments.namespace(spec, ns);
+            Arguments.atLeast(spec, "the revision", rev, 0);
         }
     }
 
@@ -257,39 +388,46 @@ public final class ConfigCenterCommand {
         @Override
         int run(AdminClient c) {
             for (JsonNode n : c.call("nodes", Wire.object(), List.of()).header().path("nodes")) {
-                System.out.printf("%-12s %-8s %-30s last seen %s%n", n.path("node").asText(),
-                        n.path("online").asBoolean() ? "online" : "offline", n.path("namespaces").asText(), n.path("lastSeen").asText());
+                System.out.printf("%-12s %-8s %-30s last seen %s%n", StatusTable.shown(n, "node"),
+                        n.path("online").asBoolean() ? "online" : "offline", UntrustedText.of(n.path("namespaces").asText(), 500),
+                        StatusTable.shown(n, "lastSeen"));
             }
             return 0;
         }
     }
 
     /** Prints the new revision; with {@code --wait}, waits for the rollout and prints each node's state. */
-    static int committed(AdminClient c, ObjectNode result, String wait, String waitTimeout) {
+    static int committed(AdminClient c, ObjectNode result, int goal, Duration waitFor) {
         String ns = result.path("ns").asText();
         long rev = result.path("rev").asLong();
-        System.out.println(ns + " r" + rev + " " + result.path("digest").asText());
-        if (wait.equals("none")) {
+        System.out.println(UntrustedText.of(ns) + " r" + rev + " " + UntrustedText.of(result.path("digest").asText()));
+        if (goal == 0) {
             return 0;
         }
-        int goal = wait.equals("all") ? -1 : Integer.parseInt(wait);
-        long deadline = System.nanoTime() + Durations.parse(waitTimeout).toNanos();
+        long deadline = System.nanoTime() + waitFor.toNanos();
         while (true) {
             ObjectNode h = Wire.object();
             h.put("ns", ns);
             h.put("rev", rev);
             JsonNode states = c.call("rollout", h, List.of()).header().path("states");
             int applied = 0;
+            int failed = 0;
             int total = 0;
             for (var it = states.fields(); it.hasNext(); ) {
                 total++;
-                if (it.next().getValue().asText().equals("applied")) {
+                String state = it.next().getValue().asText();
+                if (state.equals("applied")) {
                     applied++;
+                } else if (state.equals("failed")) {
+                    failed++;
                 }
             }
             boolean done = goal < 0 ? applied == total : applied >= goal;
-            if (done || System.nanoTime() > deadline) {
-                states.fields().forEachRemaining(e -> System.out.println("  " + e.getKey() + ": " + e.getValue().asText()));
+            // A node that reported the revision as failed will not apply it by waiting.
+            boolean unreachable = (goal < 0 ? total : goal) > total - failed;
+            if (done || unreachable || System.nanoTime() > deadline) {
+                states.fields().forEachRemaining(e -> System.out.println("  " + UntrustedText.of(e.getKey()) + ": "
+                        + UntrustedText.of(e.getValue().asText())));
                 System.out.println(applied + "/" + total + " nodes applied r" + rev);
                 return done ? 0 : 1;
             }

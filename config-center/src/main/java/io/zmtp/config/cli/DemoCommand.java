@@ -9,7 +9,9 @@ import io.zmtp.config.store.H2ConfigStore;
 import io.zmtp.config.store.StoreLimits;
 import io.zmtp.socket.ZmtpContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,14 +41,17 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "60s", description = "how long to wait for convergence (default ${DEFAULT-VALUE})")
     String timeout;
 
+    @Spec
+    CommandSpec spec;
     private final PrintStream out = System.out;
     private final List<ConfigAgent> agents = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
         if (agentCount < 3) {
-            throw new IllegalArgumentException("--agents must be at least 3 (one goes offline, one joins late)");
+            throw Arguments.usage(spec, "--agents must be at least 3 (one goes offline, one joins late), got " + agentCount);
         }
+        Duration convergeWithin = Arguments.positiveDuration(spec, "--timeout", timeout);
         Path dir = Files.createTempDirectory("config-center-demo");
         Whitelist whitelist = new Whitelist().admin("demo", "demo-admin");
         for (int i = 1; i <= agentCount; i++) {
@@ -93,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
                     .node("stranger", "guess").namespaces("app/db").context(ctx).start();
             out.println("a node that is not on the whitelist tries to connect");
 
-            boolean converged = awaitConverged(server, store, Durations.parse(timeout));
+            boolean converged = awaitConverged(server, store, convergeWithin);
             stranger.close();
             out.println();
             boolean allOk = StatusTable.print(server.status(), out);

@@ -20,7 +20,7 @@ final class Durations {
                 return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
             }
             return Duration.ofSeconds(Long.parseLong(t));
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("'" + text + "' is not a duration like 500ms, 10s or 2m");
         }
     }

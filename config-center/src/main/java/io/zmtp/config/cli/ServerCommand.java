@@ -1,13 +1,19 @@
 package io.zmtp.config.cli;
 
+import io.zmtp.config.server.AuthFailureLimit;
 import io.zmtp.config.server.ConfigServer;
+import io.zmtp.config.server.ServerLimits;
 import io.zmtp.config.server.Whitelist;
 import io.zmtp.config.store.H2ConfigStore;
 import io.zmtp.config.store.StoreLimits;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,14 +35,41 @@ final class ServerCommand implements Callable<Integer> {
     String curveSecretKey;
     @Option(names = "--heartbeat", defaultValue = "1s", description = "heartbeat interval (default ${DEFAULT-VALUE})")
     String heartbeat;
+    @Option(names = "--auth-failure-burst", defaultValue = "10", paramLabel = "N",
+            description = "failed logins one address may have at once before all its attempts are refused for a while;"
+                    + " 0 turns the limit off (default ${DEFAULT-VALUE})")
+    int authFailureBurst;
+    @Option(names = "--auth-failure-rate", defaultValue = "2", paramLabel = "PER_SECOND",
+            description = "how fast an address gets its failed logins back, per second (default ${DEFAULT-VALUE})")
+    double authFailureRate;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        Duration beat = Arguments.positiveDuration(spec, "--heartbeat", heartbeat);
+        AuthFailureLimit authLimit;
+        try {
+            authLimit = new AuthFailureLimit(authFailureBurst, authFailureRate);
+        } catch (IllegalArgumentException e) {
+            throw Arguments.usage(spec, e.getMessage());
+        }
+        if (!Files.isRegularFile(whitelist) || !Files.isReadable(whitelist)) {
+            throw Arguments.usage(spec, "--whitelist " + whitelist + " is not a readable file");
+        }
+        if (curveSecretKey != null) {
+            try {
+                io.zmtp.codec.curve.CurveKeyPair.decodeKey(curveSecretKey);
+            } catch (IllegalArgumentException e) {
+                throw Arguments.usage(spec, "--curve-secretkey: " + e.getMessage());
+            }
+        }
         Whitelist w = Whitelist.load(whitelist);
         try (H2ConfigStore store = H2ConfigStore.open(data, StoreLimits.defaults());
-             ConfigServer server = new ConfigServer(store, w, updates, sync, Durations.parse(heartbeat), null,
+             ConfigServer server = new ConfigServer(store, w, updates, sync, beat, null,
                      curveSecretKey == null ? null : io.zmtp.codec.curve.CurveKeyPair.fromSecret(
-                             io.zmtp.codec.curve.CurveKeyPair.decodeKey(curveSecretKey)))) {
+                             io.zmtp.codec.curve.CurveKeyPair.decodeKey(curveSecretKey)), ServerLimits.DEFAULTS, authLimit)) {
             System.out.println("config-center server: updates " + server.updatesEndpoint() + ", sync " + server.syncEndpoint()
                     + ", data " + data.toAbsolutePath() + (curveSecretKey == null ? ", PLAIN"
                     : ", CURVE, server public key " + io.zmtp.codec.curve.CurveKeyPair.fromSecret(

@@ -1,34 +1,51 @@
 package io.zmtp.config.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zmtp.codec.UntrustedText;
 
 import java.io.PrintStream;
 
 /** Prints the server's status (the admin {@code status} result) as a table, for the CLI and the demo. */
 final class StatusTable {
+    private static final int FIELD_MAX = 64;
+    private static final String REFUSED = "  %-16s %-15s %-12s %6s  %-28s %-24s %s%n";
+
     private StatusTable() {
+    }
+
+    /** A field as the table shows it: whatever the server sent, escaped (a peer's user name, say). */
+    static String shown(JsonNode row, String field) {
+        return UntrustedText.of(row.path(field).asText(), FIELD_MAX);
     }
 
     /** Prints the table; returns true when every row's node holds the latest revision with the right digest. */
     static boolean print(JsonNode status, PrintStream out) {
-        String fmt = "%-10s %-14s %8s %8s  %-16s %-9s %s%n";
-        out.printf(fmt, "NODE", "NAMESPACE", "REVISION", "LATEST", "DIGEST", "DIGEST OK", "LAST SEEN");
+        String fmt = "%-10s %-14s %8s %8s  %-16s %-9s %-30s %s%n";
+        out.printf(fmt, "NODE", "NAMESPACE", "REVISION", "LATEST", "DIGEST", "DIGEST OK", "LAST SEEN", "ERROR");
         boolean all = true;
         for (JsonNode row : status.path("nodes")) {
             String digest = row.path("digest").asText();
             boolean ok = row.path("digestOk").asBoolean();
             all &= ok;
-            out.printf(fmt, row.path("node").asText(), row.path("ns").asText(), row.path("rev").asLong(),
-                    row.path("latest").asLong(), digest.isEmpty() ? "-" : digest.substring(0, Math.min(16, digest.length())),
-                    ok ? "yes" : "NO", row.path("lastSeen").asText());
+            out.printf(fmt, shown(row, "node"), shown(row, "ns"), row.path("rev").asLong(),
+                    row.path("latest").asLong(), digest.isEmpty() ? "-" : UntrustedText.of(digest, 16),
+                    ok ? "yes" : "NO", shown(row, "lastSeen"), UntrustedText.of(row.path("error").asText(""), 300));
         }
         JsonNode refused = status.path("refused");
         if (refused.size() > 0) {
             out.println();
             out.println("REFUSED CONNECTIONS");
+            out.printf(REFUSED, "USER", "ADDRESS", "PORTS", "COUNT", "REASON", "FIRST", "LAST");
             for (JsonNode r : refused) {
-                out.printf("  %-12s from %-15s %-22s at %s%n", r.path("user").asText().isEmpty() ? "(none)" : r.path("user").asText(),
-                        r.path("address").asText(), r.path("reason").asText(), r.path("at").asText());
+                String user = r.path("otherUsers").asBoolean() ? "(other users)"
+                        : r.path("user").asText().isEmpty() ? "(none)" : shown(r, "user");
+                out.printf(REFUSED, user, shown(r, "address"), shown(r, "ports"), r.path("count").asLong(1),
+                        shown(r, "reason"), r.has("first") ? shown(r, "first") : shown(r, "at"), shown(r, "at"));
+            }
+            long evicted = status.path("refusedEvicted").asLong();
+            if (evicted > 0) {
+                out.println("  (" + evicted + " older entries dropped to keep this list bounded; "
+                        + status.path("refusedTotal").asLong() + " refusals in all)");
             }
         }
         return all;

@@ -73,6 +73,9 @@ public final class Wire {
                 throw new ProtocolException("header is not a JSON object");
             }
             return o;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // The original message only: Jackson's adds the source location on lines of its own.
+            throw new ProtocolException("header is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new ProtocolException("header is not valid JSON: " + e.getMessage());
         }

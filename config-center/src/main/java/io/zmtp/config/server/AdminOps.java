@@ -161,7 +161,11 @@ final class AdminOps {
                 o.put("latest", latest);
                 o.put("rev", r == null ? 0 : r.revision());
                 o.put("digest", r == null ? "" : r.digest());
-                o.put("digestOk", r != null && r.revision() == latest && Objects.equals(r.digest(), digest));
+                String error = r == null ? null : tracker.error(n.id(), ns);
+                o.put("digestOk", r != null && error == null && r.revision() == latest && Objects.equals(r.digest(), digest));
+                if (error != null) {
+                    o.put("error", error);
+                }
                 Instant seen = tracker.lastSeen(n.id());
                 o.put("lastSeen", seen == null ? "never" : seen.toString());
                 o.put("online", tracker.online(n.id(), server.offlineAfter()));
@@ -173,13 +177,20 @@ final class AdminOps {
         requests.put("busy", counts.busy());
         requests.put("dropped", counts.dropped());
         requests.put("unreadAnswerBytes", server.unreadAnswerBytes());
+        requests.put("refusedReports", server.refusedReports());
         ArrayNode refused = out.putArray("refused");
-        for (Whitelist.Refusal r : tracker.refusals()) {
+        for (RefusalLog.Entry r : tracker.refusals()) {
             ObjectNode o = refused.addObject();
-            o.put("user", r.user());
+            o.put("user", r.otherUsers() ? "" : r.user());
+            o.put("otherUsers", r.otherUsers());
             o.put("address", r.address());
             o.put("reason", r.reason());
-            o.put("at", r.at().toString());
+            o.put("ports", String.join(",", r.ports()));
+            o.put("count", r.count());
+            o.put("first", r.first().toString());
+            o.put("at", r.last().toString());
         }
+        out.put("refusedTotal", tracker.refusalLog().total());
+        out.put("refusedEvicted", tracker.refusalLog().evicted());
     }
 }

@@ -2,6 +2,9 @@ package io.zmtp.config.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zmtp.codec.SocketType;
+import io.zmtp.codec.UntrustedText;
+import io.zmtp.codec.auth.AuthResult;
+import io.zmtp.codec.auth.Authenticator;
 import io.zmtp.config.model.Change;
 import io.zmtp.config.model.ConfigLimitException;
 import io.zmtp.config.model.Namespaces;
@@ -21,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -47,6 +51,8 @@ public final class ConfigServer implements AutoCloseable {
     /** The retry hint of a {@code busy} ERROR. */
     static final Duration BUSY_RETRY = Duration.ofMillis(250);
     private static final Duration DROP_LOG_INTERVAL = Duration.ofSeconds(10);
+    /** Longest REPORT error kept, in characters; the rest is cut. */
+    static final int MAX_REPORT_ERROR = 1000;
 
     private final ConfigStore store;
     private final Whitelist whitelist;
@@ -69,9 +75,15 @@ public final class ConfigServer implements AutoCloseable {
     /** Requests dropped unanswered since the last log line about them; server thread only. */
     private long droppedSinceLog;
     private long droppedLoggedAt;
+    /** The reason of a refusal because the address is out of {@link AuthFailureLimit} tokens. */
+    public static final String RATE_LIMITED = "too many failed attempts from this address";
+    private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofSeconds(10);
+    private final AuthFailureLimiter authFailures;
+    private final RefusalLogLine refusalLogLine = new RefusalLogLine(REFUSAL_LOG_INTERVAL);
     private final AtomicLong answered = new AtomicLong();
     private final AtomicLong busy = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong refusedReports = new AtomicLong();
 
     /**
      * Starts a server.
@@ -96,11 +108,23 @@ public final class ConfigServer implements AutoCloseable {
     /** A server with its own {@link ServerLimits} on what it holds for nodes that do not read. */
     public ConfigServer(ConfigStore store, Whitelist whitelist, String updates, String sync, Duration heartbeat,
                         ZmtpContext sharedContext, io.zmtp.codec.curve.CurveKeyPair curveKeys, ServerLimits limits) {
+        this(store, whitelist, updates, sync, heartbeat, sharedContext, curveKeys, limits, AuthFailureLimit.DEFAULTS);
+    }
+
+    /** A server with its own limit on failed authentications per source address ({@link AuthFailureLimit#OFF}: none). */
+    public ConfigServer(ConfigStore store, Whitelist whitelist, String updates, String sync, Duration heartbeat,
+                        ZmtpContext sharedContext, io.zmtp.codec.curve.CurveKeyPair curveKeys, ServerLimits limits,
+                        AuthFailureLimit authFailureLimit) {
+        this.authFailures = new AuthFailureLimiter(authFailureLimit);
         this.store = store;
         this.whitelist = whitelist;
         this.heartbeat = heartbeat;
         this.ownsContext = sharedContext == null;
         this.context = ownsContext ? new ZmtpContext() : sharedContext;
+        int pruned = store.pruneReports();
+        if (pruned > 0) {
+            log.info("config server: deleted {} stored reports of namespaces it does not hold", pruned);
+        }
         tracker.restore(store.reports());
         this.admin = new AdminOps(this, store, whitelist, tracker);
         try {
@@ -109,14 +133,14 @@ public final class ConfigServer implements AutoCloseable {
             router = context.socket(SocketType.ROUTER);
             router.options().linger(0).sendHwm(100_000).receiveTimeout(heartbeat.toMillis());
             if (curveKeys == null) {
-                pub.options().plainServer(whitelist.authenticator(tracker::refused));
-                router.options().plainServer(whitelist.authenticator(r -> { }));
+                pub.options().plainServer(authenticator("updates"));
+                router.options().plainServer(authenticator("sync"));
             } else {
                 for (Socket s : new Socket[] {pub, router}) {
                     s.options().curveServer(true).curveSecretKey(curveKeys.secretKey());
                 }
-                pub.options().authenticator(whitelist.authenticator(tracker::refused));
-                router.options().authenticator(whitelist.authenticator(r -> { }));
+                pub.options().authenticator(authenticator("updates"));
+                router.options().authenticator(authenticator("sync"));
             }
             this.updatesEndpoint = pub.bind(updates);
             this.syncEndpoint = router.bind(sync);
@@ -132,6 +156,31 @@ public final class ConfigServer implements AutoCloseable {
         thread.start();
         log.info("config server: updates on {}, sync on {}, {} namespaces, {} whitelisted nodes",
                 updatesEndpoint, syncEndpoint, store.namespaces().size(), whitelist.nodes().size());
+    }
+
+    /**
+     * The whitelist's check behind the failure limit: an address out of tokens is refused before
+     * its credentials are looked at; every refusal is recorded, logged (at most a line per
+     * interval) and takes a token from its address.
+     */
+    private Authenticator authenticator(String port) {
+        Authenticator check = whitelist.authenticator(port, r -> {
+            authFailures.failed(r.address());
+            refused(r, false);
+        });
+        return request -> {
+            if (!authFailures.mayTry(request.address())) {
+                refused(new Whitelist.Refusal(Whitelist.claimedUser(request), request.address(), RATE_LIMITED,
+                        Instant.now(), port), true);
+                return CompletableFuture.completedFuture(AuthResult.denied(RATE_LIMITED));
+            }
+            return check.authenticate(request);
+        };
+    }
+
+    private void refused(Whitelist.Refusal r, boolean rateLimited) {
+        tracker.refused(r);
+        refusalLogLine.refused(r, rateLimited);
     }
 
     public String updatesEndpoint() {
@@ -223,6 +272,7 @@ public final class ConfigServer implements AutoCloseable {
         } finally {
             publishLock.unlock();
         }
+        refusalLogLine.flushIfDue();
         for (NodeReport r : tracker.takeUnsaved()) {
             store.recordReport(r);
         }
@@ -379,7 +429,7 @@ public final class ConfigServer implements AutoCloseable {
             }
             String node = Wire.text(h, "node");
             if (!node.equals(user)) {
-                log.warn("node '{}' claimed to be '{}'; refused", user, node);
+                log.warn("node '{}' claimed to be '{}'; refused", UntrustedText.of(user), UntrustedText.of(node));
                 reply.error(h, "identity", "authenticated as '" + user + "', not '" + node + "'");
                 return;
             }
@@ -392,7 +442,7 @@ public final class ConfigServer implements AutoCloseable {
                         budget.syncSent(reply.id, ns);
                     }
                 }
-                case Wire.REPORT -> report(node, h);
+                case Wire.REPORT -> report(node, h, reply);
                 default -> reply.error(h, "bad-request", "unknown command '" + command + "'");
             }
         } catch (Wire.ProtocolException | IllegalArgumentException e) {
@@ -400,7 +450,7 @@ public final class ConfigServer implements AutoCloseable {
         } catch (ConfigLimitException e) {
             reply.error(h, "too-large", e.getMessage());
         } catch (RuntimeException e) {
-            log.error("request {} from {} failed", command, user, e);
+            log.error("request {} from {} failed", UntrustedText.of(command), UntrustedText.of(user), e);
             reply.error(h, "internal", "the server failed on this request: " + e);
         }
     }
@@ -430,7 +480,7 @@ public final class ConfigServer implements AutoCloseable {
                 if (now - droppedLoggedAt > DROP_LOG_INTERVAL.toNanos()) {
                     droppedLoggedAt = now;
                     log.warn("dropped {} requests unanswered from nodes that do not read their answers (last: {})",
-                            droppedSinceLog, user);
+                            droppedSinceLog, UntrustedText.of(user));
                     droppedSinceLog = 0;
                 }
                 return false;
@@ -496,14 +546,43 @@ public final class ConfigServer implements AutoCloseable {
         reply.synced(ns, s.revision(), s.digest(), req, false);
     }
 
-    private void report(String node, ObjectNode h) {
+    /**
+     * Takes a REPORT. A namespace the node may not read is refused ({@code forbidden}, before
+     * anything else, so a node learns nothing of namespaces outside its grant), and so is one the
+     * server does not hold ({@code unknown-namespace}): a report is kept only for a (node, held
+     * namespace) pair, so what one node can have stored is bounded by the namespaces it may read.
+     */
+    private void report(String node, ObjectNode h, Reply reply) {
         String ns = Namespaces.validate(Wire.text(h, "ns"));
         Whitelist.Node n = whitelist.node(node);
         if (n == null || !n.mayRead(ns)) {
+            refuseReport(node, reply, h, "forbidden", "node " + node + " may not read " + ns);
             return;
         }
+        if (store.latestRevision(ns) == 0) {
+            refuseReport(node, reply, h, "unknown-namespace", "the server holds no namespace " + ns + "; the report is not kept");
+            return;
+        }
+        String error = null;
+        if (h.hasNonNull("error")) {
+            error = h.get("error").asText();
+            error = error.length() > MAX_REPORT_ERROR ? error.substring(0, MAX_REPORT_ERROR) + "\u2026" : error;
+        }
         tracker.report(new NodeReport(node, ns, Wire.number(h, "rev"), Wire.text(h, "digest"),
-                Instant.ofEpochMilli(Wire.number(h, "applied")), Instant.now()));
+                Instant.ofEpochMilli(Wire.number(h, "applied")), Instant.now()), error);
+    }
+
+    /** An ERROR for a refused REPORT, unless the node has not read its earlier answers (then nothing). */
+    private void refuseReport(String node, Reply reply, ObjectNode h, String code, String reason) {
+        refusedReports.incrementAndGet();
+        if (budget.check(node, reply.id, null).verdict() == AnswerBudget.Verdict.ANSWER) {
+            reply.error(h, code, reason);
+        }
+    }
+
+    /** REPORTs refused since the server started (a namespace the node may not read or the server does not hold). */
+    public long refusedReports() {
+        return refusedReports.get();
     }
 
     private static ObjectNode errorHeader(ObjectNode request, String code, String reason) {
@@ -536,7 +615,7 @@ public final class ConfigServer implements AutoCloseable {
             body.push(id);
             if (!router.trySend(body)) {
                 body.close();
-                log.warn("reply to {} dropped: router full", new String(id, StandardCharsets.ISO_8859_1));
+                log.warn("reply to {} dropped: router full", UntrustedText.of(new String(id, StandardCharsets.ISO_8859_1)));
             }
         }
 

@@ -4,25 +4,23 @@ import io.zmtp.config.model.NodeReport;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the server knows of each node: when it last heard from it, and per namespace the revision
- * and digest it reported applying; plus the recent refused connection attempts. Thread-safe.
+ * and digest it reported applying; plus the refused connection attempts ({@link RefusalLog}). Thread-safe.
  */
 public final class NodeTracker {
-    private static final int MAX_REFUSALS = 100;
-
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, NodeReport> reports = new ConcurrentHashMap<>();
     private final Map<String, NodeReport> unsaved = new ConcurrentHashMap<>();
-    private final Deque<Whitelist.Refusal> refusals = new ArrayDeque<>();
+    /** Per (node, namespace): why the node could not write its reported revision's files; memory only. */
+    private final Map<String, String> errors = new ConcurrentHashMap<>();
+    private final RefusalLog refusals = new RefusalLog();
 
     /** Restores reports saved by an earlier run (last-seen times start unknown). */
     void restore(Collection<NodeReport> saved) {
@@ -33,6 +31,16 @@ public final class NodeTracker {
 
     void seen(String node) {
         lastSeen.put(node, Instant.now());
+    }
+
+    /** A report whose revision the node applied but could not write ({@code error} not null), or wrote. */
+    void report(NodeReport r, String error) {
+        if (error == null) {
+            errors.remove(key(r.nodeId(), r.namespace()));
+        } else {
+            errors.put(key(r.nodeId(), r.namespace()), error);
+        }
+        report(r);
     }
 
     void report(NodeReport r) {
@@ -54,22 +62,26 @@ public final class NodeTracker {
     }
 
     void refused(Whitelist.Refusal r) {
-        synchronized (refusals) {
-            refusals.addFirst(r);
-            while (refusals.size() > MAX_REFUSALS) {
-                refusals.removeLast();
-            }
-        }
+        refusals.add(r);
     }
 
-    public List<Whitelist.Refusal> refusals() {
-        synchronized (refusals) {
-            return List.copyOf(refusals);
-        }
+    /** Refused connection attempts on every port, counted per (address, user), most recent first. */
+    public List<RefusalLog.Entry> refusals() {
+        return refusals.entries();
+    }
+
+    /** The bounded log behind {@link #refusals()}, with its totals. */
+    public RefusalLog refusalLog() {
+        return refusals;
     }
 
     public NodeReport report(String node, String namespace) {
         return reports.get(key(node, namespace));
+    }
+
+    /** Why the node's last report of {@code namespace} says its files could not be written, or null. */
+    public String error(String node, String namespace) {
+        return errors.get(key(node, namespace));
     }
 
     public Instant lastSeen(String node) {

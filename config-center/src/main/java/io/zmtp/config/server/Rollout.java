@@ -10,11 +10,12 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A published revision on its way to the nodes: per whitelisted node of its namespace, applied
- * (reported this revision or a later one), pending (online, not yet) or offline (not heard from
+ * (reported this revision or a later one), failed (reported it, but could not write its files), pending (online, not yet) or offline (not heard from
  * within three heartbeat intervals). {@link #await} waits for all or N nodes, with a timeout.
  */
 public final class Rollout {
-    public enum State { APPLIED, PENDING, OFFLINE }
+    /** FAILED: the node reported the revision (or a later one) but could not write its files. */
+    public enum State { APPLIED, FAILED, PENDING, OFFLINE }
 
     private final Revision revision;
     private final Whitelist whitelist;
@@ -41,7 +42,7 @@ public final class Rollout {
             }
             NodeReport r = tracker.report(n.id(), revision.namespace());
             if (r != null && r.revision() >= revision.number()) {
-                out.put(n.id(), State.APPLIED);
+                out.put(n.id(), tracker.error(n.id(), revision.namespace()) == null ? State.APPLIED : State.FAILED);
             } else {
                 out.put(n.id(), tracker.online(n.id(), offlineAfter) ? State.PENDING : State.OFFLINE);
             }

@@ -80,8 +80,12 @@ public final class Whitelist {
         }
     }
 
-    /** A refused connection attempt, for the status view. */
-    public record Refusal(String user, String address, String reason, java.time.Instant at) {
+    /**
+     * A refused connection attempt, for the status view.
+     *
+     * @param port which server socket refused it ({@code updates}, {@code sync}), or empty
+     */
+    public record Refusal(String user, String address, String reason, java.time.Instant at, String port) {
     }
 
     private final Map<String, Node> nodes = new LinkedHashMap<>();
@@ -145,12 +149,17 @@ public final class Whitelist {
 
     /** The ZAP handler for the server's sockets; {@code refused} hears of every refusal. */
     public Authenticator authenticator(Consumer<Refusal> refused) {
-        return request -> CompletableFuture.completedFuture(check(request, refused));
+        return authenticator("", refused);
     }
 
-    private AuthResult check(AuthRequest request, Consumer<Refusal> refused) {
+    /** The ZAP handler for the server socket named {@code port}; {@code refused} hears of every refusal. */
+    public Authenticator authenticator(String port, Consumer<Refusal> refused) {
+        return request -> CompletableFuture.completedFuture(check(request, port, refused));
+    }
+
+    private AuthResult check(AuthRequest request, String port, Consumer<Refusal> refused) {
         if ("CURVE".equals(request.mechanism()) && request.credentials().size() == 1) {
-            return checkCurve(request, refused);
+            return checkCurve(request, port, refused);
         }
         String user = "";
         String reason;
@@ -171,12 +180,24 @@ public final class Whitelist {
             }
             reason = n == null && admin == null ? "not on the whitelist" : "wrong password";
         }
-        refused.accept(new Refusal(user, request.address(), reason, java.time.Instant.now()));
+        refused.accept(new Refusal(user, request.address(), reason, java.time.Instant.now(), port));
         return AuthResult.denied(reason);
     }
 
+    /** The user a request claims to be: the PLAIN user name, the CURVE key in Z85, or empty. */
+    public static String claimedUser(AuthRequest request) {
+        List<byte[]> c = request.credentials();
+        if ("PLAIN".equals(request.mechanism()) && !c.isEmpty()) {
+            return new String(c.get(0), StandardCharsets.UTF_8);
+        }
+        if ("CURVE".equals(request.mechanism()) && c.size() == 1 && c.get(0).length == 32) {
+            return io.zmtp.codec.curve.Z85.encode(c.get(0));
+        }
+        return "";
+    }
+
     /** CURVE: the client's public key names the node (or admin); nothing else is asked. */
-    private AuthResult checkCurve(AuthRequest request, Consumer<Refusal> refused) {
+    private AuthResult checkCurve(AuthRequest request, String port, Consumer<Refusal> refused) {
         String key = CURVE_PREFIX + io.zmtp.codec.curve.Z85.encode(request.credentials().get(0));
         for (Node n : nodes.values()) {
             if (n.password().equals(key)) {
@@ -190,7 +211,8 @@ public final class Whitelist {
             }
         }
         String reason = "CURVE key not on the whitelist";
-        refused.accept(new Refusal(key.substring(CURVE_PREFIX.length()), request.address(), reason, java.time.Instant.now()));
+        refused.accept(new Refusal(key.substring(CURVE_PREFIX.length()), request.address(), reason,
+                java.time.Instant.now(), port));
         return AuthResult.denied(reason);
     }
 

@@ -90,6 +90,12 @@ public interface ConfigStore extends AutoCloseable {
     /** All stored reports, sorted by node id then namespace. */
     List<NodeReport> reports();
 
+    /**
+     * Deletes the reports of namespaces this store does not hold (stored by servers that accepted
+     * them); returns how many went.
+     */
+    int pruneReports();
+
     /** Releases the storage, leaving it consistent; further calls do nothing. */
     @Override
     void close();

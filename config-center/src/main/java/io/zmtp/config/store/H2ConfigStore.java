@@ -412,6 +412,15 @@ public final class H2ConfigStore implements ConfigStore {
         }));
     }
 
+    @Override
+    public int pruneReports() {
+        return locked(() -> transact("pruning reports", () -> {
+            try (Statement s = db.createStatement()) {
+                return s.executeUpdate("DELETE FROM reports WHERE ns NOT IN (SELECT ns FROM namespaces)");
+            }
+        }));
+    }
+
     /**
      * Closes the database; H2 writes everything out and leaves the file consistent. Idempotent.
      *

@@ -191,7 +191,7 @@ public final class Proxy implements AutoCloseable {
                 case "RESUME" -> resume();
                 case "TERMINATE" -> terminate();
                 case "STATISTICS" -> reply = statisticsMessage();
-                default -> log.warn("proxy control: unknown command '{}'", command);
+                default -> log.warn("proxy control: unknown command '{}'", io.zmtp.codec.UntrustedText.of(command));
             }
             // A REP control socket must answer every request; others get an answer only to STATISTICS.
             if (reply == null && control.type() == SocketType.REP) {

@@ -83,7 +83,7 @@ final class Connecter implements Transport.Dialer {
             return;
         }
         if (fatal != null) {
-            log.warn("not reconnecting to {}: {} ({})", endpoint, fatal.reason(), fatal.detail());
+            log.warn("not reconnecting to {}: {} ({})", endpoint, fatal.reason(), io.zmtp.codec.UntrustedText.of(fatal.detail()));
             stopped = true;
             socket.detachPipe(pipe);
             return;

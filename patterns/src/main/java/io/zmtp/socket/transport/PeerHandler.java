@@ -135,9 +135,9 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
-            log.debug("{}: connection {} failed: {}", socket, ctx.channel().remoteAddress(), cause.toString());
+            log.debug("{}: connection {} failed: {}", socket, ctx.channel().remoteAddress(), io.zmtp.codec.UntrustedText.of(cause));
         } else {
-            log.warn("{}: closing connection {}: {}", socket, ctx.channel().remoteAddress(), cause.toString());
+            log.warn("{}: closing connection {}: {}", socket, ctx.channel().remoteAddress(), io.zmtp.codec.UntrustedText.of(cause));
         }
         ctx.close();
     }

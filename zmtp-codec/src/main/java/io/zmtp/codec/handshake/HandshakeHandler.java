@@ -12,6 +12,7 @@ import io.zmtp.codec.FrameEncoder;
 import io.zmtp.codec.MessageAssembler;
 import io.zmtp.codec.Metadata;
 import io.zmtp.codec.SocketType;
+import io.zmtp.codec.UntrustedText;
 import io.zmtp.codec.ZmtpConfig;
 import io.zmtp.codec.ZmtpFrame;
 import io.zmtp.codec.ZmtpProtocolException;
@@ -178,7 +179,8 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
             if (hint == null) {
                 logFailure(failed);
             } else {
-                log.warn("ZMTP handshake with {} failed: {}: {}", ctx.channel().remoteAddress(), failed.reason(), failed.detail());
+                log.warn("ZMTP handshake with {} failed: {}: {}", ctx.channel().remoteAddress(), failed.reason(),
+                        UntrustedText.of(failed.detail()));
             }
             failPendingWrites(new ZmtpProtocolException(failed.detail()));
             ctx.fireUserEventTriggered(failed);
@@ -224,7 +226,7 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
         try {
             answer = config.authenticator().authenticate(request);
         } catch (RuntimeException e) {
-            log.warn("authenticator failed for {}", request.address(), e);
+            log.warn("authenticator failed for {}", UntrustedText.of(request.address()), e);
             then.accept(new AuthResult(500, "authenticator failed: " + e, "", Metadata.empty()));
             return;
         }
@@ -234,7 +236,7 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
             }
             AuthResult r = result;
             if (error != null || r == null) {
-                log.warn("authenticator failed for {}", request.address(), error);
+                log.warn("authenticator failed for {}", UntrustedText.of(request.address()), error);
                 r = new AuthResult(500, "authenticator failed: " + error, "", Metadata.empty());
             }
             AuthResult outcome = r;
@@ -324,10 +326,14 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
     }
 
     private void logFailure(HandshakeFailed failed) {
-        if (failed.reason() == HandshakeFailed.Reason.CLOSED) {
-            log.debug("ZMTP handshake with {} failed: {}: {}", ctx.channel().remoteAddress(), failed.reason(), failed.detail());
+        // A refused login is the authenticator's decision and its owner reports it: a WARN per
+        // attempt here would let any client fill the log (one line per wrong password).
+        if (failed.reason() == HandshakeFailed.Reason.CLOSED || failed.reason() == HandshakeFailed.Reason.AUTH) {
+            log.debug("ZMTP handshake with {} failed: {}: {}", ctx.channel().remoteAddress(), failed.reason(),
+                    UntrustedText.of(failed.detail()));
         } else {
-            log.warn("ZMTP handshake with {} failed: {}: {}", ctx.channel().remoteAddress(), failed.reason(), failed.detail());
+            log.warn("ZMTP handshake with {} failed: {}: {}", ctx.channel().remoteAddress(), failed.reason(),
+                    UntrustedText.of(failed.detail()));
         }
     }
 

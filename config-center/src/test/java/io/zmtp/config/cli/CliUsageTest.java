@@ -1,0 +1,158 @@
+package io.zmtp.config.cli;
+
+import io.zmtp.config.protocol.Wire;
+import io.zmtp.config.server.ConfigServer;
+import io.zmtp.config.server.Whitelist;
+import io.zmtp.config.store.H2ConfigStore;
+import io.zmtp.config.store.StoreLimits;
+import io.zmtp.socket.ZmtpContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Hostile-input finding G: {@code put --wait bogus} committed the revision and then failed on the
+ * argument, and {@code --wait -3} was accepted. Every option is now checked before anything is
+ * sent; a usage error exits 2 with one line; any error is one line, without "null", Jackson's
+ * source locations or a stack trace. Passwords can come from a file.
+ */
+class CliUsageTest {
+    @TempDir
+    Path dir;
+    private ZmtpContext ctx;
+    private H2ConfigStore store;
+    private ConfigServer server;
+
+    @BeforeEach
+    void setUp() {
+        ctx = new ZmtpContext();
+        store = H2ConfigStore.open(dir.resolve("data"), StoreLimits.defaults());
+        server = new ConfigServer(store, new Whitelist().node("web-1", "pw", "app/web").admin("ops", "adm"),
+                "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", Duration.ofMillis(200), ctx);
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+        store.close();
+        ctx.close();
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = ConfigCenterCommand.run(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+        }
+    }
+
+    private Result admin(String... args) {
+        String[] all = new String[args.length + 3];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--server=" + server.syncEndpoint();
+        all[args.length + 1] = "--admin=ops";
+        all[args.length + 2] = "--admin-password=adm";
+        return run(all);
+    }
+
+    /** A usage error: exit 2, one line on stderr that says what is wrong, nothing on stdout. */
+    private static void assertUsageError(Result r, String says) {
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertOneLine(r.err(), says);
+        assertThat(r.out()).isEmpty();
+    }
+
+    private static void assertOneLine(String err, String says) {
+        assertThat(err.lines().count()).as(err).isEqualTo(1);
+        assertThat(err).contains(says).doesNotContain("null").doesNotContain("\tat ").doesNotContain("[Source");
+    }
+
+    @Test
+    void aBadWaitOrTimeoutIsAUsageErrorAndNothingIsCommitted() {
+        assertUsageError(admin("put", "app/web", "a=1", "--wait", "bogus"), "--wait must be all, none or a number");
+        assertUsageError(admin("put", "app/web", "a=1", "--wait", "-3"), "got '-3'");
+        assertUsageError(admin("put", "app/web", "a=1", "--wait", "0"), "--wait");
+        assertUsageError(admin("put", "app/web", "a=1", "--wait", "all", "--timeout", "-1s"), "--timeout must be above zero");
+        assertUsageError(admin("put", "app/web", "a=1", "--wait", "all", "--timeout", "soon"), "not a duration");
+        assertUsageError(admin("put", "app/web", "=1"), "expected key=value");
+        assertUsageError(admin("put", "bad ns!", "a=1"), "namespace");
+        assertUsageError(admin("put", "app/web", "a=1", "--request-timeout", "0s"), "--request-timeout");
+        assertThat(store.latestRevision("app/web")).isZero();
+        Result ok = admin("put", "app/web", "a=1", "--wait", "none");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(store.latestRevision("app/web")).isEqualTo(1);
+    }
+
+    @Test
+    void otherBadOptionsAreUsageErrorsOfOneLine() {
+        assertUsageError(admin("history", "app/web", "--limit", "0"), "--limit must be >= 1");
+        assertUsageError(admin("history", "app/web", "--after", "-1"), "--after must be >= 0");
+        assertUsageError(admin("get", "app/web", "--rev", "-1"), "--rev must be >= 0");
+        assertUsageError(admin("diff", "app/web", "-1", "2"), ">= 0");
+        assertUsageError(admin("rollback", "app/web", "-2"), ">= 0");
+        assertUsageError(admin("status", "--bogus"), "--bogus");
+        assertUsageError(admin("history", "app/web", "--limit", "many"), "--limit");
+        assertUsageError(run("status", "--server=" + server.syncEndpoint(), "--curve-serverkey", "x"), "CURVE needs both");
+        assertUsageError(run("server", "--data", dir.resolve("d2").toString(), "--whitelist", dir.resolve("none").toString()),
+                "is not a readable file");
+        assertUsageError(run("server", "--data", dir.resolve("d2").toString(), "--whitelist", "x", "--heartbeat", "0s"),
+                "--heartbeat");
+        assertUsageError(run("agent", "--node", "web-1", "--namespace", "app/web", "--password", "pw", "--format", "xml"),
+                "--format must be json or properties");
+        assertUsageError(run("demo", "--agents", "1"), "--agents must be at least 3");
+    }
+
+    @Test
+    void anErrorFromTheServerIsOneLineAndExits1() {
+        Result r = admin("get", "app/web", "--rev", "5");
+        assertThat(r.code()).isEqualTo(1);
+        assertOneLine(r.err(), "revision 5 of app/web is not kept");
+    }
+
+    @Test
+    void passwordsComeFromAFileAndNotFromTwoPlaces() throws Exception {
+        Path file = Files.writeString(dir.resolve("admin.pw"), "adm\n");
+        Result ok = run("put", "app/web", "a=1", "--server=" + server.syncEndpoint(), "--admin=ops",
+                "--admin-password-file", file.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(store.latestRevision("app/web")).isEqualTo(1);
+        assertUsageError(run("status", "--server=" + server.syncEndpoint(), "--admin=ops", "--admin-password=adm",
+                "--admin-password-file", file.toString()), "not both");
+        assertUsageError(run("status", "--server=" + server.syncEndpoint(), "--admin-password-file",
+                dir.resolve("missing.pw").toString()), "cannot be read");
+        Path empty = Files.writeString(dir.resolve("empty.pw"), "\n");
+        assertUsageError(run("status", "--server=" + server.syncEndpoint(), "--admin-password-file", empty.toString()),
+                "is empty");
+        assertUsageError(run("agent", "--node", "web-1", "--namespace", "app/web", "--password-file",
+                dir.resolve("missing.pw").toString()), "--password-file");
+    }
+
+    @Test
+    void aHeaderThatIsNotJsonIsRefusedInOneLineWithoutJacksonsSourceLocation() {
+        assertThatThrownBy(() -> Wire.header("{\"a\": ".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(Wire.ProtocolException.class)
+                .satisfies(e -> assertOneLine(e.getMessage(), "header is not valid JSON"));
+    }
+}
