@@ -16,6 +16,12 @@ import java.util.List;
  * accepted for any size, as libzmq does. A frame larger than the configured maximum (libzmq's
  * ZMQ_MAXMSGSIZE, per frame) is refused before its body is buffered.
  *
+ * <p>Made from {@link InboundLimits}, the decoder starts in the handshake: until
+ * {@link #handshakeCompleted()} every frame, command or message, is also held to
+ * {@link InboundLimits#maxHandshakeFrameSize()} (checked on the declared length, so an
+ * unauthenticated peer can make it buffer no more than that), and it stops after each frame so
+ * the handshake sees a message frame before anything behind it is decoded.
+ *
  * <p>On malformed input it fires a {@link ZmtpProtocolException}, closes the connection and
  * discards everything that arrives afterwards.
  */
@@ -26,6 +32,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     public static final int COPY_THRESHOLD = 1024;
 
     private final long maxFrameSize;
+    /** Largest frame body before the handshake is complete (never above {@link #maxFrameSize}). */
+    private final long maxHandshakeFrameSize;
+    private boolean inHandshake;
     /** Frames of a message still missing its last frame (assembling only). */
     private final List<ByteBuf> parts = new ArrayList<>(4);
     private boolean assemble;
@@ -34,15 +43,27 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private boolean failed;
 
     /**
+     * A decoder that starts in the handshake (see the class comment).
+     *
+     * @param limits       the bounds to enforce
+     * @param streamOffset how many inbound bytes came before this decoder (the greeting), for error positions
+     */
+    public FrameDecoder(InboundLimits limits, long streamOffset) {
+        this.maxFrameSize = InboundLimits.effective(limits.maxFrameSize(), MAX_FRAME_SIZE);
+        this.maxHandshakeFrameSize = InboundLimits.effective(limits.maxHandshakeFrameSize(), maxFrameSize);
+        this.inHandshake = true;
+        this.streamOffset = streamOffset;
+    }
+
+    /**
+     * A decoder for a stream whose handshake is someone else's business: only the frame size is bounded.
+     *
      * @param maxFrameSize the largest frame body accepted, or -1 for no limit below {@link #MAX_FRAME_SIZE}
      * @param streamOffset how many inbound bytes came before this decoder (the greeting), for error positions
      */
     public FrameDecoder(long maxFrameSize, long streamOffset) {
-        if (maxFrameSize < -1) {
-            throw new IllegalArgumentException("maxFrameSize must be -1 (no limit) or >= 0: " + maxFrameSize);
-        }
-        this.maxFrameSize = maxFrameSize < 0 ? MAX_FRAME_SIZE : Math.min(maxFrameSize, MAX_FRAME_SIZE);
-        this.streamOffset = streamOffset;
+        this(new InboundLimits(maxFrameSize, -1), streamOffset);
+        this.inHandshake = false;
     }
 
     public FrameDecoder() {
@@ -70,6 +91,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                             + " bytes exceeds the maximum frame size of " + maxFrameSize + " bytes",
                             streamOffset);
                 }
+                if (inHandshake && size > maxHandshakeFrameSize) {
+                    throw new ZmtpProtocolException("frame of " + size + " bytes before the handshake is complete"
+                            + " exceeds the handshake frame limit of " + maxHandshakeFrameSize
+                            + " bytes (maxHandshakeFrameSize)", streamOffset);
+                }
                 if (in.readableBytes() - headerLength < size) {
                     return;
                 }
@@ -84,6 +110,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                     return;
                 } else if (!assemble) {
                     out.add(ZmtpFrame.message(body, more));
+                    if (inHandshake) {
+                        // The handshake refuses it: nothing behind it needs decoding.
+                        return;
+                    }
                 } else if (!more && parts.isEmpty()) {
                     out.add(ZmtpMessage.of(body));
                 } else {
@@ -113,6 +143,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         byte[] bytes = new byte[size];
         in.readBytes(bytes);
         return Unpooled.wrappedBuffer(bytes);
+    }
+
+    /**
+     * Ends the handshake: from the next frame on only {@link InboundLimits#maxFrameSize()} bounds a
+     * frame. Call it on the channel's event loop, from the handling of the command that completed
+     * the handshake (the decoder stops after each command, so nothing behind it is read yet).
+     */
+    public void handshakeCompleted() {
+        this.inHandshake = false;
     }
 
     /**

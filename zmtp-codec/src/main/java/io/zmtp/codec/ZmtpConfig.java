@@ -14,9 +14,23 @@ import java.util.function.Supplier;
  * Everything the codec needs to know about one side of a ZMTP connection. Immutable; one config
  * can serve many connections (each gets its own {@link Mechanism} from the supplier). Defaults
  * follow libzmq: NULL mechanism, empty identity, no frame size limit, a 30 s handshake interval,
- * heartbeats off.
+ * heartbeats off; and, where libzmq has no bound at all, bounds that no sane peer reaches
+ * ({@link #DEFAULT_MAX_HANDSHAKE_FRAME_SIZE}).
  */
 public final class ZmtpConfig {
+    /**
+     * 64 KiB: the largest legal handshake command is a few hundred bytes plus its metadata
+     * (CURVE's INITIATE: 257 bytes plus metadata), and an unauthenticated peer gets no more.
+     */
+    public static final long DEFAULT_MAX_HANDSHAKE_FRAME_SIZE = 64 * 1024;
+    /**
+     * Fixed part of the largest handshake command that carries our metadata (CURVE's INITIATE,
+     * without its frame header); used to check that our own metadata fits a peer with our limit.
+     */
+    private static final int LARGEST_HANDSHAKE_OVERHEAD = 257;
+    /** Smallest handshake limit accepted: every handshake command without metadata fits (PLAIN HELLO: up to 518 bytes). */
+    public static final long MIN_HANDSHAKE_FRAME_SIZE = 1024;
+
     private final SocketType socketType;
     private final byte[] identity;
     private final Metadata userMetadata;
@@ -25,6 +39,7 @@ public final class ZmtpConfig {
     private final Authenticator authenticator;
     private final String zapDomain;
     private final long maxFrameSize;
+    private final long maxHandshakeFrameSize;
     private final Duration handshakeTimeout;
     private final Duration heartbeatInterval;
     private final Duration heartbeatTtl;
@@ -39,6 +54,7 @@ public final class ZmtpConfig {
         this.authenticator = b.authenticator;
         this.zapDomain = b.zapDomain;
         this.maxFrameSize = b.maxFrameSize;
+        this.maxHandshakeFrameSize = b.maxHandshakeFrameSize;
         this.handshakeTimeout = b.handshakeTimeout;
         this.heartbeatInterval = b.heartbeatInterval;
         this.heartbeatTtl = b.heartbeatTtl;
@@ -50,6 +66,12 @@ public final class ZmtpConfig {
         if (sample.requiresAuthenticator() && authenticator == null) {
             throw new IllegalArgumentException("the " + mechanismName
                     + " server needs an authenticator to decide who may connect; set one with authenticator(...)");
+        }
+        long ownHandshakeCommand = LARGEST_HANDSHAKE_OVERHEAD + (long) localMetadata().encodedLength();
+        if (maxHandshakeFrameSize >= 0 && ownHandshakeCommand > maxHandshakeFrameSize) {
+            throw new IllegalArgumentException("our own handshake command would be up to " + ownHandshakeCommand
+                    + " bytes (metadata included) but maxHandshakeFrameSize is " + maxHandshakeFrameSize
+                    + ": a peer with the same limit would refuse it; shrink the metadata or raise the limit");
         }
     }
 
@@ -92,6 +114,19 @@ public final class ZmtpConfig {
     /** Largest inbound frame body in bytes, or -1 for no limit (libzmq's ZMQ_MAXMSGSIZE, per frame). */
     public long maxFrameSize() {
         return maxFrameSize;
+    }
+
+    /**
+     * Largest inbound frame body in bytes until the handshake is complete (any frame, command or
+     * message), or -1 for none beyond {@link #maxFrameSize()}. libzmq has no such bound.
+     */
+    public long maxHandshakeFrameSize() {
+        return maxHandshakeFrameSize;
+    }
+
+    /** The bounds the decoding handlers enforce on what a peer may make this side hold. */
+    public InboundLimits inboundLimits() {
+        return new InboundLimits(maxFrameSize, maxHandshakeFrameSize);
     }
 
     /** Time allowed for greeting plus security handshake; zero for no limit. */
@@ -137,6 +172,7 @@ public final class ZmtpConfig {
         private Authenticator authenticator;
         private String zapDomain = "";
         private long maxFrameSize = -1;
+        private long maxHandshakeFrameSize = DEFAULT_MAX_HANDSHAKE_FRAME_SIZE;
         private Duration handshakeTimeout = Duration.ofSeconds(30);
         private Duration heartbeatInterval = Duration.ZERO;
         private Duration heartbeatTtl = Duration.ZERO;
@@ -213,6 +249,23 @@ public final class ZmtpConfig {
                 throw new IllegalArgumentException("maxFrameSize must be -1 (no limit) or >= 0: " + bytes);
             }
             this.maxFrameSize = bytes;
+            return this;
+        }
+
+        /**
+         * Largest inbound frame in bytes before the handshake is complete, command or message
+         * (default {@link #DEFAULT_MAX_HANDSHAKE_FRAME_SIZE}); -1 for no bound beyond
+         * {@link #maxFrameSize(long)}, as in libzmq. A peer declaring more is refused before the
+         * frame is buffered, with {@code HandshakeFailed} PROTOCOL naming this limit. It must hold
+         * the peer's metadata: raise it only if peers send large metadata properties.
+         */
+        public Builder maxHandshakeFrameSize(long bytes) {
+            if (bytes != -1 && bytes < MIN_HANDSHAKE_FRAME_SIZE) {
+                throw new IllegalArgumentException("maxHandshakeFrameSize must be -1 (no limit) or at least "
+                        + MIN_HANDSHAKE_FRAME_SIZE + " bytes (the fixed-size handshake commands need that much): "
+                        + bytes);
+            }
+            this.maxHandshakeFrameSize = bytes;
             return this;
         }
 

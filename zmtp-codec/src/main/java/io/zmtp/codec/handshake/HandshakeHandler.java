@@ -292,8 +292,12 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
         if (encoder != null && transformers.isEmpty()) {
             encoder.allowDirectWrites();
         }
+        FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+        if (decoder != null) {
+            // The peer is now who it says it is: frames up to maxFrameSize from here on.
+            decoder.handshakeCompleted();
+        }
         if (config.assembleMessages()) {
-            FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
             if (decoder != null && transformers.isEmpty()) {
                 // Plain frames straight from the wire: the decoder assembles them itself.
                 decoder.assembleMessages();
