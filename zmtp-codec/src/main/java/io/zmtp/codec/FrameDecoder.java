@@ -20,7 +20,10 @@ import java.util.List;
  * {@link #handshakeCompleted()} every frame, command or message, is also held to
  * {@link InboundLimits#maxHandshakeFrameSize()} (checked on the declared length, so an
  * unauthenticated peer can make it buffer no more than that), and it stops after each frame so
- * the handshake sees a message frame before anything behind it is decoded.
+ * the handshake sees a message frame before anything behind it is decoded. While it assembles
+ * messages, a frame that would take the message above {@link InboundLimits#maxMessageFrames()}
+ * frames or {@link InboundLimits#maxMessageSize()} bytes is refused at its header: the frames
+ * assembled so far are released and the connection closed.
  *
  * <p>On malformed input it fires a {@link ZmtpProtocolException}, closes the connection and
  * discards everything that arrives afterwards.
@@ -35,8 +38,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     /** Largest frame body before the handshake is complete (never above {@link #maxFrameSize}). */
     private final long maxHandshakeFrameSize;
     private boolean inHandshake;
+    /** Bounds of one assembled message; {@code Long.MAX_VALUE} when there is none. */
+    private final long maxMessageSize;
+    private final long maxMessageFrames;
     /** Frames of a message still missing its last frame (assembling only). */
-    private final List<ByteBuf> parts = new ArrayList<>(4);
+    private List<ByteBuf> parts = new ArrayList<>(4);
+    /** Sum of the bodies in {@link #parts}. */
+    private long partsBytes;
     private boolean assemble;
     /** Bytes of the inbound stream consumed before the current cumulation's reader index. */
     private long streamOffset;
@@ -51,6 +59,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     public FrameDecoder(InboundLimits limits, long streamOffset) {
         this.maxFrameSize = InboundLimits.effective(limits.maxFrameSize(), MAX_FRAME_SIZE);
         this.maxHandshakeFrameSize = InboundLimits.effective(limits.maxHandshakeFrameSize(), maxFrameSize);
+        this.maxMessageSize = InboundLimits.effective(limits.maxMessageSize(), Long.MAX_VALUE);
+        this.maxMessageFrames = InboundLimits.effective(limits.maxMessageFrames(), Long.MAX_VALUE);
         this.inHandshake = true;
         this.streamOffset = streamOffset;
     }
@@ -62,7 +72,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
      * @param streamOffset how many inbound bytes came before this decoder (the greeting), for error positions
      */
     public FrameDecoder(long maxFrameSize, long streamOffset) {
-        this(new InboundLimits(maxFrameSize, -1), streamOffset);
+        this(InboundLimits.frameSize(maxFrameSize), streamOffset);
         this.inHandshake = false;
     }
 
@@ -96,6 +106,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                             + " exceeds the handshake frame limit of " + maxHandshakeFrameSize
                             + " bytes (maxHandshakeFrameSize)", streamOffset);
                 }
+                boolean command = (flags & ZmtpFrame.FLAG_COMMAND) != 0;
+                if (assemble && !command) {
+                    checkMessageLimits(size);
+                }
                 if (in.readableBytes() - headerLength < size) {
                     return;
                 }
@@ -103,7 +117,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 ByteBuf body = size <= COPY_THRESHOLD ? copyOf(in, (int) size) : in.readRetainedSlice((int) size);
                 streamOffset += headerLength + size;
                 boolean more = (flags & ZmtpFrame.FLAG_MORE) != 0;
-                if ((flags & ZmtpFrame.FLAG_COMMAND) != 0) {
+                if (command) {
                     out.add(ZmtpFrame.command(body));
                     // A command may change how the next frames are read (the handshake ends with
                     // one): let it be handled before decoding on.
@@ -118,9 +132,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                     out.add(ZmtpMessage.of(body));
                 } else {
                     parts.add(body);
+                    partsBytes += size;
                     if (!more) {
                         out.add(ZmtpMessage.of(parts));
-                        parts.clear();
+                        forgetParts();
                     }
                 }
             }
@@ -132,6 +147,36 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             out.clear();
             fail(ctx, in, e);
         }
+    }
+
+    /** Refuses, before its body is buffered, a frame that would take the message being assembled past a limit. */
+    private void checkMessageLimits(long size) {
+        if (parts.size() >= maxMessageFrames) {
+            throw new ZmtpProtocolException("message of more than " + maxMessageFrames
+                    + " frames exceeds the per-message frame limit (maxMessageFrames)", streamOffset);
+        }
+        if (partsBytes + size > maxMessageSize) {
+            throw new ZmtpProtocolException("message of at least " + (partsBytes + size)
+                    + " bytes exceeds the per-message size limit of " + maxMessageSize + " bytes (maxMessageSize)",
+                    streamOffset);
+        }
+    }
+
+    /** Empties {@link #parts} without releasing; a list grown by a long message is not kept. */
+    private void forgetParts() {
+        if (parts.size() > 64) {
+            parts = new ArrayList<>(4);
+        } else {
+            parts.clear();
+        }
+        partsBytes = 0;
+    }
+
+    private void releaseParts() {
+        for (ByteBuf b : parts) {
+            b.release();
+        }
+        forgetParts();
     }
 
     /**
@@ -168,10 +213,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
         // A message cut short (the connection closed, or the decoder was removed) is never delivered.
-        for (ByteBuf b : parts) {
-            b.release();
-        }
-        parts.clear();
+        releaseParts();
     }
 
     /** Inbound bytes this decoder has consumed so far, plus the greeting before it. */
@@ -181,6 +223,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     private void fail(ChannelHandlerContext ctx, ByteBuf in, ZmtpProtocolException e) {
         failed = true;
+        releaseParts();
         in.skipBytes(in.readableBytes());
         ctx.fireExceptionCaught(e);
         ctx.close();

@@ -46,7 +46,7 @@ public final class GreetingHandler extends ByteToMessageDecoder {
 
     /** As above with only a frame size limit ({@code maxFrameSize}, -1 for none) and no other bound. */
     public GreetingHandler(String mechanism, int identityLength, boolean asServer, long maxFrameSize) {
-        this(mechanism, identityLength, asServer, new InboundLimits(maxFrameSize, -1));
+        this(mechanism, identityLength, asServer, InboundLimits.frameSize(maxFrameSize));
     }
 
     @Override

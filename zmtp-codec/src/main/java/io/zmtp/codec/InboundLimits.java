@@ -9,14 +9,25 @@ package io.zmtp.codec;
  * @param maxHandshakeFrameSize largest frame body, command or message, until the handshake is
  *                              complete: the peer is not authenticated yet, and the largest legal
  *                              handshake command is a few hundred bytes plus its metadata
+ * @param maxMessageSize        largest sum of the frame bodies of one multipart message being assembled
+ * @param maxMessageFrames      most frames in one multipart message being assembled (bounds what a
+ *                              stream of empty MORE frames costs, which no byte limit sees)
  */
-public record InboundLimits(long maxFrameSize, long maxHandshakeFrameSize) {
+public record InboundLimits(long maxFrameSize, long maxHandshakeFrameSize, long maxMessageSize,
+                            long maxMessageFrames) {
     /** No bounds beyond what a ByteBuf can index: the behaviour of a bare {@link FrameDecoder}. */
-    public static final InboundLimits NONE = new InboundLimits(-1, -1);
+    public static final InboundLimits NONE = new InboundLimits(-1, -1, -1, -1);
 
     public InboundLimits {
         atLeastMinusOne("maxFrameSize", maxFrameSize);
         atLeastMinusOne("maxHandshakeFrameSize", maxHandshakeFrameSize);
+        atLeastMinusOne("maxMessageSize", maxMessageSize);
+        atLeastMinusOne("maxMessageFrames", maxMessageFrames);
+    }
+
+    /** Only a frame size limit (-1 for none), as libzmq's ZMQ_MAXMSGSIZE. */
+    public static InboundLimits frameSize(long maxFrameSize) {
+        return new InboundLimits(maxFrameSize, -1, -1, -1);
     }
 
     /** {@code limit}, or {@code ceiling} when there is none (-1) or it is above the ceiling. */

@@ -204,7 +204,7 @@ class FrameDecoderTest {
 
     @Test
     void holdsEveryFrameToTheHandshakeLimitUntilTheHandshakeCompletes() {
-        FrameDecoder decoder = new FrameDecoder(new InboundLimits(-1, 1024), 0);
+        FrameDecoder decoder = new FrameDecoder(new InboundLimits(-1, 1024, -1, -1), 0);
         EmbeddedChannel ch = new EmbeddedChannel(decoder, rec);
         ch.writeInbound(Hex.buf("04 06 05 'READY'"));
         ((ZmtpFrame) ch.readInbound()).release();
@@ -217,7 +217,7 @@ class FrameDecoderTest {
         ch.finishAndReleaseAll();
 
         EventRecorder duringRec = new EventRecorder();
-        EmbeddedChannel during = new EmbeddedChannel(new FrameDecoder(new InboundLimits(-1, 1024), 64), duringRec);
+        EmbeddedChannel during = new EmbeddedChannel(new FrameDecoder(new InboundLimits(-1, 1024, -1, -1), 64), duringRec);
         during.writeInbound(Hex.buf("06 00 00 00 00 00 00 04 01"));
         assertThat(duringRec.exceptions).hasSize(1);
         assertThat(duringRec.exceptions.get(0)).isInstanceOf(ZmtpProtocolException.class)

@@ -302,7 +302,7 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
                 // Plain frames straight from the wire: the decoder assembles them itself.
                 decoder.assembleMessages();
             } else {
-                ctx.pipeline().addAfter(after, "zmtp-message-assembler", new MessageAssembler());
+                ctx.pipeline().addAfter(after, "zmtp-message-assembler", new MessageAssembler(config.inboundLimits()));
                 after = "zmtp-message-assembler";
             }
         }
