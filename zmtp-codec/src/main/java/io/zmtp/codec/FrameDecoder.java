@@ -16,6 +16,15 @@ import java.util.List;
  * accepted for any size, as libzmq does. A frame larger than the configured maximum (libzmq's
  * ZMQ_MAXMSGSIZE, per frame) is refused before its body is buffered.
  *
+ * <p>Made from {@link InboundLimits}, the decoder starts in the handshake: until
+ * {@link #handshakeCompleted()} every frame, command or message, is also held to
+ * {@link InboundLimits#maxHandshakeFrameSize()} (checked on the declared length, so an
+ * unauthenticated peer can make it buffer no more than that), and it stops after each frame so
+ * the handshake sees a message frame before anything behind it is decoded. While it assembles
+ * messages, a frame that would take the message above {@link InboundLimits#maxMessageFrames()}
+ * frames or {@link InboundLimits#maxMessageSize()} bytes is refused at its header: the frames
+ * assembled so far are released and the connection closed.
+ *
  * <p>On malformed input it fires a {@link ZmtpProtocolException}, closes the connection and
  * discards everything that arrives afterwards.
  */
@@ -26,23 +35,45 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     public static final int COPY_THRESHOLD = 1024;
 
     private final long maxFrameSize;
+    /** Largest frame body before the handshake is complete (never above {@link #maxFrameSize}). */
+    private final long maxHandshakeFrameSize;
+    private boolean inHandshake;
+    /** Bounds of one assembled message; {@code Long.MAX_VALUE} when there is none. */
+    private final long maxMessageSize;
+    private final long maxMessageFrames;
     /** Frames of a message still missing its last frame (assembling only). */
-    private final List<ByteBuf> parts = new ArrayList<>(4);
+    private List<ByteBuf> parts = new ArrayList<>(4);
+    /** Sum of the bodies in {@link #parts}. */
+    private long partsBytes;
     private boolean assemble;
     /** Bytes of the inbound stream consumed before the current cumulation's reader index. */
     private long streamOffset;
     private boolean failed;
 
     /**
+     * A decoder that starts in the handshake (see the class comment).
+     *
+     * @param limits       the bounds to enforce
+     * @param streamOffset how many inbound bytes came before this decoder (the greeting), for error positions
+     */
+    public FrameDecoder(InboundLimits limits, long streamOffset) {
+        this.maxFrameSize = InboundLimits.effective(limits.maxFrameSize(), MAX_FRAME_SIZE);
+        this.maxHandshakeFrameSize = InboundLimits.effective(limits.maxHandshakeFrameSize(), maxFrameSize);
+        this.maxMessageSize = InboundLimits.effective(limits.maxMessageSize(), Long.MAX_VALUE);
+        this.maxMessageFrames = InboundLimits.effective(limits.maxMessageFrames(), Long.MAX_VALUE);
+        this.inHandshake = true;
+        this.streamOffset = streamOffset;
+    }
+
+    /**
+     * A decoder for a stream whose handshake is someone else's business: only the frame size is bounded.
+     *
      * @param maxFrameSize the largest frame body accepted, or -1 for no limit below {@link #MAX_FRAME_SIZE}
      * @param streamOffset how many inbound bytes came before this decoder (the greeting), for error positions
      */
     public FrameDecoder(long maxFrameSize, long streamOffset) {
-        if (maxFrameSize < -1) {
-            throw new IllegalArgumentException("maxFrameSize must be -1 (no limit) or >= 0: " + maxFrameSize);
-        }
-        this.maxFrameSize = maxFrameSize < 0 ? MAX_FRAME_SIZE : Math.min(maxFrameSize, MAX_FRAME_SIZE);
-        this.streamOffset = streamOffset;
+        this(InboundLimits.frameSize(maxFrameSize), streamOffset);
+        this.inHandshake = false;
     }
 
     public FrameDecoder() {
@@ -70,6 +101,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                             + " bytes exceeds the maximum frame size of " + maxFrameSize + " bytes",
                             streamOffset);
                 }
+                if (inHandshake && size > maxHandshakeFrameSize) {
+                    throw new ZmtpProtocolException("frame of " + size + " bytes before the handshake is complete"
+                            + " exceeds the handshake frame limit of " + maxHandshakeFrameSize
+                            + " bytes (maxHandshakeFrameSize)", streamOffset);
+                }
+                boolean command = (flags & ZmtpFrame.FLAG_COMMAND) != 0;
+                if (assemble && !command) {
+                    checkMessageLimits(size);
+                }
                 if (in.readableBytes() - headerLength < size) {
                     return;
                 }
@@ -77,20 +117,25 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 ByteBuf body = size <= COPY_THRESHOLD ? copyOf(in, (int) size) : in.readRetainedSlice((int) size);
                 streamOffset += headerLength + size;
                 boolean more = (flags & ZmtpFrame.FLAG_MORE) != 0;
-                if ((flags & ZmtpFrame.FLAG_COMMAND) != 0) {
+                if (command) {
                     out.add(ZmtpFrame.command(body));
                     // A command may change how the next frames are read (the handshake ends with
                     // one): let it be handled before decoding on.
                     return;
                 } else if (!assemble) {
                     out.add(ZmtpFrame.message(body, more));
+                    if (inHandshake) {
+                        // The handshake refuses it: nothing behind it needs decoding.
+                        return;
+                    }
                 } else if (!more && parts.isEmpty()) {
                     out.add(ZmtpMessage.of(body));
                 } else {
                     parts.add(body);
+                    partsBytes += size;
                     if (!more) {
                         out.add(ZmtpMessage.of(parts));
-                        parts.clear();
+                        forgetParts();
                     }
                 }
             }
@@ -104,6 +149,36 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /** Refuses, before its body is buffered, a frame that would take the message being assembled past a limit. */
+    private void checkMessageLimits(long size) {
+        if (parts.size() >= maxMessageFrames) {
+            throw new ZmtpProtocolException("message of more than " + maxMessageFrames
+                    + " frames exceeds the per-message frame limit (maxMessageFrames)", streamOffset);
+        }
+        if (partsBytes + size > maxMessageSize) {
+            throw new ZmtpProtocolException("message of at least " + (partsBytes + size)
+                    + " bytes exceeds the per-message size limit of " + maxMessageSize + " bytes (maxMessageSize)",
+                    streamOffset);
+        }
+    }
+
+    /** Empties {@link #parts} without releasing; a list grown by a long message is not kept. */
+    private void forgetParts() {
+        if (parts.size() > 64) {
+            parts = new ArrayList<>(4);
+        } else {
+            parts.clear();
+        }
+        partsBytes = 0;
+    }
+
+    private void releaseParts() {
+        for (ByteBuf b : parts) {
+            b.release();
+        }
+        forgetParts();
+    }
+
     /**
      * A small body copied into a heap buffer of its own. Cheaper than a slice: a slice shares the
      * read buffer's reference count with every other slice of it, and the application releases
@@ -113,6 +188,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         byte[] bytes = new byte[size];
         in.readBytes(bytes);
         return Unpooled.wrappedBuffer(bytes);
+    }
+
+    /**
+     * Ends the handshake: from the next frame on only {@link InboundLimits#maxFrameSize()} bounds a
+     * frame. Call it on the channel's event loop, from the handling of the command that completed
+     * the handshake (the decoder stops after each command, so nothing behind it is read yet).
+     */
+    public void handshakeCompleted() {
+        this.inHandshake = false;
     }
 
     /**
@@ -129,10 +213,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
         // A message cut short (the connection closed, or the decoder was removed) is never delivered.
-        for (ByteBuf b : parts) {
-            b.release();
-        }
-        parts.clear();
+        releaseParts();
     }
 
     /** Inbound bytes this decoder has consumed so far, plus the greeting before it. */
@@ -142,6 +223,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     private void fail(ChannelHandlerContext ctx, ByteBuf in, ZmtpProtocolException e) {
         failed = true;
+        releaseParts();
         in.skipBytes(in.readableBytes());
         ctx.fireExceptionCaught(e);
         ctx.close();

@@ -23,7 +23,7 @@ public final class GreetingHandler extends ByteToMessageDecoder {
     private final byte[] mechanismField;
     private final int identityLength;
     private final boolean asServer;
-    private final long maxFrameSize;
+    private final InboundLimits limits;
 
     private boolean sentSignature;
     private boolean sentMajor;
@@ -34,14 +34,19 @@ public final class GreetingHandler extends ByteToMessageDecoder {
      * @param mechanism      our mechanism's name, which the peer's must equal
      * @param identityLength length of our routing id (put in the padding, as libzmq does)
      * @param asServer       the as-server bit we send (informational; nobody reads it)
-     * @param maxFrameSize   passed to the {@link FrameDecoder} that follows, -1 for no limit
+     * @param limits         passed to the {@link FrameDecoder} that follows
      */
-    public GreetingHandler(String mechanism, int identityLength, boolean asServer, long maxFrameSize) {
+    public GreetingHandler(String mechanism, int identityLength, boolean asServer, InboundLimits limits) {
         this.mechanism = mechanism;
         this.mechanismField = Greeting.mechanismBytes(mechanism);
         this.identityLength = identityLength;
         this.asServer = asServer;
-        this.maxFrameSize = maxFrameSize;
+        this.limits = limits;
+    }
+
+    /** As above with only a frame size limit ({@code maxFrameSize}, -1 for none) and no other bound. */
+    public GreetingHandler(String mechanism, int identityLength, boolean asServer, long maxFrameSize) {
+        this(mechanism, identityLength, asServer, InboundLimits.frameSize(maxFrameSize));
     }
 
     @Override
@@ -128,7 +133,7 @@ public final class GreetingHandler extends ByteToMessageDecoder {
         ZmtpVersion version = major == 3 ? new ZmtpVersion(3, minor) : ZmtpVersion.V3_1;
         ctx.fireUserEventTriggered(new GreetingReceived(version, peerAsServer));
         if (ctx.channel().isActive()) {
-            ctx.pipeline().replace(this, "zmtp-frame-decoder", new FrameDecoder(maxFrameSize, Greeting.LENGTH));
+            ctx.pipeline().replace(this, "zmtp-frame-decoder", new FrameDecoder(limits, Greeting.LENGTH));
         }
     }
 

@@ -14,9 +14,39 @@ import java.util.function.Supplier;
  * Everything the codec needs to know about one side of a ZMTP connection. Immutable; one config
  * can serve many connections (each gets its own {@link Mechanism} from the supplier). Defaults
  * follow libzmq: NULL mechanism, empty identity, no frame size limit, a 30 s handshake interval,
- * heartbeats off.
+ * heartbeats off; and, where libzmq has no bound at all, bounds that no sane peer reaches
+ * ({@link #DEFAULT_MAX_HANDSHAKE_FRAME_SIZE}, {@link #DEFAULT_MAX_MESSAGE_SIZE},
+ * {@link #DEFAULT_MAX_MESSAGE_FRAMES}).
  */
 public final class ZmtpConfig {
+    /**
+     * 64 KiB: the largest legal handshake command is a few hundred bytes plus its metadata
+     * (CURVE's INITIATE: 257 bytes plus metadata), and an unauthenticated peer gets no more.
+     */
+    public static final long DEFAULT_MAX_HANDSHAKE_FRAME_SIZE = 64 * 1024;
+    /**
+     * Fixed part of the largest handshake command that carries our metadata (CURVE's INITIATE,
+     * without its frame header); used to check that our own metadata fits a peer with our limit.
+     */
+    private static final int LARGEST_HANDSHAKE_OVERHEAD = 257;
+    /**
+     * 2 GiB - 17 B: a multipart message may hold no more than the largest single frame could
+     * ({@link FrameDecoder#MAX_FRAME_SIZE}), so anything a libzmq peer can send in one frame still
+     * arrives, while a never-ending message is bounded. Set it (and {@code maxFrameSize}) lower to
+     * bound memory per connection tighter.
+     */
+    public static final long DEFAULT_MAX_MESSAGE_SIZE = FrameDecoder.MAX_FRAME_SIZE;
+    /**
+     * 65,536 frames: far above any envelope or batch a ZeroMQ application sends in one message.
+     * Measured (heap after GC, 2 million frames, leak detection off): a frame held for a message
+     * still being assembled costs about 6 bytes when empty (a list slot: empty bodies share one
+     * buffer) and about 95 bytes with a 1-byte body (134 behind CURVE), so a message at this
+     * limit holds at most about 9 MiB besides its bodies.
+     */
+    public static final long DEFAULT_MAX_MESSAGE_FRAMES = 65_536;
+    /** Smallest handshake limit accepted: every handshake command without metadata fits (PLAIN HELLO: up to 518 bytes). */
+    public static final long MIN_HANDSHAKE_FRAME_SIZE = 1024;
+
     private final SocketType socketType;
     private final byte[] identity;
     private final Metadata userMetadata;
@@ -25,6 +55,9 @@ public final class ZmtpConfig {
     private final Authenticator authenticator;
     private final String zapDomain;
     private final long maxFrameSize;
+    private final long maxHandshakeFrameSize;
+    private final long maxMessageSize;
+    private final long maxMessageFrames;
     private final Duration handshakeTimeout;
     private final Duration heartbeatInterval;
     private final Duration heartbeatTtl;
@@ -39,6 +72,9 @@ public final class ZmtpConfig {
         this.authenticator = b.authenticator;
         this.zapDomain = b.zapDomain;
         this.maxFrameSize = b.maxFrameSize;
+        this.maxHandshakeFrameSize = b.maxHandshakeFrameSize;
+        this.maxMessageSize = b.maxMessageSize;
+        this.maxMessageFrames = b.maxMessageFrames;
         this.handshakeTimeout = b.handshakeTimeout;
         this.heartbeatInterval = b.heartbeatInterval;
         this.heartbeatTtl = b.heartbeatTtl;
@@ -50,6 +86,12 @@ public final class ZmtpConfig {
         if (sample.requiresAuthenticator() && authenticator == null) {
             throw new IllegalArgumentException("the " + mechanismName
                     + " server needs an authenticator to decide who may connect; set one with authenticator(...)");
+        }
+        long ownHandshakeCommand = LARGEST_HANDSHAKE_OVERHEAD + (long) localMetadata().encodedLength();
+        if (maxHandshakeFrameSize >= 0 && ownHandshakeCommand > maxHandshakeFrameSize) {
+            throw new IllegalArgumentException("our own handshake command would be up to " + ownHandshakeCommand
+                    + " bytes (metadata included) but maxHandshakeFrameSize is " + maxHandshakeFrameSize
+                    + ": a peer with the same limit would refuse it; shrink the metadata or raise the limit");
         }
     }
 
@@ -92,6 +134,29 @@ public final class ZmtpConfig {
     /** Largest inbound frame body in bytes, or -1 for no limit (libzmq's ZMQ_MAXMSGSIZE, per frame). */
     public long maxFrameSize() {
         return maxFrameSize;
+    }
+
+    /**
+     * Largest inbound frame body in bytes until the handshake is complete (any frame, command or
+     * message), or -1 for none beyond {@link #maxFrameSize()}. libzmq has no such bound.
+     */
+    public long maxHandshakeFrameSize() {
+        return maxHandshakeFrameSize;
+    }
+
+    /** Largest sum of frame bodies in one received multipart message, or -1 for none. */
+    public long maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /** Most frames in one received multipart message, or -1 for none. */
+    public long maxMessageFrames() {
+        return maxMessageFrames;
+    }
+
+    /** The bounds the decoding handlers enforce on what a peer may make this side hold. */
+    public InboundLimits inboundLimits() {
+        return new InboundLimits(maxFrameSize, maxHandshakeFrameSize, maxMessageSize, maxMessageFrames);
     }
 
     /** Time allowed for greeting plus security handshake; zero for no limit. */
@@ -137,6 +202,9 @@ public final class ZmtpConfig {
         private Authenticator authenticator;
         private String zapDomain = "";
         private long maxFrameSize = -1;
+        private long maxHandshakeFrameSize = DEFAULT_MAX_HANDSHAKE_FRAME_SIZE;
+        private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private long maxMessageFrames = DEFAULT_MAX_MESSAGE_FRAMES;
         private Duration handshakeTimeout = Duration.ofSeconds(30);
         private Duration heartbeatInterval = Duration.ZERO;
         private Duration heartbeatTtl = Duration.ZERO;
@@ -213,6 +281,52 @@ public final class ZmtpConfig {
                 throw new IllegalArgumentException("maxFrameSize must be -1 (no limit) or >= 0: " + bytes);
             }
             this.maxFrameSize = bytes;
+            return this;
+        }
+
+        /**
+         * Largest inbound frame in bytes before the handshake is complete, command or message
+         * (default {@link #DEFAULT_MAX_HANDSHAKE_FRAME_SIZE}); -1 for no bound beyond
+         * {@link #maxFrameSize(long)}, as in libzmq. A peer declaring more is refused before the
+         * frame is buffered, with {@code HandshakeFailed} PROTOCOL naming this limit. It must hold
+         * the peer's metadata: raise it only if peers send large metadata properties.
+         */
+        public Builder maxHandshakeFrameSize(long bytes) {
+            if (bytes != -1 && bytes < MIN_HANDSHAKE_FRAME_SIZE) {
+                throw new IllegalArgumentException("maxHandshakeFrameSize must be -1 (no limit) or at least "
+                        + MIN_HANDSHAKE_FRAME_SIZE + " bytes (the fixed-size handshake commands need that much): "
+                        + bytes);
+            }
+            this.maxHandshakeFrameSize = bytes;
+            return this;
+        }
+
+        /**
+         * Largest sum of the frame bodies of one received multipart message (default
+         * {@link #DEFAULT_MAX_MESSAGE_SIZE}); -1 for none, as in libzmq. A frame that would take a
+         * message past it is refused at its header (behind CURVE: as it is unboxed), the frames
+         * assembled so far are released, and the connection closes with a
+         * {@link ZmtpProtocolException} naming this limit. Applies when messages are assembled
+         * ({@link #assembleMessages(boolean)}, the default).
+         */
+        public Builder maxMessageSize(long bytes) {
+            if (bytes < -1) {
+                throw new IllegalArgumentException("maxMessageSize must be -1 (no limit) or >= 0: " + bytes);
+            }
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /**
+         * Most frames in one received multipart message (default {@link #DEFAULT_MAX_MESSAGE_FRAMES});
+         * -1 for none, as in libzmq. Enforced like {@link #maxMessageSize(long)}; it is what bounds a
+         * message of empty frames, which costs memory that no byte limit counts.
+         */
+        public Builder maxMessageFrames(long frames) {
+            if (frames != -1 && frames < 1) {
+                throw new IllegalArgumentException("maxMessageFrames must be -1 (no limit) or >= 1: " + frames);
+            }
+            this.maxMessageFrames = frames;
             return this;
         }
 

@@ -25,7 +25,7 @@ public final class ZmtpPipeline {
     public static void install(ChannelPipeline pipeline, ZmtpConfig config) {
         Mechanism mechanism = config.newMechanism();
         pipeline.addLast("zmtp-greeting", new GreetingHandler(mechanism.name(), config.identity().length,
-                mechanism.asServer(), config.maxFrameSize()));
+                mechanism.asServer(), config.inboundLimits()));
         pipeline.addLast("zmtp-frame-encoder", new FrameEncoder());
         pipeline.addLast("zmtp-handshake", new HandshakeHandler(config, mechanism));
     }

@@ -201,4 +201,29 @@ class FrameDecoderTest {
         assertThat(ch.isOpen()).isFalse();
         ch.finishAndReleaseAll();
     }
+
+    @Test
+    void holdsEveryFrameToTheHandshakeLimitUntilTheHandshakeCompletes() {
+        FrameDecoder decoder = new FrameDecoder(new InboundLimits(-1, 1024, -1, -1), 0);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, rec);
+        ch.writeInbound(Hex.buf("04 06 05 'READY'"));
+        ((ZmtpFrame) ch.readInbound()).release();
+        decoder.handshakeCompleted();
+        ByteBuf big = Unpooled.buffer().writeByte(0x02).writeLong(1025).writeZero(1025);
+        ch.writeInbound(big);
+        ZmtpFrame after = ch.readInbound();
+        assertThat(after.content().readableBytes()).as("past the handshake, the limit is gone").isEqualTo(1025);
+        after.release();
+        ch.finishAndReleaseAll();
+
+        EventRecorder duringRec = new EventRecorder();
+        EmbeddedChannel during = new EmbeddedChannel(new FrameDecoder(new InboundLimits(-1, 1024, -1, -1), 64), duringRec);
+        during.writeInbound(Hex.buf("06 00 00 00 00 00 00 04 01"));
+        assertThat(duringRec.exceptions).hasSize(1);
+        assertThat(duringRec.exceptions.get(0)).isInstanceOf(ZmtpProtocolException.class)
+                .hasMessageContaining("1025").hasMessageContaining("maxHandshakeFrameSize")
+                .hasMessageContaining("at inbound byte 64");
+        assertThat(during.isOpen()).isFalse();
+        during.finishAndReleaseAll();
+    }
 }

@@ -2,6 +2,8 @@ package io.zmtp.codec.command;
 
 import io.netty.buffer.ByteBuf;
 
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -77,6 +79,25 @@ public record ErrorCommand(String reason, boolean libzmqPlainSpelling) implement
             throw new io.zmtp.codec.ZmtpProtocolException("ERROR reason length " + length
                     + " does not match the " + data.readableBytes() + " bytes that follow");
         }
-        return new ErrorCommand(data.readCharSequence(length, StandardCharsets.UTF_8).toString(), libzmqPlainSpelling);
+        return new ErrorCommand(strictUtf8(data, length), libzmqPlainSpelling);
+    }
+
+    /**
+     * The reason as text, refusing bytes that are not UTF-8: decoded with replacement characters, a
+     * reason would no longer be the bytes the peer sent, and 86 bad bytes would grow past the
+     * 255-byte limit (three bytes per replacement character) and fail as an argument error.
+     */
+    private static String strictUtf8(ByteBuf data, int length) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(data.nioBuffer(data.readerIndex(), length))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new io.zmtp.codec.ZmtpProtocolException("ERROR reason of " + length + " bytes is not UTF-8 text");
+        } finally {
+            data.skipBytes(length);
+        }
     }
 }

@@ -294,13 +294,17 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
         if (encoder != null && transformers.isEmpty()) {
             encoder.allowDirectWrites();
         }
+        FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+        if (decoder != null) {
+            // The peer is now who it says it is: frames up to maxFrameSize from here on.
+            decoder.handshakeCompleted();
+        }
         if (config.assembleMessages()) {
-            FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
             if (decoder != null && transformers.isEmpty()) {
                 // Plain frames straight from the wire: the decoder assembles them itself.
                 decoder.assembleMessages();
             } else {
-                ctx.pipeline().addAfter(after, "zmtp-message-assembler", new MessageAssembler());
+                ctx.pipeline().addAfter(after, "zmtp-message-assembler", new MessageAssembler(config.inboundLimits()));
                 after = "zmtp-message-assembler";
             }
         }

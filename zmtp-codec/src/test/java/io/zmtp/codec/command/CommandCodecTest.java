@@ -56,6 +56,20 @@ class CommandCodecTest {
         assertThat(decode("05 'ERROR' 03 '400'")).isEqualTo(new ErrorCommand("400"));
     }
 
+    /** Found by CommandFuzzTest: bad bytes decoded to replacement characters, three UTF-8 bytes each. */
+    @Test
+    void anErrorReasonThatIsNotUtf8IsAProtocolError() {
+        StringBuilder bad = new StringBuilder("05 'ERROR' 56");
+        for (int i = 0; i < 0x56; i++) {
+            bad.append(" A2");
+        }
+        assertThatThrownBy(() -> decode(bad.toString())).isInstanceOf(ZmtpProtocolException.class)
+                .hasMessageContaining("not UTF-8");
+        assertThatThrownBy(() -> decode("05 'ERROR' 05 'Inv' A2 93")).isInstanceOf(ZmtpProtocolException.class);
+        ErrorCommand utf8 = (ErrorCommand) decode("05 'ERROR' 06 'caf' C3 A9 '!'");
+        assertThat(utf8.reason()).isEqualTo("caf\u00e9!");
+    }
+
     @Test
     void recognisesAndWritesLibzmqsMisspeltPlainError() {
         assertThat(encode(new ErrorCommand("400", true))).isEqualTo(Hex.bytes("5E 'RROR' 03 '400'"));
