@@ -30,6 +30,9 @@ public final class SocketOptions {
     private volatile long reconnectIvlMillis = 100;
     private volatile long reconnectIvlMaxMillis = 0;
     private volatile long maxMsgSize = -1;
+    private volatile long maxHandshakeFrameSize = io.zmtp.codec.ZmtpConfig.DEFAULT_MAX_HANDSHAKE_FRAME_SIZE;
+    private volatile long maxMessageSize = io.zmtp.codec.ZmtpConfig.DEFAULT_MAX_MESSAGE_SIZE;
+    private volatile long maxMessageFrames = io.zmtp.codec.ZmtpConfig.DEFAULT_MAX_MESSAGE_FRAMES;
     private volatile long heartbeatIvlMillis = 0;
     private volatile long heartbeatTtlMillis = 0;
     private volatile long heartbeatTimeoutMillis = -1;
@@ -155,6 +158,45 @@ public final class SocketOptions {
 
     public long maxMsgSize() {
         return maxMsgSize;
+    }
+
+    /**
+     * Largest frame a peer may send before its handshake is complete (64 KiB by default; libzmq
+     * has no such bound): an unauthenticated peer cannot make the socket buffer more. -1 for none.
+     */
+    public SocketOptions maxHandshakeFrameSize(long bytes) {
+        ZmtpConfig.builder(type).maxHandshakeFrameSize(bytes);
+        this.maxHandshakeFrameSize = bytes;
+        return this;
+    }
+
+    public long maxHandshakeFrameSize() {
+        return maxHandshakeFrameSize;
+    }
+
+    /**
+     * Largest sum of the frames of one received multipart message (by default what one frame
+     * can hold; libzmq has no such bound; MAXMSGSIZE bounds each frame). -1 for none.
+     */
+    public SocketOptions maxMessageSize(long bytes) {
+        ZmtpConfig.builder(type).maxMessageSize(bytes);
+        this.maxMessageSize = bytes;
+        return this;
+    }
+
+    public long maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /** Most frames in one received multipart message (65,536 by default; libzmq has no such bound). -1 for none. */
+    public SocketOptions maxMessageFrames(long frames) {
+        ZmtpConfig.builder(type).maxMessageFrames(frames);
+        this.maxMessageFrames = frames;
+        return this;
+    }
+
+    public long maxMessageFrames() {
+        return maxMessageFrames;
     }
 
     /** ZMQ_HEARTBEAT_IVL in ms; 0 (default) turns heartbeats off. */
@@ -466,7 +508,9 @@ public final class SocketOptions {
     /** The codec configuration for a new connection, from the options as they are now (for transports). */
     public ZmtpConfig codecConfig() {
         ZmtpConfig.Builder b = ZmtpConfig.builder(type).identity(identity).metadata(metadata)
-                .maxFrameSize(maxMsgSize).handshakeTimeout(Duration.ofMillis(handshakeIvlMillis))
+                .maxFrameSize(maxMsgSize).maxHandshakeFrameSize(maxHandshakeFrameSize)
+                .maxMessageSize(maxMessageSize).maxMessageFrames(maxMessageFrames)
+                .handshakeTimeout(Duration.ofMillis(handshakeIvlMillis))
                 .heartbeatInterval(Duration.ofMillis(heartbeatIvlMillis))
                 .heartbeatTtl(Duration.ofMillis(heartbeatTtlMillis))
                 .zapDomain(zapDomain).authenticator(authenticator);

@@ -86,6 +86,7 @@ public final class ConfigAgent implements AutoCloseable {
         dealer = context.socket(SocketType.DEALER);
         for (Socket s : new Socket[] {sub, dealer}) {
             s.options().linger(0).receiveHwm(100_000);
+            Wire.boundInbound(s.options(), b.limits);
             if (b.curveServerKey != null) {
                 s.options().curveServerKey(b.curveServerKey).curveSecretKey(b.curveKeys.secretKey());
             } else {
@@ -496,6 +497,7 @@ public final class ConfigAgent implements AutoCloseable {
         private String writeFormat = "json";
         private ZmtpContext context;
         private Duration syncTimeout = Duration.ofSeconds(3);
+        private io.zmtp.config.store.StoreLimits limits = io.zmtp.config.store.StoreLimits.DEFAULTS;
         private Duration reportInterval = Duration.ofSeconds(1);
 
         /** The server's two endpoints: its PUB (updates) and its ROUTER (sync). */
@@ -550,6 +552,15 @@ public final class ConfigAgent implements AutoCloseable {
         /** Runs the agent's sockets in a shared context (many agents in one process). */
         public Builder context(ZmtpContext context) {
             this.context = context;
+            return this;
+        }
+
+        /**
+         * The server's store limits, when they are not the defaults: the agent's sockets take
+         * frames and messages up to them and close a connection that sends more.
+         */
+        public Builder limits(io.zmtp.config.store.StoreLimits storeLimits) {
+            this.limits = java.util.Objects.requireNonNull(storeLimits, "limits");
             return this;
         }
 

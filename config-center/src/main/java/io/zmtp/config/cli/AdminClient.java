@@ -28,6 +28,7 @@ final class AdminClient implements AutoCloseable {
         this.timeout = timeout;
         dealer = context.socket(SocketType.DEALER);
         dealer.options().linger(0).plainCredentials(admin, password);
+        Wire.boundInbound(dealer.options(), io.zmtp.config.store.StoreLimits.DEFAULTS);
         dealer.connect(syncEndpoint);
     }
 
@@ -36,6 +37,7 @@ final class AdminClient implements AutoCloseable {
         this.timeout = timeout;
         dealer = context.socket(SocketType.DEALER);
         dealer.options().linger(0).curveServerKey(serverKey).curveSecretKey(secretKey);
+        Wire.boundInbound(dealer.options(), io.zmtp.config.store.StoreLimits.DEFAULTS);
         dealer.connect(syncEndpoint);
     }
 

@@ -36,6 +36,23 @@ public final class Wire {
 
     /** Largest JSON header accepted from a peer: headers list keys, values travel in their own frames. */
     public static final int MAX_HEADER_BYTES = 4 << 20;
+    /**
+     * Most frames of one message: a change set's values, its header, command and topic. The
+     * header's 4 MiB hold at most about 180,000 changes (23 bytes of JSON each at least).
+     */
+    public static final int MAX_FRAMES = 200_000;
+
+    /**
+     * Bounds what a config-center socket accepts from its peers, from the store's limits: a frame
+     * holds at most a header or a value, a message at most a whole namespace and its header (an
+     * admin's put, an UPDATE, a REVISION). Beyond them the codec closes the connection before it
+     * buffers the excess.
+     */
+    public static void boundInbound(io.zmtp.socket.SocketOptions options, io.zmtp.config.store.StoreLimits limits) {
+        options.maxMsgSize(Math.max(MAX_HEADER_BYTES, limits.maxValueBytes()))
+                .maxMessageSize(limits.maxNamespaceBytes() + 2L * MAX_HEADER_BYTES)
+                .maxMessageFrames(MAX_FRAMES);
+    }
 
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -132,6 +132,9 @@ public final class ConfigServer implements AutoCloseable {
             pub.options().linger(0).sendHwm(100_000);
             router = context.socket(SocketType.ROUTER);
             router.options().linger(0).sendHwm(100_000).receiveTimeout(heartbeat.toMillis());
+            Wire.boundInbound(router.options(), store.limits());
+            // Subscribers send only subscriptions (a namespace topic) to the PUB socket.
+            pub.options().maxMsgSize(64 * 1024).maxMessageSize(64 * 1024).maxMessageFrames(16);
             if (curveKeys == null) {
                 pub.options().plainServer(authenticator("updates"));
                 router.options().plainServer(authenticator("sync"));

@@ -84,6 +84,11 @@ public interface ConfigStore extends AutoCloseable {
     /** Every namespace that has at least one revision, sorted. */
     List<String> namespaces();
 
+    /** The size limits this store enforces on every commit. */
+    default StoreLimits limits() {
+        return StoreLimits.DEFAULTS;
+    }
+
     /** Stores {@code report}, replacing any earlier report of the same node and namespace. */
     void recordReport(NodeReport report);
 

@@ -142,6 +142,11 @@ public final class H2ConfigStore implements ConfigStore {
      * @throws ConfigStoreException when the directory or database cannot be opened (for instance
      *     another process holds it) or the schema is of an unknown version
      */
+    @Override
+    public StoreLimits limits() {
+        return limits;
+    }
+
     public static H2ConfigStore open(Path dataDir, StoreLimits limits) {
         if (dataDir == null || limits == null) {
             throw new IllegalArgumentException("dataDir and limits must not be null");
