@@ -57,16 +57,8 @@ public record Endpoint(String transport, String host, int port, String path) {
     }
 
     public static Endpoint parse(String text) {
-        if (text == null) {
-            throw new IllegalArgumentException("endpoint is null");
-        }
-        int sep = text.indexOf("://");
-        if (sep <= 0) {
-            throw new IllegalArgumentException("endpoint '" + text
-                    + "' is not of the form transport://address, e.g. tcp://127.0.0.1:5555 or ipc:///tmp/feed");
-        }
-        String transport = text.substring(0, sep).toLowerCase(Locale.ROOT);
-        String address = text.substring(sep + 3);
+        String transport = scheme(text);
+        String address = text.substring(transport.length() + 3);
         if (transport.equals("ipc")) {
             return ipc(text, address);
         }

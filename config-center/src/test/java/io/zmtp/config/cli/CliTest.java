@@ -25,23 +25,22 @@ import static org.awaitility.Awaitility.await;
 class CliTest {
     @TempDir
     Path dir;
+    private TestServer fixture;
     private ZmtpContext ctx;
     private H2ConfigStore store;
     private ConfigServer server;
 
     @BeforeEach
     void setUp() {
-        ctx = new ZmtpContext();
-        store = H2ConfigStore.open(dir.resolve("data"), StoreLimits.defaults());
-        server = new ConfigServer(store, new Whitelist().node("web-1", "pw", "app/web").admin("ops", "adm"),
-                "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", Duration.ofMillis(200), ctx);
+        fixture = new TestServer(dir);
+        ctx = fixture.ctx;
+        store = fixture.store;
+        server = fixture.server;
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        server.close();
-        store.close();
-        ctx.close();
+    void tearDown() {
+        fixture.close();
     }
 
     private record Result(int code, String out) {

@@ -2,9 +2,7 @@ package io.zmtp.config.cli;
 
 import io.zmtp.config.protocol.Wire;
 import io.zmtp.config.server.ConfigServer;
-import io.zmtp.config.server.Whitelist;
 import io.zmtp.config.store.H2ConfigStore;
-import io.zmtp.config.store.StoreLimits;
 import io.zmtp.socket.ZmtpContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +14,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,23 +27,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CliUsageTest {
     @TempDir
     Path dir;
+    private TestServer fixture;
     private ZmtpContext ctx;
     private H2ConfigStore store;
     private ConfigServer server;
 
     @BeforeEach
     void setUp() {
-        ctx = new ZmtpContext();
-        store = H2ConfigStore.open(dir.resolve("data"), StoreLimits.defaults());
-        server = new ConfigServer(store, new Whitelist().node("web-1", "pw", "app/web").admin("ops", "adm"),
-                "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", Duration.ofMillis(200), ctx);
+        fixture = new TestServer(dir);
+        ctx = fixture.ctx;
+        store = fixture.store;
+        server = fixture.server;
     }
 
     @AfterEach
     void tearDown() {
-        server.close();
-        store.close();
-        ctx.close();
+        fixture.close();
     }
 
     private record Result(int code, String out, String err) {

@@ -3,9 +3,7 @@ package io.zmtp.config.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zmtp.codec.SocketType;
 import io.zmtp.config.server.ConfigServer;
-import io.zmtp.config.server.Whitelist;
 import io.zmtp.config.store.H2ConfigStore;
-import io.zmtp.config.store.StoreLimits;
 import io.zmtp.socket.Socket;
 import io.zmtp.socket.ZmtpContext;
 import org.junit.jupiter.api.AfterEach;
@@ -32,23 +30,22 @@ class RefusedConnectionsTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     @TempDir
     Path dir;
+    private TestServer fixture;
     private ZmtpContext ctx;
     private H2ConfigStore store;
     private ConfigServer server;
 
     @BeforeEach
     void setUp() {
-        ctx = new ZmtpContext();
-        store = H2ConfigStore.open(dir.resolve("data"), StoreLimits.defaults());
-        server = new ConfigServer(store, new Whitelist().node("web-1", "pw", "app/web").admin("ops", "adm"),
-                "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", Duration.ofMillis(200), ctx);
+        fixture = new TestServer(dir);
+        ctx = fixture.ctx;
+        store = fixture.store;
+        server = fixture.server;
     }
 
     @AfterEach
     void tearDown() {
-        server.close();
-        store.close();
-        ctx.close();
+        fixture.close();
     }
 
     private JsonNode refusedEntry(String user) {

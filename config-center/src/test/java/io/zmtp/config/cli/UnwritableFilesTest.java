@@ -5,9 +5,7 @@ import io.zmtp.config.agent.ConfigAgent;
 import io.zmtp.config.model.Change;
 import io.zmtp.config.server.ConfigServer;
 import io.zmtp.config.server.Rollout;
-import io.zmtp.config.server.Whitelist;
 import io.zmtp.config.store.H2ConfigStore;
-import io.zmtp.config.store.StoreLimits;
 import io.zmtp.socket.ZmtpContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,23 +34,22 @@ class UnwritableFilesTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     @TempDir
     Path dir;
+    private TestServer fixture;
     private ZmtpContext ctx;
     private H2ConfigStore store;
     private ConfigServer server;
 
     @BeforeEach
     void setUp() {
-        ctx = new ZmtpContext();
-        store = H2ConfigStore.open(dir.resolve("data"), StoreLimits.defaults());
-        server = new ConfigServer(store, new Whitelist().node("web-1", "pw", "app/web").admin("ops", "adm"),
-                "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", Duration.ofMillis(200), ctx);
+        fixture = new TestServer(dir);
+        ctx = fixture.ctx;
+        store = fixture.store;
+        server = fixture.server;
     }
 
     @AfterEach
     void tearDown() {
-        server.close();
-        store.close();
-        ctx.close();
+        fixture.close();
     }
 
     private JsonNode row() {

@@ -1,7 +1,6 @@
 package io.zmtp.socket.transport;
 
 import io.zmtp.codec.ZmtpVersion;
-import io.netty.util.concurrent.Future;
 import io.zmtp.socket.Endpoint;
 import io.zmtp.socket.SocketEvent;
 import io.zmtp.socket.pipe.Pipe;
@@ -28,18 +27,10 @@ final class InprocTransport implements Transport {
         InprocRegistry registry = InprocRegistry.of(host);
         registry.bind(endpoint.path(), host);
         String bound = endpoint.toString();
-        return new Listener() {
-            @Override
-            public String endpoint() {
-                return bound;
-            }
-
-            @Override
-            public Future<?> close() {
-                registry.unbind(endpoint.path(), host);
-                return host.loop().newSucceededFuture(null);
-            }
-        };
+        return Listener.of(bound, () -> {
+            registry.unbind(endpoint.path(), host);
+            return host.loop().newSucceededFuture(null);
+        });
     }
 
     @Override

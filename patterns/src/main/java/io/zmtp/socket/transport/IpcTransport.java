@@ -1,7 +1,6 @@
 package io.zmtp.socket.transport;
 
 import io.netty.channel.Channel;
-import io.netty.util.concurrent.Future;
 import io.zmtp.socket.Endpoint;
 
 import java.io.IOException;
@@ -64,18 +63,10 @@ final class IpcTransport extends StreamTransport {
     Listener listener(TransportHost host, Endpoint endpoint, Channel server) {
         String bound = endpoint.toString();
         Path file = Path.of(endpoint.path());
-        return new Listener() {
-            @Override
-            public String endpoint() {
-                return bound;
-            }
-
-            @Override
-            public Future<?> close() {
-                // libzmq removes its ipc socket file when the listener closes.
-                server.closeFuture().addListener(f -> Files.deleteIfExists(file));
-                return server.close();
-            }
-        };
+        return Listener.of(bound, () -> {
+            // libzmq removes its ipc socket file when the listener closes.
+            server.closeFuture().addListener(f -> Files.deleteIfExists(file));
+            return server.close();
+        });
     }
 }

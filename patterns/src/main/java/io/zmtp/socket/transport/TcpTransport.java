@@ -5,7 +5,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
-import io.netty.util.concurrent.Future;
 import io.zmtp.socket.Endpoint;
 import io.zmtp.socket.SocketOptions;
 
@@ -91,17 +90,9 @@ final class TcpTransport extends StreamTransport {
         int port = ((InetSocketAddress) server.localAddress()).getPort();
         String bound = endpoint.isWildcardHost() ? "tcp://0.0.0.0:" + port : endpoint.withPort(port).toString();
         ReleasedPorts ports = host.context().transportState(ReleasedPorts.class, ReleasedPorts::new);
-        return new Listener() {
-            @Override
-            public String endpoint() {
-                return bound;
-            }
-
-            @Override
-            public Future<?> close() {
-                ports.released(port);
-                return server.close();
-            }
-        };
+        return Listener.of(bound, () -> {
+            ports.released(port);
+            return server.close();
+        });
     }
 }

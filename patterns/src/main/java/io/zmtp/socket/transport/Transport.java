@@ -51,6 +51,21 @@ public interface Transport {
          * The future completes once the listener is gone (the socket reports CLOSED after that).
          */
         Future<?> close();
+
+        /** A listener bound at {@code endpoint} that {@code close} stops. */
+        static Listener of(String endpoint, java.util.function.Supplier<Future<?>> close) {
+            return new Listener() {
+                @Override
+                public String endpoint() {
+                    return endpoint;
+                }
+
+                @Override
+                public Future<?> close() {
+                    return close.get();
+                }
+            };
+        }
     }
 
     /** What {@link #connect} started: stopped when the socket closes. */
