@@ -5,11 +5,7 @@ import io.zmtp.config.server.ConfigServer;
 import io.zmtp.config.server.Whitelist;
 import io.zmtp.config.store.H2ConfigStore;
 import io.zmtp.config.store.StoreLimits;
-import io.zmtp.socket.ZmtpContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -22,27 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The admin commands against a running server, as a user types them. */
-class CliTest {
-    @TempDir
-    Path dir;
-    private TestServer fixture;
-    private ZmtpContext ctx;
-    private H2ConfigStore store;
-    private ConfigServer server;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new TestServer(dir);
-        ctx = fixture.ctx;
-        store = fixture.store;
-        server = fixture.server;
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
-
+class CliTest extends ServerTestBase {
     private record Result(int code, String out) {
     }
 

@@ -1,13 +1,7 @@
 package io.zmtp.config.cli;
 
 import io.zmtp.config.protocol.Wire;
-import io.zmtp.config.server.ConfigServer;
-import io.zmtp.config.store.H2ConfigStore;
-import io.zmtp.socket.ZmtpContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -24,27 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * sent; a usage error exits 2 with one line; any error is one line, without "null", Jackson's
  * source locations or a stack trace. Passwords can come from a file.
  */
-class CliUsageTest {
-    @TempDir
-    Path dir;
-    private TestServer fixture;
-    private ZmtpContext ctx;
-    private H2ConfigStore store;
-    private ConfigServer server;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new TestServer(dir);
-        ctx = fixture.ctx;
-        store = fixture.store;
-        server = fixture.server;
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
-
+class CliUsageTest extends ServerTestBase {
     private record Result(int code, String out, String err) {
     }
 

@@ -2,19 +2,12 @@ package io.zmtp.config.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zmtp.codec.SocketType;
-import io.zmtp.config.server.ConfigServer;
-import io.zmtp.config.store.H2ConfigStore;
 import io.zmtp.socket.Socket;
-import io.zmtp.socket.ZmtpContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.StreamSupport;
 
@@ -26,27 +19,8 @@ import static org.awaitility.Awaitility.await;
  * as refused; only the PUB socket's were. Every port's refusals now show in status, counted per
  * (address, user).
  */
-class RefusedConnectionsTest {
+class RefusedConnectionsTest extends ServerTestBase {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    @TempDir
-    Path dir;
-    private TestServer fixture;
-    private ZmtpContext ctx;
-    private H2ConfigStore store;
-    private ConfigServer server;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new TestServer(dir);
-        ctx = fixture.ctx;
-        store = fixture.store;
-        server = fixture.server;
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
 
     private JsonNode refusedEntry(String user) {
         return StreamSupport.stream(server.status().path("refused").spliterator(), false)

@@ -3,14 +3,8 @@ package io.zmtp.config.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zmtp.config.agent.ConfigAgent;
 import io.zmtp.config.model.Change;
-import io.zmtp.config.server.ConfigServer;
 import io.zmtp.config.server.Rollout;
-import io.zmtp.config.store.H2ConfigStore;
-import io.zmtp.socket.ZmtpContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -30,27 +24,8 @@ import static org.awaitility.Awaitility.await;
  * reported as failed with the reason until a retry writes the files. The directories sit below
  * a regular file, so the writes fail for root too (where permissions would not stop them).
  */
-class UnwritableFilesTest {
+class UnwritableFilesTest extends ServerTestBase {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    @TempDir
-    Path dir;
-    private TestServer fixture;
-    private ZmtpContext ctx;
-    private H2ConfigStore store;
-    private ConfigServer server;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new TestServer(dir);
-        ctx = fixture.ctx;
-        store = fixture.store;
-        server = fixture.server;
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
 
     private JsonNode row() {
         return StreamSupport.stream(server.status().path("nodes").spliterator(), false)

@@ -5,28 +5,35 @@ import io.zmtp.config.server.Whitelist;
 import io.zmtp.config.store.H2ConfigStore;
 import io.zmtp.config.store.StoreLimits;
 import io.zmtp.socket.ZmtpContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The server the CLI tests talk to: an embedded store under {@code dir}, node {@code web-1}
- * (password {@code pw}, namespace {@code app/web}) and admin {@code ops} ({@code adm}), loopback
- * endpoints, a 200 ms heartbeat.
+ * The server the CLI tests talk to, started before each test and closed after it: an embedded
+ * store under {@link #dir}, node {@code web-1} (password {@code pw}, namespace {@code app/web})
+ * and admin {@code ops} ({@code adm}), loopback endpoints, a 200 ms heartbeat.
  */
-final class TestServer implements AutoCloseable {
-    final ZmtpContext ctx = new ZmtpContext();
-    final H2ConfigStore store;
-    final ConfigServer server;
+abstract class ServerTestBase {
+    @TempDir
+    Path dir;
+    ZmtpContext ctx;
+    H2ConfigStore store;
+    ConfigServer server;
 
-    TestServer(Path dir) {
+    @BeforeEach
+    void startServer() {
+        ctx = new ZmtpContext();
         store = H2ConfigStore.open(dir.resolve("data"), StoreLimits.defaults());
         server = new ConfigServer(store, new Whitelist().node("web-1", "pw", "app/web").admin("ops", "adm"),
                 "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", Duration.ofMillis(200), ctx);
     }
 
-    @Override
-    public void close() {
+    @AfterEach
+    void stopServer() {
         server.close();
         store.close();
         ctx.close();
