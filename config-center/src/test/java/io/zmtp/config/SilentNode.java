@@ -88,6 +88,24 @@ final class SilentNode implements AutoCloseable {
         channel.flush();
     }
 
+    /**
+     * Writes {@code bytes} straight to the connection, past the codec's encoder: for attacks the
+     * encoder would not produce (a multipart message that never ends, say).
+     */
+    void writeRaw(io.netty.buffer.ByteBuf bytes) {
+        channel.pipeline().firstContext().writeAndFlush(bytes);
+    }
+
+    /** Reads (and drops) what the server sends from now on, so a close by the server is noticed. */
+    void readAgain() {
+        channel.config().setAutoRead(true);
+    }
+
+    /** Completes when the server closed the connection. */
+    io.netty.channel.ChannelFuture closed() {
+        return channel.closeFuture();
+    }
+
     boolean isOpen() {
         return channel.isActive();
     }

@@ -87,6 +87,119 @@ class SilentNodeAttackTest {
         }
     }
 
+    /**
+     * Findings D and E against the same kind of server: 20 unauthenticated connections each
+     * declaring a 2 GiB command frame (it used to be buffered for the whole handshake timeout),
+     * then a whitelisted node sending a multipart message of empty frames that never ends (it
+     * used to grow the heap without bound). Each is cut off, and afterwards an admin is answered
+     * at once and the process's resident memory has not grown past the bound.
+     */
+    @Test
+    void giantFramesBeforeLoginAndEndlessMessagesAfterItAreCutOff() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process server = new ProcessBuilder(java.toString(), "-Xmx768m", "-cp", System.getProperty("java.class.path"),
+                ServerProcess.class.getName(), dir.resolve("data").toString(), "0")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (ZmtpContext ctx = new ZmtpContext(1)) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String ready = CompletableFuture.supplyAsync(() -> readLine(out)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(ready).startsWith("READY ");
+            String sync = ready.split(" ")[2];
+            Socket admin = ctx.socket(SocketType.DEALER);
+            admin.options().linger(0).plainCredentials("ops", "adm");
+            admin.connect(sync);
+            status(admin);
+            long idleRss = residentBytes(server.pid());
+
+            // D: a PLAIN greeting, then a command frame header declaring 2^31 - 17 bytes, then 256 KiB of it.
+            String hostPort = sync.substring("tcp://".length());
+            int port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+            java.util.List<java.net.Socket> giants = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+                    s.setSoTimeout((int) WAIT.toMillis());
+                    giants.add(s);
+                    java.io.OutputStream o = s.getOutputStream();
+                    byte[] greeting = new byte[64];
+                    greeting[0] = (byte) 0xff;
+                    greeting[9] = 0x7f;
+                    greeting[10] = 3;
+                    greeting[11] = 1;
+                    System.arraycopy("PLAIN".getBytes(StandardCharsets.US_ASCII), 0, greeting, 12, 5);
+                    o.write(greeting);
+                    o.write(new byte[] {0x06, 0, 0, 0, 0, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xef});
+                    try {
+                        o.write(new byte[256 * 1024]);
+                        o.flush();
+                    } catch (IOException closedAlready) {
+                        // The server may close before all of it is written.
+                    }
+                }
+                for (java.net.Socket s : giants) {
+                    assertThat(drainsToEnd(s)).as("the server closes a connection that declared 2 GiB").isTrue();
+                }
+            } finally {
+                for (java.net.Socket s : giants) {
+                    s.close();
+                }
+            }
+            checkServing(admin, server, idleRss, "giant frames before login");
+
+            // E: a whitelisted node sends 1,000,000 empty frames, each with MORE set, and never a last one.
+            try (SilentNode node = new SilentNode(sync, "silent", "pw")) {
+                io.netty.buffer.ByteBuf frames = io.netty.buffer.Unpooled.buffer(2 * 1_000_000);
+                for (int i = 0; i < 1_000_000; i++) {
+                    frames.writeByte(0x01).writeByte(0);
+                }
+                node.readAgain();
+                node.writeRaw(frames);
+                assertThat(node.closed().await(WAIT.toMillis())).as("the server closes the endless message's connection").isTrue();
+            }
+            checkServing(admin, server, idleRss, "an endless message after login");
+        } finally {
+            server.getOutputStream().close();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    /** Reads until the peer closes; false if it did not within the socket's timeout. */
+    private static boolean drainsToEnd(java.net.Socket s) {
+        try {
+            java.io.InputStream in = s.getInputStream();
+            byte[] buf = new byte[4096];
+            while (in.read(buf) >= 0) {
+                // The server's greeting and whatever it says before closing.
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    /** After an attack: the admin is answered within 100 ms (best of five), the server lives, its memory is bounded. */
+    private static void checkServing(Socket admin, Process server, long idleRss, String attack) throws IOException {
+        Duration best = Duration.ofDays(1);
+        for (int i = 0; i < 5; i++) {
+            long start = System.nanoTime();
+            status(admin);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            best = took.compareTo(best) < 0 ? took : best;
+        }
+        long rss = residentBytes(server.pid());
+        System.out.printf("%s: status in %d us; resident %d MiB idle, %d MiB after%n", attack,
+                best.toNanos() / 1000, idleRss >> 20, rss >> 20);
+        assertThat(best).as(attack).isLessThan(Duration.ofMillis(100));
+        assertThat(server.isAlive()).as(attack).isTrue();
+        if (idleRss > 0) {
+            assertThat(rss - idleRss).as(attack).isLessThan(RSS_GROWTH_BOUND);
+        }
+    }
+
     private static String readLine(BufferedReader in) {
         try {
             return in.readLine();

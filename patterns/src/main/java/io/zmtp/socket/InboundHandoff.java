@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -64,6 +65,8 @@ final class InboundHandoff {
      */
     private boolean unannounced;
     private volatile Consumer<Message> handler;
+    /** Body bytes in the ring and the overflow, counted only under a byte bound (RCVHWM bytes). */
+    private final AtomicLong aheadBytes = new AtomicLong();
 
     private final Runnable pumpTask = () -> {
         pumpScheduled.set(false);
@@ -142,6 +145,12 @@ final class InboundHandoff {
                     schedulePump();
                 }
                 return null;
+            }
+            if (socket.options().receiveHwmBytes() > 0) {
+                aheadBytes.addAndGet(-m.byteSize());
+                if (pumpStarved) {
+                    schedulePump();
+                }
             }
             if ((++taken & (InboundRing.PUBLISH_EVERY - 1)) == 0) {
                 // The loop may have stopped at a full ring: after every few messages taken, look
@@ -264,6 +273,9 @@ final class InboundHandoff {
             ready.accepted = true;
             m = ready;
         }
+        if (socket.options().receiveHwmBytes() > 0) {
+            aheadBytes.addAndGet(m.byteSize());
+        }
         if (!overflow.isEmpty() || !ring.offer(m)) {
             overflow.add(m);
             pumpStarved = true;
@@ -271,13 +283,17 @@ final class InboundHandoff {
         unannounced = true;
     }
 
-    /** True when the ring has no room, after moving overflow into any it has. */
+    /**
+     * True when the ring has no room, after moving overflow into any it has, or when what it holds
+     * reached the byte bound (the peers' pipes then fill and stop reading their connections).
+     */
     private boolean full() {
         Message m;
         while ((m = overflow.peek()) != null && ring.offer(m)) {
             overflow.poll();
         }
-        return !overflow.isEmpty() || ring.isFull();
+        long bound = socket.options().receiveHwmBytes();
+        return !overflow.isEmpty() || ring.isFull() || bound > 0 && aheadBytes.get() >= bound;
     }
 
     /** Wakes a parked receiver and the pollers if messages reached the ring since the last call. */
@@ -320,5 +336,6 @@ final class InboundHandoff {
         while ((r = asyncReceives.poll()) != null) {
             r.completeExceptionally(new IllegalStateException("socket closed"));
         }
+        aheadBytes.set(0);
     }
 }

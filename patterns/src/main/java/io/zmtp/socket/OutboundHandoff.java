@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,6 +31,8 @@ final class OutboundHandoff {
      */
     private final Queue<Message> queue = PlatformDependent.newMpscQueue();
     private final AtomicInteger count = new AtomicInteger();
+    /** Body bytes waiting here, counted only under a byte bound (SNDHWM bytes). */
+    private final AtomicLong bytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final ConcurrentLinkedQueue<PendingSend> asyncSends = new ConcurrentLinkedQueue<>();
     /** Loop: a message no pipe could take yet; it goes first when one has room. */
@@ -75,7 +78,13 @@ final class OutboundHandoff {
     /** True when a send would not wait. */
     boolean hasRoom() {
         int capacity = options.sendHwm();
-        return capacity == 0 || count.get() < capacity;
+        return (capacity == 0 || count.get() < capacity) && bytesBelowBound();
+    }
+
+    /** The byte bound beside SNDHWM: what waits here counts against it too. */
+    private boolean bytesBelowBound() {
+        long bound = options.sendHwmBytes();
+        return bound == 0 || bytes.get() < bound;
     }
 
     /** Wakes blocked senders (the socket closes). */
@@ -85,13 +94,16 @@ final class OutboundHandoff {
 
     private void enqueue(Message message) {
         socket.prepareSend(message);
+        if (options.sendHwmBytes() > 0) {
+            bytes.addAndGet(message.byteSize());
+        }
         queue.add(message);
         scheduleDrain();
     }
 
     private boolean reserve(long timeoutMillis) {
         int capacity = options.sendHwm();
-        if (tryReserve(capacity)) {
+        if (bytesBelowBound() && tryReserve(capacity)) {
             return true;
         }
         if (timeoutMillis == 0) {
@@ -101,7 +113,7 @@ final class OutboundHandoff {
         lock.lock();
         sendersWaiting.incrementAndGet();
         try {
-            while (!tryReserve(capacity)) {
+            while (!(bytesBelowBound() && tryReserve(capacity))) {
                 socket.checkOpen();
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -164,9 +176,13 @@ final class OutboundHandoff {
             if (m == null) {
                 break;
             }
+            long size = options.sendHwmBytes() > 0 ? m.byteSize() : 0;
             if (!socket.route(m)) {
                 stalled = m;
                 break;
+            }
+            if (size > 0) {
+                bytes.addAndGet(-size);
             }
             consumed++;
         }
@@ -188,9 +204,12 @@ final class OutboundHandoff {
 
     private void admitAsyncSends() {
         PendingSend p;
-        while ((p = asyncSends.peek()) != null && tryReserve(options.sendHwm())) {
+        while ((p = asyncSends.peek()) != null && bytesBelowBound() && tryReserve(options.sendHwm())) {
             asyncSends.poll();
             socket.prepareSend(p.message);
+            if (options.sendHwmBytes() > 0) {
+                bytes.addAndGet(p.message.byteSize());
+            }
             queue.add(p.message);
             p.future.complete(null);
         }
@@ -222,5 +241,6 @@ final class OutboundHandoff {
         while ((p = asyncSends.poll()) != null) {
             p.future.completeExceptionally(new IllegalStateException("socket closed"));
         }
+        bytes.set(0);
     }
 }

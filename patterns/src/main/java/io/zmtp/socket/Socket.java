@@ -134,7 +134,8 @@ public abstract class Socket implements AutoCloseable {
     }
 
     Pipe newPipe(boolean connectSide, String endpoint) {
-        return new Pipe(connectSide, endpoint, options.sendHwm(), options.receiveHwm());
+        return new Pipe(connectSide, endpoint, options.sendHwm(), options.receiveHwm(), options.sendHwmBytes(),
+                options.receiveHwmBytes());
     }
 
     // ------------------------------------------------------------------ sending

@@ -24,6 +24,8 @@ public final class SocketOptions {
     private volatile byte[] identity = new byte[0];
     private volatile int sendHwm = 1000;
     private volatile int receiveHwm = 1000;
+    private volatile long sendHwmBytes;
+    private volatile long receiveHwmBytes;
     private volatile long sendTimeoutMillis = -1;
     private volatile long receiveTimeoutMillis = -1;
     private volatile long lingerMillis;
@@ -95,6 +97,41 @@ public final class SocketOptions {
 
     public int receiveHwm() {
         return receiveHwm;
+    }
+
+    /**
+     * A byte bound beside SNDHWM (which counts messages): a peer's queue is full once the bodies
+     * it holds reach this many bytes, whatever their number; 0 (the default, as in libzmq) for
+     * none. What a connection's own write buffer holds (at most 512 KiB) comes on top.
+     */
+    public SocketOptions sendHwmBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("SNDHWM bytes must be >= 0: " + bytes);
+        }
+        this.sendHwmBytes = bytes;
+        return this;
+    }
+
+    public long sendHwmBytes() {
+        return sendHwmBytes;
+    }
+
+    /**
+     * A byte bound beside RCVHWM: the socket stops reading a connection once the messages it
+     * received from it and the application has not taken hold this many bytes, and it reads
+     * ahead for the application no more than this many bytes in all; 0 (the default, as in
+     * libzmq) for none. Over inproc, where messages are objects handed over, only RCVHWM applies.
+     */
+    public SocketOptions receiveHwmBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("RCVHWM bytes must be >= 0: " + bytes);
+        }
+        this.receiveHwmBytes = bytes;
+        return this;
+    }
+
+    public long receiveHwmBytes() {
+        return receiveHwmBytes;
     }
 
     /** ZMQ_SNDTIMEO in ms: -1 blocks for ever, 0 never blocks. */

@@ -133,8 +133,11 @@ public final class ConfigServer implements AutoCloseable {
             router = context.socket(SocketType.ROUTER);
             router.options().linger(0).sendHwm(100_000).receiveTimeout(heartbeat.toMillis());
             Wire.boundInbound(router.options(), store.limits());
+            // What a connection's unread requests may hold, whatever their number (an admin's put
+            // beyond it is still taken whole; the socket then stops reading that connection).
+            router.options().receiveHwmBytes(16L << 20);
             // Subscribers send only subscriptions (a namespace topic) to the PUB socket.
-            pub.options().maxMsgSize(64 * 1024).maxMessageSize(64 * 1024).maxMessageFrames(16);
+            pub.options().maxMsgSize(64 * 1024).maxMessageSize(64 * 1024).maxMessageFrames(16).receiveHwmBytes(1 << 20);
             if (curveKeys == null) {
                 pub.options().plainServer(authenticator("updates"));
                 router.options().plainServer(authenticator("sync"));

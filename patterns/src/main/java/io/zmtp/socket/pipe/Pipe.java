@@ -18,6 +18,11 @@ public final class Pipe {
     private final String endpoint;
     private final int sendHwm;
     private final int receiveHwm;
+    /** Byte bounds beside the counts; 0 for none. */
+    private final long sendHwmBytes;
+    private final long receiveHwmBytes;
+    /** Body bytes of the messages in {@link #in}. */
+    private long inBytes;
     private final ArrayDeque<ZmtpMessage> out = new ArrayDeque<>();
     private final ArrayDeque<ZmtpMessage> in = new ArrayDeque<>();
     /** Body bytes of the messages in {@link #out}: what a peer that stopped reading costs us. */
@@ -49,10 +54,17 @@ public final class Pipe {
     public Object attachment;
 
     public Pipe(boolean connectSide, String endpoint, int sendHwm, int receiveHwm) {
+        this(connectSide, endpoint, sendHwm, receiveHwm, 0, 0);
+    }
+
+    /** A pipe with byte bounds beside the message counts (0: none). */
+    public Pipe(boolean connectSide, String endpoint, int sendHwm, int receiveHwm, long sendHwmBytes, long receiveHwmBytes) {
         this.connectSide = connectSide;
         this.endpoint = endpoint;
         this.sendHwm = sendHwm;
         this.receiveHwm = receiveHwm;
+        this.sendHwmBytes = sendHwmBytes;
+        this.receiveHwmBytes = receiveHwmBytes;
     }
 
     /** A connection finished its handshake and now carries this pipe. */
@@ -98,9 +110,9 @@ public final class Pipe {
         }
     }
 
-    /** True while the outbound queue is below the send HWM. */
+    /** True while the outbound queue is below the send HWM (and its byte bound). */
     public boolean hasRoomOut() {
-        return !closed && (sendHwm == 0 || out.size() < sendHwm);
+        return !closed && (sendHwm == 0 || out.size() < sendHwm) && (sendHwmBytes == 0 || outBytes < sendHwmBytes);
     }
 
     /**
@@ -174,10 +186,13 @@ public final class Pipe {
     /** Adds an inbound message; pauses reading from the connection once the receive HWM is reached. */
     public void received(ZmtpMessage message) {
         messagesIn++;
-        bytesIn += message.byteSize();
+        long size = message.byteSize();
+        bytesIn += size;
+        inBytes += size;
         in.add(message);
         inboundDepth = in.size();
-        if (receiveHwm > 0 && in.size() >= receiveHwm && link != null && !readingPaused) {
+        boolean full = receiveHwm > 0 && in.size() >= receiveHwm || receiveHwmBytes > 0 && inBytes >= receiveHwmBytes;
+        if (full && link != null && !readingPaused) {
             readingPaused = true;
             hwmHits++;
             link.setReading(false);
@@ -191,9 +206,13 @@ public final class Pipe {
     /** Takes the next inbound message; resumes reading once the queue drains to half the HWM. */
     public ZmtpMessage poll() {
         ZmtpMessage m = in.poll();
+        if (m != null) {
+            inBytes -= m.byteSize();
+        }
         inboundDepth = in.size();
         if (link != null) {
-            if (readingPaused && in.size() <= receiveHwm / 2) {
+            if (readingPaused && (receiveHwm == 0 || in.size() <= receiveHwm / 2)
+                    && (receiveHwmBytes == 0 || inBytes <= receiveHwmBytes / 2)) {
                 readingPaused = false;
                 link.setReading(true);
             }
@@ -222,6 +241,7 @@ public final class Pipe {
             m.release();
         }
         inboundDepth = 0;
+        inBytes = 0;
     }
 
     private void releaseQueues() {
