@@ -3,6 +3,7 @@ package io.zmtp.codec.curve;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
+import io.zmtp.codec.FrameBox;
 import io.zmtp.codec.Metadata;
 import io.zmtp.codec.ZmtpProtocolException;
 import io.zmtp.codec.ZmtpVersion;
@@ -33,7 +34,8 @@ public abstract sealed class CurveMechanism implements Mechanism permits CurveCl
     private ZmtpVersion peerVersion = ZmtpVersion.V3_1;
     private long nextNonce = 1;
     private long peerNonce;
-    private byte[] sessionKey;
+    private CurveMessageDecoder messageDecoder;
+    private CurveFrameBox frameBox;
     private boolean finished;
 
     CurveMechanism() {
@@ -123,9 +125,17 @@ public abstract sealed class CurveMechanism implements Mechanism permits CurveCl
         peerNonce = nonce;
     }
 
-    /** The handshake is done on our side: {@code key} boxes MESSAGEs both ways from now on. */
+    /**
+     * The handshake is done on our side: {@code key} boxes MESSAGEs both ways from now on. The
+     * per-direction boxes derive what they need from it here, and the key itself is wiped.
+     */
     final void established(byte[] key) {
-        sessionKey = key;
+        try {
+            messageDecoder = new CurveMessageDecoder(new MessageBox(key, peerMessagePrefix()), peerNonce);
+            frameBox = new CurveFrameBox(new MessageBox(key, ourMessagePrefix()), nextNonce);
+        } finally {
+            CurveCrypto.wipe(key);
+        }
         finished = true;
     }
 
@@ -138,22 +148,26 @@ public abstract sealed class CurveMechanism implements Mechanism permits CurveCl
         return peerVersion;
     }
 
-    /**
-     * The MESSAGE decoder and encoder for this connection. They take over the session key; this
-     * mechanism forgets it.
-     */
+    /** The MESSAGE decoder for this connection; it takes over the inbound box, this mechanism forgets it. */
     @Override
     public final List<ChannelHandler> frameTransformers() {
-        if (sessionKey == null) {
-            throw new IllegalStateException("the CURVE handshake is not complete");
+        if (messageDecoder == null) {
+            throw new IllegalStateException("the CURVE handshake is not complete, or its decoder was taken");
         }
-        byte[] key = sessionKey;
-        sessionKey = null;
-        List<ChannelHandler> handlers = List.of(
-                new CurveMessageDecoder(key.clone(), peerMessagePrefix(), peerNonce),
-                new CurveMessageEncoder(key.clone(), ourMessagePrefix(), nextNonce, peerVersion));
-        CurveCrypto.wipe(key);
-        return handlers;
+        CurveMessageDecoder decoder = messageDecoder;
+        messageDecoder = null;
+        return List.of(decoder);
+    }
+
+    /** The MESSAGE box for the frame encoder; it takes it over, this mechanism forgets it. */
+    @Override
+    public final FrameBox frameBox() {
+        if (frameBox == null) {
+            throw new IllegalStateException("the CURVE handshake is not complete, or its box was taken");
+        }
+        CurveFrameBox box = frameBox;
+        frameBox = null;
+        return box;
     }
 
     /** Opens a box from the peer, or fails the handshake with {@code failure} as the detail. */

@@ -2,6 +2,7 @@ package io.zmtp.codec.mechanism;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
+import io.zmtp.codec.FrameBox;
 
 import java.util.List;
 
@@ -39,6 +40,15 @@ public interface Mechanism {
      */
     default List<ChannelHandler> frameTransformers() {
         return List.of();
+    }
+
+    /**
+     * For mechanisms that box every outgoing frame once the handshake is done (CURVE's MESSAGE):
+     * the box the frame encoder seals each frame with, in its batch buffer. Called once, after
+     * {@link #frameTransformers()}; the encoder owns the box from then on. NULL and PLAIN have none.
+     */
+    default FrameBox frameBox() {
+        return null;
     }
 
     /**
