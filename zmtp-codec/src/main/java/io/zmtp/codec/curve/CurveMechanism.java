@@ -37,6 +37,7 @@ public abstract sealed class CurveMechanism implements Mechanism permits CurveCl
     private CurveMessageDecoder messageDecoder;
     private CurveFrameBox frameBox;
     private boolean finished;
+    private boolean closed;
 
     CurveMechanism() {
     }
@@ -95,6 +96,35 @@ public abstract sealed class CurveMechanism implements Mechanism permits CurveCl
         }
         onCommand(context, name, data);
     }
+
+    /**
+     * Wipes the handshake's secrets and the boxes nobody took; later commands and a late
+     * authenticator answer are ignored.
+     */
+    @Override
+    public final void close() {
+        closed = true;
+        finished = true;
+        wipeHandshakeSecrets();
+        if (messageDecoder != null) {
+            messageDecoder.close();
+            messageDecoder = null;
+        }
+        if (frameBox != null) {
+            frameBox.close();
+            frameBox = null;
+        }
+    }
+
+    final boolean isClosed() {
+        return closed;
+    }
+
+    /** Wipes and forgets the transient keys this side still holds. */
+    abstract void wipeHandshakeSecrets();
+
+    /** The secret arrays this side holds right now (for tests that check {@link #close()} wipes them). */
+    abstract List<byte[]> secretsHeld();
 
     /** Sends this side's first command, if it speaks first. */
     abstract void begin(MechanismContext context);

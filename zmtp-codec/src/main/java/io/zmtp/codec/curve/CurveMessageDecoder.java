@@ -96,6 +96,11 @@ final class CurveMessageDecoder extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        close();
+    }
+
+    /** Wipes the inbound box's key. */
+    void close() {
         box.close();
     }
 

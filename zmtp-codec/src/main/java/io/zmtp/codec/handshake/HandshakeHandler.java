@@ -191,6 +191,7 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         cancelTimer();
+        mechanism.close();
         failPendingWrites(new ZmtpProtocolException("ZMTP handshake handler removed"));
     }
 

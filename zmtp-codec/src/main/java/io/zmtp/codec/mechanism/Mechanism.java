@@ -52,6 +52,14 @@ public interface Mechanism {
     }
 
     /**
+     * The handshake handler is leaving the pipeline, after success, failure or a closed connection:
+     * forget (wipe) whatever secrets the handshake still holds, so that they do not wait in the heap
+     * for the garbage collector. Commands or authentication answers arriving later are ignored.
+     */
+    default void close() {
+    }
+
+    /**
      * When the peer closes the connection in the middle of the handshake: the likely reason, as far
      * as this side's state tells (e.g. a CURVE server that hangs up after HELLO did not accept our
      * server key), or {@code null} when there is nothing to add.
