@@ -24,6 +24,9 @@ import java.util.List;
  * {@link #COPY_THRESHOLD} is never copied: its header ends the current batch and the body buffer
  * itself is written next. Every message's promise completes when its last byte has been written.
  *
+ * <p>After a CURVE handshake a {@link FrameBox} boxes every frame in the batch buffer itself
+ * ({@link #boxWith}); boxed bodies are always copied, since they are encrypted where they lie.
+ *
  * <p>{@link Subscribe} and {@link Cancel} go out as commands to a ZMTP 3.1 peer and as
  * {@code 0x01}/{@code 0x00} messages to a 3.0 peer ({@link #peerVersion(ZmtpVersion)}).
  * Raw {@link ByteBuf}s (the greeting) pass through unchanged, in order.
@@ -40,6 +43,8 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     private ZmtpVersion peerVersion = ZmtpVersion.V3_1;
     private ChannelHandlerContext ctx;
     private volatile boolean directWrites;
+    /** Boxes every frame once a mechanism that needs it (CURVE) has finished its handshake; else null. */
+    private FrameBox box;
 
     /** Tells the encoder which form subscriptions take; the handshake sets it from the peer's greeting. */
     public void peerVersion(ZmtpVersion version) {
@@ -52,8 +57,21 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     }
 
     /**
+     * From the next frame on, every frame is boxed by {@code box}, which this encoder then owns and
+     * closes when it leaves the pipeline. The handshake calls this, on the event loop, after the
+     * mechanism's last unboxed command was written.
+     */
+    public void boxWith(FrameBox box) {
+        if (this.box != null) {
+            box.close();
+            throw new IllegalStateException("this connection's frames are boxed already");
+        }
+        this.box = box;
+    }
+
+    /**
      * The handshake calls this when no handler it installed transforms writes on their way here
-     * (NULL, PLAIN; not CURVE, whose box encoder sits in between).
+     * (NULL, PLAIN, and CURVE, whose boxing happens in this encoder).
      */
     public void allowDirectWrites() {
         this.directWrites = true;
@@ -130,28 +148,31 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         writeBatch(ctx);
+        if (box != null) {
+            box.close();
+        }
     }
 
     private void appendCommand(ChannelHandlerContext ctx, Command command, ChannelPromise promise) {
         boolean asMessage = !peerVersion.hasSubscriptionCommands()
                 && (command instanceof Subscribe || command instanceof Cancel);
         int length = asMessage ? 1 + command.dataLength() : command.encodedLength();
-        ByteBuf out = reserve(ctx, 9 + length);
+        int flags = asMessage ? 0 : ZmtpFrame.FLAG_COMMAND;
+        ByteBuf out = reserve(ctx, 9 + wireLength(length));
         int mark = out.writerIndex();
+        int start = beginFrame(out, flags, length);
         if (asMessage) {
-            writeHeader(out, 0, length);
             out.writeByte(command instanceof Subscribe ? 1 : 0);
             command.encodeData(out);
         } else {
-            writeHeader(out, ZmtpFrame.FLAG_COMMAND, length);
-            int start = out.writerIndex();
             command.encode(out);
-            if (out.writerIndex() - start != length) {
-                out.writerIndex(mark);
-                throw new IllegalStateException(command.name() + " wrote " + (out.writerIndex() - start)
-                        + " bytes but announced " + length);
-            }
         }
+        if (out.writerIndex() - start != length) {
+            int wrote = out.writerIndex() - start;
+            out.writerIndex(mark);
+            throw new IllegalStateException(command.name() + " wrote " + wrote + " bytes but announced " + length);
+        }
+        endFrame(out, mark, start, flags, length);
         track(promise);
     }
 
@@ -161,10 +182,12 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
      */
     private void appendFrame(ChannelHandlerContext ctx, ByteBuf body, boolean sole, int flags, ChannelPromise promise) {
         int length = body.readableBytes();
-        if (length <= COPY_THRESHOLD) {
-            ByteBuf out = reserve(ctx, 9 + length);
-            writeHeader(out, flags, length);
+        if (length <= COPY_THRESHOLD || box != null) {
+            ByteBuf out = reserve(ctx, 9 + wireLength(length));
+            int mark = out.writerIndex();
+            int start = beginFrame(out, flags, length);
             copyBody(out, body, length);
+            endFrame(out, mark, start, flags, length);
             if (promise != null) {
                 track(promise);
             }
@@ -212,6 +235,39 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
             out.writeBytes(body.array(), body.arrayOffset() + body.readerIndex(), length);
         } else {
             out.writeBytes(body, body.readerIndex(), length);
+        }
+    }
+
+    /** Bytes a body of {@code length} takes on the wire, header aside: more when frames are boxed. */
+    private int wireLength(int length) {
+        return box == null ? length : box.overhead() + length;
+    }
+
+    /**
+     * Writes a frame's header and, when frames are boxed, leaves room for the box; returns where
+     * the plain body goes. A boxed frame's outer header has no MORE or COMMAND: those travel inside.
+     */
+    private int beginFrame(ByteBuf out, int flags, int length) {
+        if (box == null) {
+            writeHeader(out, flags, length);
+            return out.writerIndex();
+        }
+        writeHeader(out, 0, box.overhead() + length);
+        int start = out.writerIndex() + box.overhead();
+        out.writerIndex(start);
+        return start;
+    }
+
+    /** Boxes the frame whose body was just written at {@code start}; on failure takes the frame out again. */
+    private void endFrame(ByteBuf out, int mark, int start, int flags, int length) {
+        if (box == null) {
+            return;
+        }
+        try {
+            box.seal(out, start - box.overhead(), flags, length);
+        } catch (RuntimeException e) {
+            out.writerIndex(mark);
+            throw e;
         }
     }
 

@@ -8,6 +8,9 @@ import io.zmtp.codec.mechanism.MechanismContext;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The CURVE client: HELLO, then INITIATE once the WELCOME opens with the server key we were
@@ -113,6 +116,19 @@ final class CurveClientMechanism extends CurveMechanism {
         sessionKey = null;
         established(key);
         context.complete(peer, null);
+    }
+
+    @Override
+    void wipeHandshakeSecrets() {
+        CurveCrypto.wipe(transientSecret, helloKey, sessionKey);
+        transientSecret = null;
+        helloKey = null;
+        sessionKey = null;
+    }
+
+    @Override
+    List<byte[]> secretsHeld() {
+        return Stream.of(transientSecret, helloKey, sessionKey).filter(Objects::nonNull).toList();
     }
 
     @Override

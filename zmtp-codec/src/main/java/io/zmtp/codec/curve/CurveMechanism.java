@@ -3,6 +3,7 @@ package io.zmtp.codec.curve;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
+import io.zmtp.codec.FrameBox;
 import io.zmtp.codec.Metadata;
 import io.zmtp.codec.ZmtpProtocolException;
 import io.zmtp.codec.ZmtpVersion;
@@ -33,8 +34,10 @@ public abstract sealed class CurveMechanism implements Mechanism permits CurveCl
     private ZmtpVersion peerVersion = ZmtpVersion.V3_1;
     private long nextNonce = 1;
     private long peerNonce;
-    private byte[] sessionKey;
+    private CurveMessageDecoder messageDecoder;
+    private CurveFrameBox frameBox;
     private boolean finished;
+    private boolean closed;
 
     CurveMechanism() {
     }
@@ -94,6 +97,35 @@ public abstract sealed class CurveMechanism implements Mechanism permits CurveCl
         onCommand(context, name, data);
     }
 
+    /**
+     * Wipes the handshake's secrets and the boxes nobody took; later commands and a late
+     * authenticator answer are ignored.
+     */
+    @Override
+    public final void close() {
+        closed = true;
+        finished = true;
+        wipeHandshakeSecrets();
+        if (messageDecoder != null) {
+            messageDecoder.close();
+            messageDecoder = null;
+        }
+        if (frameBox != null) {
+            frameBox.close();
+            frameBox = null;
+        }
+    }
+
+    final boolean isClosed() {
+        return closed;
+    }
+
+    /** Wipes and forgets the transient keys this side still holds. */
+    abstract void wipeHandshakeSecrets();
+
+    /** The secret arrays this side holds right now (for tests that check {@link #close()} wipes them). */
+    abstract List<byte[]> secretsHeld();
+
     /** Sends this side's first command, if it speaks first. */
     abstract void begin(MechanismContext context);
 
@@ -123,9 +155,17 @@ public abstract sealed class CurveMechanism implements Mechanism permits CurveCl
         peerNonce = nonce;
     }
 
-    /** The handshake is done on our side: {@code key} boxes MESSAGEs both ways from now on. */
+    /**
+     * The handshake is done on our side: {@code key} boxes MESSAGEs both ways from now on. The
+     * per-direction boxes derive what they need from it here, and the key itself is wiped.
+     */
     final void established(byte[] key) {
-        sessionKey = key;
+        try {
+            messageDecoder = new CurveMessageDecoder(new MessageBox(key, peerMessagePrefix()), peerNonce);
+            frameBox = new CurveFrameBox(new MessageBox(key, ourMessagePrefix()), nextNonce);
+        } finally {
+            CurveCrypto.wipe(key);
+        }
         finished = true;
     }
 
@@ -138,22 +178,26 @@ public abstract sealed class CurveMechanism implements Mechanism permits CurveCl
         return peerVersion;
     }
 
-    /**
-     * The MESSAGE decoder and encoder for this connection. They take over the session key; this
-     * mechanism forgets it.
-     */
+    /** The MESSAGE decoder for this connection; it takes over the inbound box, this mechanism forgets it. */
     @Override
     public final List<ChannelHandler> frameTransformers() {
-        if (sessionKey == null) {
-            throw new IllegalStateException("the CURVE handshake is not complete");
+        if (messageDecoder == null) {
+            throw new IllegalStateException("the CURVE handshake is not complete, or its decoder was taken");
         }
-        byte[] key = sessionKey;
-        sessionKey = null;
-        List<ChannelHandler> handlers = List.of(
-                new CurveMessageDecoder(key.clone(), peerMessagePrefix(), peerNonce),
-                new CurveMessageEncoder(key.clone(), ourMessagePrefix(), nextNonce, peerVersion));
-        CurveCrypto.wipe(key);
-        return handlers;
+        CurveMessageDecoder decoder = messageDecoder;
+        messageDecoder = null;
+        return List.of(decoder);
+    }
+
+    /** The MESSAGE box for the frame encoder; it takes it over, this mechanism forgets it. */
+    @Override
+    public final FrameBox frameBox() {
+        if (frameBox == null) {
+            throw new IllegalStateException("the CURVE handshake is not complete, or its box was taken");
+        }
+        CurveFrameBox box = frameBox;
+        frameBox = null;
+        return box;
     }
 
     /** Opens a box from the peer, or fails the handshake with {@code failure} as the detail. */

@@ -1,8 +1,6 @@
 package io.zmtp.codec.curve;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.zmtp.codec.ZmtpFrame;
@@ -15,24 +13,25 @@ import io.zmtp.codec.ZmtpProtocolException;
  * a nonce not above the last one (replay or reordering), or a box that does not open is a protocol
  * error: the handler reports one {@link ZmtpProtocolException}, closes the connection and quietly
  * releases whatever still arrives.
+ *
+ * <p>The box is verified where it lies in the received frame and decrypted straight into the
+ * payload buffer; the only allocations per message are that buffer and the frame around it.
  */
 final class CurveMessageDecoder extends ChannelInboundHandlerAdapter {
     /** Name, nonce, tag and the flags octet. */
-    static final int MIN_MESSAGE = 8 + 8 + CurveCrypto.TAG + 1;
+    static final int MIN_MESSAGE = CurveFrameBox.OVERHEAD;
 
-    private final byte[] key;
-    private final byte[] noncePrefix;
+    private final MessageBox box;
     private long lastNonce;
     private boolean failed;
 
     /**
-     * @param key         the connection's precomputed box key (this handler owns it and wipes it when removed)
-     * @param noncePrefix the peer's MESSAGE nonce prefix
-     * @param lastNonce   the nonce of the peer's last handshake command (INITIATE or READY)
+     * @param box       opens boxes under the peer's MESSAGE nonce prefix; this handler owns it and
+     *                  closes it when removed
+     * @param lastNonce the nonce of the peer's last handshake command (INITIATE or READY)
      */
-    CurveMessageDecoder(byte[] key, byte[] noncePrefix, long lastNonce) {
-        this.key = key;
-        this.noncePrefix = noncePrefix;
+    CurveMessageDecoder(MessageBox box, long lastNonce) {
+        this.box = box;
         this.lastNonce = lastNonce;
     }
 
@@ -47,7 +46,7 @@ final class CurveMessageDecoder extends ChannelInboundHandlerAdapter {
             if (failed) {
                 return;
             }
-            opened = open(frame.content());
+            opened = open(ctx, frame.content());
         } catch (ZmtpProtocolException e) {
             failed = true;
             ctx.fireExceptionCaught(e);
@@ -59,10 +58,10 @@ final class CurveMessageDecoder extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(opened);
     }
 
-    private ZmtpFrame open(ByteBuf body) {
+    private ZmtpFrame open(ChannelHandlerContext ctx, ByteBuf body) {
         int start = body.readerIndex();
         int length = body.readableBytes();
-        if (!startsWithMessage(body)) {
+        if (length < 8 || body.getLong(start) != CurveFrameBox.MESSAGE_NAME) {
             throw new ZmtpProtocolException("CURVE peer sent something other than a MESSAGE command after the handshake ("
                     + length + " bytes)");
         }
@@ -75,38 +74,37 @@ final class CurveMessageDecoder extends ChannelInboundHandlerAdapter {
             throw new ZmtpProtocolException("CURVE MESSAGE nonce " + Long.toUnsignedString(nonce)
                     + " is not above the last one seen (" + Long.toUnsignedString(lastNonce) + "): replayed or reordered");
         }
-        byte[] box = ByteBufUtil.getBytes(body, start + 16, length - 16);
-        byte[] plaintext;
+        int plainLength = length - 16 - MessageBox.TAG;
+        ByteBuf plain = ctx.alloc().heapBuffer(plainLength);
         try {
-            plaintext = CryptoBox.open(key, CurveCrypto.shortNonce(noncePrefix, nonce), box);
-        } catch (CryptoBox.AuthenticationException e) {
-            throw new ZmtpProtocolException("CURVE MESSAGE with nonce " + Long.toUnsignedString(nonce)
-                    + " does not authenticate: altered in transit or boxed under another key");
+            if (!box.open(body, start + 16, plainLength, nonce, plain, 0)) {
+                throw new ZmtpProtocolException("CURVE MESSAGE with nonce " + Long.toUnsignedString(nonce)
+                        + " does not authenticate: altered in transit or boxed under another key");
+            }
+        } catch (RuntimeException e) {
+            plain.release();
+            throw e;
         }
         lastNonce = nonce;
-        int flags = plaintext[0];
-        ByteBuf payload = Unpooled.wrappedBuffer(plaintext, 1, plaintext.length - 1);
-        if ((flags & CurveMessageEncoder.INNER_COMMAND) != 0) {
+        int flags = plain.getByte(0);
+        ByteBuf payload = plain.setIndex(1, plainLength);
+        if ((flags & CurveFrameBox.INNER_COMMAND) != 0) {
             return ZmtpFrame.command(payload);
         }
-        return ZmtpFrame.message(payload, (flags & CurveMessageEncoder.INNER_MORE) != 0);
-    }
-
-    private static boolean startsWithMessage(ByteBuf body) {
-        byte[] name = CurveMessageEncoder.MESSAGE_NAME;
-        if (body.readableBytes() < name.length) {
-            return false;
-        }
-        for (int i = 0; i < name.length; i++) {
-            if (body.getByte(body.readerIndex() + i) != name[i]) {
-                return false;
-            }
-        }
-        return true;
+        return ZmtpFrame.message(payload, (flags & CurveFrameBox.INNER_MORE) != 0);
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        CurveCrypto.wipe(key);
+        close();
+    }
+
+    /** Wipes the inbound box's key. */
+    void close() {
+        box.close();
+    }
+
+    boolean isWiped() {
+        return box.isWiped();
     }
 }

@@ -12,6 +12,8 @@ import io.zmtp.codec.mechanism.MechanismContext;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The CURVE server: opens HELLO with its permanent secret key and answers WELCOME with a fresh
@@ -144,6 +146,11 @@ final class CurveServerMechanism extends CurveMechanism {
         }
         state = State.AUTHENTICATING;
         context.authenticate(NAME, List.of(clientKey), result -> {
+            if (isClosed()) {
+                // The connection went away while the authenticator thought.
+                CurveCrypto.wipe(sessionKey);
+                return;
+            }
             if (result.allowed()) {
                 ready(context, sessionKey, peer, result);
             } else {
@@ -183,6 +190,18 @@ final class CurveServerMechanism extends CurveMechanism {
         context.send(new CurveCommand("READY", ByteBuffer.allocate(8 + box.length).putLong(nonce).put(box).array()));
         established(sessionKey);
         context.complete(peer, auth);
+    }
+
+    @Override
+    void wipeHandshakeSecrets() {
+        CurveCrypto.wipe(transientSecret, cookieKey);
+        transientSecret = null;
+        cookieKey = null;
+    }
+
+    @Override
+    List<byte[]> secretsHeld() {
+        return Stream.of(transientSecret, cookieKey).filter(Objects::nonNull).toList();
     }
 
     @Override

@@ -4,9 +4,11 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.zmtp.codec.FrameBox;
 import io.zmtp.codec.FrameDecoder;
 import io.zmtp.codec.FrameEncoder;
 import io.zmtp.codec.MessageAssembler;
@@ -191,6 +193,7 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         cancelTimer();
+        mechanism.close();
         failPendingWrites(new ZmtpProtocolException("ZMTP handshake handler removed"));
     }
 
@@ -291,7 +294,16 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
         ctx.pipeline().addAfter("zmtp-command-decoder", "zmtp-heartbeat", new HeartbeatHandler(config));
         after = "zmtp-heartbeat";
         FrameEncoder encoder = ctx.pipeline().get(FrameEncoder.class);
-        if (encoder != null && transformers.isEmpty()) {
+        FrameBox box = mechanism.frameBox();
+        if (box != null) {
+            if (encoder == null) {
+                box.close();
+                throw new IllegalStateException(mechanism.name() + " boxes frames but the pipeline has no FrameEncoder");
+            }
+            encoder.boxWith(box);
+        }
+        if (encoder != null && transformers.stream().noneMatch(h -> h instanceof ChannelOutboundHandler)) {
+            // Nothing installed here changes writes on their way to the encoder (CURVE boxes in it).
             encoder.allowDirectWrites();
         }
         FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);

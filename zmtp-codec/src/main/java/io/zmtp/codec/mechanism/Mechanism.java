@@ -2,6 +2,7 @@ package io.zmtp.codec.mechanism;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
+import io.zmtp.codec.FrameBox;
 
 import java.util.List;
 
@@ -39,6 +40,23 @@ public interface Mechanism {
      */
     default List<ChannelHandler> frameTransformers() {
         return List.of();
+    }
+
+    /**
+     * For mechanisms that box every outgoing frame once the handshake is done (CURVE's MESSAGE):
+     * the box the frame encoder seals each frame with, in its batch buffer. Called once, after
+     * {@link #frameTransformers()}; the encoder owns the box from then on. NULL and PLAIN have none.
+     */
+    default FrameBox frameBox() {
+        return null;
+    }
+
+    /**
+     * The handshake handler is leaving the pipeline, after success, failure or a closed connection:
+     * forget (wipe) whatever secrets the handshake still holds, so that they do not wait in the heap
+     * for the garbage collector. Commands or authentication answers arriving later are ignored.
+     */
+    default void close() {
     }
 
     /**

@@ -1,7 +1,11 @@
 package io.zmtp.codec.curve;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.zmtp.codec.FrameDecoder;
+import io.zmtp.codec.FrameEncoder;
 import io.zmtp.codec.ZmtpFrame;
 import io.zmtp.codec.ZmtpMessage;
 import io.zmtp.codec.ZmtpProtocolException;
@@ -12,6 +16,7 @@ import io.zmtp.codec.command.Subscribe;
 import io.zmtp.testing.Hex;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,106 +24,149 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The MESSAGE encoder and decoder on their own: inner flags, nonces, the 3.0 subscription form, big frames. */
+/**
+ * MESSAGE boxing in the frame encoder and unboxing in the decoder, byte by byte: inner flags,
+ * nonces, the 3.0 subscription form, big frames, several boxes in one batch, and what the
+ * decoder refuses.
+ */
 class CurveMessageCodecTest {
     private static final byte[] KEY = CryptoBox.beforenm(CurveKeyPair.generate().publicKey(), CurveKeyPair.generate().secretKey());
     private static final byte[] C = CurveCrypto.MESSAGE_FROM_CLIENT;
 
+    /** A frame encoder that boxes from {@code firstNonce} on, as the handshake leaves it. */
     private static EmbeddedChannel encoder(long firstNonce, ZmtpVersion peer) {
-        return new EmbeddedChannel(new CurveMessageEncoder(KEY.clone(), C, firstNonce, peer));
+        FrameEncoder encoder = new FrameEncoder();
+        encoder.peerVersion(peer);
+        encoder.boxWith(new CurveFrameBox(new MessageBox(KEY, C), firstNonce));
+        return new EmbeddedChannel(encoder);
     }
 
-    /** Reads every MESSAGE frame the encoder wrote. */
-    private static List<ZmtpFrame> written(EmbeddedChannel ch) {
-        List<ZmtpFrame> out = new ArrayList<>();
-        ZmtpFrame f;
-        while ((f = ch.readOutbound()) != null) {
-            out.add(f);
+    private static EmbeddedChannel decoder(long lastNonce) {
+        return new EmbeddedChannel(new FrameDecoder(), new CurveMessageDecoder(new MessageBox(KEY, C), lastNonce));
+    }
+
+    /** Everything the encoder wrote since the last call, as one byte array. */
+    private static byte[] wire(EmbeddedChannel ch) {
+        ch.flush();
+        ByteBuf all = Unpooled.buffer();
+        ByteBuf b;
+        while ((b = ch.readOutbound()) != null) {
+            all.writeBytes(b);
+            b.release();
         }
-        return out;
+        return Hex.drain(all);
     }
 
-    /** Opens one MESSAGE by hand: [nonce, flags, payload...]. */
-    private static byte[] open(ZmtpFrame f) throws Exception {
-        byte[] body = ByteBufUtil.getBytes(f.content());
-        assertThat(Arrays.copyOf(body, 8)).isEqualTo(Hex.bytes("07 'MESSAGE'"));
-        long nonce = java.nio.ByteBuffer.wrap(body, 8, 8).getLong();
-        return CryptoBox.open(KEY, CurveCrypto.shortNonce(C, nonce), Arrays.copyOfRange(body, 16, body.length));
+    /** Splits the wire into outer frames: [flags, body...] each. */
+    private static List<byte[]> outerFrames(byte[] wire) {
+        List<byte[]> frames = new ArrayList<>();
+        ByteBuffer in = ByteBuffer.wrap(wire);
+        while (in.hasRemaining()) {
+            int flags = in.get() & 0xff;
+            int length = (flags & ZmtpFrame.FLAG_LONG) != 0 ? (int) in.getLong() : in.get() & 0xff;
+            byte[] frame = new byte[1 + length];
+            frame[0] = (byte) flags;
+            in.get(frame, 1, length);
+            frames.add(frame);
+        }
+        return frames;
+    }
+
+    /** Opens one outer frame by hand with the one-off box: [flags, payload...]. */
+    private static byte[] open(byte[] frame) throws Exception {
+        assertThat(frame[0] & ~ZmtpFrame.FLAG_LONG).as("outer flags carry no MORE or COMMAND").isZero();
+        assertThat(Arrays.copyOfRange(frame, 1, 9)).isEqualTo(Hex.bytes("07 'MESSAGE'"));
+        long nonce = ByteBuffer.wrap(frame, 9, 8).getLong();
+        return CryptoBox.open(KEY, CurveCrypto.shortNonce(C, nonce), Arrays.copyOfRange(frame, 17, frame.length));
+    }
+
+    private static long nonceOf(byte[] frame) {
+        return ByteBuffer.wrap(frame, 9, 8).getLong();
     }
 
     @Test
-    void multipartMessageBecomesOneMessagePerFrameWithInnerMore() throws Exception {
+    void multipartMessageBecomesOneMessagePerFrameWithInnerMoreInOneBatch() throws Exception {
         EmbeddedChannel enc = encoder(3, ZmtpVersion.V3_1);
-        enc.writeOutbound(ZmtpMessage.ofStrings("a", "", "c"));
-        List<ZmtpFrame> frames = written(enc);
-        assertThat(frames).hasSize(3).allSatisfy(f -> {
-            assertThat(f.more()).isFalse();
-            assertThat(f.isCommand()).isFalse();
-        });
+        enc.write(ZmtpMessage.ofStrings("a", "", "c"));
+        enc.write(ZmtpMessage.ofStrings("d"));
+        enc.flush();
+        assertThat(enc.outboundMessages()).as("four small boxes leave in one buffer").hasSize(1);
+        List<byte[]> frames = outerFrames(wire(enc));
+        assertThat(frames).hasSize(4);
         assertThat(open(frames.get(0))).isEqualTo(Hex.bytes("01 'a'"));
         assertThat(open(frames.get(1))).isEqualTo(Hex.bytes("01"));
         assertThat(open(frames.get(2))).isEqualTo(Hex.bytes("00 'c'"));
-        assertThat(frames.stream().map(f -> f.content().getLong(8))).containsExactly(3L, 4L, 5L);
-        frames.forEach(ZmtpFrame::release);
+        assertThat(open(frames.get(3))).isEqualTo(Hex.bytes("00 'd'"));
+        assertThat(frames.stream().map(CurveMessageCodecTest::nonceOf)).containsExactly(3L, 4L, 5L, 6L);
         enc.finishAndReleaseAll();
     }
 
     @Test
     void commandsCarryTheInnerCommandBit() throws Exception {
         EmbeddedChannel enc = encoder(2, ZmtpVersion.V3_1);
-        enc.writeOutbound(new Ping(0, new byte[0]), new Subscribe("ab".getBytes()), new Cancel("ab".getBytes()));
-        List<ZmtpFrame> frames = written(enc);
+        enc.write(new Ping(0, new byte[0]));
+        enc.write(new Subscribe("ab".getBytes()));
+        enc.write(new Cancel("ab".getBytes()));
+        enc.write(ZmtpFrame.command(Hex.buf("04 'PONG' 'x'")));
+        List<byte[]> frames = outerFrames(wire(enc));
         assertThat(open(frames.get(0))).isEqualTo(Hex.bytes("02 04 'PING' 00 00"));
         assertThat(open(frames.get(1))).isEqualTo(Hex.bytes("02 09 'SUBSCRIBE' 'ab'"));
         assertThat(open(frames.get(2))).isEqualTo(Hex.bytes("02 06 'CANCEL' 'ab'"));
-        frames.forEach(ZmtpFrame::release);
+        assertThat(open(frames.get(3))).isEqualTo(Hex.bytes("02 04 'PONG' 'x'"));
         enc.finishAndReleaseAll();
     }
 
     @Test
     void subscriptionsToAZmtp30PeerAreDataFrames() throws Exception {
         EmbeddedChannel enc = encoder(2, ZmtpVersion.V3_0);
-        enc.writeOutbound(new Subscribe("ab".getBytes()), new Cancel("ab".getBytes()));
-        List<ZmtpFrame> frames = written(enc);
+        enc.write(new Subscribe("ab".getBytes()));
+        enc.write(new Cancel("ab".getBytes()));
+        List<byte[]> frames = outerFrames(wire(enc));
         assertThat(open(frames.get(0))).isEqualTo(Hex.bytes("00 01 'ab'"));
         assertThat(open(frames.get(1))).isEqualTo(Hex.bytes("00 00 'ab'"));
-        frames.forEach(ZmtpFrame::release);
         enc.finishAndReleaseAll();
     }
 
     @Test
-    void decoderRestoresFramesAndCommands() {
+    void aBoxedBatchFedByteByByteDecodesToTheSameFrames() {
         EmbeddedChannel enc = encoder(3, ZmtpVersion.V3_1);
-        EmbeddedChannel dec = new EmbeddedChannel(new CurveMessageDecoder(KEY.clone(), C, 2));
-        byte[] big = new byte[300 * 1024];
+        EmbeddedChannel dec = decoder(2);
+        byte[] big = new byte[70 * 1024];
         Arrays.fill(big, (byte) 7);
-        enc.writeOutbound(ZmtpMessage.ofBytes(new byte[0], big), ZmtpFrame.command(Hex.buf("04 'PING' 00 00")));
-        for (ZmtpFrame f : written(enc)) {
-            dec.writeInbound(f);
+        byte[] mid = new byte[250];
+        Arrays.fill(mid, (byte) 9);
+        enc.write(ZmtpMessage.ofBytes(new byte[0], "x".getBytes(), mid));
+        enc.write(ZmtpMessage.ofBytes(big));
+        enc.write(ZmtpFrame.command(Hex.buf("04 'PING' 00 00")));
+        for (byte b : wire(enc)) {
+            dec.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
         }
-        ZmtpFrame empty = dec.readInbound();
-        ZmtpFrame large = dec.readInbound();
-        ZmtpFrame ping = dec.readInbound();
-        assertThat(empty.more()).isTrue();
-        assertThat(empty.content().readableBytes()).isZero();
-        assertThat(large.more()).isFalse();
-        assertThat(ByteBufUtil.getBytes(large.content())).isEqualTo(big);
-        assertThat(ping.isCommand()).isTrue();
-        assertThat(ByteBufUtil.getBytes(ping.content())).isEqualTo(Hex.bytes("04 'PING' 00 00"));
-        empty.release();
-        large.release();
-        ping.release();
+        List<ZmtpFrame> got = new ArrayList<>();
+        ZmtpFrame f;
+        while ((f = dec.readInbound()) != null) {
+            got.add(f);
+        }
+        assertThat(got).hasSize(5);
+        assertThat(got.stream().map(ZmtpFrame::more)).containsExactly(true, true, false, false, false);
+        assertThat(got.stream().map(ZmtpFrame::isCommand)).containsExactly(false, false, false, false, true);
+        assertThat(ByteBufUtil.getBytes(got.get(0).content())).isEmpty();
+        assertThat(ByteBufUtil.getBytes(got.get(1).content())).isEqualTo("x".getBytes());
+        assertThat(ByteBufUtil.getBytes(got.get(2).content())).isEqualTo(mid);
+        assertThat(ByteBufUtil.getBytes(got.get(3).content())).isEqualTo(big);
+        assertThat(ByteBufUtil.getBytes(got.get(4).content())).isEqualTo(Hex.bytes("04 'PING' 00 00"));
+        got.forEach(ZmtpFrame::release);
         assertThat(dec.isOpen()).isTrue();
         enc.finishAndReleaseAll();
         dec.finishAndReleaseAll();
     }
 
     @Test
-    void decoderRefusesANonceAtOrBelowTheHandshakesAndReleasesTheFrame() {
+    void decoderRefusesANonceAtOrBelowTheLastAndReleasesTheFrame() {
         EmbeddedChannel enc = encoder(2, ZmtpVersion.V3_1);
-        EmbeddedChannel dec = new EmbeddedChannel(new CurveMessageDecoder(KEY.clone(), C, 2));
-        enc.writeOutbound(ZmtpMessage.ofStrings("x"));
-        ZmtpFrame replayed = written(enc).get(0);
+        EmbeddedChannel dec = new EmbeddedChannel(new CurveMessageDecoder(new MessageBox(KEY, C), 2));
+        enc.write(ZmtpMessage.ofStrings("x"));
+        byte[] frame = outerFrames(wire(enc)).get(0);
+        ZmtpFrame replayed = ZmtpFrame.message(Unpooled.wrappedBuffer(frame, 1, frame.length - 1), false);
         dec.pipeline().fireChannelRead(replayed);
         assertThatThrownBy(dec::checkException).isInstanceOf(ZmtpProtocolException.class)
                 .hasMessageContaining("nonce 2 is not above the last one seen (2)");
@@ -127,5 +175,74 @@ class CurveMessageCodecTest {
         assertThat(dec.isOpen()).isFalse();
         enc.finishAndReleaseAll();
         dec.finishAndReleaseAll();
+    }
+
+    @Test
+    void theSameBoxTwiceIsRefusedTheSecondTime() {
+        EmbeddedChannel enc = encoder(5, ZmtpVersion.V3_1);
+        EmbeddedChannel dec = decoder(4);
+        enc.write(ZmtpMessage.ofStrings("once"));
+        byte[] wire = wire(enc);
+        dec.writeInbound(Unpooled.wrappedBuffer(wire));
+        ZmtpFrame first = dec.readInbound();
+        assertThat(first.content().toString(java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("once");
+        first.release();
+        dec.pipeline().fireChannelRead(Unpooled.wrappedBuffer(wire));
+        assertThatThrownBy(dec::checkException).isInstanceOf(ZmtpProtocolException.class)
+                .hasMessageContaining("nonce 5 is not above the last one seen (5)");
+        assertThat(dec.isOpen()).isFalse();
+        enc.finishAndReleaseAll();
+        dec.finishAndReleaseAll();
+    }
+
+    @Test
+    void truncatedOrTamperedBoxesAreProtocolErrors() {
+        EmbeddedChannel enc = encoder(3, ZmtpVersion.V3_1);
+        enc.write(ZmtpMessage.ofStrings("payload"));
+        byte[] frame = outerFrames(wire(enc)).get(0);
+        enc.finishAndReleaseAll();
+
+        byte[] tampered = frame.clone();
+        tampered[tampered.length - 1] ^= 1;
+        byte[] truncated = Arrays.copyOf(frame, 1 + CurveMessageDecoder.MIN_MESSAGE - 1);
+        for (byte[] bad : List.of(tampered, truncated)) {
+            EmbeddedChannel dec = new EmbeddedChannel(new CurveMessageDecoder(new MessageBox(KEY, C), 2));
+            ZmtpFrame in = ZmtpFrame.message(Unpooled.wrappedBuffer(bad, 1, bad.length - 1), false);
+            dec.pipeline().fireChannelRead(in);
+            assertThatThrownBy(dec::checkException).isInstanceOf(ZmtpProtocolException.class)
+                    .hasMessageMatching(".*(does not authenticate|shorter than the minimum).*");
+            assertThat(in.refCnt()).isZero();
+            assertThat((Object) dec.readInbound()).isNull();
+            assertThat(dec.isOpen()).isFalse();
+            dec.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void aNonceCounterAtItsLimitRefusesToSendRatherThanWrap() throws Exception {
+        EmbeddedChannel enc = encoder(-2L, ZmtpVersion.V3_1);
+        enc.write(ZmtpMessage.ofStrings("last"));
+        var refused = enc.write(ZmtpMessage.ofStrings("wraps"));
+        List<byte[]> frames = outerFrames(wire(enc));
+        assertThat(frames).as("only the box with the last nonce left").hasSize(1);
+        assertThat(nonceOf(frames.get(0))).isEqualTo(-2L);
+        assertThat(open(frames.get(0))).isEqualTo(Hex.bytes("00 'last'"));
+        assertThat(refused.cause()).isInstanceOf(IllegalStateException.class).hasMessageContaining("nonces exhausted");
+        enc.finishAndReleaseAll();
+    }
+
+    @Test
+    void removingTheCodecWipesBothBoxes() {
+        FrameEncoder encoder = new FrameEncoder();
+        CurveFrameBox box = new CurveFrameBox(new MessageBox(KEY, C), 3);
+        encoder.boxWith(box);
+        CurveMessageDecoder decoder = new CurveMessageDecoder(new MessageBox(KEY, C), 2);
+        EmbeddedChannel ch = new EmbeddedChannel(encoder, decoder);
+        assertThat(box.isWiped()).isFalse();
+        assertThat(decoder.isWiped()).isFalse();
+        ch.close();
+        assertThat(box.isWiped()).isTrue();
+        assertThat(decoder.isWiped()).isTrue();
+        ch.finishAndReleaseAll();
     }
 }
