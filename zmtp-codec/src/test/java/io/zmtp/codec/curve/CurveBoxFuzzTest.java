@@ -42,7 +42,7 @@ class CurveBoxFuzzTest {
     void unbox(byte[] input) {
         EventRecorder rec = new EventRecorder();
         EmbeddedChannel ch = new EmbeddedChannel(
-                new CurveMessageDecoder(KEY.clone(), CurveCrypto.MESSAGE_FROM_CLIENT, 0),
+                new CurveMessageDecoder(new MessageBox(KEY.clone(), CurveCrypto.MESSAGE_FROM_CLIENT), 0),
                 new MessageAssembler(LIMITS), rec);
         List<ByteBuf> bodies = new ArrayList<>();
         try {
