@@ -201,9 +201,34 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
                 case PULL, SUB -> runReceiver(socket, frameFormat);
                 default -> runBoth(socket, frameFormat);
             };
+            if (code == 0 && sends(socketType)) {
+                code = awaitDelivery(socket);
+            }
             socket.close();
             return code;
         }
+    }
+
+    private static boolean sends(SocketType type) {
+        return type != SocketType.PULL && type != SocketType.SUB;
+    }
+
+    /**
+     * Gives what stdin sent up to LINGER to leave; exit 1 when some could not, so a script knows
+     * its input did not get through (a peer that never came, say).
+     */
+    private int awaitDelivery(Socket socket) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, lingerMillis));
+        long unsent;
+        while ((unsent = socket.unsentMessages()) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        if (unsent > 0) {
+            System.err.println("zmtp: " + unsent + " message" + (unsent == 1 ? "" : "s")
+                    + " could not be delivered within the linger (" + lingerMillis + " ms)");
+            return 1;
+        }
+        return 0;
     }
 
     private void configure(Socket socket) {

@@ -29,19 +29,41 @@ final class KeygenCommand implements Callable<Integer> {
         System.out.println("public: " + keys.publicKeyZ85());
         System.out.println("secret: " + keys.secretKeyZ85());
         if (out != null) {
-            String header = "#   ZeroMQ CURVE certificate written by zmtp keygen\n";
-            Files.writeString(out, header + "metadata\ncurve\n    public-key = \"" + keys.publicKeyZ85() + "\"\n",
-                    StandardCharsets.UTF_8);
-            Path secret = out.resolveSibling(out.getFileName() + "_secret");
-            Files.deleteIfExists(secret);
             try {
-                Files.createFile(secret, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(secret);
+                writeCertificates(keys);
+            } catch (IOException e) {
+                throw new ZmtpCommand.CliFailure(1, "keygen: cannot write " + out + ": " + why(e));
             }
-            Files.writeString(secret, header + "metadata\ncurve\n    public-key = \"" + keys.publicKeyZ85()
-                    + "\"\n    secret-key = \"" + keys.secretKeyZ85() + "\"\n", StandardCharsets.UTF_8);
         }
         return 0;
+    }
+
+    /** Why a file could not be written, in words (a JDK file exception's message is often just the path). */
+    private static String why(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    private void writeCertificates(CurveKeyPair keys) throws IOException {
+        String header = "#   ZeroMQ CURVE certificate written by zmtp keygen\n";
+        Files.writeString(out, header + "metadata\ncurve\n    public-key = \"" + keys.publicKeyZ85() + "\"\n",
+                StandardCharsets.UTF_8);
+        Path secret = out.resolveSibling(out.getFileName() + "_secret");
+        Files.deleteIfExists(secret);
+        try {
+            Files.createFile(secret, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(secret);
+        }
+        Files.writeString(secret, header + "metadata\ncurve\n    public-key = \"" + keys.publicKeyZ85()
+                + "\"\n    secret-key = \"" + keys.secretKeyZ85() + "\"\n", StandardCharsets.UTF_8);
     }
 }

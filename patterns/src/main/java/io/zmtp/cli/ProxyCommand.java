@@ -37,8 +37,12 @@ final class ProxyCommand implements Callable<Integer> {
                 front = open(ctx, frontend);
                 back = open(ctx, backend);
                 cap = capture == null ? null : open(ctx, capture);
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                System.err.println("zmtp: " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                // A malformed TYPE@ENDPOINT or endpoint: a usage error, as picocli's own.
+                System.err.println("zmtp proxy: " + e.getMessage());
+                return 2;
+            } catch (IllegalStateException e) {
+                System.err.println("zmtp proxy: " + e.getMessage());
                 return 1;
             }
             Proxy.run(front, back, cap, null);

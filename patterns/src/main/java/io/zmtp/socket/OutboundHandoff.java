@@ -222,6 +222,11 @@ final class OutboundHandoff {
         }
     }
 
+    /** Messages waiting here for a pipe, the one that found none with room included. */
+    long queued() {
+        return count.get() + asyncSends.size();
+    }
+
     /** True while messages wait here for a pipe (LINGER waits for them). */
     boolean hasQueued() {
         return stalled != null || !queue.isEmpty();

@@ -119,6 +119,15 @@ final class PipeSet {
         return false;
     }
 
+    /** Messages the pipes hold for their peers. */
+    long outboundDepth() {
+        long n = 0;
+        for (Pipe p : pipes) {
+            n += p.outboundDepth();
+        }
+        return n;
+    }
+
     /** Closes every pipe, attached or retiring. */
     void closeAll() {
         for (Pipe p : new ArrayList<>(pipes)) {

@@ -338,6 +338,25 @@ public abstract class Socket implements AutoCloseable {
     }
 
     /**
+     * Messages sent and not yet handed to a connection: those waiting in the socket's queue and in
+     * its peers' queues (a peer not connected yet holds its own). A message written into a
+     * connection counts as handed over; LINGER is the time close gives these to go.
+     */
+    public long unsentMessages() {
+        if (loop.inEventLoop()) {
+            return outbound.queued() + pipes.outboundDepth();
+        }
+        try {
+            return loop.submit(() -> outbound.queued() + pipes.outboundDepth()).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the queues", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the queues: " + e, e);
+        }
+    }
+
+    /**
      * The peers a blocked send is waiting for: those whose queue is at the send HWM. Empty when
      * the socket has no peer at all.
      */

@@ -151,6 +151,15 @@ class CatProcessTest {
     }
 
     @Test
+    void inputThatCouldNotBeDeliveredWithinTheLingerExitsOne() throws Exception {
+        // Port 1 on loopback: nobody listens, so the PUSH's pipe keeps the line.
+        Cat push = new Cat("--type", "PUSH", "--connect", "tcp://127.0.0.1:1", "--linger", "300");
+        push.write("never delivered").closeInput();
+        assertThat(push.exitCode()).isEqualTo(1);
+        assertThat(push.stderrText()).contains("1 message could not be delivered within the linger (300 ms)");
+    }
+
+    @Test
     void curveOptionsAreChecked() throws Exception {
         Cat c = new Cat("--type", "PULL", "--bind", "tcp://127.0.0.1:*", "--curve-server");
         assertThat(c.exitCode()).isEqualTo(2);
@@ -269,8 +278,9 @@ class CatProcessTest {
         assertThat(List.of(pull.line(), pull.line())).containsExactly("through", "the proxy");
         assertThat(pull.exitCode()).isZero();
 
+        // A malformed spec is a usage error: exit 2, as picocli's own usage errors.
         Cat bad = new Cat("proxy", "--frontend", "pull:tcp://127.0.0.1:1", "--backend", "push@tcp://127.0.0.1:*");
-        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.stderrText()).contains("TYPE@ENDPOINT");
     }
 }

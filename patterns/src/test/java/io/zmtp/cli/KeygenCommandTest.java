@@ -42,4 +42,38 @@ class KeygenCommandTest {
         Files.delete(dir.resolve("client_secret"));
         assertThat(CurveKeyAuthenticator.fromDirectory(dir).size()).isEqualTo(1);
     }
+
+    @Test
+    void aCertificateThatCannotBeWrittenSaysWhyInOneLine(@TempDir Path dir) {
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = ZmtpCommand.run("keygen", "--out", dir.resolve("missing/dir/client").toString());
+        } finally {
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+        }
+        assertThat(code).isEqualTo(1);
+        String text = err.toString(StandardCharsets.UTF_8).strip();
+        assertThat(text).contains("cannot write").contains("no such directory").doesNotContain("\n").doesNotContain("Exception");
+    }
+
+    @Test
+    void aMalformedProxySpecIsAUsageError() {
+        PrintStream savedErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = ZmtpCommand.run("proxy", "--frontend", "ROUTER-tcp://127.0.0.1:1", "--backend", "DEALER@tcp://127.0.0.1:*");
+        } finally {
+            System.setErr(savedErr);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("TYPE@ENDPOINT");
+    }
 }
