@@ -45,7 +45,7 @@ final class Linger {
             Runnable oneClosed = () -> {
                 if (left.decrementAndGet() == 0) {
                     socket.loop.execute(() -> {
-                        socket.events.emit(SocketEvent.Type.CLOSED, String.valueOf(socket.lastEndpoint()), "");
+                        socket.events.emit(SocketEvent.Type.CLOSED, SocketEvent.text(socket.lastEndpoint()), "");
                         done.complete(null);
                     });
                 }

@@ -53,4 +53,9 @@ public record SocketEvent(Type type, String endpoint, String detail) {
         }
         return 0;
     }
+
+    /** An endpoint or address as an event's text: empty, never "null", when there is none. */
+    public static String text(Object endpointOrAddress) {
+        return endpointOrAddress == null ? "" : endpointOrAddress.toString();
+    }
 }

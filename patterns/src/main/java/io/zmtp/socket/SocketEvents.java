@@ -55,7 +55,7 @@ final class SocketEvents {
         if (m != null) {
             monitor = null;
             remove(m);
-            m.stop(String.valueOf(lastEndpoint));
+            m.stop(SocketEvent.text(lastEndpoint));
         }
     }
 }

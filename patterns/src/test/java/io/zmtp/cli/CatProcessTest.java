@@ -153,10 +153,13 @@ class CatProcessTest {
     @Test
     void inputThatCouldNotBeDeliveredWithinTheLingerExitsOne() throws Exception {
         // Port 1 on loopback: nobody listens, so the PUSH's pipe keeps the line.
-        Cat push = new Cat("--type", "PUSH", "--connect", "tcp://127.0.0.1:1", "--linger", "300");
+        Cat push = new Cat("--type", "PUSH", "--connect", "tcp://127.0.0.1:1", "--linger", "300", "--verbose");
         push.write("never delivered").closeInput();
         assertThat(push.exitCode()).isEqualTo(1);
         assertThat(push.stderrText()).contains("1 message could not be delivered within the linger (300 ms)");
+        // --verbose shows the events (CLOSED among them) and never prints "null" for what a
+        // socket that was never bound does not have.
+        assertThat(push.stderrText()).contains("event CLOSED").doesNotContain("null");
     }
 
     @Test

@@ -60,7 +60,7 @@ final class Connecter implements Transport.Dialer {
                 log.debug("connect to {} failed: {}", endpoint, done.cause().toString());
                 scheduleRetry();
             } else {
-                socket.emit(SocketEvent.Type.CONNECTED, endpoint, String.valueOf(channel.remoteAddress()));
+                socket.emit(SocketEvent.Type.CONNECTED, endpoint, SocketEvent.text(channel.remoteAddress()));
                 // The connection's end reaches connectionClosed() from PeerHandler.channelInactive,
                 // after DISCONNECTED is reported.
             }

@@ -64,7 +64,7 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
         }
         Pipe p = fresh ? socket.newPipe(false, endpoint) : pipe;
         TransportHost.Admission admission = socket.admit(p, fresh, new ChannelLink(ctx.channel()), done.peerIdentity(),
-                done.peerVersion(), done.mechanism(), done.userId(), String.valueOf(ctx.channel().remoteAddress()), () -> {
+                done.peerVersion(), done.mechanism(), done.userId(), SocketEvent.text(ctx.channel().remoteAddress()), () -> {
                     pipe = p;
                     attached = true;
                     if (connecter != null) {
@@ -123,7 +123,7 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
         socket.announceInbound();
         if (attached) {
             attached = false;
-            socket.emit(SocketEvent.Type.DISCONNECTED, endpoint, String.valueOf(ctx.channel().remoteAddress()));
+            socket.emit(SocketEvent.Type.DISCONNECTED, endpoint, SocketEvent.text(ctx.channel().remoteAddress()));
             socket.pipeDisconnected(pipe);
         }
         if (connecter != null) {

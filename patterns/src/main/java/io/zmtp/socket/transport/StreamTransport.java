@@ -58,7 +58,7 @@ abstract class StreamTransport implements Transport {
         prepareBind(host, endpoint);
         ServerBootstrap b = new ServerBootstrap().group(host.loop())
                 .channel(host.context().io().serverChannelClass(endpoint))
-                .handler(new AcceptFailureHandler(endpoint.toString()))
+                .handler(acceptFailures(endpoint.toString()))
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
                 .childHandler(initializer(host, null, endpoint.toString(), null));
         configure(b, host.options());
@@ -87,6 +87,20 @@ abstract class StreamTransport implements Transport {
         return b;
     }
 
+    /**
+     * One {@link AcceptFailureHandler} per listening channel: a bind that is retried (a port a
+     * closed listener still held) makes a second channel from the same bootstrap, and a handler
+     * that is not sharable cannot join two pipelines (that failed the retry with a closed channel).
+     */
+    private static ChannelInitializer<Channel> acceptFailures(String endpoint) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel listener) {
+                listener.pipeline().addLast(new AcceptFailureHandler(endpoint));
+            }
+        };
+    }
+
     private static ChannelInitializer<Channel> initializer(TransportHost host, Pipe pipe, String endpoint, Connecter connecter) {
         return new ChannelInitializer<>() {
             @Override
@@ -99,7 +113,7 @@ abstract class StreamTransport implements Transport {
                 ZmtpPipeline.install(ch.pipeline(), host.options().codecConfig());
                 ch.pipeline().addLast("zmtp-socket", new PeerHandler(host, pipe, endpoint, connecter));
                 if (pipe == null) {
-                    host.emit(SocketEvent.Type.ACCEPTED, endpoint, String.valueOf(ch.remoteAddress()));
+                    host.emit(SocketEvent.Type.ACCEPTED, endpoint, SocketEvent.text(ch.remoteAddress()));
                 }
             }
         };
