@@ -36,10 +36,15 @@ targets=(
     io.zmtp.codec.handshake.HandshakeFuzzTest#curveClient
     io.zmtp.codec.curve.CurveBoxFuzzTest#unbox
     io.zmtp.codec.curve.Z85FuzzTest#decode
+    config-center:io.zmtp.config.protocol.RequestFuzzTest#request
+    config-center:io.zmtp.config.server.WhitelistFuzzTest#whitelist
+    config-center:io.zmtp.config.agent.CacheFileFuzzTest#cache
 )
 
 cd "$root"
-"$mvn_cmd" -B -q "${mvn_flags[@]}" test-compile -pl zmtp-codec
+# The config-center targets need its upstream modules from this tree, not from a repository:
+# compile the reactor once, then run each of them with -am (no test matches in the others).
+"$mvn_cmd" -B -q "${mvn_flags[@]}" test-compile -pl zmtp-codec,config-center -am
 
 logs="$here/target/fuzz"
 mkdir -p "$logs"
@@ -53,8 +58,20 @@ for target in "${targets[@]}"; do
     ran=$((ran + 1))
     log="$logs/${target##*.}.log"
     t0=$SECONDS
-    if JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${seconds}s" "$mvn_cmd" -B "${mvn_flags[@]}" surefire:test -pl zmtp-codec \
-            -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false -Dleak.level="$leak_level" > "$log" 2>&1; then
+    module=zmtp-codec
+    test=$target
+    if [[ $target == *:* ]]; then
+        module=${target%%:*}
+        test=${target#*:}
+    fi
+    if [[ $module == zmtp-codec ]]; then
+        run=(surefire:test -pl zmtp-codec)
+    else
+        # default-test only: config-center's second surefire execution (the scale test) would run it again.
+        run=(test-compile surefire:test@default-test -pl "$module" -am)
+    fi
+    if JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${seconds}s" "$mvn_cmd" -B "${mvn_flags[@]}" "${run[@]}" \
+            -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false -Dleak.level="$leak_level" > "$log" 2>&1; then
         summary="$(grep -a -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)"
         echo "fuzz: $target ok in $((SECONDS - t0)) s ${summary:+($summary)}"
     else
