@@ -43,18 +43,10 @@ class SilentNodeAttackTest {
 
     @Test
     void aServerFloodedWithUnreadSyncsStaysUpAndAnswersOthersAtOnce() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process server = new ProcessBuilder(java.toString(), "-Xmx768m", "-cp", System.getProperty("java.class.path"),
-                ServerProcess.class.getName(), dir.resolve("data").toString(), "60")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process server = startServer(60);
         try (ZmtpContext ctx = new ZmtpContext(1)) {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-            String ready = CompletableFuture.supplyAsync(() -> readLine(out)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(ready).startsWith("READY ");
-            String sync = ready.split(" ")[2];
-            Socket admin = ctx.socket(SocketType.DEALER);
-            admin.options().linger(0).plainCredentials("ops", "adm");
-            admin.connect(sync);
+            String sync = syncEndpoint(server);
+            Socket admin = admin(ctx, sync);
             long idleRss = residentBytes(server.pid());
 
             try (SilentNode silent = new SilentNode(sync, "silent", "pw")) {
@@ -96,18 +88,10 @@ class SilentNodeAttackTest {
      */
     @Test
     void giantFramesBeforeLoginAndEndlessMessagesAfterItAreCutOff() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process server = new ProcessBuilder(java.toString(), "-Xmx768m", "-cp", System.getProperty("java.class.path"),
-                ServerProcess.class.getName(), dir.resolve("data").toString(), "0")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process server = startServer(0);
         try (ZmtpContext ctx = new ZmtpContext(1)) {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-            String ready = CompletableFuture.supplyAsync(() -> readLine(out)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(ready).startsWith("READY ");
-            String sync = ready.split(" ")[2];
-            Socket admin = ctx.socket(SocketType.DEALER);
-            admin.options().linger(0).plainCredentials("ops", "adm");
-            admin.connect(sync);
+            String sync = syncEndpoint(server);
+            Socket admin = admin(ctx, sync);
             status(admin);
             long idleRss = residentBytes(server.pid());
 
@@ -198,6 +182,29 @@ class SilentNodeAttackTest {
         if (idleRss > 0) {
             assertThat(rss - idleRss).as(attack).isLessThan(RSS_GROWTH_BOUND);
         }
+    }
+
+    /** A {@link ServerProcess} with {@code values} values of 1 MiB, in a JVM of its own. */
+    private Process startServer(int values) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return new ProcessBuilder(java.toString(), "-Xmx768m", "-cp", System.getProperty("java.class.path"),
+                ServerProcess.class.getName(), dir.resolve("data").toString(), Integer.toString(values))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /** The sync endpoint the server prints once it serves. */
+    private static String syncEndpoint(Process server) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        String ready = CompletableFuture.supplyAsync(() -> readLine(out)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(ready).startsWith("READY ");
+        return ready.split(" ")[2];
+    }
+
+    private static Socket admin(ZmtpContext ctx, String sync) {
+        Socket admin = ctx.socket(SocketType.DEALER);
+        admin.options().linger(0).plainCredentials("ops", "adm");
+        admin.connect(sync);
+        return admin;
     }
 
     private static String readLine(BufferedReader in) {
