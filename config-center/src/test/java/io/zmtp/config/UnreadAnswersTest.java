@@ -101,7 +101,9 @@ class UnreadAnswersTest {
         assertThat(server.isServing()).isTrue();
 
         // Everyone else is still served: an admin at once, a new node in full.
-        assertThat(bestStatusRoundTrip()).isLessThan(Duration.ofMillis(100));
+        // Answered at all (the 100 ms figure is checked in SilentNodeAttackTest, where the server has
+        // a JVM of its own: here it shares this one with the test's own allocations and GC pauses).
+        assertThat(bestStatusRoundTrip()).isLessThan(WAIT);
         ConfigAgent web = ConfigAgent.builder().server(server.updatesEndpoint(), server.syncEndpoint())
                 .node("web-1", "pw1").namespaces("app/big").context(ctx).cacheDir(dir.resolve("cache"))
                 .reportInterval(Duration.ofMillis(200)).start();
