@@ -61,9 +61,12 @@ import java.util.function.Supplier;
  * One JDBC connection, used under one lock: every operation is serialized, which also makes the
  * revision numbering trivially gap-free. The latest content of each namespace read so far is
  * cached in memory, since every commit needs it whole to compute the digest; the cache holds as
- * much as the namespaces used. Each commit is one transaction, followed by an H2
- * {@code CHECKPOINT} so a committed revision is in the file even if the process dies right after.
- * A data directory can be open once per JVM; H2's file lock keeps other processes out.
+ * much as the namespaces used. Each commit is one transaction. Durability does not rest on H2: a
+ * file store first appends the revision to its {@link RevisionJournal} (forced to disk), then
+ * commits it to H2, and only then is it acknowledged; on open the journal is replayed into
+ * whatever H2 recovered, and emptied once H2 has been closed cleanly (at open, at close, and when
+ * the journal passes {@value #JOURNAL_SETTLE_BYTES} bytes). A data directory can be open once per
+ * JVM; H2's file lock keeps other processes out.
  */
 public final class H2ConfigStore implements ConfigStore {
     /** The schema this class reads and writes. */
@@ -74,6 +77,8 @@ public final class H2ConfigStore implements ConfigStore {
     public static final int MAX_MESSAGE_LENGTH = 4096;
     /** The database's base file name in the data directory (H2 appends {@code .mv.db}). */
     static final String DB_NAME = "config";
+    /** Journal size at which H2 is closed cleanly and reopened so the journal can be emptied. */
+    static final long JOURNAL_SETTLE_BYTES = 16L << 20;
 
     private static final Logger log = LoggerFactory.getLogger(H2ConfigStore.class);
     private static final Set<Path> OPEN_DIRS = ConcurrentHashMap.newKeySet();
@@ -118,7 +123,9 @@ public final class H2ConfigStore implements ConfigStore {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Connection db;
+    private final String url;
+    private Connection db;
+    private RevisionJournal journal;
     private final StoreLimits limits;
     private final Clock clock;
     private final Path dir;
@@ -126,7 +133,8 @@ public final class H2ConfigStore implements ConfigStore {
     private final Map<String, Current> cache = new HashMap<>();
     private boolean closed;
 
-    private H2ConfigStore(Connection db, StoreLimits limits, Clock clock, Path dir, String where) {
+    private H2ConfigStore(String url, Connection db, StoreLimits limits, Clock clock, Path dir, String where) {
+        this.url = url;
         this.db = db;
         this.limits = limits;
         this.clock = clock;
@@ -189,15 +197,21 @@ public final class H2ConfigStore implements ConfigStore {
         } catch (SQLException e) {
             throw new ConfigStoreException("cannot open config database " + where + ": " + e.getMessage(), e);
         }
-        H2ConfigStore store = new H2ConfigStore(connection, limits, Clock.systemUTC(), dir, where);
+        H2ConfigStore store = new H2ConfigStore(url, connection, limits, Clock.systemUTC(), dir, where);
         try {
             connection.setAutoCommit(false);
             store.createSchema();
+            if (dir != null) {
+                store.openJournal();
+            }
         } catch (SQLException | RuntimeException e) {
             try {
-                connection.close();
+                store.db.close();
             } catch (SQLException suppressed) {
                 e.addSuppressed(suppressed);
+            }
+            if (store.journal != null) {
+                store.journal.close();
             }
             if (e instanceof RuntimeException re) {
                 throw re;
@@ -441,10 +455,17 @@ public final class H2ConfigStore implements ConfigStore {
             closed = true;
             cache.clear();
             try {
+                boolean alive = alive();
                 db.close();
+                if (journal != null && alive) {
+                    journal.reset(); // H2 closed cleanly: it holds every journaled revision
+                }
             } catch (SQLException e) {
-                throw new ConfigStoreException("closing config database " + where + " failed", e);
+                throw new ConfigStoreException("closing config database " + where + " failed; its journal is kept", e);
             } finally {
+                if (journal != null) {
+                    journal.close();
+                }
                 if (dir != null) {
                     OPEN_DIRS.remove(dir);
                 }
@@ -509,32 +530,138 @@ public final class H2ConfigStore implements ConfigStore {
         long rev = before.snapshot().revision() + 1;
         Snapshot next = Snapshot.of(namespace, rev, after);
         Revision revision = new Revision(namespace, rev, next.digest(), author, clock.instant(), message, effective);
+        RevisionJournal.Entry entry = new RevisionJournal.Entry(namespace, rev, next.digest(), author, revision.time(),
+                message, changesBlob, undoBlob);
+        long journaledFrom = journal == null ? -1 : journal.append(entry);
         try {
-            transact("committing revision " + rev + " of " + namespace, () -> {
-                writeContent(namespace, effective);
-                writeHead(namespace, rev, next.digest());
-                try (PreparedStatement ps = db.prepareStatement(
-                        "INSERT INTO revisions (ns, rev, digest, author, committed_at, message, changes, undo)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    ps.setString(1, namespace);
-                    ps.setLong(2, rev);
-                    ps.setString(3, next.digest());
-                    ps.setString(4, author);
-                    ps.setObject(5, utc(revision.time()));
-                    ps.setString(6, message);
-                    ps.setBytes(7, changesBlob);
-                    ps.setBytes(8, undoBlob);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
+            persist(entry, effective);
         } catch (RuntimeException e) {
             cache.remove(namespace); // reload from the database, whatever state it is in
+            if (journal != null) {
+                journal.discardFrom(journaledFrom, e);
+            }
             throw e;
         }
         cache.put(namespace, new Current(next, total));
-        checkpoint();
+        if (journal != null && journal.size() > JOURNAL_SETTLE_BYTES) {
+            settle();
+        }
         return revision;
+    }
+
+    /** Writes one revision (its content changes, head and history row) in one transaction. */
+    private void persist(RevisionJournal.Entry e, List<Change> effective) {
+        transact("committing revision " + e.revision() + " of " + e.namespace(), () -> {
+            writeContent(e.namespace(), effective);
+            writeHead(e.namespace(), e.revision(), e.digest());
+            try (PreparedStatement ps = db.prepareStatement(
+                    "INSERT INTO revisions (ns, rev, digest, author, committed_at, message, changes, undo)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, e.namespace());
+                ps.setLong(2, e.revision());
+                ps.setString(3, e.digest());
+                ps.setString(4, e.author());
+                ps.setObject(5, utc(e.time()));
+                ps.setString(6, e.message());
+                ps.setBytes(7, e.changes());
+                ps.setBytes(8, e.undo());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- journal
+
+    /** Opens the journal, replays what H2 lacks, and empties it once H2 holds everything. */
+    private void openJournal() {
+        int[] replayed = {0};
+        lock.lock();
+        try {
+            journal = RevisionJournal.open(dir, e -> {
+                if (replay(e)) {
+                    replayed[0]++;
+                }
+            });
+            if (replayed[0] > 0) {
+                log.info("config database {}: restored {} revision(s) from {} that the database had not written out"
+                        + " before an unclean stop", where, replayed[0], RevisionJournal.FILE_NAME);
+            }
+            if (journal.size() > 0) {
+                settle();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stores a journaled revision if H2 lacks it; true if it did. The lock is held. */
+    private boolean replay(RevisionJournal.Entry e) {
+        Current before = current(e.namespace());
+        long latest = before.snapshot().revision();
+        if (e.revision() < latest) {
+            return false;
+        }
+        if (e.revision() == latest) {
+            if (!e.digest().equals(before.snapshot().digest())) {
+                throw new ConfigStoreException("revision " + latest + " of namespace '" + e.namespace() + "' has digest "
+                        + before.snapshot().digest() + " in " + where + " but " + e.digest() + " in the journal");
+            }
+            return false;
+        }
+        if (e.revision() != latest + 1) {
+            throw new ConfigStoreException("the journal holds revision " + e.revision() + " of namespace '"
+                    + e.namespace() + "' but " + where + " ends at revision " + latest + ": revisions in between are lost");
+        }
+        List<Change> changes = decode(e.changes(), e.namespace(), e.revision(), "changes");
+        TreeMap<String, byte[]> after = new TreeMap<>(before.snapshot().entries());
+        for (Change c : changes) {
+            if (c.isDelete()) {
+                after.remove(c.key());
+            } else {
+                after.put(c.key(), c.value());
+            }
+        }
+        Snapshot next = Snapshot.of(e.namespace(), e.revision(), after);
+        if (!next.digest().equals(e.digest())) {
+            throw new ConfigStoreException("replaying revision " + e.revision() + " of namespace '" + e.namespace()
+                    + "' from the journal gave digest " + next.digest() + " but " + e.digest() + " was recorded");
+        }
+        try {
+            persist(e, changes);
+        } catch (RuntimeException failed) {
+            cache.remove(e.namespace());
+            throw failed;
+        }
+        cache.put(e.namespace(), new Current(next, next.totalBytes()));
+        return true;
+    }
+
+    /**
+     * Closes H2 cleanly (it writes everything and marks the file clean), reopens it and empties the
+     * journal, which H2 then no longer needs. The lock is held.
+     */
+    private void settle() {
+        if (!alive()) {
+            throw new ConfigStoreException("config database " + where + " is gone; the journal is kept");
+        }
+        try {
+            db.close();
+        } catch (SQLException e) {
+            throw new ConfigStoreException("closing config database " + where + " to settle the journal failed; the"
+                    + " journal is kept", e);
+        }
+        try {
+            db = DriverManager.getConnection(url, "sa", "");
+            db.setAutoCommit(false);
+        } catch (SQLException e) {
+            closed = true;
+            OPEN_DIRS.remove(dir);
+            journal.close();
+            throw new ConfigStoreException("reopening config database " + where + " failed; the store is closed and"
+                    + " its journal kept for the next open: " + e.getMessage(), e);
+        }
+        journal.reset();
     }
 
     private void writeContent(String namespace, List<Change> effective) throws SQLException {
@@ -590,15 +717,15 @@ public final class H2ConfigStore implements ConfigStore {
         }
     }
 
-    /** Forces committed data into the file; a failure here loses nothing already committed. */
-    private void checkpoint() {
-        if (dir == null) {
-            return;
-        }
-        try (Statement s = db.createStatement()) {
-            s.execute("CHECKPOINT");
+    /**
+     * Whether the database behind the connection still answers; closing a connection to a database
+     * that was shut down under it (or died) succeeds silently, and then proves nothing was written.
+     */
+    private boolean alive() {
+        try {
+            return db.isValid(5);
         } catch (SQLException e) {
-            log.warn("config database {}: CHECKPOINT after a commit failed; H2 writes it out later", where, e);
+            return false;
         }
     }
 
