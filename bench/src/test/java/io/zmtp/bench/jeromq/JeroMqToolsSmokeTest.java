@@ -2,6 +2,7 @@ package io.zmtp.bench.jeromq;
 
 import io.zmtp.bench.CapturedOutput;
 import io.zmtp.bench.BenchCurve;
+import io.zmtp.bench.HandshakeBench;
 import io.zmtp.bench.perf.PerfException;
 import io.zmtp.bench.perf.RunControl;
 import io.zmtp.bench.perf.SubThrResult;
@@ -269,5 +270,85 @@ class JeroMqToolsSmokeTest {
                 () -> SubThr.run(new String[] {"tcp://*:1", "16", "10", "many"}, out, c)).getMessage());
         assertEquals("usage: pub_thr <bind-to> <message-size> <message-count> <subscribers>", PubThr.USAGE);
         assertEquals("usage: sub_thr <connect-to> <message-size> <message-count> [<subscribers> [<filters>]]", SubThr.USAGE);
+    }
+
+    // ------------------------------------------------------------------ CURVE handshakes
+
+    private static void assertServerLines(List<String> lines, HandshakeBench.ServerResult s) {
+        assertEquals(5, lines.size(), lines::toString);
+        assertEquals("handshake count: " + s.handshakes(), lines.get(0));
+        assertEquals("key set: 1000 keys", lines.get(1));
+        assertEquals("authentications: " + s.accepted() + " accepted, " + s.refused() + " refused", lines.get(2));
+        assertEquals("mean handshakes: " + s.handshakesPerSecond() + " [hs/s]", lines.get(3));
+        assertTrue(lines.get(4).matches("cpu per handshake: \\d+\\.\\d \\[us\\]"), lines.get(4));
+    }
+
+    @Test
+    void handshakePair() throws Exception {
+        withRetries(() -> {
+            CapturedOutput server = new CapturedOutput();
+            CapturedOutput client = new CapturedOutput();
+            HandshakeBench.ServerResult s = pair(c -> CurveHsServer.run(new String[] {"tcp://127.0.0.1:*", "10"}, server.out, c),
+                    ep -> assertEquals(10, CurveHsClient.run(new String[] {ep, "10", "2"}, client.out, connectControl()).handshakes()));
+            assertEquals(10, s.handshakes());
+            assertEquals(10, s.accepted());
+            assertEquals(0, s.refused());
+            assertServerLines(server.lines(), s);
+            List<String> lines = client.lines();
+            assertEquals(4, lines.size(), lines::toString);
+            assertEquals("handshake count: 10", lines.get(0));
+            assertEquals("parallel: 2", lines.get(1));
+            assertTrue(lines.get(3).matches("mean handshakes: \\d+ \\[hs/s\\]"), lines.get(3));
+        });
+    }
+
+    /** Our client against the JeroMQ server: a key outside the set gets no answer and is not counted. */
+    @Test
+    void handshakeServerRefusesAKeyOutsideTheSet() throws Exception {
+        withRetries(() -> {
+            CapturedOutput server = new CapturedOutput();
+            HandshakeBench.ServerResult s = pair(c -> CurveHsServer.run(new String[] {"tcp://127.0.0.1:*", "2"}, server.out, c), ep -> {
+                PerfException e = assertThrows(PerfException.class, () -> io.zmtp.bench.perf.CurveHsClient.run(
+                        new String[] {ep, "1", "1"}, new CapturedOutput().out, RunControl.withStallTimeout(Duration.ofMillis(1_500)),
+                        io.zmtp.codec.curve.CurveKeyPair.generate()));
+                assertTrue(e.getMessage().contains("no answer within"), e.getMessage());
+                io.zmtp.bench.perf.CurveHsClient.run(new String[] {ep, "2", "2"}, new CapturedOutput().out,
+                        RunControl.withStallTimeout(Duration.ofMillis(TIMEOUT_MS)));
+            });
+            assertEquals(2, s.handshakes());
+            assertEquals(2, s.accepted());
+            assertTrue(s.refused() >= 1, "refused " + s.refused());
+            assertServerLines(server.lines(), s);
+        });
+    }
+
+    @Test
+    void jeromqHandshakeClientAgainstOurServer() throws Exception {
+        withRetries(() -> {
+            CompletableFuture<String> bound = new CompletableFuture<>();
+            RunControl control = RunControl.withStallTimeout(Duration.ofMillis(TIMEOUT_MS)).onBound(bound::complete);
+            CompletableFuture<HandshakeBench.ServerResult> server = CompletableFuture.supplyAsync(() -> io.zmtp.bench.perf.CurveHsServer.run(
+                    new String[] {"tcp://127.0.0.1:0", "5"}, new CapturedOutput().out, control), bindingSide);
+            server.whenComplete((r, e) -> {
+                if (e != null) {
+                    bound.completeExceptionally(e);
+                }
+            });
+            String ep = bound.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertEquals(5, CurveHsClient.run(new String[] {ep, "5"}, new CapturedOutput().out, connectControl()).handshakes());
+            assertEquals(5, server.get(WAIT_SECONDS, TimeUnit.SECONDS).accepted());
+        });
+    }
+
+    @Test
+    void handshakeToolsRejectBadArguments() {
+        PrintStream out = new CapturedOutput().out;
+        for (String[] args : new String[][] {{}, {"tcp://127.0.0.1:1"}, {"tcp://127.0.0.1:1", "0"}, {"tcp://127.0.0.1:1", "1", "1"}}) {
+            assertThrows(JeroPerf.Usage.class, () -> CurveHsServer.run(args, out, JeroPerf.Control.DEFAULT));
+        }
+        for (String[] args : new String[][] {{}, {"tcp://127.0.0.1:1"}, {"tcp://127.0.0.1:1", "x"}, {"tcp://127.0.0.1:1", "1", "0"},
+                {"tcp://127.0.0.1:1", "1", "513"}, {"tcp://127.0.0.1:1", "1", "1", "1"}}) {
+            assertThrows(JeroPerf.Usage.class, () -> CurveHsClient.run(args, out, JeroPerf.Control.DEFAULT));
+        }
     }
 }
