@@ -42,8 +42,9 @@
 #   CURVE_COUNT_<size>     messages per CURVE throughput run (defaults: 16: 300000,
 #                          1024: 100000; others 100000)
 #   HS_COUNT=3000          handshakes (connections) per CURVE handshake run of ours and libzmq,
-#                          and of the cross pair (at the ~500-800 handshakes/s of libzmq and ours
-#                          on a 2-core machine, 4 to 6 s a run)
+#                          and of the cross pair (smoke runs on a 2-core machine: libzmq about
+#                          500-700 handshakes/s, ours about 350-450 with its JIT warm-up: 4 to
+#                          9 s a run)
 #   HS_COUNT_JEROMQ=300    the same for JeroMQ, whose CURVE handshake is about 10x slower
 #                          (~50 handshakes/s: 6 s a run)
 #   HS_PARALLEL=16         connections in flight at once (1 to 512)
