@@ -16,6 +16,10 @@
 #   - PUB -> N SUB throughput (pub_thr/sub_thr), with 1 and with 10 subscribers; the N SUB
 #     sockets live in one sub_thr process, one thread each; the figure is the mean of theirs
 #   - PUSH/PULL throughput over CURVE (local_thr/remote_thr with ZMTP_PERF_CURVE=1)
+# and CURVE handshakes per second (curve_hs_server/curve_hs_client) for ours (nio), JeroMQ and
+# libzmq, plus libzmq's client against our server: HS_COUNT connections per run, each a fresh
+# DEALER doing one request/reply round trip, HS_PARALLEL at a time, against a ROUTER whose ZAP
+# handler admits a key set of 1,000; with the server's process CPU time per handshake.
 # Each cell is the median of RUNS runs. It prints one Markdown table and writes BENCHMARKS.md at
 # the repository root (keeping the JMH section bench/jmh.sh and the profile section
 # bench/profile.sh put there, if any). Every other figure in that file comes from this run.
@@ -37,6 +41,16 @@
 #   CURVE_SIZES="16 1024"  message sizes of the CURVE cells
 #   CURVE_COUNT_<size>     messages per CURVE throughput run (defaults: 16: 300000,
 #                          1024: 100000; others 100000)
+#   HS_COUNT=3000          handshakes (connections) per CURVE handshake run of ours and libzmq,
+#                          and of the cross pair (smoke runs on a 2-core machine: libzmq about
+#                          500-700 handshakes/s, ours about 350-450 with its JIT warm-up: 4 to
+#                          9 s a run)
+#   HS_COUNT_JEROMQ=300    the same for JeroMQ, whose CURVE handshake is about 10x slower
+#                          (~50 handshakes/s: 6 s a run)
+#   HS_PARALLEL=16         connections in flight at once (1 to 512)
+#   HS_ZAP=direct          how our server decides: direct (the socket's authenticator, what the
+#                          config center does) or inproc (a ZAP handler on inproc://zeromq.zap.01,
+#                          as libzmq and JeroMQ must); passed to ours as ZMTP_HS_ZAP
 #   LAT_COUNT=50000        round trips per latency run
 #   INPROC_COUNT=10000000  messages per inproc_thr run
 #   RUN_TIMEOUT=150        seconds before one tool process is killed (a failed run is retried once)
@@ -50,7 +64,7 @@ bench_dir=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 # shellcheck source=lib.sh
 source "$bench_dir/lib.sh"
 command_line="$(for v in RUNS SIZES LAT_COUNT INPROC_COUNT THR_COUNT_16 THR_COUNT_256 THR_COUNT_1024 THR_COUNT_65536 \
-    PUBSUB_SIZES PUBSUB_SUBSCRIBERS CURVE_SIZES \
+    PUBSUB_SIZES PUBSUB_SUBSCRIBERS CURVE_SIZES HS_COUNT HS_COUNT_JEROMQ HS_PARALLEL HS_ZAP \
     $(compgen -v | grep -E '^(THR|PUBSUB|CURVE)_COUNT_[0-9]+$' | grep -vxE 'THR_COUNT_(16|256|1024|65536)'); do
     [[ -n ${!v:-} ]] && printf "%s='%s' " "$v" "${!v}"; done)bench/compare.sh${*:+ $*}"
 
@@ -100,12 +114,35 @@ curve_count() {
     [[ $1 == 16 ]] && d=300000
     echo "${!v:-$d}"
 }
+# The CURVE handshake cells: sized so that a run of libzmq or ours lasts a few seconds (each
+# handshake costs both sides a few X25519 operations; JeroMQ's are far slower, hence its own count).
+HS_COUNT=${HS_COUNT:-3000}
+HS_COUNT_JEROMQ=${HS_COUNT_JEROMQ:-300}
+HS_PARALLEL=${HS_PARALLEL:-16}
+HS_ZAP=${HS_ZAP:-direct}
+hs_count() { # impl
+    if [[ $1 == jeromq ]]; then echo "$HS_COUNT_JEROMQ"; else echo "$HS_COUNT"; fi
+}
 # Only the CURVE cells run over CURVE: a ZMTP_PERF_CURVE left in the caller's environment must
 # not turn every other cell into a CURVE one.
-unset ZMTP_PERF_CURVE
+unset ZMTP_PERF_CURVE ZMTP_HS_ZAP
 
 if ! [[ $RUNS =~ ^[1-9][0-9]*$ ]]; then
     echo "compare.sh: RUNS must be a positive whole number, got '$RUNS'" >&2
+    exit 1
+fi
+for v in HS_COUNT HS_COUNT_JEROMQ; do
+    if ! [[ ${!v} =~ ^[1-9][0-9]*$ ]]; then
+        echo "compare.sh: $v must be a positive whole number, got '${!v}'" >&2
+        exit 1
+    fi
+done
+if ! [[ $HS_PARALLEL =~ ^[1-9][0-9]*$ ]] || ((HS_PARALLEL > 512)); then
+    echo "compare.sh: HS_PARALLEL must be a whole number from 1 to 512, got '$HS_PARALLEL'" >&2
+    exit 1
+fi
+if [[ $HS_ZAP != direct && $HS_ZAP != inproc ]]; then
+    echo "compare.sh: HS_ZAP must be direct or inproc, got '$HS_ZAP'" >&2
     exit 1
 fi
 for n in $PUBSUB_SUBSCRIBERS; do
@@ -166,7 +203,7 @@ done
 
 # tool_cmd <impl> <role>: the command line of one implementation's tool, into array `cmd`.
 # impl: ours-nio | ours-epoll | jeromq | libzmq.
-# role: local_thr remote_thr local_lat remote_lat pub_thr sub_thr
+# role: local_thr remote_thr local_lat remote_lat pub_thr sub_thr curve_hs_server curve_hs_client
 tool_cmd() {
     local impl=$1 role=$2 cls
     case $role in
@@ -177,6 +214,8 @@ tool_cmd() {
         inproc_thr) cls=InprocThr ;;
         pub_thr) cls=PubThr ;;
         sub_thr) cls=SubThr ;;
+        curve_hs_server) cls=CurveHsServer ;;
+        curve_hs_client) cls=CurveHsClient ;;
     esac
     case $impl in
         ours-nio) cmd=(env ZMTP_IO=nio "$bin/$role") ;;
@@ -185,6 +224,11 @@ tool_cmd() {
         libzmq) cmd=("$zmq_perf" "$role") ;;
         *) say "unknown implementation $impl"; return 1 ;;
     esac
+}
+
+# "<size> B" for a cell with a message size; "" for one without (the hs cells' size is "-").
+size_text() {
+    [[ $1 == - ]] || echo " $1 B"
 }
 
 # Failures, one line each, for the report.
@@ -202,17 +246,20 @@ note_run_problems() {
 }
 
 # One pair run. pair_run <kind> <binding impl> <connecting impl> <size> <count>
-# kind: thr (local_thr/remote_thr), curve (the same over CURVE), lat (local_lat/remote_lat), or
-# pubsub<N> (pub_thr/sub_thr with N subscribers in the one sub_thr process).
-# Sets run_value to the figure (msg/s or us) and returns 0; on failure records it in `failures`
-# and returns 1. Not run in a subshell, so the pids, failures and notes it records persist.
+# kind: thr (local_thr/remote_thr), curve (the same over CURVE), lat (local_lat/remote_lat),
+# pubsub<N> (pub_thr/sub_thr with N subscribers in the one sub_thr process), or hs (CURVE
+# handshakes: curve_hs_server <count>, curve_hs_client <count> HS_PARALLEL; size is "-").
+# Sets run_value to the figure (msg/s, us, or handshakes/s) and, for hs, run_cpu to the server's
+# CPU per handshake (us); returns 0; on failure records it in `failures` and returns 1. Not run in
+# a subshell, so the pids, failures and notes it records persist.
 run_value=""
+run_cpu=""
 pair_run() {
-    run_value=""
+    run_value="" run_cpu=""
     local kind=$1 bimpl=$2 cimpl=$3 size=$4 count=$5
-    local port tag bind_role conn_role pattern result_file bpid brc crc value
-    local -a extra=() conn_extra=() env_prefix=()
-    free_port || { failures+=("$kind $bimpl<-$cimpl $size B: no free port"); return 1; }
+    local port tag bind_role conn_role pattern result_file bpid brc crc value cpu
+    local -a extra=() conn_extra=() env_prefix=() bind_args=() conn_args=()
+    free_port || { failures+=("$kind $bimpl<-$cimpl$(size_text "$size"): no free port"); return 1; }
     tag="$log_dir/$kind-$bimpl-$cimpl-$size-$port"
     case $kind in
         thr | curve)
@@ -220,6 +267,15 @@ pair_run() {
             pattern='^mean throughput: ([0-9]+) \[msg/s\]'
             result_file="$tag.bind.out"
             [[ $kind == curve ]] && env_prefix=(env ZMTP_PERF_CURVE=1)
+            ;;
+        hs)
+            bind_role=curve_hs_server conn_role=curve_hs_client
+            # The client's figure: connections over the whole run, from its first socket to its last close.
+            pattern='^mean handshakes: ([0-9]+) \[hs/s\]'
+            result_file="$tag.conn.out"
+            env_prefix=(env "ZMTP_HS_ZAP=$HS_ZAP")
+            bind_args=("tcp://127.0.0.1:$port" "$count")
+            conn_args=("tcp://127.0.0.1:$port" "$count" "$HS_PARALLEL")
             ;;
         pubsub*)
             bind_role=pub_thr conn_role=sub_thr
@@ -239,9 +295,10 @@ pair_run() {
             ;;
     esac
 
+    ((${#bind_args[@]} > 0)) || bind_args=("tcp://127.0.0.1:$port" "$size" "$count" "${extra[@]}")
     local -a cmd
     tool_cmd "$bimpl" "$bind_role" || return 1
-    timeout -k 5 "$RUN_TIMEOUT" "${env_prefix[@]}" "${cmd[@]}" "tcp://127.0.0.1:$port" "$size" "$count" "${extra[@]}" \
+    timeout -k 5 "$RUN_TIMEOUT" "${env_prefix[@]}" "${cmd[@]}" "${bind_args[@]}" \
         >"$tag.bind.out" 2>"$tag.bind.err" </dev/null &
     bpid=$!
     live_pids+=("$bpid")
@@ -249,12 +306,13 @@ pair_run() {
         kill -TERM -- "-$bpid" 2>/dev/null
         wait "$bpid" 2>/dev/null
         forget_pid "$bpid"
-        failures+=("$kind $cimpl->$bimpl $size B: $bind_role never listened on $port: $(tail -n 3 "$tag.bind.err" | tr '\n' ' ')")
+        failures+=("$kind $cimpl->$bimpl$(size_text "$size"): $bind_role never listened on $port: $(tail -n 3 "$tag.bind.err" | tr '\n' ' ')")
         return 1
     fi
     tool_cmd "$cimpl" "$conn_role" || return 1
     ((${#conn_extra[@]} > 0)) || conn_extra=("${extra[@]}")
-    timeout -k 5 "$RUN_TIMEOUT" "${env_prefix[@]}" "${cmd[@]}" "tcp://127.0.0.1:$port" "$size" "$count" "${conn_extra[@]}" \
+    ((${#conn_args[@]} > 0)) || conn_args=("tcp://127.0.0.1:$port" "$size" "$count" "${conn_extra[@]}")
+    timeout -k 5 "$RUN_TIMEOUT" "${env_prefix[@]}" "${cmd[@]}" "${conn_args[@]}" \
         >"$tag.conn.out" 2>"$tag.conn.err" </dev/null &
     local cpid=$!
     live_pids+=("$cpid")
@@ -272,13 +330,19 @@ pair_run() {
     note_run_problems "$tag.bind.err" "$tag.conn.err"
 
     value=$(sed -nE "s#$pattern.*#\1#p" "$result_file" | head -n 1)
+    cpu=""
+    if [[ $kind == hs ]]; then
+        cpu=$(sed -nE 's#^cpu per handshake: ([0-9.]+) \[us\].*#\1#p' "$tag.bind.out" | head -n 1)
+        [[ -z $cpu ]] && value=""
+    fi
     if ((brc != 0 || crc != 0)) || [[ -z $value ]]; then
         local why=""
         ((brc == 124 || crc == 124)) && why="timed out after ${RUN_TIMEOUT}s; "
-        failures+=("$kind $cimpl->$bimpl $size B: ${why}exit $bind_role=$brc $conn_role=$crc; $(cat "$tag.bind.err" "$tag.conn.err" 2>/dev/null | grep -v '^\s*at ' | tail -n 3 | tr '\n' ' ' | cut -c1-400)")
+        failures+=("$kind $cimpl->$bimpl$(size_text "$size"): ${why}exit $bind_role=$brc $conn_role=$crc; $(cat "$tag.bind.err" "$tag.conn.err" 2>/dev/null | grep -v '^\s*at ' | tail -n 3 | tr '\n' ' ' | cut -c1-400)")
         return 1
     fi
     run_value=$value
+    run_cpu=$cpu
 }
 
 # Median of the numbers given (average of the two middle ones for an even count).
@@ -294,19 +358,26 @@ declare -A samples=()  # same key -> the runs' figures
 
 # cell <kind> <binding impl> <connecting impl> <size> <count>: RUNS runs, median into `result`.
 # A run that fails (e.g. a peer that stalled until RUN_TIMEOUT) is tried once more; the failure
-# stays listed in the report either way.
+# stays listed in the report either way. An hs cell also keeps the server's CPU per handshake,
+# under the kind hscpu (its own median over the same runs).
 cell() {
     local kind=$1 bimpl=$2 cimpl=$3 size=$4 count=$5 key i
     key="$kind:$bimpl:$cimpl:$size"
-    local -a got=()
+    local -a got=() cpus=()
     for ((i = 1; i <= RUNS; i++)); do
         if pair_run "$kind" "$bimpl" "$cimpl" "$size" "$count"; then
             got+=("$run_value")
+            [[ -n $run_cpu ]] && cpus+=("$run_cpu")
         elif pair_run "$kind" "$bimpl" "$cimpl" "$size" "$count"; then
             failures[${#failures[@]} - 1]+=" (run $i; its retry succeeded)"
             got+=("$run_value")
+            [[ -n $run_cpu ]] && cpus+=("$run_cpu")
         fi
     done
+    if ((${#cpus[@]} > 0)); then
+        result["${kind}cpu:$bimpl:$cimpl:$size"]=$(median "${cpus[@]}")
+        samples["${kind}cpu:$bimpl:$cimpl:$size"]="${cpus[*]}"
+    fi
     if ((${#got[@]} > 0)); then
         result[$key]=$(median "${got[@]}")
         samples[$key]="${got[*]}"
@@ -316,11 +387,12 @@ cell() {
             local secs
             secs=$(awk -v c="$count" -v r="${result[$key]}" 'BEGIN { if (r > 0) printf "%.1f", c / r; else print 0 }')
             if awk -v s="$secs" 'BEGIN { exit !(s < 3) }'; then
-                notes["$kind $bimpl <- $cimpl $size B: a run took about $secs s (under 3 s: raise its count)"]=1
+                notes["$kind $bimpl <- $cimpl$(size_text "$size"): a run took about $secs s (under 3 s: raise its count)"]=1
             fi
         fi
     fi
-    say "$(printf '  %-8s %-10s <- %-10s %6s B  x%-8s runs: %s' "$kind" "$bimpl" "$cimpl" "$size" "$count" "${got[*]:-FAILED}")"
+    say "$(printf '  %-8s %-10s <- %-10s %6s %s x%-8s runs: %s' "$kind" "$bimpl" "$cimpl" "$size" "$([[ $size == - ]] && echo ' ' || echo B)" \
+        "$count" "${got[*]:-FAILED}")${cpus[*]:+ (server CPU per handshake, us: ${cpus[*]})}"
 }
 
 # ------------------------------------------------------------------ machine
@@ -412,12 +484,22 @@ for size in $CURVE_SIZES; do
     done
 done
 
+say "CURVE handshakes (curve_hs_server/curve_hs_client, $HS_PARALLEL in flight, ZAP over 1,000 keys; ours: $HS_ZAP) ..."
+for impl in "${new_impls[@]}"; do
+    cell hs "$impl" "$impl" - "$(hs_count "$impl")"
+done
+cell hs ours-nio libzmq - "$HS_COUNT"   # libzmq's client against our server
+
 
 # ------------------------------------------------------------------ the table
 
 fmt_value() { # kind value
     [[ -z $2 ]] && { echo "FAILED"; return; }
-    if [[ $1 == lat ]]; then printf '%.2f' "$2"; else printf '%.0f' "$2"; fi
+    case $1 in
+        lat) printf '%.2f' "$2" ;;
+        hscpu) printf '%.1f' "$2" ;;
+        *) printf '%.0f' "$2" ;;
+    esac
 }
 ratio() { # a b
     [[ -z $1 || -z $2 ]] && { echo "—"; return; }
@@ -469,6 +551,14 @@ for size in $CURVE_SIZES; do
     row "PUSH/PULL CURVE thr [msg/s]" "$size" "${result[curve:ours-nio:ours-nio:$size]:-}" \
         "${result[curve:libzmq:libzmq:$size]:-}" "${result[curve:jeromq:jeromq:$size]:-}" thr
 done
+row "CURVE handshakes/s (client's count over its run)" — "${result[hs:ours-nio:ours-nio:-]:-}" \
+    "${result[hs:libzmq:libzmq:-]:-}" "${result[hs:jeromq:jeromq:-]:-}" hs
+row "CURVE handshakes/s: libzmq clients → ours(nio) server" — "${result[hs:ours-nio:libzmq:-]:-}" \
+    "${result[hs:libzmq:libzmq:-]:-}" none hs
+row "CURVE handshake server CPU [us/handshake]" — "${result[hscpu:ours-nio:ours-nio:-]:-}" \
+    "${result[hscpu:libzmq:libzmq:-]:-}" "${result[hscpu:jeromq:jeromq:-]:-}" hscpu
+row "CURVE handshake server CPU [us/handshake]: libzmq clients → ours(nio) server" — "${result[hscpu:ours-nio:libzmq:-]:-}" \
+    "${result[hscpu:libzmq:libzmq:-]:-}" none hscpu
 
 printf '%s\n' "$table"
 
@@ -545,6 +635,15 @@ for n in $PUBSUB_SUBSCRIBERS; do
     fi
 done
 
+o=${result[hs:ours-nio:ours-nio:-]:-} l=${result[hs:libzmq:libzmq:-]:-}
+if [[ -n $o && -n $l ]]; then
+    r=$(ratio "$o" "$l")
+    if ge "$r" 0.8; then target_line yes "CURVE handshakes/s ours(nio)/libzmq >= 0.8: $r"
+    else target_line no "CURVE handshakes/s ours(nio)/libzmq >= 0.8: $r"; fi
+else
+    target_line no "CURVE handshakes/s ours(nio)/libzmq >= 0.8: no figure"
+fi
+
 printf '\nTargets:\n%s' "$targets"
 if ((${#failures[@]} > 0)); then
     printf '\nFailed runs:\n'
@@ -596,6 +695,14 @@ for size in $CURVE_SIZES; do
 done
 curve_counts_text=$(IFS=,; echo "${counts_parts[*]}" | sed 's/,/, /g')
 subscribers_text=$(echo $PUBSUB_SUBSCRIBERS | sed 's/ / and /g')
+if [[ $HS_ZAP == direct ]]; then
+    hs_zap_text="our server (\`HS_ZAP=direct\`) asks the socket's authenticator (a
+  \`CurveKeyAuthenticator\` over the set) on the connection's event loop, as the config center
+  does; \`HS_ZAP=inproc\` makes it use a REP handler over inproc too."
+else
+    hs_zap_text="our server (\`HS_ZAP=inproc\`) does the same, through its \`ZapClient\`
+  (the default, \`HS_ZAP=direct\`, asks the socket's authenticator on the event loop instead)."
+fi
 load_note=""
 if awk -v l="${load_before%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
     load_note="
@@ -643,7 +750,7 @@ $(sed 's/^/  /' <<<"$java_version")
 - Every cell is the median of $RUNS runs. Each JVM starts cold for every run (no warm-up beyond
   the run itself), as with libzmq's tools.
 - ours/libzmq and ours/JeroMQ are plain ratios of the figures: above 1.0 is better for
-  throughput, below 1.0 is better for latency. The cross rows put the cross pair in the "ours"
+  throughput (and handshakes/s), below 1.0 is better for latency (and CPU per handshake). The cross rows put the cross pair in the "ours"
   column and libzmq with itself in the "libzmq" column.
 - inproc: our \`inproc_thr 16 $INPROC_COUNT\` (one process), median of $RUNS runs.
 - PUB/SUB (libzmq has no tool for it; \`pub_thr\`/\`sub_thr\` are this bench's pair, in
@@ -664,6 +771,23 @@ $(sed 's/^/  /' <<<"$java_version")
   $curve_counts_text. Ours on NIO. JeroMQ's \`local_thr\` has RCVHWM 0 under CURVE: with the
   default HWM, JeroMQ 0.6.0 hands the application a still-encrypted MESSAGE command whenever its
   full pipe resumes reading (zeromq/jeromq#1009), and the run fails on a wrong message size.
+- CURVE handshakes: \`curve_hs_server <bind> <count>\` and \`curve_hs_client <connect> <count> $HS_PARALLEL\`
+  (\`bench/bin\`, \`io.zmtp.bench.jeromq.CurveHsServer\`/\`CurveHsClient\`, \`zmq_perf curve_hs_server\`/\`curve_hs_client\`).
+  The server is a ROUTER, a CURVE server with the fixed keys, whose ZAP handler admits a client iff
+  its public key is in a set of 1,000 held in a hash table (the benchmark client's key and 999
+  fixed generated ones, the same in all three: \`io.zmtp.bench.HandshakeBench\`); it sends each
+  request back and exits after \`<count>\` requests. The client opens \`<count>\` connections in
+  all, $HS_PARALLEL at a time (one thread per connection in flight, one context with one I/O
+  thread): each a fresh DEALER (CURVE client, LINGER 0) that connects, sends one 2-byte request,
+  waits until it comes back (by then the handshake, ZAP decision included, is complete on both
+  sides) and closes. Connections per run: $HS_COUNT for ours, libzmq and the cross pair,
+  $HS_COUNT_JEROMQ for JeroMQ (its handshake is about ten times slower). Handshakes/s is the
+  client's: connections over the time from before its first socket to after its last close. The
+  server's CPU per handshake is its whole process's CPU time (all threads, user + system; for a
+  JVM, GC and JIT included) from its first ZAP request to its last request in, over the count; for
+  it ours/libzmq below 1.0 is better. libzmq and JeroMQ ask a ZAP handler over
+  \`inproc://zeromq.zap.01\` (a REP socket in a thread of its own); $hs_zap_text The "libzmq clients → ours"
+  rows run libzmq's client against our server, so both columns face the same client. Ours on NIO.
 
 ## Results
 

@@ -33,6 +33,24 @@
  * With ZMTP_PERF_CURVE=1 in the environment, local_thr is a CURVE server and remote_thr its
  * client, with the fixed benchmark-only keys below (the same as io.zmtp.bench.BenchCurve).
  *
+ * The CURVE handshake benchmark, the same in our Java tools (io.zmtp.bench.perf.CurveHsServer/
+ * CurveHsClient) and their JeroMQ twins (rules shared in io.zmtp.bench.HandshakeBench):
+ *   curve_hs_server <bind-to> <handshake-count>
+ *               ROUTER, CURVE server with the fixed keys, bind; a ZAP handler (REP on
+ *               inproc://zeromq.zap.01, its own thread) admits a client iff its public key is in a
+ *               set of 1,000 (the benchmark client's and 999 made by splitmix64 from a fixed seed,
+ *               held in a hash table). Sends each request back and ends after handshake-count
+ *               requests (one per connection: each proves a completed handshake). Prints the
+ *               count, the ZAP decisions, handshakes/s and process CPU time (getrusage, user + sys)
+ *               per handshake, both from the first ZAP request to the last request in.
+ *   curve_hs_client <connect-to> <handshake-count> [<parallel>]
+ *               <parallel> (default 16, at most 512) threads on one context; each, until
+ *               handshake-count connections have been made in all, opens a fresh DEALER (CURVE
+ *               client with the fixed keys, LINGER 0), connects, sends "hs", waits for it to come
+ *               back, closes. Prints handshakes/s from before the first socket to after the last
+ *               close.
+ *   curve_hs_keys  prints the server's key set, one key a line in hex (for the tests).
+ *
  * Build: gcc -O2 -pthread -o bench/target/zmq_perf bench/native/zmq_perf.c -lzmq
  * Exit status: 0 on success, 1 on bad arguments, 255 when a libzmq call fails (as the tools'
  * `return -1`).
@@ -49,6 +67,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #define EXIT_USAGE 1
@@ -558,6 +577,424 @@ static int sub_thr (const struct args *a, int subscribers, int filters)
     return 0;
 }
 
+/* ------------------------------------------------------------------ CURVE handshakes */
+
+/* The rules of io.zmtp.bench.HandshakeBench. */
+#define HS_KEYS 1000
+#define HS_KEY_SLOTS 2048 /* a power of two, at least twice HS_KEYS */
+#define HS_KEY_SEED 0x5A4D54502D4853ULL
+#define HS_DEFAULT_PARALLEL 16
+#define HS_MAX_PARALLEL 512
+#define HS_SERVER_LINGER_MS 1000
+#define HS_RECEIVE_SLICE_MS 200
+#define HS_USER_ID "bench"
+static const char hs_request[2] = {'h', 's'};
+
+/* The admitted public keys: an open-addressing hash table (linear probing) of 32-byte keys. */
+struct hs_keyset
+{
+    unsigned char key[HS_KEY_SLOTS][32];
+    unsigned char used[HS_KEY_SLOTS];
+};
+
+static uint64_t splitmix64 (uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/* FNV-1a over the 32 bytes. */
+static size_t hs_key_slot (const unsigned char *key)
+{
+    uint64_t h = 0xCBF29CE484222325ULL;
+    for (int i = 0; i < 32; i++)
+        h = (h ^ key[i]) * 0x100000001B3ULL;
+    return (size_t) (h & (HS_KEY_SLOTS - 1));
+}
+
+static int hs_keyset_has (const struct hs_keyset *set, const unsigned char *key)
+{
+    for (size_t i = hs_key_slot (key); set->used[i]; i = (i + 1) & (HS_KEY_SLOTS - 1))
+        if (memcmp (set->key[i], key, 32) == 0)
+            return 1;
+    return 0;
+}
+
+static void hs_keyset_add (struct hs_keyset *set, const unsigned char *key)
+{
+    size_t i = hs_key_slot (key);
+    while (set->used[i]) {
+        if (memcmp (set->key[i], key, 32) == 0)
+            return;
+        i = (i + 1) & (HS_KEY_SLOTS - 1);
+    }
+    memcpy (set->key[i], key, 32);
+    set->used[i] = 1;
+}
+
+/* The next generated key: four splitmix64 values, 8 little-endian bytes each. */
+static void hs_generated_key (uint64_t *state, unsigned char *key)
+{
+    for (int word = 0; word < 4; word++) {
+        uint64_t v = splitmix64 (state);
+        for (int b = 0; b < 8; b++)
+            key[word * 8 + b] = (unsigned char) (v >> (8 * b));
+    }
+}
+
+/* The benchmark client's key and HS_KEYS - 1 generated ones. */
+static int hs_keyset_build (struct hs_keyset *set)
+{
+    unsigned char key[32];
+    if (!zmq_z85_decode (key, CURVE_CLIENT_PUBLIC)) {
+        fprintf (stderr, "error in zmq_z85_decode\n");
+        return EXIT_FAIL;
+    }
+    hs_keyset_add (set, key);
+    uint64_t state = HS_KEY_SEED;
+    for (int k = 1; k < HS_KEYS; k++) {
+        hs_generated_key (&state, key);
+        hs_keyset_add (set, key);
+    }
+    return 0;
+}
+
+/* curve_hs_keys: the key set, one key a line in hex, in the order it was made (the tests compare
+   it with io.zmtp.bench.HandshakeBench.keySet()). */
+static int curve_hs_keys (void)
+{
+    unsigned char key[32];
+    if (!zmq_z85_decode (key, CURVE_CLIENT_PUBLIC)) {
+        fprintf (stderr, "error in zmq_z85_decode\n");
+        return EXIT_FAIL;
+    }
+    uint64_t state = HS_KEY_SEED;
+    for (int k = 0; k < HS_KEYS; k++) {
+        if (k > 0)
+            hs_generated_key (&state, key);
+        for (int i = 0; i < 32; i++)
+            printf ("%02x", key[i]);
+        printf ("\n");
+    }
+    fflush (stdout);
+    return 0;
+}
+
+/* User + system CPU time of the whole process, in microseconds. */
+static uint64_t process_cpu_us (void)
+{
+    struct rusage ru;
+    getrusage (RUSAGE_SELF, &ru);
+    return (uint64_t) (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000u
+           + (uint64_t) (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
+/* The ZAP handler's thread and what it shares with the server's main thread. */
+struct hs_zap
+{
+    void *rep;
+    const struct hs_keyset *keys;
+    pthread_t thread;
+    int stop;         /* set by main, read atomically */
+    int failed;       /* set by the handler before it ends */
+    long long accepted, refused;
+    int started;      /* set (release) once start_us and start_cpu_us hold the first request's times */
+    uint64_t start_us, start_cpu_us;
+};
+
+/* Receives one frame into msg: 1 when there was one, 0 on the receive timeout, -1 on failure. */
+static int recv_frame (void *s, zmq_msg_t *msg)
+{
+    if (zmq_msg_recv (msg, s, 0) >= 0)
+        return 1;
+    return zmq_errno () == EAGAIN ? 0 : -1;
+}
+
+static int frame_is (zmq_msg_t *msg, const char *text)
+{
+    size_t n = strlen (text);
+    return zmq_msg_size (msg) == n && memcmp (zmq_msg_data (msg), text, n) == 0;
+}
+
+static int send_frame (void *s, const void *data, size_t size, int more)
+{
+    return zmq_send (s, data, size, more ? ZMQ_SNDMORE : 0) < 0 ? -1 : 0;
+}
+
+/* RFC 27: the request after REP took its envelope off is version, request id, domain, address,
+   identity, mechanism, credentials; the reply is version, request id, status code, status text,
+   user id, metadata. */
+static void *hs_zap_main (void *arg)
+{
+    struct hs_zap *zap = arg;
+    zmq_msg_t frame[8];
+    for (int i = 0; i < 8; i++)
+        zmq_msg_init (&frame[i]);
+    while (!__atomic_load_n (&zap->stop, __ATOMIC_ACQUIRE)) {
+        int got = recv_frame (zap->rep, &frame[0]);
+        if (got == 0)
+            continue;
+        if (got < 0)
+            break;
+        if (!__atomic_load_n (&zap->started, __ATOMIC_RELAXED)) {
+            zap->start_cpu_us = process_cpu_us ();
+            zap->start_us = now_us ();
+            __atomic_store_n (&zap->started, 1, __ATOMIC_RELEASE);
+        }
+        int n = 1, failed = 0;
+        while (zmq_msg_more (&frame[n - 1])) {
+            zmq_msg_t *into = n < 8 ? &frame[n] : &frame[7];
+            if (zmq_msg_recv (into, zap->rep, 0) < 0) {
+                failed = 1;
+                break;
+            }
+            if (n < 8)
+                n++;
+        }
+        if (failed)
+            break;
+        int ok = n == 7 && frame_is (&frame[0], "1.0") && frame_is (&frame[5], "CURVE")
+                 && zmq_msg_size (&frame[6]) == 32 && hs_keyset_has (zap->keys, zmq_msg_data (&frame[6]));
+        if (ok)
+            zap->accepted++;
+        else
+            zap->refused++;
+        const char *status = ok ? "200" : "400";
+        const char *text = ok ? "OK" : "key not allowed";
+        const char *user = ok ? HS_USER_ID : "";
+        if (send_frame (zap->rep, "1.0", 3, 1) || send_frame (zap->rep, zmq_msg_data (&frame[1]), zmq_msg_size (&frame[1]), 1)
+            || send_frame (zap->rep, status, 3, 1) || send_frame (zap->rep, text, strlen (text), 1)
+            || send_frame (zap->rep, user, strlen (user), 1) || send_frame (zap->rep, "", 0, 0))
+            break;
+    }
+    int failed = !__atomic_load_n (&zap->stop, __ATOMIC_ACQUIRE);
+    if (failed)
+        fprintf (stderr, "error in the ZAP handler: %s\n", zmq_strerror (zmq_errno ()));
+    for (int i = 0; i < 8; i++)
+        zmq_msg_close (&frame[i]);
+    zmq_close (zap->rep);
+    __atomic_store_n (&zap->failed, failed, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+/* Receives one request on the ROUTER: the routing id into id, then exactly hs_request. */
+static int hs_recv_request (void *s, zmq_msg_t *id, zmq_msg_t *body)
+{
+    if (zmq_msg_recv (id, s, 0) < 0)
+        return fail ("zmq_msg_recv");
+    if (!zmq_msg_more (id)) {
+        fprintf (stderr, "unexpected request received\n");
+        return EXIT_FAIL;
+    }
+    if (zmq_msg_recv (body, s, 0) < 0)
+        return fail ("zmq_msg_recv");
+    if (zmq_msg_more (body) || zmq_msg_size (body) != sizeof hs_request
+        || memcmp (zmq_msg_data (body), hs_request, sizeof hs_request) != 0) {
+        fprintf (stderr, "unexpected request received\n");
+        return EXIT_FAIL;
+    }
+    return 0;
+}
+
+static int curve_hs_server (const char *endpoint, long long count)
+{
+    static struct hs_keyset keys;
+    int rc = hs_keyset_build (&keys);
+    if (rc)
+        return rc;
+    void *ctx = zmq_ctx_new ();
+    if (!ctx)
+        return fail ("zmq_ctx_new");
+
+    /* The handler is bound before any connection can ask for it. */
+    struct hs_zap zap = {.keys = &keys};
+    zap.rep = zmq_socket (ctx, ZMQ_REP);
+    if (!zap.rep)
+        return fail ("zmq_socket");
+    int slice = HS_RECEIVE_SLICE_MS, linger = 0;
+    zmq_setsockopt (zap.rep, ZMQ_RCVTIMEO, &slice, sizeof slice);
+    zmq_setsockopt (zap.rep, ZMQ_LINGER, &linger, sizeof linger);
+    if (zmq_bind (zap.rep, "inproc://zeromq.zap.01") != 0)
+        return fail ("zmq_bind inproc://zeromq.zap.01");
+
+    void *s = zmq_socket (ctx, ZMQ_ROUTER);
+    if (!s)
+        return fail ("zmq_socket");
+    linger = HS_SERVER_LINGER_MS;
+    zmq_setsockopt (s, ZMQ_LINGER, &linger, sizeof linger);
+    if (curve_server (s) != 0)
+        return EXIT_FAIL;
+    if (pthread_create (&zap.thread, NULL, hs_zap_main, &zap) != 0) {
+        fprintf (stderr, "error in pthread_create\n");
+        return EXIT_FAIL;
+    }
+    uint64_t bound_us = now_us (), bound_cpu_us = process_cpu_us ();
+    if (zmq_bind (s, endpoint) != 0)
+        return fail ("zmq_bind");
+
+    zmq_msg_t id, body;
+    zmq_msg_init (&id);
+    zmq_msg_init (&body);
+    for (long long i = 0; i < count; i++) {
+        rc = hs_recv_request (s, &id, &body);
+        if (rc)
+            return rc;
+        /* Sending hands each frame's content over and leaves the message empty for the next. */
+        if (zmq_msg_send (&id, s, ZMQ_SNDMORE) < 0 || zmq_msg_send (&body, s, 0) < 0)
+            return fail ("zmq_msg_send");
+    }
+    uint64_t end_us = now_us (), end_cpu_us = process_cpu_us ();
+    zmq_msg_close (&id);
+    zmq_msg_close (&body);
+
+    __atomic_store_n (&zap.stop, 1, __ATOMIC_RELEASE);
+    pthread_join (zap.thread, NULL);
+    if (__atomic_load_n (&zap.failed, __ATOMIC_ACQUIRE))
+        return EXIT_FAIL;
+    /* A window never opened (no ZAP request seen) counts from the bind. */
+    uint64_t start_us = zap.started ? zap.start_us : bound_us;
+    uint64_t start_cpu_us = zap.started ? zap.start_cpu_us : bound_cpu_us;
+
+    printf ("handshake count: %lld\n", count);
+    printf ("key set: %d keys\n", HS_KEYS);
+    printf ("authentications: %lld accepted, %lld refused\n", zap.accepted, zap.refused);
+    printf ("mean handshakes: %lu [hs/s]\n", throughput_of (count, end_us - start_us));
+    printf ("cpu per handshake: %.1f [us]\n", (double) (end_cpu_us - start_cpu_us) / (double) count);
+    fflush (stdout);
+
+    /* Lingers (HS_SERVER_LINGER_MS) until the last replies are written. */
+    zmq_close (s);
+    zmq_ctx_term (ctx);
+    return 0;
+}
+
+/* What the client's threads share. */
+struct hs_client
+{
+    void *ctx;
+    const char *endpoint;
+    long long count;
+    long long next;   /* connections claimed so far, atomically */
+    pthread_mutex_t lock;
+    int failed;       /* read atomically */
+    char why[256];
+};
+
+static void hs_client_failed (struct hs_client *c, const char *what)
+{
+    char why[256];
+    if (strcmp (what, "unexpected reply received") == 0)
+        snprintf (why, sizeof why, "%s", what);
+    else
+        snprintf (why, sizeof why, "error in %s: %s", what, zmq_strerror (zmq_errno ()));
+    pthread_mutex_lock (&c->lock);
+    if (!c->failed) {
+        snprintf (c->why, sizeof c->why, "%s", why);
+        __atomic_store_n (&c->failed, 1, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock (&c->lock);
+}
+
+/* One connection: a fresh DEALER, connect, one request, its answer, close. 0 on success. */
+static int hs_connection (struct hs_client *c)
+{
+    void *s = zmq_socket (c->ctx, ZMQ_DEALER);
+    if (!s) {
+        hs_client_failed (c, "zmq_socket");
+        return -1;
+    }
+    const char *what = NULL;
+    int linger = 0, slice = HS_RECEIVE_SLICE_MS;
+    if (zmq_setsockopt (s, ZMQ_LINGER, &linger, sizeof linger) != 0
+        || zmq_setsockopt (s, ZMQ_RCVTIMEO, &slice, sizeof slice) != 0)
+        what = "zmq_setsockopt";
+    else if (zmq_setsockopt (s, ZMQ_CURVE_SERVERKEY, CURVE_SERVER_PUBLIC, 40) != 0
+             || zmq_setsockopt (s, ZMQ_CURVE_PUBLICKEY, CURVE_CLIENT_PUBLIC, 40) != 0
+             || zmq_setsockopt (s, ZMQ_CURVE_SECRETKEY, CURVE_CLIENT_SECRET, 40) != 0)
+        what = "zmq_setsockopt ZMQ_CURVE_*";
+    else if (zmq_connect (s, c->endpoint) != 0)
+        what = "zmq_connect";
+    else if (zmq_send (s, hs_request, sizeof hs_request, 0) < 0)
+        what = "zmq_send";
+    zmq_msg_t reply;
+    zmq_msg_init (&reply);
+    while (!what) {
+        int got = recv_frame (s, &reply);
+        if (got < 0)
+            what = "zmq_msg_recv";
+        else if (got > 0) {
+            if (zmq_msg_more (&reply) || zmq_msg_size (&reply) != sizeof hs_request
+                || memcmp (zmq_msg_data (&reply), hs_request, sizeof hs_request) != 0)
+                what = "unexpected reply received";
+            break;
+        } else if (__atomic_load_n (&c->failed, __ATOMIC_ACQUIRE)) {
+            break; /* another connection failed: the run is over */
+        }
+    }
+    zmq_msg_close (&reply);
+    zmq_close (s);
+    if (what) {
+        hs_client_failed (c, what);
+        return -1;
+    }
+    return 0;
+}
+
+static void *hs_client_main (void *arg)
+{
+    struct hs_client *c = arg;
+    while (!__atomic_load_n (&c->failed, __ATOMIC_ACQUIRE)
+           && __atomic_fetch_add (&c->next, 1, __ATOMIC_RELAXED) < c->count)
+        if (hs_connection (c) != 0)
+            break;
+    return NULL;
+}
+
+static int curve_hs_client (const char *endpoint, long long count, int parallel)
+{
+    struct hs_client c = {.endpoint = endpoint, .count = count};
+    pthread_mutex_init (&c.lock, NULL);
+    c.ctx = zmq_ctx_new ();
+    if (!c.ctx)
+        return fail ("zmq_ctx_new");
+    int threads = count < parallel ? (int) count : parallel;
+    pthread_t *tid = calloc ((size_t) threads, sizeof *tid);
+    if (!tid) {
+        fprintf (stderr, "out of memory\n");
+        return EXIT_FAIL;
+    }
+    uint64_t start = now_us ();
+    int started = 0;
+    for (; started < threads; started++)
+        if (pthread_create (&tid[started], NULL, hs_client_main, &c) != 0) {
+            pthread_mutex_lock (&c.lock);
+            if (!c.failed) {
+                snprintf (c.why, sizeof c.why, "error in pthread_create");
+                __atomic_store_n (&c.failed, 1, __ATOMIC_RELEASE);
+            }
+            pthread_mutex_unlock (&c.lock);
+            break;
+        }
+    for (int i = 0; i < started; i++)
+        pthread_join (tid[i], NULL);
+    uint64_t elapsed = now_us () - start;
+    free (tid);
+    zmq_ctx_term (c.ctx);
+    if (c.failed) {
+        fprintf (stderr, "%s\n", c.why);
+        return EXIT_FAIL;
+    }
+    printf ("handshake count: %lld\n", count);
+    printf ("parallel: %d\n", parallel);
+    printf ("elapsed: %.3f [s]\n", (double) elapsed / 1e6);
+    printf ("mean handshakes: %lu [hs/s]\n", throughput_of (count, elapsed));
+    fflush (stdout);
+    pthread_mutex_destroy (&c.lock);
+    return 0;
+}
+
 static void usage_all (void)
 {
     fprintf (stderr,
@@ -567,6 +1004,9 @@ static void usage_all (void)
              "       zmq_perf remote_lat <connect-to> <message-size> <roundtrip-count>\n"
              "       zmq_perf pub_thr <bind-to> <message-size> <message-count> <subscribers>\n"
              "       zmq_perf sub_thr <connect-to> <message-size> <message-count> [<subscribers>]\n"
+             "       zmq_perf curve_hs_server <bind-to> <handshake-count>\n"
+             "       zmq_perf curve_hs_client <connect-to> <handshake-count> [<parallel>]\n"
+             "       zmq_perf curve_hs_keys\n"
              "       zmq_perf version\n"
              "ZMTP_PERF_CURVE=1 runs local_thr/remote_thr over CURVE (fixed benchmark keys).\n");
 }
@@ -640,6 +1080,27 @@ int main (int argc, char **argv)
         if (parse_args (argc, argv, "usage: remote_lat <connect-to> <message-size> <roundtrip-count>", &a))
             return EXIT_USAGE;
         return remote_lat (&a);
+    }
+    if (strcmp (role, "curve_hs_keys") == 0 && argc == 2)
+        return curve_hs_keys ();
+    if (strcmp (role, "curve_hs_server") == 0) {
+        const char *usage = "usage: curve_hs_server <bind-to> <handshake-count>";
+        long long count = argc == 4 ? parse_count (argv[3]) : -1;
+        if (count < 1) {
+            fprintf (stderr, "%s\n", usage);
+            return EXIT_USAGE;
+        }
+        return curve_hs_server (argv[2], count);
+    }
+    if (strcmp (role, "curve_hs_client") == 0) {
+        const char *usage = "usage: curve_hs_client <connect-to> <handshake-count> [<parallel>]";
+        long long count = argc == 4 || argc == 5 ? parse_count (argv[3]) : -1;
+        long long parallel = argc == 5 ? parse_count (argv[4]) : HS_DEFAULT_PARALLEL;
+        if (count < 1 || parallel < 1 || parallel > HS_MAX_PARALLEL) {
+            fprintf (stderr, "%s\n", usage);
+            return EXIT_USAGE;
+        }
+        return curve_hs_client (argv[2], count, (int) parallel);
     }
     fprintf (stderr, "zmq_perf: unknown role '%s'\n", role);
     usage_all ();

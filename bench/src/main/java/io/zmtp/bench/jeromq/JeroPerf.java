@@ -113,6 +113,19 @@ final class JeroPerf {
         }
     }
 
+    /** A count argument: a whole number, at least 1. */
+    static long positive(String text, String usage) {
+        try {
+            long n = Long.parseLong(text.trim());
+            if (n < 1) {
+                throw new Usage(usage);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new Usage(usage);
+        }
+    }
+
     /** The filters argument of sub_thr: subscriptions per SUB, as in our tools. */
     static int filters(String text, String usage) {
         try {

@@ -34,6 +34,11 @@ final class Session implements AutoCloseable {
         return s;
     }
 
+    /** The run's context, for what needs one rather than a socket (e.g. a ZapClient). */
+    ZmtpContext context() {
+        return context;
+    }
+
     /** The run did all it was asked to: sockets closed from now on linger as configured. */
     void completed() {
         completed = true;

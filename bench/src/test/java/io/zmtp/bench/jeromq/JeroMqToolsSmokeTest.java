@@ -2,6 +2,8 @@ package io.zmtp.bench.jeromq;
 
 import io.zmtp.bench.CapturedOutput;
 import io.zmtp.bench.BenchCurve;
+import io.zmtp.bench.HandshakeBench;
+import io.zmtp.bench.HandshakeLines;
 import io.zmtp.bench.perf.PerfException;
 import io.zmtp.bench.perf.RunControl;
 import io.zmtp.bench.perf.SubThrResult;
@@ -269,5 +271,75 @@ class JeroMqToolsSmokeTest {
                 () -> SubThr.run(new String[] {"tcp://*:1", "16", "10", "many"}, out, c)).getMessage());
         assertEquals("usage: pub_thr <bind-to> <message-size> <message-count> <subscribers>", PubThr.USAGE);
         assertEquals("usage: sub_thr <connect-to> <message-size> <message-count> [<subscribers> [<filters>]]", SubThr.USAGE);
+    }
+
+    // ------------------------------------------------------------------ CURVE handshakes
+
+    @Test
+    void handshakePair() throws Exception {
+        withRetries(() -> {
+            CapturedOutput server = new CapturedOutput();
+            CapturedOutput client = new CapturedOutput();
+            List<HandshakeBench.ClientResult> c = new java.util.ArrayList<>();
+            HandshakeBench.ServerResult s = pair(ctl -> CurveHsServer.run(new String[] {"tcp://127.0.0.1:*", "10"}, server.out, ctl),
+                    ep -> c.add(CurveHsClient.run(new String[] {ep, "10", "2"}, client.out, connectControl())));
+            assertEquals(10, s.handshakes());
+            assertEquals(10, s.accepted());
+            assertEquals(0, s.refused());
+            HandshakeLines.assertServerLines(server.lines(), s);
+            assertEquals(10, c.get(0).handshakes());
+            assertEquals(2, c.get(0).parallel());
+            HandshakeLines.assertClientLines(client.lines(), c.get(0));
+        });
+    }
+
+    /** Our client against the JeroMQ server: a key outside the set gets no answer and is not counted. */
+    @Test
+    void handshakeServerRefusesAKeyOutsideTheSet() throws Exception {
+        withRetries(() -> {
+            CapturedOutput server = new CapturedOutput();
+            HandshakeBench.ServerResult s = pair(c -> CurveHsServer.run(new String[] {"tcp://127.0.0.1:*", "2"}, server.out, c), ep -> {
+                PerfException e = assertThrows(PerfException.class, () -> io.zmtp.bench.perf.CurveHsClient.run(
+                        new String[] {ep, "1", "1"}, new CapturedOutput().out, RunControl.withStallTimeout(Duration.ofMillis(1_500)),
+                        io.zmtp.codec.curve.CurveKeyPair.generate()));
+                assertTrue(e.getMessage().contains("no answer within"), e.getMessage());
+                io.zmtp.bench.perf.CurveHsClient.run(new String[] {ep, "2", "2"}, new CapturedOutput().out,
+                        RunControl.withStallTimeout(Duration.ofMillis(TIMEOUT_MS)));
+            });
+            assertEquals(2, s.handshakes());
+            assertEquals(2, s.accepted());
+            assertTrue(s.refused() >= 1, "refused " + s.refused());
+            HandshakeLines.assertServerLines(server.lines(), s);
+        });
+    }
+
+    @Test
+    void jeromqHandshakeClientAgainstOurServer() throws Exception {
+        withRetries(() -> {
+            CompletableFuture<String> bound = new CompletableFuture<>();
+            RunControl control = RunControl.withStallTimeout(Duration.ofMillis(TIMEOUT_MS)).onBound(bound::complete);
+            CompletableFuture<HandshakeBench.ServerResult> server = CompletableFuture.supplyAsync(() -> io.zmtp.bench.perf.CurveHsServer.run(
+                    new String[] {"tcp://127.0.0.1:0", "5"}, new CapturedOutput().out, control), bindingSide);
+            server.whenComplete((r, e) -> {
+                if (e != null) {
+                    bound.completeExceptionally(e);
+                }
+            });
+            String ep = bound.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertEquals(5, CurveHsClient.run(new String[] {ep, "5"}, new CapturedOutput().out, connectControl()).handshakes());
+            assertEquals(5, server.get(WAIT_SECONDS, TimeUnit.SECONDS).accepted());
+        });
+    }
+
+    @Test
+    void handshakeToolsRejectBadArguments() {
+        PrintStream out = new CapturedOutput().out;
+        for (String[] args : new String[][] {{}, {"tcp://127.0.0.1:1"}, {"tcp://127.0.0.1:1", "0"}, {"tcp://127.0.0.1:1", "1", "1"}}) {
+            assertThrows(JeroPerf.Usage.class, () -> CurveHsServer.run(args, out, JeroPerf.Control.DEFAULT));
+        }
+        for (String[] args : new String[][] {{}, {"tcp://127.0.0.1:1"}, {"tcp://127.0.0.1:1", "x"}, {"tcp://127.0.0.1:1", "1", "0"},
+                {"tcp://127.0.0.1:1", "1", "513"}, {"tcp://127.0.0.1:1", "1", "1", "1"}}) {
+            assertThrows(JeroPerf.Usage.class, () -> CurveHsClient.run(args, out, JeroPerf.Control.DEFAULT));
+        }
     }
 }

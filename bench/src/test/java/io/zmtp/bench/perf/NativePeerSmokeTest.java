@@ -256,11 +256,89 @@ class NativePeerSmokeTest {
         assertTrue(lines.get(5).matches(THROUGHPUT_MSGS), lines.get(5));
     }
 
+    // ------------------------------------------------------------------ CURVE handshakes
+
+    private static final String HS_RATE = "mean handshakes: \\d+ \\[hs/s\\]";
+    private static final String HS_CPU = "cpu per handshake: \\d+\\.\\d \\[us\\]";
+
+    @Test
+    void libzmqHandshakeKeySetIsOurs() throws Exception {
+        List<String> hex = finish(start("curve_hs_keys"));
+        assertEquals(io.zmtp.bench.HandshakeBench.keySet().stream().map(java.util.HexFormat.of()::formatHex).toList(), hex);
+    }
+
+    @Test
+    void libzmqHandshakeServerAndClient() throws Exception {
+        int port = freePort();
+        Process server = start("curve_hs_server", "tcp://127.0.0.1:" + port, "20");
+        try {
+            awaitListening(port, server);
+            List<String> client = finish(start("curve_hs_client", "tcp://127.0.0.1:" + port, "20", "4"));
+            assertEquals(4, client.size(), client::toString);
+            assertEquals("handshake count: 20", client.get(0));
+            assertEquals("parallel: 4", client.get(1));
+            assertTrue(client.get(2).matches("elapsed: \\d+\\.\\d{3} \\[s\\]"), client.get(2));
+            assertTrue(client.get(3).matches(HS_RATE), client.get(3));
+            List<String> lines = finish(server);
+            assertEquals(5, lines.size(), lines::toString);
+            assertEquals("handshake count: 20", lines.get(0));
+            assertEquals("key set: 1000 keys", lines.get(1));
+            // Our probe for the listening port was a plain TCP connection that never said hello.
+            assertEquals("authentications: 20 accepted, 0 refused", lines.get(2));
+            assertTrue(lines.get(3).matches(HS_RATE), lines.get(3));
+            assertTrue(lines.get(4).matches(HS_CPU), lines.get(4));
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    /** Our client against libzmq's server: a key outside the set gets no answer and is not counted. */
+    @Test
+    void libzmqHandshakeServerRefusesAKeyOutsideTheSet() throws Exception {
+        int port = freePort();
+        String endpoint = "tcp://127.0.0.1:" + port;
+        Process server = start("curve_hs_server", endpoint, "3");
+        try {
+            awaitListening(port, server);
+            PerfException e = org.junit.jupiter.api.Assertions.assertThrows(PerfException.class, () -> CurveHsClient.run(
+                    new String[] {endpoint, "1", "1"}, new PrintStream(OutputStream.nullOutputStream()),
+                    RunControl.withStallTimeout(Duration.ofMillis(1_500)), io.zmtp.codec.curve.CurveKeyPair.generate()));
+            assertTrue(e.getMessage().contains("no answer within"), e.getMessage());
+            assertTrue(server.isAlive(), "the server ended on a refused client");
+            CurveHsClient.run(new String[] {endpoint, "3", "3"}, new PrintStream(OutputStream.nullOutputStream()), CONTROL);
+            List<String> lines = finish(server);
+            assertEquals("handshake count: 3", lines.get(0));
+            assertTrue(lines.get(2).matches("authentications: 3 accepted, [1-9]\\d* refused"), lines.get(2));
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void libzmqHandshakeClientAgainstOurServer() throws Exception {
+        CompletableFuture<String> bound = new CompletableFuture<>();
+        RunControl control = RunControl.withStallTimeout(Duration.ofSeconds(30)).onBound(bound::complete);
+        CompletableFuture<io.zmtp.bench.HandshakeBench.ServerResult> server = CompletableFuture.supplyAsync(() -> CurveHsServer.run(
+                new String[] {"tcp://127.0.0.1:0", "10"}, new PrintStream(OutputStream.nullOutputStream()), control));
+        server.whenComplete((r, e) -> {
+            if (e != null) {
+                bound.completeExceptionally(e);
+            }
+        });
+        List<String> client = finish(start("curve_hs_client", bound.get(30, TimeUnit.SECONDS), "10", "3"));
+        assertTrue(client.get(3).matches(HS_RATE), client.toString());
+        assertEquals(10, server.get(30, TimeUnit.SECONDS).accepted());
+    }
+
     @Test
     void badArgumentsExitWithUsage() throws Exception {
         for (String[] args : new String[][] {{"local_thr", "tcp://127.0.0.1:1", "16"}, {"no_such_role"},
                 {"pub_thr", "tcp://127.0.0.1:1", "16", "10"}, {"pub_thr", "tcp://127.0.0.1:1", "16", "10", "0"},
-                {"sub_thr", "tcp://127.0.0.1:1", "16"}, {"sub_thr", "tcp://127.0.0.1:1", "16", "10", "1001"}}) {
+                {"sub_thr", "tcp://127.0.0.1:1", "16"}, {"sub_thr", "tcp://127.0.0.1:1", "16", "10", "1001"},
+                {"curve_hs_server", "tcp://127.0.0.1:1"}, {"curve_hs_server", "tcp://127.0.0.1:1", "0"},
+                {"curve_hs_client", "tcp://127.0.0.1:1"}, {"curve_hs_client", "tcp://127.0.0.1:1", "1", "0"},
+                {"curve_hs_client", "tcp://127.0.0.1:1", "1", "513"}, {"curve_hs_client", "tcp://127.0.0.1:1", "x"},
+                {"curve_hs_keys", "extra"}}) {
             String[] command = new String[args.length + 1];
             command[0] = binary.toString();
             System.arraycopy(args, 0, command, 1, args.length);
