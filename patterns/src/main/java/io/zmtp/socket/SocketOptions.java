@@ -4,14 +4,8 @@ import io.zmtp.codec.Metadata;
 import io.zmtp.codec.SocketType;
 import io.zmtp.codec.ZmtpConfig;
 import io.zmtp.codec.auth.Authenticator;
-import io.zmtp.codec.curve.CurveKeyPair;
-import io.zmtp.codec.curve.Z85;
-import io.zmtp.codec.mechanism.NullMechanism;
-import io.zmtp.codec.mechanism.PlainMechanism;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 
 /**
  * The options of one socket, with libzmq's names and defaults. Setters validate and throw
@@ -44,18 +38,9 @@ public final class SocketOptions {
     private volatile boolean xpubNoDrop;
     private volatile boolean reqRelaxed;
     private volatile boolean reqCorrelate;
-    private volatile String plainUsername;
-    private volatile String plainPassword;
-    private volatile boolean plainServer;
     private volatile Authenticator authenticator;
-    /** CURVE is the mechanism (the last of the PLAIN/CURVE options set decides, as in libzmq). */
-    private volatile boolean curve;
-    private volatile boolean curveServer;
-    private volatile byte[] curveSecretKey;
-    private volatile byte[] curvePublicKey;
-    private volatile byte[] curveServerKey;
-    /** The key pair of a CURVE client that was given none, made once for the socket. */
-    private CurveKeyPair generatedCurveKeys;
+    /** NULL, PLAIN or CURVE, and their credentials. */
+    private final MechanismOptions mechanism = new MechanismOptions();
     private volatile String zapDomain = "";
     private volatile int tcpKeepAlive = -1;
     private volatile Metadata metadata = Metadata.empty();
@@ -325,14 +310,7 @@ public final class SocketOptions {
 
     /** PLAIN client credentials (ZMQ_PLAIN_USERNAME / ZMQ_PLAIN_PASSWORD). */
     public SocketOptions plainCredentials(String username, String password) {
-        if (username == null || password == null) {
-            throw new IllegalArgumentException("PLAIN username and password must not be null");
-        }
-        PlainMechanism.client(username, password);
-        this.plainUsername = username;
-        this.plainPassword = password;
-        this.plainServer = false;
-        this.curve = false;
+        mechanism.plainClient(username, password);
         return this;
     }
 
@@ -341,10 +319,7 @@ public final class SocketOptions {
         if (authenticator == null) {
             throw new IllegalArgumentException("a PLAIN server needs an authenticator");
         }
-        this.plainServer = true;
-        this.plainUsername = null;
-        this.plainPassword = null;
-        this.curve = false;
+        mechanism.plainServer();
         this.authenticator = authenticator;
         return this;
     }
@@ -356,27 +331,22 @@ public final class SocketOptions {
      * every client otherwise (libzmq without a ZAP handler).
      */
     public SocketOptions curveServer(boolean on) {
-        this.curveServer = on;
-        this.curve = on;
-        if (on) {
-            clearPlain();
-        }
+        mechanism.curveServer(on);
         return this;
     }
 
     public boolean curveServer() {
-        return curve && curveServer;
+        return mechanism.isCurveServer();
     }
 
     /** ZMQ_CURVE_SECRETKEY: this socket's permanent secret key, 40 Z85 characters (or 64 hex digits). */
     public SocketOptions curveSecretKey(String key) {
-        return curveSecretKey(textKey("CURVE_SECRETKEY", key));
+        return curveSecretKey(MechanismOptions.textKey("CURVE_SECRETKEY", key));
     }
 
     /** ZMQ_CURVE_SECRETKEY as libzmq takes it: 32 raw bytes, or 40 bytes of Z85 text (41 with a NUL). */
     public SocketOptions curveSecretKey(byte[] key) {
-        this.curveSecretKey = binaryKey("CURVE_SECRETKEY", key);
-        useCurve();
+        mechanism.curveSecretKey(MechanismOptions.binaryKey("CURVE_SECRETKEY", key));
         return this;
     }
 
@@ -385,13 +355,12 @@ public final class SocketOptions {
      * {@link #curveSecretKey}, and may be left out (it follows from the secret key).
      */
     public SocketOptions curvePublicKey(String key) {
-        return curvePublicKey(textKey("CURVE_PUBLICKEY", key));
+        return curvePublicKey(MechanismOptions.textKey("CURVE_PUBLICKEY", key));
     }
 
     /** ZMQ_CURVE_PUBLICKEY as 32 raw bytes, or 40 bytes of Z85 text (41 with a NUL). */
     public SocketOptions curvePublicKey(byte[] key) {
-        this.curvePublicKey = binaryKey("CURVE_PUBLICKEY", key);
-        useCurve();
+        mechanism.curvePublicKey(MechanismOptions.binaryKey("CURVE_PUBLICKEY", key));
         return this;
     }
 
@@ -400,14 +369,12 @@ public final class SocketOptions {
      * client. A client without its own keys gets a fresh pair, kept for the socket's life.
      */
     public SocketOptions curveServerKey(String key) {
-        return curveServerKey(textKey("CURVE_SERVERKEY", key));
+        return curveServerKey(MechanismOptions.textKey("CURVE_SERVERKEY", key));
     }
 
     /** ZMQ_CURVE_SERVERKEY as 32 raw bytes, or 40 bytes of Z85 text (41 with a NUL). */
     public SocketOptions curveServerKey(byte[] key) {
-        this.curveServerKey = binaryKey("CURVE_SERVERKEY", key);
-        this.curveServer = false;
-        useCurve();
+        mechanism.curveServerKey(MechanismOptions.binaryKey("CURVE_SERVERKEY", key));
         return this;
     }
 
@@ -417,91 +384,7 @@ public final class SocketOptions {
      * secret key is missing.
      */
     public byte[] curvePublicKey() {
-        if (!curve) {
-            return null;
-        }
-        if (curveSecretKey != null) {
-            return CurveKeyPair.fromSecret(curveSecretKey).publicKey();
-        }
-        return curveServer || curvePublicKey != null ? null : generatedCurveKeys().publicKey();
-    }
-
-    private void useCurve() {
-        this.curve = true;
-        clearPlain();
-    }
-
-    private void clearPlain() {
-        this.plainServer = false;
-        this.plainUsername = null;
-        this.plainPassword = null;
-    }
-
-    /** A key given as text: 40 Z85 characters or 64 hex digits; errors never repeat the text. */
-    private static byte[] textKey(String option, String key) {
-        try {
-            return CurveKeyPair.decodeKey(key);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** A key given as libzmq takes it: 32 bytes, or Z85 text of 40 bytes (41 with a trailing NUL). */
-    private static byte[] binaryKey(String option, byte[] key) {
-        if (key == null) {
-            throw new IllegalArgumentException(option + " must not be null");
-        }
-        if (key.length == 32) {
-            return key.clone();
-        }
-        if (key.length == 40 || key.length == 41 && key[40] == 0) {
-            try {
-                return Z85.decode(new String(key, 0, 40, StandardCharsets.US_ASCII));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(option + " is not valid Z85: " + e.getMessage(), e);
-            }
-        }
-        throw new IllegalArgumentException(option + " must be 32 bytes or 40 Z85 characters, got " + key.length + " bytes");
-    }
-
-    private synchronized CurveKeyPair generatedCurveKeys() {
-        if (generatedCurveKeys == null) {
-            generatedCurveKeys = CurveKeyPair.generate();
-        }
-        return generatedCurveKeys;
-    }
-
-    /** The permanent key pair from CURVE_SECRETKEY, checked against CURVE_PUBLICKEY when both are set. */
-    private CurveKeyPair configuredCurveKeys() {
-        CurveKeyPair pair = CurveKeyPair.fromSecret(curveSecretKey);
-        byte[] expected = curvePublicKey;
-        if (expected != null && !Arrays.equals(expected, pair.publicKey())) {
-            throw new IllegalStateException("CURVE_PUBLICKEY " + Z85.encode(expected)
-                    + " does not belong to CURVE_SECRETKEY (whose public key is " + pair.publicKeyZ85() + ")");
-        }
-        return pair;
-    }
-
-    private void curveMechanism(ZmtpConfig.Builder b) {
-        if (curveServer) {
-            if (curveSecretKey == null) {
-                throw new IllegalStateException("a CURVE server needs CURVE_SECRETKEY");
-            }
-            b.curveServer(configuredCurveKeys());
-            return;
-        }
-        if (curveServerKey == null) {
-            throw new IllegalStateException("a CURVE client needs CURVE_SERVERKEY (or set CURVE_SERVER for a server)");
-        }
-        CurveKeyPair mine;
-        if (curveSecretKey != null) {
-            mine = configuredCurveKeys();
-        } else if (curvePublicKey != null) {
-            throw new IllegalStateException("CURVE_PUBLICKEY is set without CURVE_SECRETKEY");
-        } else {
-            mine = generatedCurveKeys();
-        }
-        b.curveClient(curveServerKey, mine);
+        return mechanism.presentedCurvePublicKey();
     }
 
     /**
@@ -554,17 +437,7 @@ public final class SocketOptions {
         if (heartbeatTimeoutMillis >= 0) {
             b.heartbeatTimeout(Duration.ofMillis(heartbeatTimeoutMillis));
         }
-        if (curve) {
-            curveMechanism(b);
-        } else if (plainServer) {
-            b.mechanism(PlainMechanism::server);
-        } else if (plainUsername != null) {
-            String u = plainUsername;
-            String p = plainPassword;
-            b.mechanism(() -> PlainMechanism.client(u, p));
-        } else {
-            b.mechanism(NullMechanism::new);
-        }
+        mechanism.configure(b);
         return b.build();
     }
 
