@@ -22,7 +22,12 @@ final class MechanismOptions {
     /** CURVE is the mechanism (the last of the PLAIN/CURVE options set decides, as in libzmq). */
     private volatile boolean curve;
     private volatile boolean curveServer;
-    private volatile byte[] curveSecretKey;
+    /**
+     * The pair of CURVE_SECRETKEY, derived once when the key is set: deriving a public key
+     * is an X25519 base-point multiplication, which every new connection used to pay again (a
+     * tenth of a CURVE server's event-loop time in the handshake benchmark).
+     */
+    private volatile CurveKeyPair secretKeyPair;
     private volatile byte[] curvePublicKey;
     private volatile byte[] curveServerKey;
     /** The key pair of a CURVE client that was given none, made once for the socket. */
@@ -59,7 +64,7 @@ final class MechanismOptions {
     }
 
     void curveSecretKey(byte[] key) {
-        this.curveSecretKey = key;
+        this.secretKeyPair = CurveKeyPair.fromSecret(key);
         useCurve();
     }
 
@@ -79,8 +84,9 @@ final class MechanismOptions {
         if (!curve) {
             return null;
         }
-        if (curveSecretKey != null) {
-            return CurveKeyPair.fromSecret(curveSecretKey).publicKey();
+        CurveKeyPair pair = secretKeyPair;
+        if (pair != null) {
+            return pair.publicKey();
         }
         return curveServer || curvePublicKey != null ? null : generatedCurveKeys().publicKey();
     }
@@ -147,7 +153,7 @@ final class MechanismOptions {
 
     /** The permanent key pair from CURVE_SECRETKEY, checked against CURVE_PUBLICKEY when both are set. */
     private CurveKeyPair configuredCurveKeys() {
-        CurveKeyPair pair = CurveKeyPair.fromSecret(curveSecretKey);
+        CurveKeyPair pair = secretKeyPair;
         byte[] expected = curvePublicKey;
         if (expected != null && !Arrays.equals(expected, pair.publicKey())) {
             throw new IllegalStateException("CURVE_PUBLICKEY " + Z85.encode(expected)
@@ -158,7 +164,7 @@ final class MechanismOptions {
 
     private void curveMechanism(ZmtpConfig.Builder b) {
         if (curveServer) {
-            if (curveSecretKey == null) {
+            if (secretKeyPair == null) {
                 throw new IllegalStateException("a CURVE server needs CURVE_SECRETKEY");
             }
             b.curveServer(configuredCurveKeys());
@@ -168,7 +174,7 @@ final class MechanismOptions {
             throw new IllegalStateException("a CURVE client needs CURVE_SERVERKEY (or set CURVE_SERVER for a server)");
         }
         CurveKeyPair mine;
-        if (curveSecretKey != null) {
+        if (secretKeyPair != null) {
             mine = configuredCurveKeys();
         } else if (curvePublicKey != null) {
             throw new IllegalStateException("CURVE_PUBLICKEY is set without CURVE_SECRETKEY");
