@@ -119,9 +119,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 boolean more = (flags & ZmtpFrame.FLAG_MORE) != 0;
                 if (command) {
                     out.add(ZmtpFrame.command(body));
-                    // A command may change how the next frames are read (the handshake ends with
-                    // one): let it be handled before decoding on.
-                    return;
+                    if (inHandshake) {
+                        // A handshake command may change how the next frames are read (the
+                        // handshake ends with one): let it be handled before decoding on. After
+                        // it no command does, so commands (CURVE's MESSAGEs among them) decode
+                        // in a batch like message frames.
+                        return;
+                    }
                 } else if (!assemble) {
                     out.add(ZmtpFrame.message(body, more));
                     if (inHandshake) {
