@@ -569,8 +569,12 @@ le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
 
 targets=""
 unmet=()
-target_line() { # met? text
-    if [[ $1 == yes ]]; then targets+="- **met**: $2"$'\n'; else targets+="- **NOT met**: $2"$'\n'; unmet+=("$2"); fi
+target_line() { # met? text; met? is yes, no, or unmeasured (cells left out of this run: not met either)
+    case $1 in
+        yes) targets+="- **met**: $2"$'\n' ;;
+        unmeasured) targets+="- **not measured in this run**: $2"$'\n'; unmet+=("$2") ;;
+        *) targets+="- **NOT met**: $2"$'\n'; unmet+=("$2") ;;
+    esac
 }
 # The socket core's targets (throughput: ours/libzmq at least the ratio; latency: at most it).
 for t in nio epoll; do
@@ -582,6 +586,7 @@ for t in nio epoll; do
         detail+=("$size B: $r")
         ge "$o" "$l" || { ok=no; bad+=("$size B"); }
     done
+    ((${#detail[@]} + ${#bad[@]} == 0)) && ok=unmeasured
     target_line $ok "TCP PUSH/PULL throughput ours($t)/libzmq >= 1.0 at every size; ours/libzmq: $(IFS=,; echo "${detail[*]:-none}" | sed 's/,/, /g'); below 1.0 at: $(IFS=,; echo "${bad[*]:-none}" | sed 's/,/, /g')"
 done
 for t in nio epoll; do
@@ -614,6 +619,7 @@ for t in nio epoll; do
         detail+=("$size B: $r")
         le "$r" "$limit" || { ok=no; bad+=("$size B"); }
     done
+    ((${#detail[@]} + ${#bad[@]} == 0)) && ok=unmeasured
     target_line $ok "REQ/REP latency ours($t)/libzmq <= $limit at 16 B and 1 KiB; ours/libzmq: $(IFS=,; echo "${detail[*]:-none}" | sed 's/,/, /g'); above at: $(IFS=,; echo "${bad[*]:-none}" | sed 's/,/, /g')"
 done
 if [[ -n $inproc_median ]] && ge "$inproc_median" 10000000; then
@@ -634,6 +640,26 @@ for n in $PUBSUB_SUBSCRIBERS; do
         target_line no "PUB -> $n SUB at 16 B >= ${want}x libzmq: no figure"
     fi
 done
+
+# Issue 15's CURVE throughput targets: ours/libzmq >= 0.8 and ours/JeroMQ >= 4 at each CURVE size.
+for size in $CURVE_SIZES; do
+    o=${result[curve:ours-nio:ours-nio:$size]:-} l=${result[curve:libzmq:libzmq:$size]:-} j=${result[curve:jeromq:jeromq:$size]:-}
+    if [[ -n $o && -n $l ]]; then
+        r=$(ratio "$o" "$l")
+        if ge "$r" 0.8; then target_line yes "PUSH/PULL over CURVE at $size B ours(nio)/libzmq >= 0.8: $r"
+        else target_line no "PUSH/PULL over CURVE at $size B ours(nio)/libzmq >= 0.8: $r"; fi
+    else
+        target_line no "PUSH/PULL over CURVE at $size B ours(nio)/libzmq >= 0.8: no figure"
+    fi
+    if [[ -n $o && -n $j ]]; then
+        r=$(ratio "$o" "$j")
+        if ge "$r" 4; then target_line yes "PUSH/PULL over CURVE at $size B ours(nio)/JeroMQ >= 4: $r"
+        else target_line no "PUSH/PULL over CURVE at $size B ours(nio)/JeroMQ >= 4: $r"; fi
+    else
+        target_line no "PUSH/PULL over CURVE at $size B ours(nio)/JeroMQ >= 4: no figure"
+    fi
+done
+[[ -n $CURVE_SIZES ]] || target_line unmeasured "PUSH/PULL over CURVE at 16 B and 1 KiB ours(nio)/libzmq >= 0.8 and ours/JeroMQ >= 4"
 
 o=${result[hs:ours-nio:ours-nio:-]:-} l=${result[hs:libzmq:libzmq:-]:-}
 if [[ -n $o && -n $l ]]; then
