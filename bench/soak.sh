@@ -55,7 +55,7 @@ mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
     echo
     echo "- Run: \`bench/soak.sh $seconds $rounds\` (SOAK_PERIOD_MS=$period_ms, SOAK_SEED=$seed), started $started,"
     echo "  took ${elapsed} s, exit status $status (0: no broken or duplicated message, no acknowledged revision lost or reused)"
-    echo "- Commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes)')"
+    echo "- Commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ":(exclude)RELIABILITY.md" 2>/dev/null || echo ' (with uncommitted changes)')"
     echo "- Machine: $cpu, $(nproc) CPUs, $mem RAM, $(uname -sr), $(java -version 2>&1 | head -1)"
     echo
     cat "$tables"
