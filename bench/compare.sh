@@ -39,8 +39,10 @@
 #                          1 SUB / more: 16: 15000000 / 1000000, 1024: 1000000 / 150000;
 #                          others 150000)
 #   CURVE_SIZES="16 1024"  message sizes of the CURVE cells
-#   CURVE_COUNT_<size>     messages per CURVE throughput run (defaults: 16: 300000,
-#                          1024: 100000; others 100000)
+#   CURVE_COUNT_<size>     messages per CURVE throughput run (defaults: 16: 3000000,
+#                          1024: 600000; others 300000): libzmq runs about 3 s at these
+#                          (about 1M and 200k msg/s here); 300k messages at 16 B had been
+#                          mostly JIT warm-up for the Java implementations
 #   HS_COUNT=3000          handshakes (connections) per CURVE handshake run of ours and libzmq,
 #                          and of the cross pair (smoke runs on a 2-core machine: libzmq about
 #                          500-700 handshakes/s, ours about 350-450 with its JIT warm-up: 4 to
@@ -110,8 +112,9 @@ pubsub_count() {
     echo "${!v:-$d}"
 }
 curve_count() {
-    local v="CURVE_COUNT_$1" d=100000
-    [[ $1 == 16 ]] && d=300000
+    local v="CURVE_COUNT_$1" d=300000
+    [[ $1 == 16 ]] && d=3000000
+    [[ $1 == 1024 ]] && d=600000
     echo "${!v:-$d}"
 }
 # The CURVE handshake cells: sized so that a run of libzmq or ours lasts a few seconds (each
