@@ -17,6 +17,7 @@ import java.util.Objects;
  */
 final class BufferRegion {
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final boolean NATIVE_LE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private ByteBuf buf;
@@ -69,6 +70,27 @@ final class BufferRegion {
             PlatformDependent.putInt(address + index, NATIVE_LE ? value : Integer.reverseBytes(value));
         } else {
             buf.setIntLE(index, value);
+        }
+    }
+
+    long getLongLE(int index) {
+        if (array != null) {
+            return (long) LONG_LE.get(array, arrayOffset + index);
+        }
+        if (address != 0) {
+            long v = PlatformDependent.getLong(address + index);
+            return NATIVE_LE ? v : Long.reverseBytes(v);
+        }
+        return buf.getLongLE(index);
+    }
+
+    void setLongLE(int index, long value) {
+        if (array != null) {
+            LONG_LE.set(array, arrayOffset + index, value);
+        } else if (address != 0) {
+            PlatformDependent.putLong(address + index, NATIVE_LE ? value : Long.reverseBytes(value));
+        } else {
+            buf.setLongLE(index, value);
         }
     }
 

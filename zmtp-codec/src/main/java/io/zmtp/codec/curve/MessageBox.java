@@ -153,25 +153,35 @@ final class MessageBox implements AutoCloseable {
         mac.init(keystream);
     }
 
-    /** XORs {@code length} bytes with the keystream from byte 32 of block 0 on. */
+    /**
+     * XORs {@code length} bytes with the keystream from byte 32 of block 0 on, eight bytes (two
+     * keystream words) at a time while it can; source and destination may be the same bytes.
+     */
     private void xor(BufferRegion src, int srcIndex, BufferRegion dst, int dstIndex, int length) {
         int word = 8;
         int done = 0;
-        while (done < length) {
+        while (length - done >= 8) {
             if (word == 16) {
                 nextBlock();
                 word = 0;
             }
-            int left = length - done;
-            if (left >= 4) {
-                dst.setIntLE(dstIndex + done, src.getIntLE(srcIndex + done) ^ keystream[word++]);
-                done += 4;
-            } else {
-                int k = keystream[word];
-                for (int j = 0; j < left; j++) {
-                    dst.setByte(dstIndex + done + j, src.getByte(srcIndex + done + j) ^ (k >>> (8 * j)));
-                }
-                done = length;
+            long k = (keystream[word] & 0xffffffffL) | ((long) keystream[word + 1] << 32);
+            dst.setLongLE(dstIndex + done, src.getLongLE(srcIndex + done) ^ k);
+            word += 2;
+            done += 8;
+        }
+        if (done < length && word == 16) {
+            nextBlock();
+            word = 0;
+        }
+        if (length - done >= 4) {
+            dst.setIntLE(dstIndex + done, src.getIntLE(srcIndex + done) ^ keystream[word++]);
+            done += 4;
+        }
+        if (done < length) {
+            int k = keystream[word];
+            for (int j = 0; done + j < length; j++) {
+                dst.setByte(dstIndex + done + j, src.getByte(srcIndex + done + j) ^ (k >>> (8 * j)));
             }
         }
     }

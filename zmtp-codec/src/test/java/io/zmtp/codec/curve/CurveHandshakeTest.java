@@ -315,4 +315,41 @@ class CurveHandshakeTest {
             assertThat(pair.events(pair.client).first(HandshakeCompleted.class).peerSocketType()).isEqualTo(SocketType.ROUTER);
         }
     }
+
+    /**
+     * Messages are opened in place in the received bytes, so a read-only read buffer (which the
+     * decoder can be handed as its cumulation) must be copied first, not written into or refused;
+     * and many messages in one read (frames above and below the decoder's copy threshold) all arrive.
+     */
+    @Test
+    void messagesInOneReadOpenInPlaceAndAReadOnlyReadIsCopied() {
+        io.zmtp.testing.EmbeddedPair pair = new io.zmtp.testing.EmbeddedPair(client(SocketType.PUSH), server(SocketType.PULL));
+        try (pair) {
+            pair.pump();
+            byte[] big = new byte[3000];
+            new java.util.Random(7).nextBytes(big);
+            for (int i = 0; i < 5; i++) {
+                pair.a.write(ZmtpMessage.of(io.netty.buffer.Unpooled.wrappedBuffer(big)));
+                pair.a.write(ZmtpMessage.ofStrings("small " + i));
+            }
+            pair.a.flush();
+            pair.a.runPendingTasks();
+            io.netty.buffer.CompositeByteBuf all = io.netty.buffer.Unpooled.compositeBuffer();
+            for (io.netty.buffer.ByteBuf out = pair.a.readOutbound(); out != null; out = pair.a.readOutbound()) {
+                all.addComponent(true, out);
+            }
+            byte[] wire = io.netty.buffer.ByteBufUtil.getBytes(all);
+            all.release();
+            pair.b.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(wire).asReadOnly());
+            for (int i = 0; i < 5; i++) {
+                ZmtpMessage m = pair.b.readInbound();
+                assertThat(io.netty.buffer.ByteBufUtil.getBytes(m.frame(0))).isEqualTo(big);
+                m.release();
+                ZmtpMessage small = pair.b.readInbound();
+                assertThat(small.string(0)).isEqualTo("small " + i);
+                small.release();
+            }
+            assertThat((Object) pair.b.readInbound()).isNull();
+        }
+    }
 }
