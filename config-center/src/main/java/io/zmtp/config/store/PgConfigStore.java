@@ -785,7 +785,8 @@ public final class PgConfigStore implements ConfigStore {
         return out.length() <= 400 ? out.toString() : out.substring(0, 397) + "...";
     }
 
+    /** {@code t} for a timestamptz, truncated to its microseconds here (PostgreSQL would round them). */
     private static OffsetDateTime utc(Instant t) {
-        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+        return OffsetDateTime.ofInstant(t.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
     }
 }
