@@ -22,11 +22,11 @@ import java.util.Properties;
  * in CI ({@code CI=true}, or {@code zmtp.pg.required}/{@code ZMTP_PG_REQUIRED} true), where a
  * skipped store test would hide a broken setup.
  */
-final class PgTestDatabase implements AutoCloseable {
-    static final String HOST = setting("zmtp.pg.host", "ZMTP_PG_HOST", "127.0.0.1");
-    static final String PORT = setting("zmtp.pg.port", "ZMTP_PG_PORT", "5432");
-    static final String USER = setting("zmtp.pg.user", "ZMTP_PG_USER", "zmtp");
-    static final String PASSWORD = setting("zmtp.pg.password", "ZMTP_PG_PASSWORD", "zmtp-test");
+public final class PgTestDatabase implements AutoCloseable {
+    public static final String HOST = setting("zmtp.pg.host", "ZMTP_PG_HOST", "127.0.0.1");
+    public static final String PORT = setting("zmtp.pg.port", "ZMTP_PG_PORT", "5432");
+    public static final String USER = setting("zmtp.pg.user", "ZMTP_PG_USER", "zmtp");
+    public static final String PASSWORD = setting("zmtp.pg.password", "ZMTP_PG_PASSWORD", "zmtp-test");
 
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Why the server could not be reached, once it could not: later tests do not wait again. */
@@ -40,7 +40,7 @@ final class PgTestDatabase implements AutoCloseable {
     }
 
     /** Creates a database with a random name; skips or fails the test when PostgreSQL is not there. */
-    static PgTestDatabase create() {
+    public static PgTestDatabase create() {
         if (unreachable != null) {
             missing(unreachable);
         }
@@ -59,24 +59,24 @@ final class PgTestDatabase implements AutoCloseable {
         return new PgTestDatabase(name);
     }
 
-    String url() {
+    public String url() {
         return url(name);
     }
 
-    String user() {
+    public String user() {
         return USER;
     }
 
-    String password() {
+    public String password() {
         return PASSWORD;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
     /** A connection of its own to the test database, for looking behind the store's back. */
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(url(), properties());
     }
 
