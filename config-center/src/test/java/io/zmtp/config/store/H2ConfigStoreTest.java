@@ -1,10 +1,6 @@
 package io.zmtp.config.store;
 
 import io.zmtp.config.model.Change;
-import io.zmtp.config.model.ConfigLimitException;
-import io.zmtp.config.model.Digest;
-import io.zmtp.config.model.NodeReport;
-import io.zmtp.config.model.ReferenceDigest;
 import io.zmtp.config.model.Revision;
 import io.zmtp.config.model.Snapshot;
 import org.junit.jupiter.api.Test;
@@ -17,22 +13,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
