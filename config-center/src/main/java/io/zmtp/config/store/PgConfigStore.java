@@ -386,10 +386,7 @@ public final class PgConfigStore implements ConfigStore {
         }
         closed = true;
         cache.clear();
-        Connection c;
-        while ((c = idle.poll()) != null) {
-            closeQuietly(c);
-        }
+        drainIdle();
         log.debug("config store at {} closed", where);
     }
 
@@ -653,6 +650,13 @@ public final class PgConfigStore implements ConfigStore {
 
     // ---------------------------------------------------------------- plumbing
 
+    private void drainIdle() {
+        Connection c;
+        while ((c = idle.poll()) != null) {
+            closeQuietly(c);
+        }
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("config store " + where + " is closed");
@@ -718,6 +722,9 @@ public final class PgConfigStore implements ConfigStore {
                 } finally {
                     if (keep && !closed) {
                         idle.add(c);
+                        if (closed) {
+                            drainIdle(); // close() ran between the check and the add
+                        }
                     } else {
                         closeQuietly(c);
                     }
