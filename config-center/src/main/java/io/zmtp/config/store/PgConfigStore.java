@@ -390,6 +390,17 @@ public final class PgConfigStore implements ConfigStore {
         log.debug("config store at {} closed", where);
     }
 
+    /** The {@code synchronous_commit} of the store's sessions; for tests. */
+    String synchronousCommit() {
+        ensureOpen();
+        return transact("reading synchronous_commit", false, c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+    }
+
     @Override
     public String toString() {
         return "PgConfigStore[" + where + (closed ? ", closed" : "") + "]";
@@ -663,9 +674,21 @@ public final class PgConfigStore implements ConfigStore {
         }
     }
 
+    /**
+     * A new connection, in manual-commit mode. A commit is acknowledged as durable, so a session
+     * whose {@code synchronous_commit} is {@code off} (set for the role or database) gets it
+     * {@code on}; the other values (local, remote_write, on, remote_apply) all wait for the local
+     * disk and are kept.
+     */
     private Connection connect() throws SQLException {
         Connection c = source.getConnection();
         try {
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
+                if (rs.next() && "off".equals(rs.getString(1))) {
+                    s.execute("SET synchronous_commit = on");
+                }
+            }
             c.setAutoCommit(false);
         } catch (SQLException e) {
             closeQuietly(c);

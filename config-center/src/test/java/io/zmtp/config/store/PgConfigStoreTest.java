@@ -235,6 +235,16 @@ class PgConfigStoreTest extends ConfigStoreContractTest {
     // ------------------------------------------------------------------ details
 
     @Test
+    void commitsAreDurableEvenWhereSynchronousCommitIsOff() throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + db.name() + " SET synchronous_commit = off");
+        }
+        PgConfigStore store = (PgConfigStore) open();
+        put(store, "ns", "k", "v");
+        assertThat(store.synchronousCommit()).isEqualTo("on");
+    }
+
+    @Test
     void reportTimesAreKeptToTheMicrosecond() {
         ConfigStore store = open();
         Instant t = Instant.parse("2024-05-01T10:15:30.123456789Z");
