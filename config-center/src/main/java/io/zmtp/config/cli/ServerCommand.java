@@ -4,7 +4,9 @@ import io.zmtp.config.server.AuthFailureLimit;
 import io.zmtp.config.server.ConfigServer;
 import io.zmtp.config.server.ServerLimits;
 import io.zmtp.config.server.Whitelist;
+import io.zmtp.config.store.ConfigStore;
 import io.zmtp.config.store.H2ConfigStore;
+import io.zmtp.config.store.PgConfigStore;
 import io.zmtp.config.store.StoreLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,13 +20,31 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** {@code config-center server}: runs a server on its embedded store until interrupted. */
-@Command(name = "server", description = "Run the configuration server (embedded H2 store in --data).")
+/**
+ * {@code config-center server}: runs a server until interrupted, on the embedded H2 store in
+ * {@code --data} or on a PostgreSQL database ({@code --store}).
+ */
+@Command(name = "server", description = "Run the configuration server: on the embedded H2 store in --data, or on"
+        + " PostgreSQL with --store.")
 final class ServerCommand implements Callable<Integer> {
     /** Exit status when the server stopped by itself (an error escaped it): a supervisor restarts it. */
     static final int EXIT_FAILED = 70;
-    @Option(names = "--data", required = true, description = "directory of the embedded store (created if missing)")
+    /** Where the database password is read when neither --db-password-file nor --db-password is given. */
+    static final String DB_PASSWORD_ENV = "CONFIG_DB_PASSWORD";
+    @Option(names = "--data", paramLabel = "DIR", description = "directory of the embedded H2 store (created if missing)")
     Path data;
+    @Option(names = "--store", paramLabel = "URL",
+            description = "a PostgreSQL database instead of --data: postgresql://[USER@]HOST[:PORT]/DATABASE[?PARAMS]"
+                    + " or jdbc:postgresql://...; the schema is created or migrated on start")
+    String store;
+    @Option(names = "--db-user", paramLabel = "ROLE", description = "PostgreSQL role (else the URL's USER)")
+    String dbUser;
+    @Option(names = "--db-password", paramLabel = "PASSWORD",
+            description = "PostgreSQL password (visible to anyone who lists processes: prefer --db-password-file or $"
+                    + DB_PASSWORD_ENV + ")")
+    String dbPassword;
+    @Option(names = "--db-password-file", paramLabel = "FILE", description = "read the PostgreSQL password from the first line of FILE")
+    Path dbPasswordFile;
     @Option(names = "--whitelist", required = true, description = "file of 'node ID PASSWORD NS,...' and 'admin NAME PASSWORD' lines")
     Path whitelist;
     @Option(names = "--updates", defaultValue = "tcp://*:5570", description = "PUB endpoint (default ${DEFAULT-VALUE})")
@@ -65,17 +85,100 @@ final class ServerCommand implements Callable<Integer> {
                 throw Arguments.usage(spec, "--curve-secretkey: " + e.getMessage());
             }
         }
+        PgTarget pg = checkStore();
         Whitelist w = Whitelist.load(whitelist);
-        try (H2ConfigStore store = H2ConfigStore.open(data, StoreLimits.defaults());
+        try (ConfigStore store = pg == null ? H2ConfigStore.open(data, StoreLimits.defaults())
+                : PgConfigStore.open(pg.jdbcUrl(), pg.user(), pg.password(), StoreLimits.defaults());
              ConfigServer server = new ConfigServer(store, w, updates, sync, beat, null,
                      curveSecretKey == null ? null : io.zmtp.codec.curve.CurveKeyPair.fromSecret(
                              io.zmtp.codec.curve.CurveKeyPair.decodeKey(curveSecretKey)), ServerLimits.DEFAULTS, authLimit)) {
             System.out.println("config-center server: updates " + server.updatesEndpoint() + ", sync " + server.syncEndpoint()
-                    + ", data " + data.toAbsolutePath() + (curveSecretKey == null ? ", PLAIN"
+                    + (pg == null ? ", data " + data.toAbsolutePath() : ", store " + pg.shown()) + (curveSecretKey == null ? ", PLAIN"
                     : ", CURVE, server public key " + io.zmtp.codec.curve.CurveKeyPair.fromSecret(
                             io.zmtp.codec.curve.CurveKeyPair.decodeKey(curveSecretKey)).publicKeyZ85()));
             return serve(server);
         }
+    }
+
+    /** A PostgreSQL database to connect to; {@code shown} is the URL without parameters, for messages. */
+    record PgTarget(String jdbcUrl, String user, String password, String shown) {
+    }
+
+    /**
+     * Checks --data and --store (one of them) and, for --store, the URL, the role and the password;
+     * null for the embedded store.
+     */
+    private PgTarget checkStore() {
+        if (store == null) {
+            if (data == null) {
+                throw Arguments.usage(spec, "give --data DIR (the embedded store) or --store postgresql://HOST/DATABASE");
+            }
+            if (dbUser != null || dbPassword != null || dbPasswordFile != null) {
+                throw Arguments.usage(spec, "--db-user and --db-password(-file) go with --store, not --data");
+            }
+            return null;
+        }
+        if (data != null) {
+            throw Arguments.usage(spec, "give --data or --store, not both");
+        }
+        PgTarget target = parseStore(spec, store, dbUser);
+        String password = Passwords.resolve(spec, "--db-password", dbPassword, "--db-password-file", dbPasswordFile,
+                DB_PASSWORD_ENV);
+        return new PgTarget(target.jdbcUrl(), target.user(), password, target.shown());
+    }
+
+    /**
+     * {@code postgresql://[USER@]HOST[:PORT]/DATABASE[?PARAMS]} (libpq's form, also with
+     * {@code postgres://}) or {@code jdbc:postgresql://...} as a JDBC URL and a role ({@code user}
+     * if given, else the URL's); a password in the URL is refused, as it would be on the command line.
+     */
+    static PgTarget parseStore(CommandSpec spec, String url, String user) {
+        String rest;
+        if (url.startsWith("postgresql://")) {
+            rest = url.substring("postgresql://".length());
+        } else if (url.startsWith("postgres://")) {
+            rest = url.substring("postgres://".length());
+        } else if (url.startsWith("jdbc:postgresql://")) {
+            rest = url.substring("jdbc:postgresql://".length());
+        } else {
+            throw Arguments.usage(spec, "--store must be postgresql://[USER@]HOST[:PORT]/DATABASE or jdbc:postgresql://...,"
+                    + " got '" + shown(url) + "'");
+        }
+        int slash = rest.indexOf('/');
+        String authority = slash < 0 ? rest : rest.substring(0, slash);
+        String path = slash < 0 ? "" : rest.substring(slash);
+        int at = authority.lastIndexOf('@');
+        String urlUser = null;
+        if (at >= 0) {
+            urlUser = authority.substring(0, at);
+            authority = authority.substring(at + 1);
+            if (urlUser.contains(":")) {
+                throw Arguments.usage(spec, "--store: a password in the URL would be visible to anyone who lists processes;"
+                        + " give it in --db-password-file or $" + DB_PASSWORD_ENV);
+            }
+        }
+        String query = path.indexOf('?') < 0 ? "" : path.substring(path.indexOf('?') + 1);
+        for (String param : query.split("&")) {
+            if (param.toLowerCase(java.util.Locale.ROOT).startsWith("password=")) {
+                throw Arguments.usage(spec, "--store: a password in the URL would be visible to anyone who lists processes;"
+                        + " give it in --db-password-file or $" + DB_PASSWORD_ENV);
+            }
+        }
+        String database = path.isEmpty() ? "" : path.substring(1, path.indexOf('?') < 0 ? path.length() : path.indexOf('?'));
+        if (authority.isEmpty() || database.isEmpty()) {
+            throw Arguments.usage(spec, "--store needs a host and a database: postgresql://[USER@]HOST[:PORT]/DATABASE,"
+                    + " got '" + shown(url) + "'");
+        }
+        String jdbcUrl = "jdbc:postgresql://" + authority + path;
+        String role = user != null ? user : urlUser == null || urlUser.isEmpty() ? null
+                : java.net.URLDecoder.decode(urlUser, java.nio.charset.StandardCharsets.UTF_8);
+        return new PgTarget(jdbcUrl, role, null, "postgresql://" + authority + "/" + database);
+    }
+
+    /** A URL for a message: without its parameters, which may hold secrets. */
+    private static String shown(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q) + "?...";
     }
 
     /**

@@ -16,6 +16,9 @@ import java.util.Optional;
  *
  * <p>Every method is thread-safe. After {@link #close()} every method except {@code close} throws
  * {@link IllegalStateException}. Storage failures surface as {@link ConfigStoreException}.
+ * {@link H2ConfigStore} is the embedded store of one server; {@link PgConfigStore} keeps the same
+ * promises on a PostgreSQL database that several servers (several stores) share, numbering in the
+ * database's transaction. Times are kept at least to the microsecond (PostgreSQL truncates finer).
  */
 public interface ConfigStore extends AutoCloseable {
 
@@ -28,8 +31,8 @@ public interface ConfigStore extends AutoCloseable {
      * @param message why, at most 4096 characters
      * @return the new revision
      * @throws IllegalArgumentException for an invalid namespace, an empty change set, a key that
-     *     appears twice, a change set that changes nothing, or an author or message that is null
-     *     or too long
+     *     appears twice, a change set that changes nothing, or an author or message that is null,
+     *     too long, or holds U+0000 or an unpaired surrogate
      * @throws ConfigLimitException when a value or the resulting namespace is over the limits;
      *     nothing is stored and no revision is used up
      */

@@ -1,13 +1,11 @@
 package io.zmtp.config.store;
 
 import io.zmtp.config.model.Change;
-import io.zmtp.config.model.ConfigLimitException;
 import io.zmtp.config.model.Digest;
 import io.zmtp.config.model.Namespaces;
 import io.zmtp.config.model.NodeReport;
 import io.zmtp.config.model.Revision;
 import io.zmtp.config.model.Snapshot;
-import io.zmtp.config.model.Utf8;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +23,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,9 +68,9 @@ public final class H2ConfigStore implements ConfigStore {
     /** The schema this class reads and writes. */
     static final int SCHEMA_VERSION = 1;
     /** The longest author accepted by {@link #commit}, in characters. */
-    public static final int MAX_AUTHOR_LENGTH = 256;
+    public static final int MAX_AUTHOR_LENGTH = ChangeSets.MAX_AUTHOR_LENGTH;
     /** The longest message accepted by {@link #commit}, in characters. */
-    public static final int MAX_MESSAGE_LENGTH = 4096;
+    public static final int MAX_MESSAGE_LENGTH = ChangeSets.MAX_MESSAGE_LENGTH;
     /** The database's base file name in the data directory (H2 appends {@code .mv.db}). */
     static final String DB_NAME = "config";
     /** Journal size at which H2 is closed cleanly and reopened so the journal can be emptied. */
@@ -251,22 +247,7 @@ public final class H2ConfigStore implements ConfigStore {
     @Override
     public Revision commit(String namespace, List<Change> changes, String author, String message) {
         return locked(() -> {
-            Namespaces.validate(namespace);
-            checkText(author, "author", MAX_AUTHOR_LENGTH);
-            checkText(message, "message", MAX_MESSAGE_LENGTH);
-            if (changes == null || changes.isEmpty()) {
-                throw new IllegalArgumentException("change set for namespace '" + namespace + "' is empty");
-            }
-            Set<String> keys = new HashSet<>();
-            for (Change c : changes) {
-                if (c == null) {
-                    throw new IllegalArgumentException("change set for namespace '" + namespace + "' contains null");
-                }
-                if (!keys.add(c.key())) {
-                    throw new IllegalArgumentException("key '" + c.key() + "' appears more than once in the change set for namespace '"
-                            + namespace + "'");
-                }
-            }
+            ChangeSets.checkCommit(namespace, changes, author, message);
             return apply(namespace, changes, author, message);
         });
     }
@@ -354,28 +335,12 @@ public final class H2ConfigStore implements ConfigStore {
     public Revision rollback(String namespace, long toRevision, String author, String message) {
         return locked(() -> {
             Namespaces.validate(namespace);
-            checkText(author, "author", MAX_AUTHOR_LENGTH);
-            checkText(message, "message", MAX_MESSAGE_LENGTH);
+            ChangeSets.checkAuthorAndMessage(author, message);
             Snapshot target = rebuild(namespace, toRevision).orElseThrow(() -> new IllegalArgumentException(
                     "cannot roll namespace '" + namespace + "' back to revision " + toRevision
                             + ": it does not exist or was pruned"));
             SortedMap<String, byte[]> now = current(namespace).snapshot().entries();
-            TreeMap<String, Change> diff = new TreeMap<>(Digest.KEY_ORDER);
-            for (String key : now.keySet()) {
-                if (!target.entries().containsKey(key)) {
-                    diff.put(key, Change.delete(key));
-                }
-            }
-            for (Map.Entry<String, byte[]> e : target.entries().entrySet()) {
-                if (!Arrays.equals(now.get(e.getKey()), e.getValue())) {
-                    diff.put(e.getKey(), Change.put(e.getKey(), e.getValue()));
-                }
-            }
-            if (diff.isEmpty()) {
-                throw new IllegalArgumentException("namespace '" + namespace + "' already has the content of revision "
-                        + toRevision);
-            }
-            return apply(namespace, new ArrayList<>(diff.values()), author, message);
+            return apply(namespace, ChangeSets.rollbackTo(namespace, now, target), author, message);
         });
     }
 
@@ -485,46 +450,12 @@ public final class H2ConfigStore implements ConfigStore {
 
     /** Applies a validated change set as the next revision; the lock is held. */
     private Revision apply(String namespace, List<Change> changes, String author, String message) {
-        for (Change c : changes) {
-            if (!c.isDelete() && c.value().length > limits.maxValueBytes()) {
-                throw new ConfigLimitException("value of key '" + c.key() + "' in namespace '" + namespace + "' is "
-                        + c.value().length + " bytes, over the limit of " + limits.maxValueBytes());
-            }
-        }
         Current before = current(namespace);
-        SortedMap<String, byte[]> content = before.snapshot().entries();
-        TreeMap<String, byte[]> after = new TreeMap<>(content);
-        List<Change> effective = new ArrayList<>();
-        List<Change> undo = new ArrayList<>();
-        long total = before.totalBytes();
-        for (Change c : changes) {
-            byte[] old = content.get(c.key());
-            int keyBytes = Utf8.length(c.key());
-            if (c.isDelete()) {
-                if (old == null) {
-                    continue;
-                }
-                after.remove(c.key());
-                total -= keyBytes + old.length;
-            } else {
-                if (Arrays.equals(old, c.value())) {
-                    continue;
-                }
-                after.put(c.key(), c.value());
-                total += c.value().length - (old == null ? -keyBytes : old.length);
-            }
-            effective.add(c);
-            undo.add(old == null ? Change.delete(c.key()) : Change.put(c.key(), old));
-        }
-        if (effective.isEmpty()) {
-            throw new IllegalArgumentException("change set changes nothing in namespace '" + namespace
-                    + "' at revision " + before.snapshot().revision());
-        }
-        // a namespace already over a since-lowered limit may still shrink
-        if (total > limits.maxNamespaceBytes() && total > before.totalBytes()) {
-            throw new ConfigLimitException("namespace '" + namespace + "' would be " + total
-                    + " bytes (keys plus values), over the limit of " + limits.maxNamespaceBytes());
-        }
+        ChangeSets.Applied applied = ChangeSets.apply(before.snapshot(), before.totalBytes(), changes, limits);
+        List<Change> effective = applied.effective();
+        long total = applied.totalBytes();
+        TreeMap<String, byte[]> after = applied.after();
+        List<Change> undo = applied.undo();
         byte[] changesBlob = ChangeSetCodec.encode(effective);
         byte[] undoBlob = ChangeSetCodec.encode(undo);
         long rev = before.snapshot().revision() + 1;
@@ -615,13 +546,7 @@ public final class H2ConfigStore implements ConfigStore {
         }
         List<Change> changes = decode(e.changes(), e.namespace(), e.revision(), "changes");
         TreeMap<String, byte[]> after = new TreeMap<>(before.snapshot().entries());
-        for (Change c : changes) {
-            if (c.isDelete()) {
-                after.remove(c.key());
-            } else {
-                after.put(c.key(), c.value());
-            }
-        }
+        ChangeSets.applyTo(after, changes);
         Snapshot next = Snapshot.of(e.namespace(), e.revision(), after);
         if (!next.digest().equals(e.digest())) {
             throw new ConfigStoreException("replaying revision " + e.revision() + " of namespace '" + e.namespace()
@@ -842,13 +767,7 @@ public final class H2ConfigStore implements ConfigStore {
                                     + "' is missing from the history");
                         }
                         expected--;
-                        for (Change c : decode(rs.getBytes(2), namespace, rev, "undo")) {
-                            if (c.isDelete()) {
-                                entries.remove(c.key());
-                            } else {
-                                entries.put(c.key(), c.value());
-                            }
-                        }
+                        ChangeSets.applyTo(entries, decode(rs.getBytes(2), namespace, rev, "undo"));
                     }
                 }
             }
@@ -899,22 +818,7 @@ public final class H2ConfigStore implements ConfigStore {
     }
 
     private static List<Change> decode(byte[] blob, String namespace, long rev, String column) {
-        try {
-            return ChangeSetCodec.decode(blob);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigStoreException("stored " + column + " of revision " + rev + " of namespace '" + namespace
-                    + "' is corrupt: " + e.getMessage(), e);
-        }
-    }
-
-    private static void checkText(String text, String what, int maxLength) {
-        if (text == null) {
-            throw new IllegalArgumentException(what + " is null");
-        }
-        if (text.length() > maxLength) {
-            throw new IllegalArgumentException(what + " is " + text.length() + " characters long, at most "
-                    + maxLength + " allowed");
-        }
+        return ChangeSets.decode(blob, namespace, rev, column);
     }
 
     private static OffsetDateTime utc(Instant t) {

@@ -1,0 +1,822 @@
+package io.zmtp.config.store;
+
+import io.zmtp.config.model.Change;
+import io.zmtp.config.model.Digest;
+import io.zmtp.config.model.Namespaces;
+import io.zmtp.config.model.NodeReport;
+import io.zmtp.config.model.Revision;
+import io.zmtp.config.model.Snapshot;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.pattern.ValidatePattern;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+
+/**
+ * A {@link ConfigStore} in a PostgreSQL database, which several servers may share. The schema is
+ * created and migrated by Flyway from {@code db/postgresql} on the class path when the store
+ * opens; a database migrated by a newer build (a migration this build does not know) is refused.
+ *
+ * <h2>Schema</h2>
+ * The tables of {@link H2ConfigStore} in PostgreSQL's types (see {@code V1__config_store.sql}):
+ * {@code namespaces} (the head: latest revision, its digest, the content's size), {@code content},
+ * {@code revisions} (with change and undo sets in {@link ChangeSetCodec}'s form) and
+ * {@code reports}. Times are {@code timestamptz}, which holds microseconds: a revision's time is
+ * taken to the microsecond, and finer report times are truncated.
+ *
+ * <h2>Concurrency and durability</h2>
+ * Every operation is one transaction on a connection from a small pool. A commit (or rollback)
+ * first locks its namespace's head row ({@code SELECT ... FOR UPDATE}; a namespace's first commit
+ * inserts it), so writers to one namespace, in this process or in other servers on the same
+ * database, take turns: the next number is the locked head's plus one, and the digest is computed
+ * over the content as of the locked head. The latest content read so far is cached per namespace
+ * together with its revision; the cache is used only when its revision is the head's, caught up
+ * from the change sets of the revisions it missed when they are few, and reloaded otherwise.
+ * Reads that need several statements run in REPEATABLE READ, so they see one revision. A commit is
+ * acknowledged once PostgreSQL has committed it, which with the default
+ * {@code synchronous_commit = on} means it is on disk.
+ */
+public final class PgConfigStore implements ConfigStore {
+    /** Connections a store opens at most, by default. */
+    public static final int DEFAULT_POOL_SIZE = 4;
+    /** Where Flyway finds the migrations. */
+    static final String MIGRATIONS = "classpath:db/postgresql";
+    /** The most missed revisions a cached content is caught up over; beyond, it is reloaded. */
+    static final int CATCH_UP_LIMIT = 256;
+    /** How often a transaction that PostgreSQL aborted for a serialization failure or deadlock is run. */
+    private static final int ATTEMPTS = 3;
+
+    private static final Logger log = LoggerFactory.getLogger(PgConfigStore.class);
+
+    /** The latest state of a namespace, as cached. */
+    private record Current(Snapshot snapshot, long totalBytes) {
+    }
+
+    /** A namespace's row in {@code namespaces}. */
+    private record Head(long revision, String digest, long totalBytes) {
+        static final Head NONE = new Head(0, Digest.EMPTY, 0);
+    }
+
+    /** A commit's result, with the content it leaves for the cache. */
+    private record Committed(Revision revision, Current current) {
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final PGSimpleDataSource source;
+    private final StoreLimits limits;
+    private final Clock clock;
+    private final String where;
+    private final Semaphore permits;
+    private final ConcurrentLinkedQueue<Connection> idle = new ConcurrentLinkedQueue<>();
+    private final ConcurrentHashMap<String, Current> cache = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private PgConfigStore(PGSimpleDataSource source, StoreLimits limits, int poolSize, String where) {
+        this.source = source;
+        this.limits = limits;
+        this.clock = Clock.systemUTC();
+        this.where = where;
+        this.permits = new Semaphore(poolSize);
+    }
+
+    /** {@link #open(String, String, String, StoreLimits, int)} with {@link #DEFAULT_POOL_SIZE} connections. */
+    public static PgConfigStore open(String jdbcUrl, String user, String password, StoreLimits limits) {
+        return open(jdbcUrl, user, password, limits, DEFAULT_POOL_SIZE);
+    }
+
+    /**
+     * Connects to the database at {@code jdbcUrl} ({@code jdbc:postgresql://host:port/database}),
+     * creates or migrates the schema, and returns the store. The database must exist.
+     *
+     * @param user the role, or null for the URL's or the driver's default
+     * @param password the role's password, or null when the server asks for none
+     * @param poolSize the most connections the store holds at once, at least 1
+     * @throws IllegalArgumentException for a URL that is not a PostgreSQL JDBC URL, null limits or
+     *     a pool size below 1
+     * @throws ConfigStoreException when the database cannot be reached, refuses the login, or its
+     *     schema cannot be migrated (for instance it was migrated by a newer build); the message is
+     *     one line
+     */
+    public static PgConfigStore open(String jdbcUrl, String user, String password, StoreLimits limits, int poolSize) {
+        if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database): "
+                    + (jdbcUrl == null ? "null" : withoutParameters(jdbcUrl)));
+        }
+        if (limits == null) {
+            throw new IllegalArgumentException("limits must not be null");
+        }
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("poolSize must be >= 1, got " + poolSize);
+        }
+        String where = withoutParameters(jdbcUrl);
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        try {
+            source.setURL(jdbcUrl);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a valid PostgreSQL JDBC URL: " + where, e);
+        }
+        if (user != null) {
+            source.setUser(user);
+        }
+        if (password != null) {
+            source.setPassword(password);
+        }
+        if (source.getApplicationName() == null || source.getApplicationName().startsWith("PostgreSQL JDBC")) {
+            source.setApplicationName("config-center");
+        }
+        PgConfigStore store = new PgConfigStore(source, limits, poolSize, where);
+        // one connection first: its error says plainly what is wrong (refused, login, no database)
+        Connection first;
+        try {
+            first = store.connect();
+        } catch (SQLException e) {
+            throw new ConfigStoreException("cannot connect to PostgreSQL at " + where + ": " + oneLine(e.getMessage()), e);
+        }
+        try {
+            Flyway.configure(PgConfigStore.class.getClassLoader())
+                    .dataSource(source)
+                    .locations(MIGRATIONS)
+                    .failOnMissingLocations(true)
+                    // a migration applied by a newer build is an error here, not something to skip
+                    .ignoreMigrationPatterns(new ValidatePattern[0])
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            closeQuietly(first);
+            throw new ConfigStoreException("cannot migrate the config store schema in " + where + ": "
+                    + oneLine(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            closeQuietly(first);
+            throw e;
+        }
+        store.idle.add(first);
+        log.debug("config store open at {} with {}", where, limits);
+        return store;
+    }
+
+    @Override
+    public StoreLimits limits() {
+        return limits;
+    }
+
+    // ---------------------------------------------------------------- ConfigStore
+
+    @Override
+    public Revision commit(String namespace, List<Change> changes, String author, String message) {
+        ensureOpen();
+        ChangeSets.checkCommit(namespace, changes, author, message);
+        Committed done = transact("committing to " + namespace, false, c -> {
+            Head head = lockHead(c, namespace, true);
+            return apply(c, namespace, head, current(c, namespace, head), changes, author, message);
+        });
+        remember(done.current());
+        return done.revision();
+    }
+
+    @Override
+    public Snapshot snapshot(String namespace) {
+        ensureOpen();
+        Namespaces.validate(namespace);
+        return transact("reading namespace " + namespace, true,
+                c -> current(c, namespace, readHead(c, namespace)).snapshot());
+    }
+
+    @Override
+    public Optional<Snapshot> snapshotAt(String namespace, long revision) {
+        ensureOpen();
+        Namespaces.validate(namespace);
+        return transact("rebuilding revision " + revision + " of " + namespace, true, c -> {
+            Head head = readHead(c, namespace);
+            if (revision < 1 || revision > head.revision()) {
+                return Optional.empty();
+            }
+            return rebuild(c, namespace, current(c, namespace, head), revision);
+        });
+    }
+
+    @Override
+    public long latestRevision(String namespace) {
+        ensureOpen();
+        Namespaces.validate(namespace);
+        return transact("reading the latest revision of " + namespace, false, c -> readHead(c, namespace).revision());
+    }
+
+    @Override
+    public List<Revision> history(String namespace, long afterRevision, int limit) {
+        ensureOpen();
+        Namespaces.validate(namespace);
+        if (afterRevision < 0) {
+            throw new IllegalArgumentException("afterRevision must be >= 0, got " + afterRevision);
+        }
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+        }
+        return transact("reading the history of " + namespace, false, c -> {
+            List<Revision> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT rev, digest, author, committed_at, message, changes FROM revisions"
+                            + " WHERE ns = ? AND rev > ? ORDER BY rev LIMIT ?")) {
+                ps.setString(1, namespace);
+                ps.setLong(2, afterRevision);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long rev = rs.getLong(1);
+                        out.add(new Revision(namespace, rev, rs.getString(2), rs.getString(3),
+                                rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5),
+                                ChangeSets.decode(rs.getBytes(6), namespace, rev, "changes")));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public long oldestRevision(String namespace) {
+        ensureOpen();
+        Namespaces.validate(namespace);
+        return transact("reading the oldest revision of " + namespace, false, c -> oldest(c, namespace));
+    }
+
+    @Override
+    public void prune(String namespace, long keepFrom) {
+        ensureOpen();
+        Namespaces.validate(namespace);
+        transact("pruning " + namespace, false, c -> {
+            long latest = lockHead(c, namespace, false).revision();
+            if (keepFrom > latest + 1) {
+                throw new IllegalArgumentException("cannot prune namespace '" + namespace + "' below revision " + keepFrom
+                        + ": its latest revision is " + latest + ", so at most " + (latest + 1) + " is allowed");
+            }
+            if (keepFrom <= 1) {
+                return null;
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM revisions WHERE ns = ? AND rev < ?")) {
+                ps.setString(1, namespace);
+                ps.setLong(2, keepFrom);
+                int removed = ps.executeUpdate();
+                log.debug("pruned {} revisions of {} below {}", removed, namespace, keepFrom);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Revision rollback(String namespace, long toRevision, String author, String message) {
+        ensureOpen();
+        Namespaces.validate(namespace);
+        ChangeSets.checkAuthorAndMessage(author, message);
+        Committed done = transact("rolling back " + namespace, false, c -> {
+            Head head = lockHead(c, namespace, false);
+            Current now = current(c, namespace, head);
+            Optional<Snapshot> target = toRevision < 1 || toRevision > head.revision() ? Optional.empty()
+                    : rebuild(c, namespace, now, toRevision);
+            if (target.isEmpty()) {
+                throw new IllegalArgumentException("cannot roll namespace '" + namespace + "' back to revision "
+                        + toRevision + ": it does not exist or was pruned");
+            }
+            List<Change> changes = ChangeSets.rollbackTo(namespace, now.snapshot().entries(), target.get());
+            return apply(c, namespace, head, now, changes, author, message);
+        });
+        remember(done.current());
+        return done.revision();
+    }
+
+    @Override
+    public List<String> namespaces() {
+        ensureOpen();
+        return transact("listing namespaces", false, c -> {
+            List<String> out = new ArrayList<>();
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT ns FROM namespaces WHERE latest_rev > 0 ORDER BY ns COLLATE \"C\"")) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void recordReport(NodeReport report) {
+        if (report == null) {
+            throw new IllegalArgumentException("report is null");
+        }
+        ensureOpen();
+        transact("recording the report of " + report.nodeId(), false, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO reports (node_id, ns, rev, digest, applied_at, seen_at) VALUES (?, ?, ?, ?, ?, ?)"
+                            + " ON CONFLICT (node_id, ns) DO UPDATE SET rev = EXCLUDED.rev, digest = EXCLUDED.digest,"
+                            + " applied_at = EXCLUDED.applied_at, seen_at = EXCLUDED.seen_at")) {
+                ps.setString(1, report.nodeId());
+                ps.setString(2, report.namespace());
+                ps.setLong(3, report.revision());
+                ps.setString(4, report.digest());
+                ps.setObject(5, utc(report.appliedAt()));
+                ps.setObject(6, utc(report.seenAt()));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<NodeReport> reports() {
+        ensureOpen();
+        List<NodeReport> out = transact("reading reports", false, c -> {
+            List<NodeReport> read = new ArrayList<>();
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT node_id, ns, rev, digest, applied_at, seen_at FROM reports")) {
+                while (rs.next()) {
+                    read.add(new NodeReport(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                            rs.getObject(5, OffsetDateTime.class).toInstant(),
+                            rs.getObject(6, OffsetDateTime.class).toInstant()));
+                }
+            }
+            return read;
+        });
+        // sorted here, in Java's string order, rather than in a collation of the database's
+        out.sort(Comparator.comparing(NodeReport::nodeId).thenComparing(NodeReport::namespace));
+        return out;
+    }
+
+    @Override
+    public int pruneReports() {
+        ensureOpen();
+        return transact("pruning reports", false, c -> {
+            try (Statement s = c.createStatement()) {
+                return s.executeUpdate("DELETE FROM reports WHERE ns NOT IN (SELECT ns FROM namespaces WHERE latest_rev > 0)");
+            }
+        });
+    }
+
+    /**
+     * Closes the idle connections now and the others as their operations end; the database is
+     * consistent after every commit, so nothing needs writing out. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        cache.clear();
+        drainIdle();
+        log.debug("config store at {} closed", where);
+    }
+
+    /** The {@code synchronous_commit} of the store's sessions; for tests. */
+    String synchronousCommit() {
+        ensureOpen();
+        return transact("reading synchronous_commit", false, c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "PgConfigStore[" + where + (closed ? ", closed" : "") + "]";
+    }
+
+    // ---------------------------------------------------------------- commit
+
+    /**
+     * The namespace's head, locked until the transaction ends. With {@code create}, a namespace
+     * never committed to gets a head at revision 0, which the caller's commit moves to 1 (and which
+     * a rolled-back transaction takes away again); without, such a namespace is {@link Head#NONE}.
+     */
+    private Head lockHead(Connection c, String namespace, boolean create) throws SQLException {
+        Head head = selectHead(c, namespace, true);
+        if (head != null || !create) {
+            return head == null ? Head.NONE : head;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO namespaces (ns, latest_rev, digest, total_bytes)"
+                + " VALUES (?, 0, ?, 0) ON CONFLICT (ns) DO NOTHING")) {
+            ps.setString(1, namespace);
+            ps.setString(2, Digest.EMPTY);
+            ps.executeUpdate();
+        }
+        head = selectHead(c, namespace, true);
+        if (head == null) {
+            throw new ConfigStoreException("the head of namespace '" + namespace + "' vanished from " + where);
+        }
+        return head;
+    }
+
+    private Head readHead(Connection c, String namespace) throws SQLException {
+        Head head = selectHead(c, namespace, false);
+        return head == null ? Head.NONE : head;
+    }
+
+    private static Head selectHead(Connection c, String namespace, boolean forUpdate) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT latest_rev, digest, total_bytes FROM namespaces WHERE ns = ?"
+                + (forUpdate ? " FOR UPDATE" : ""))) {
+            ps.setString(1, namespace);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Head(rs.getLong(1), rs.getString(2), rs.getLong(3)) : null;
+            }
+        }
+    }
+
+    /** Writes the next revision after the locked {@code head}, whose content is {@code before}. */
+    private Committed apply(Connection c, String namespace, Head head, Current before, List<Change> changes,
+                            String author, String message) throws SQLException {
+        ChangeSets.Applied applied = ChangeSets.apply(before.snapshot(), before.totalBytes(), changes, limits);
+        long rev = head.revision() + 1;
+        Snapshot next = Snapshot.of(namespace, rev, applied.after());
+        Instant time = clock.instant().truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps
+        writeContent(c, namespace, applied.effective());
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE namespaces SET latest_rev = ?, digest = ?, total_bytes = ? WHERE ns = ? AND latest_rev = ?")) {
+            ps.setLong(1, rev);
+            ps.setString(2, next.digest());
+            ps.setLong(3, applied.totalBytes());
+            ps.setString(4, namespace);
+            ps.setLong(5, head.revision());
+            if (ps.executeUpdate() != 1) {
+                throw new ConfigStoreException("namespace '" + namespace + "' moved from revision " + head.revision()
+                        + " under a lock in " + where);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO revisions (ns, rev, digest, author, committed_at, message, changes, undo)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, namespace);
+            ps.setLong(2, rev);
+            ps.setString(3, next.digest());
+            ps.setString(4, author);
+            ps.setObject(5, utc(time));
+            ps.setString(6, message);
+            ps.setBytes(7, ChangeSetCodec.encode(applied.effective()));
+            ps.setBytes(8, ChangeSetCodec.encode(applied.undo()));
+            ps.executeUpdate();
+        }
+        Revision revision = new Revision(namespace, rev, next.digest(), author, time, message, applied.effective());
+        return new Committed(revision, new Current(next, applied.totalBytes()));
+    }
+
+    private static void writeContent(Connection c, String namespace, List<Change> effective) throws SQLException {
+        try (PreparedStatement put = c.prepareStatement("INSERT INTO content (ns, k, v) VALUES (?, ?, ?)"
+                + " ON CONFLICT (ns, k) DO UPDATE SET v = EXCLUDED.v");
+             PreparedStatement del = c.prepareStatement("DELETE FROM content WHERE ns = ? AND k = ?")) {
+            int puts = 0;
+            int dels = 0;
+            for (Change ch : effective) {
+                PreparedStatement ps = ch.isDelete() ? del : put;
+                ps.setString(1, namespace);
+                ps.setString(2, ch.key());
+                if (ch.isDelete()) {
+                    dels++;
+                } else {
+                    ps.setBytes(3, ch.value());
+                    puts++;
+                }
+                ps.addBatch();
+            }
+            if (puts > 0) {
+                put.executeBatch();
+            }
+            if (dels > 0) {
+                del.executeBatch();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /**
+     * The content at {@code head}, read in the caller's transaction: the cache when it is at that
+     * revision, else the cache caught up over the change sets it missed, else the content table.
+     * Whatever is read is checked against the head's digest.
+     */
+    private Current current(Connection c, String namespace, Head head) throws SQLException {
+        if (head.revision() == 0) {
+            return new Current(Snapshot.empty(namespace), 0);
+        }
+        Current cached = cache.get(namespace);
+        if (cached != null && cached.snapshot().revision() == head.revision()
+                && cached.snapshot().digest().equals(head.digest())) {
+            return cached;
+        }
+        Current loaded = null;
+        if (cached != null && cached.snapshot().revision() < head.revision()
+                && head.revision() - cached.snapshot().revision() <= CATCH_UP_LIMIT) {
+            loaded = catchUp(c, namespace, cached.snapshot(), head);
+        }
+        if (loaded == null) {
+            loaded = load(c, namespace, head);
+        }
+        remember(loaded);
+        return loaded;
+    }
+
+    /** {@code from} with the change sets up to {@code head} applied; null when they are not all kept. */
+    private Current catchUp(Connection c, String namespace, Snapshot from, Head head) throws SQLException {
+        TreeMap<String, byte[]> entries = new TreeMap<>(from.entries());
+        long expected = from.revision() + 1;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT rev, changes FROM revisions WHERE ns = ? AND rev > ? AND rev <= ? ORDER BY rev")) {
+            ps.setString(1, namespace);
+            ps.setLong(2, from.revision());
+            ps.setLong(3, head.revision());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long rev = rs.getLong(1);
+                    if (rev != expected) {
+                        return null;
+                    }
+                    expected++;
+                    ChangeSets.applyTo(entries, ChangeSets.decode(rs.getBytes(2), namespace, rev, "changes"));
+                }
+            }
+        }
+        if (expected != head.revision() + 1) {
+            return null;
+        }
+        Snapshot snapshot = Snapshot.of(namespace, head.revision(), entries);
+        return snapshot.digest().equals(head.digest()) ? new Current(snapshot, head.totalBytes()) : null;
+    }
+
+    private Current load(Connection c, String namespace, Head head) throws SQLException {
+        TreeMap<String, byte[]> entries = new TreeMap<>(Digest.KEY_ORDER);
+        try (PreparedStatement ps = c.prepareStatement("SELECT k, v FROM content WHERE ns = ?")) {
+            ps.setString(1, namespace);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    entries.put(rs.getString(1), rs.getBytes(2));
+                }
+            }
+        }
+        Snapshot snapshot = Snapshot.of(namespace, head.revision(), entries);
+        if (!snapshot.digest().equals(head.digest())) {
+            throw new ConfigStoreException("namespace '" + namespace + "' is corrupt in " + where + ": its content has digest "
+                    + snapshot.digest() + " but revision " + head.revision() + " recorded " + head.digest());
+        }
+        return new Current(snapshot, snapshot.totalBytes());
+    }
+
+    /** Caches {@code current} unless the cache already holds a later revision. */
+    private void remember(Current current) {
+        if (closed) {
+            return;
+        }
+        cache.merge(current.snapshot().namespace(), current,
+                (old, now) -> now.snapshot().revision() >= old.snapshot().revision() ? now : old);
+    }
+
+    /** 0 when no change set is kept. */
+    private static long oldest(Connection c, String namespace) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT MIN(rev) FROM revisions WHERE ns = ?")) {
+            ps.setString(1, namespace);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L; // MIN of nothing is NULL, read as 0
+            }
+        }
+    }
+
+    /**
+     * The content right after {@code revision} (between 1 and the latest): {@code now} with the
+     * undo sets of every later revision applied, newest first, checked against the digest recorded
+     * for it. Empty when that revision was pruned.
+     */
+    private Optional<Snapshot> rebuild(Connection c, String namespace, Current now, long revision) throws SQLException {
+        long latest = now.snapshot().revision();
+        long oldest = oldest(c, namespace);
+        if (oldest == 0 || revision < oldest) {
+            return Optional.empty();
+        }
+        if (revision == latest) {
+            return Optional.of(now.snapshot());
+        }
+        String recorded;
+        try (PreparedStatement ps = c.prepareStatement("SELECT digest FROM revisions WHERE ns = ? AND rev = ?")) {
+            ps.setString(1, namespace);
+            ps.setLong(2, revision);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new ConfigStoreException("revision " + revision + " of namespace '" + namespace
+                            + "' is missing though revision " + oldest + " is kept");
+                }
+                recorded = rs.getString(1);
+            }
+        }
+        TreeMap<String, byte[]> entries = new TreeMap<>(now.snapshot().entries());
+        long expected = latest;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT rev, undo FROM revisions WHERE ns = ? AND rev > ? AND rev <= ? ORDER BY rev DESC")) {
+            ps.setString(1, namespace);
+            ps.setLong(2, revision);
+            ps.setLong(3, latest);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long rev = rs.getLong(1);
+                    if (rev != expected) {
+                        throw new ConfigStoreException("revision " + expected + " of namespace '" + namespace
+                                + "' is missing from the history");
+                    }
+                    expected--;
+                    ChangeSets.applyTo(entries, ChangeSets.decode(rs.getBytes(2), namespace, rev, "undo"));
+                }
+            }
+        }
+        if (expected != revision) {
+            throw new ConfigStoreException("revision " + expected + " of namespace '" + namespace
+                    + "' is missing from the history");
+        }
+        Snapshot rebuilt = Snapshot.of(namespace, revision, entries);
+        if (!rebuilt.digest().equals(recorded)) {
+            throw new ConfigStoreException("rebuilding revision " + revision + " of namespace '" + namespace
+                    + "' gave digest " + rebuilt.digest() + " but " + recorded + " was recorded");
+        }
+        return Optional.of(rebuilt);
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private void drainIdle() {
+        Connection c;
+        while ((c = idle.poll()) != null) {
+            closeQuietly(c);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("config store " + where + " is closed");
+        }
+    }
+
+    /**
+     * A new connection, in manual-commit mode. A commit is acknowledged as durable, so a session
+     * whose {@code synchronous_commit} is {@code off} (set for the role or database) gets it
+     * {@code on}; the other values (local, remote_write, on, remote_apply) all wait for the local
+     * disk and are kept.
+     */
+    private Connection connect() throws SQLException {
+        Connection c = source.getConnection();
+        try {
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
+                if (rs.next() && "off".equals(rs.getString(1))) {
+                    s.execute("SET synchronous_commit = on");
+                }
+            }
+            c.setAutoCommit(false);
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw e;
+        }
+        return c;
+    }
+
+    /**
+     * Runs {@code work} in one transaction on a pooled connection and commits; rolls back on any
+     * failure. A serialization failure or deadlock is retried. With {@code repeatableRead} every
+     * statement sees the same snapshot of the database.
+     */
+    private <T> T transact(String what, boolean repeatableRead, SqlWork<T> work) {
+        permits.acquireUninterruptibly();
+        try {
+            for (int attempt = 1; ; attempt++) {
+                ensureOpen();
+                Connection c = idle.poll();
+                try {
+                    if (c == null) {
+                        c = connect();
+                    }
+                } catch (SQLException e) {
+                    throw new ConfigStoreException(what + " failed: cannot connect to PostgreSQL at " + where + ": "
+                            + oneLine(e.getMessage()), e);
+                }
+                boolean keep = false;
+                boolean committing = false;
+                try {
+                    if (repeatableRead) {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                        }
+                    }
+                    T result = work.run(c);
+                    committing = true;
+                    c.commit();
+                    keep = true;
+                    return result;
+                } catch (SQLException e) {
+                    keep = rollback(c, e) && !isConnectionError(e);
+                    if (keep && attempt < ATTEMPTS && isRetryable(e)) {
+                        log.debug("{} in {}: {}; trying again", what, where, e.getMessage());
+                        continue;
+                    }
+                    String outcome = committing && isConnectionError(e)
+                            ? " (the connection failed during COMMIT: whether it took effect is unknown)" : "";
+                    throw new ConfigStoreException(what + " failed in " + where + ": " + oneLine(e.getMessage())
+                            + outcome, e);
+                } catch (RuntimeException | Error e) {
+                    keep = rollback(c, e);
+                    throw e;
+                } finally {
+                    if (keep && !closed) {
+                        idle.add(c);
+                        if (closed) {
+                            drainIdle(); // close() ran between the check and the add
+                        }
+                    } else {
+                        closeQuietly(c);
+                    }
+                }
+            }
+        } finally {
+            permits.release();
+        }
+    }
+
+    /** Rolls back; false when that failed too, so the connection is not to be used again. */
+    private static boolean rollback(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+            return true;
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+            return false;
+        }
+    }
+
+    private static boolean isRetryable(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "40P01".equals(state);
+    }
+
+    private static boolean isConnectionError(SQLException e) {
+        String state = e.getSQLState();
+        return state == null || state.startsWith("08") || state.startsWith("57P");
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.debug("closing a connection failed: {}", e.getMessage());
+        }
+    }
+
+    /** The URL without its parameters, which may hold a password. */
+    private static String withoutParameters(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
+    }
+
+    /**
+     * A driver's or Flyway's message on one line: Flyway's run over several, with rulers of dashes.
+     * At most 400 characters.
+     */
+    static String oneLine(String message) {
+        if (message == null || message.isBlank()) {
+            return "no detail given";
+        }
+        StringBuilder out = new StringBuilder();
+        for (String line : message.split("\\R")) {
+            String t = line.strip();
+            if (t.isEmpty() || t.chars().allMatch(ch -> ch == '-')) {
+                continue;
+            }
+            if (out.length() > 0) {
+                out.append(out.charAt(out.length() - 1) == ':' || out.charAt(out.length() - 1) == '.' ? " " : "; ");
+            }
+            out.append(t.replaceAll("\\s+", " "));
+        }
+        return out.length() <= 400 ? out.toString() : out.substring(0, 397) + "...";
+    }
+
+    /** {@code t} for a timestamptz, truncated to its microseconds here (PostgreSQL would round them). */
+    private static OffsetDateTime utc(Instant t) {
+        return OffsetDateTime.ofInstant(t.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+    }
+}
