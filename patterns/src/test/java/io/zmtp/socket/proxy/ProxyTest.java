@@ -177,6 +177,9 @@ class ProxyTest {
             assertThat(m.string(0)).isEqualTo("two");
         }
 
+        // The forwarder counts a message once its send returned, which may be just after the
+        // consumer already has it: wait for the count before asking for it over the control socket.
+        await().atMost(WAIT).until(() -> proxy.statistics().backendMessagesOut() == 2);
         steer.send(Message.of("STATISTICS"));
         try (Message stats = steer.receive()) {
             assertThat(stats.size()).isEqualTo(8);
