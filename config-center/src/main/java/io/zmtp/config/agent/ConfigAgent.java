@@ -244,15 +244,24 @@ public final class ConfigAgent implements AutoCloseable {
                 startSync(s, r.number() == s.revision() + 1 ? 0 : s.revision());
             }
         } else if (command.equals(Wire.HEARTBEAT) && !s.syncing) {
-            long rev = Wire.number(h, "rev");
+            long rev = Wire.count(h, "rev");
             String digest = Wire.text(h, "digest");
-            if (rev > s.revision()) {
-                log.info("{}: heartbeat says {} is at r{}, we have r{}; resyncing", config.nodeId, s.namespace, rev, s.revision());
-                startSync(s, s.revision());
-            } else if (rev < s.revision() || !digest.equals(s.current.digest())) {
-                log.warn("{}: {} r{} differs from the server's r{}; taking a full snapshot", config.nodeId,
-                        s.namespace, s.revision(), rev);
-                startSync(s, 0);
+            String epoch = h.hasNonNull("epoch") ? Wire.text(h, "epoch") : null;
+            switch (HeartbeatRule.decide(s.revision(), s.current.digest(), s.epoch, rev, digest, epoch)) {
+                case SYNC_FROM_HELD -> {
+                    log.info("{}: heartbeat says {} is at r{}, we have r{}; resyncing", config.nodeId, s.namespace, rev, s.revision());
+                    startSync(s, s.revision());
+                }
+                case SYNC_FROM_ZERO -> {
+                    log.warn("{}: {} r{} differs from the server's r{} (epoch {}); taking a full snapshot", config.nodeId,
+                            s.namespace, s.revision(), rev, UntrustedText.of(String.valueOf(epoch)));
+                    startSync(s, 0);
+                }
+                case NONE -> {
+                    if (rev == s.revision() && epoch != null) {
+                        s.epoch = epoch;  // a new server run that holds the same content
+                    }
+                }
             }
         }
     }
@@ -314,7 +323,7 @@ public final class ConfigAgent implements AutoCloseable {
     }
 
     private void synced(NamespaceState s, ObjectNode h) {
-        long rev = Wire.number(h, "rev");
+        long rev = Wire.count(h, "rev");
         String digest = Wire.text(h, "digest");
         if (s.snapshotContent != null) {
             java.util.TreeMap<String, byte[]> content = s.snapshotContent;
@@ -340,6 +349,7 @@ public final class ConfigAgent implements AutoCloseable {
         }
         s.syncing = false;
         s.confirmed = true;
+        s.epoch = h.hasNonNull("epoch") ? Wire.text(h, "epoch") : null;
         s.reportDue = true;
         List<Revision> held = new ArrayList<>(s.buffered);
         s.buffered.clear();

@@ -38,6 +38,8 @@ final class NamespaceState {
     long snapshotEntries;
     TreeMap<String, byte[]> snapshotContent;
     boolean reportDue;
+    /** The server run (HEARTBEAT/SYNCED {@code epoch}) this namespace last synced with; null before. */
+    String epoch;
 
     NamespaceState(String namespace, Snapshot initial) {
         this.namespace = namespace;

@@ -39,7 +39,7 @@ final class AdminOps {
     void handle(ObjectNode h, Message m, int firstValue, ConfigServer.Reply reply) {
         String op = Wire.text(h, "op");
         ObjectNode out = Wire.object();
-        out.put("req", h.path("req").asLong(0));
+        out.put("req", Wire.requestNumber(h));
         Message values = null;
         String author = h.path("author").asText("admin");
         switch (op) {

@@ -84,6 +84,12 @@ public final class ConfigServer implements AutoCloseable {
     private final AtomicLong busy = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong refusedReports = new AtomicLong();
+    /**
+     * This server run's incarnation id, sent in HEARTBEAT and SYNCED: within one run a
+     * namespace's revision only grows, so an agent told of a lower revision under the same epoch
+     * knows the heartbeat is merely late, and under another epoch that the store really went back.
+     */
+    private final String epoch = newEpoch();
 
     /**
      * Starts a server.
@@ -197,6 +203,17 @@ public final class ConfigServer implements AutoCloseable {
         return syncEndpoint;
     }
 
+    /** This run's incarnation id (see PROTOCOL.md, HEARTBEAT). */
+    public String epoch() {
+        return epoch;
+    }
+
+    private static String newEpoch() {
+        byte[] b = new byte[8];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
+    }
+
     /** The admin {@code status} result: per node and namespace, the revision and digest it applied. */
     public ObjectNode status() {
         return admin.status();
@@ -270,6 +287,7 @@ public final class ConfigServer implements AutoCloseable {
                 h.put("rev", rev);
                 h.put("digest", headDigest(ns, rev));
                 h.put("time", System.currentTimeMillis());
+                h.put("epoch", epoch);
                 Message m = Message.of(Wire.topic(ns)).add(Wire.HEARTBEAT).add(Wire.json(h));
                 if (!pub.trySend(m)) {
                     m.close();
@@ -421,7 +439,13 @@ public final class ConfigServer implements AutoCloseable {
             reply.error(null, "bad-request", e.getMessage());
             return;
         }
-        long req = h.path("req").asLong(0);
+        long req;
+        try {
+            req = Wire.requestNumber(h);
+        } catch (Wire.ProtocolException e) {
+            reply.error(h, "bad-request", e.getMessage());
+            return;
+        }
         try {
             if (Whitelist.isAdmin(user)) {
                 if (!command.equals(Wire.ADMIN)) {
@@ -500,7 +524,7 @@ public final class ConfigServer implements AutoCloseable {
             reply.error(h, "forbidden", "node " + node + " may not read " + ns);
             return;
         }
-        long from = Wire.number(h, "from");
+        long from = Wire.count(h, "from");
         long latest = store.latestRevision(ns);
         long oldest = store.oldestRevision(ns);
         boolean historyCovers = from >= 0 && from <= latest && (from == latest || (oldest > 0 && oldest <= from + 1));
@@ -574,7 +598,7 @@ public final class ConfigServer implements AutoCloseable {
             error = h.get("error").asText();
             error = error.length() > MAX_REPORT_ERROR ? error.substring(0, MAX_REPORT_ERROR) + "\u2026" : error;
         }
-        tracker.report(new NodeReport(node, ns, Wire.number(h, "rev"), Wire.text(h, "digest"),
+        tracker.report(new NodeReport(node, ns, Wire.count(h, "rev"), Wire.text(h, "digest"),
                 Instant.ofEpochMilli(Wire.number(h, "applied")), Instant.now()), error);
     }
 
@@ -596,7 +620,8 @@ public final class ConfigServer implements AutoCloseable {
         h.put("code", code);
         h.put("reason", reason);
         if (request != null) {
-            h.put("req", request.path("req").asLong(0));
+            // A request without a valid req gets an ERROR without one: nothing to echo.
+            Wire.validRequestNumber(request).ifPresent(req -> h.put("req", req));
             if (request.has("ns")) {
                 h.set("ns", request.get("ns"));
             }
@@ -632,6 +657,7 @@ public final class ConfigServer implements AutoCloseable {
             h.put("digest", digest);
             h.put("req", req);
             h.put("more", more);
+            h.put("epoch", epoch);
             send(Message.of(Wire.SYNCED).add(Wire.json(h)));
         }
 
