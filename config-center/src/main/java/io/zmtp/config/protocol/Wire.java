@@ -112,6 +112,9 @@ public final class Wire {
         h.put("author", r.author());
         h.put("time", r.time().toEpochMilli());
         h.put("message", r.message());
+        if (!r.source().isEmpty()) {
+            h.put("source", r.source());
+        }
         changeList(h, r.changes());
         return h;
     }

@@ -237,9 +237,14 @@ public final class ConfigServer implements AutoCloseable {
 
     /** Commits a change set and publishes it; the rollout reports which nodes applied it. */
     public Rollout publish(String namespace, List<Change> changes, String author, String message) {
+        return publish(namespace, changes, author, "", message);
+    }
+
+    /** {@link #publish(String, List, String, String)} recording the admin connection's address. */
+    public Rollout publish(String namespace, List<Change> changes, String author, String source, String message) {
         publishLock.lock();
         try {
-            Revision r = store.commit(namespace, changes, author, message);
+            Revision r = store.commit(namespace, changes, author, source, message);
             sendUpdate(r);
             return new Rollout(r, whitelist, tracker, offlineAfter());
         } finally {
@@ -249,9 +254,14 @@ public final class ConfigServer implements AutoCloseable {
 
     /** Rolls {@code namespace} back to the content of {@code revision}, as a new revision. */
     public Rollout rollback(String namespace, long revision, String author, String message) {
+        return rollback(namespace, revision, author, "", message);
+    }
+
+    /** {@link #rollback(String, long, String, String)} recording the admin connection's address. */
+    public Rollout rollback(String namespace, long revision, String author, String source, String message) {
         publishLock.lock();
         try {
-            Revision r = store.rollback(namespace, revision, author, message);
+            Revision r = store.rollback(namespace, revision, author, source, message);
             sendUpdate(r);
             return new Rollout(r, whitelist, tracker, offlineAfter());
         } finally {
@@ -410,6 +420,20 @@ public final class ConfigServer implements AutoCloseable {
         return total;
     }
 
+    /** The remote address of the ROUTER connection with this routing id, or "" if it is gone. */
+    private String peerAddress(byte[] routingId) {
+        for (io.zmtp.socket.pipe.PeerInfo p : router.peers()) {
+            if (p.routingId() != null && java.util.Arrays.equals(p.routingId(), routingId)) {
+                java.net.SocketAddress a = p.remoteAddress();
+                if (a instanceof java.net.InetSocketAddress in && in.getAddress() != null) {
+                    return in.getAddress().getHostAddress() + ":" + in.getPort();
+                }
+                return a == null ? "" : a.toString();
+            }
+        }
+        return "";
+    }
+
     /** True while the server thread runs. */
     public boolean isServing() {
         return thread.isAlive() && failure == null;
@@ -454,7 +478,7 @@ public final class ConfigServer implements AutoCloseable {
                 if (!mayAnswer(user, reply, h, null)) {
                     return;
                 }
-                admin.handle(h, m, at + 2, reply);
+                admin.handle(user, peerAddress(reply.id), h, m, at + 2, reply);
                 return;
             }
             String node = Wire.text(h, "node");
