@@ -488,6 +488,13 @@ public final class ConfigServer implements AutoCloseable {
                 return;
             }
             tracker.seen(node);
+            if (reply.delimited) {
+                // A REQ socket expects exactly one answer per request: SYNC has several and REPORT
+                // none, so a REQ agent would wedge (EFSM). Say so once, as its one answer.
+                reply.error(h, "bad-request", command + " needs a DEALER socket: a SYNC is answered with several"
+                        + " messages and a REPORT with none (a REQ socket suits ADMIN only)");
+                return;
+            }
             switch (command) {
                 case Wire.SYNC -> {
                     String ns = Namespaces.validate(Wire.text(h, "ns"));
