@@ -200,7 +200,7 @@ public final class ConfigAgent implements AutoCloseable {
         for (NamespaceState s : states.values()) {
             if (s.syncing && now - s.syncSentAt > config.syncTimeout.toNanos()) {
                 log.info("{}: no answer to sync of {} in {}; asking again", config.nodeId, s.namespace, config.syncTimeout);
-                startSync(s, s.revision());
+                startSync(s, s.rebuilding != null ? 0 : s.revision());
             }
         }
         boolean keepalive = now - lastKeepalive > config.reportInterval.toNanos();
@@ -244,15 +244,24 @@ public final class ConfigAgent implements AutoCloseable {
                 startSync(s, r.number() == s.revision() + 1 ? 0 : s.revision());
             }
         } else if (command.equals(Wire.HEARTBEAT) && !s.syncing) {
-            long rev = Wire.number(h, "rev");
+            long rev = Wire.count(h, "rev");
             String digest = Wire.text(h, "digest");
-            if (rev > s.revision()) {
-                log.info("{}: heartbeat says {} is at r{}, we have r{}; resyncing", config.nodeId, s.namespace, rev, s.revision());
-                startSync(s, s.revision());
-            } else if (rev < s.revision() || !digest.equals(s.current.digest())) {
-                log.warn("{}: {} r{} differs from the server's r{}; taking a full snapshot", config.nodeId,
-                        s.namespace, s.revision(), rev);
-                startSync(s, 0);
+            String epoch = h.hasNonNull("epoch") ? Wire.text(h, "epoch") : null;
+            switch (HeartbeatRule.decide(s.revision(), s.current.digest(), s.epoch, rev, digest, epoch)) {
+                case SYNC_FROM_HELD -> {
+                    log.info("{}: heartbeat says {} is at r{}, we have r{}; resyncing", config.nodeId, s.namespace, rev, s.revision());
+                    startSync(s, s.revision());
+                }
+                case SYNC_FROM_ZERO -> {
+                    log.warn("{}: {} r{} differs from the server's r{} (epoch {}); taking a full snapshot", config.nodeId,
+                            s.namespace, s.revision(), rev, UntrustedText.of(String.valueOf(epoch)));
+                    startSync(s, 0);
+                }
+                case NONE -> {
+                    if (rev == s.revision() && epoch != null) {
+                        s.epoch = epoch;  // a new server run that holds the same content
+                    }
+                }
             }
         }
     }
@@ -273,7 +282,14 @@ public final class ConfigAgent implements AutoCloseable {
         switch (command) {
             case Wire.REVISION -> {
                 Revision r = Wire.readRevision(h, m, 2);
-                if (r.number() > s.revision() && !apply(s, r)) {
+                if (s.rebuilding != null) {
+                    Snapshot next = r.number() > s.rebuilding.revision() ? s.next(s.rebuilding, r) : s.rebuilding;
+                    if (next == null) {
+                        startSync(s, 0);
+                    } else {
+                        s.rebuilding = next;
+                    }
+                } else if (r.number() > s.revision() && !apply(s, r)) {
                     startSync(s, 0);
                 }
             }
@@ -314,11 +330,12 @@ public final class ConfigAgent implements AutoCloseable {
     }
 
     private void synced(NamespaceState s, ObjectNode h) {
-        long rev = Wire.number(h, "rev");
+        long rev = Wire.count(h, "rev");
         String digest = Wire.text(h, "digest");
         if (s.snapshotContent != null) {
             java.util.TreeMap<String, byte[]> content = s.snapshotContent;
             s.snapshotContent = null;
+            s.rebuilding = null;
             String actual = Digest.of(content);
             if (s.snapshotRev != rev || content.size() != s.snapshotEntries || !actual.equals(digest)) {
                 log.warn("{}: snapshot of {} r{} does not check out; asking again", config.nodeId, s.namespace, rev);
@@ -328,6 +345,21 @@ public final class ConfigAgent implements AutoCloseable {
             Snapshot before = s.current;
             Snapshot now = new Snapshot(s.namespace, rev, actual, content);
             installed(s, now, diff(before, now));
+        } else if (s.rebuilding != null) {
+            Snapshot rebuilt = s.rebuilding;
+            if (rebuilt.revision() != rev || !rebuilt.digest().equals(digest)) {
+                log.warn("{}: {} rebuilt to r{} does not match the server's r{}; asking again", config.nodeId,
+                        s.namespace, rebuilt.revision(), rev);
+                startSync(s, 0);
+                return;
+            }
+            if (h.path("more").asBoolean(false)) {
+                sendSync(s, rebuilt.revision());
+                return;
+            }
+            s.rebuilding = null;
+            Snapshot before = s.current;
+            installed(s, rebuilt, diff(before, rebuilt));
         } else if (rev != s.revision() || !digest.equals(s.current.digest())) {
             log.warn("{}: {} at r{} does not match the server's r{}; taking a full snapshot", config.nodeId,
                     s.namespace, s.revision(), rev);
@@ -340,6 +372,7 @@ public final class ConfigAgent implements AutoCloseable {
         }
         s.syncing = false;
         s.confirmed = true;
+        s.epoch = h.hasNonNull("epoch") ? Wire.text(h, "epoch") : null;
         s.reportDue = true;
         List<Revision> held = new ArrayList<>(s.buffered);
         s.buffered.clear();
@@ -434,6 +467,12 @@ public final class ConfigAgent implements AutoCloseable {
     }
 
     private void startSync(NamespaceState s, long from) {
+        s.rebuilding = from == 0 && s.revision() > 0 ? Snapshot.empty(s.namespace) : null;
+        sendSync(s, from);
+    }
+
+    /** Sends a SYNC with a new req; a from-0 rebuild in progress is kept (a "more" page). */
+    private void sendSync(NamespaceState s, long from) {
         s.syncing = true;
         s.syncReq = nextReq++;
         s.syncSentAt = System.nanoTime();

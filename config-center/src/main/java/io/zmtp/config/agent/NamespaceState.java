@@ -38,6 +38,15 @@ final class NamespaceState {
     long snapshotEntries;
     TreeMap<String, byte[]> snapshotContent;
     boolean reportDue;
+    /**
+     * During a SYNC from 0 of a namespace that holds content: the content rebuilt from the answer's
+     * REVISIONs, starting empty, installed at SYNCED. Without it a server whose history reaches back
+     * to revision 1 answers with revisions the agent skips as old, and a namespace whose content is
+     * wrong would ask from 0 for ever.
+     */
+    Snapshot rebuilding;
+    /** The server run (HEARTBEAT/SYNCED {@code epoch}) this namespace last synced with; null before. */
+    String epoch;
 
     NamespaceState(String namespace, Snapshot initial) {
         this.namespace = namespace;
@@ -53,11 +62,16 @@ final class NamespaceState {
      * its digest differs from what the content gives (the caller then resyncs).
      */
     Snapshot next(Revision r) {
-        if (r.number() != current.revision() + 1) {
+        return next(current, r);
+    }
+
+    /** {@link #next(Revision)} on {@code base} rather than the applied snapshot. */
+    Snapshot next(Snapshot base, Revision r) {
+        if (r.number() != base.revision() + 1) {
             return null;
         }
         SortedMap<String, byte[]> content = new TreeMap<>(Digest.KEY_ORDER);
-        content.putAll(current.entries());
+        content.putAll(base.entries());
         for (Change c : r.changes()) {
             if (c.isDelete()) {
                 content.remove(c.key());

@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
         subcommands = {ServerCommand.class, AgentCommand.class, DemoCommand.class,
                 ConfigCenterCommand.Put.class, ConfigCenterCommand.Delete.class, ConfigCenterCommand.Get.class,
                 ConfigCenterCommand.History.class, ConfigCenterCommand.Diff.class, ConfigCenterCommand.Rollback.class,
-                ConfigCenterCommand.Status.class, ConfigCenterCommand.Nodes.class})
+                ConfigCenterCommand.Status.class, ConfigCenterCommand.Nodes.class, ConfigCenterCommand.Audit.class})
 public final class ConfigCenterCommand {
     public static void main(String[] args) {
         System.exit(run(args));
@@ -191,7 +191,6 @@ public final class ConfigCenterCommand {
             ObjectNode h = Wire.object();
             h.put("ns", ns);
             h.put("message", message);
-            h.put("author", admin.admin);
             var changes = h.putArray("changes");
             List<byte[]> values = new ArrayList<>();
             for (String p : pairs) {
@@ -229,7 +228,6 @@ public final class ConfigCenterCommand {
             ObjectNode h = Wire.object();
             h.put("ns", ns);
             h.put("message", message);
-            h.put("author", admin.admin);
             var changes = h.putArray("changes");
             keys.forEach(k -> changes.addObject().put("key", k).put("op", "delete"));
             return committed(c, c.call("put", h, List.of()).header(), 0, Duration.ZERO);
@@ -304,10 +302,49 @@ public final class ConfigCenterCommand {
             for (JsonNode r : c.call("history", h, List.of()).header().path("revisions")) {
                 List<String> keys = new ArrayList<>();
                 r.path("changes").forEach(ch -> keys.add((ch.path("op").asText().equals("delete") ? "-" : "") + ch.path("key").asText()));
-                System.out.printf("r%-5d %s %-10s %s  %s  [%s]%n", r.path("rev").asLong(),
+                System.out.printf("r%-5d %s %-10s %-21s %s  %s  [%s]%n", r.path("rev").asLong(),
                         Instant.ofEpochMilli(r.path("time").asLong()), StatusTable.shown(r, "author"),
+                        r.path("source").asText("").isEmpty() ? "-" : StatusTable.shown(r, "source"),
                         UntrustedText.of(r.path("digest").asText(), 16), UntrustedText.of(r.path("message").asText(), 500),
                         UntrustedText.of(String.join(" ", keys), 2000));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "audit", description = "Who changed what, from where and when: the latest revisions, newest first"
+            + " (the author is the admin the server authenticated, not a name the client gave).")
+    static final class Audit extends AdminCall {
+        @Option(names = "--ns", paramLabel = "NAMESPACE", description = "only this namespace (default: all)")
+        String ns;
+        @Option(names = "--limit", defaultValue = "50", description = "at most this many revisions, 1-1000 (default ${DEFAULT-VALUE})")
+        int limit;
+
+        @Override
+        void validate() {
+            if (ns != null) {
+                Arguments.namespace(spec, ns);
+            }
+            Arguments.atLeast(spec, "--limit", limit, 1);
+            if (limit > MAX_HISTORY) {
+                throw Arguments.usage(spec, "--limit must be <= " + MAX_HISTORY + ", got " + limit);
+            }
+        }
+
+        @Override
+        int run(AdminClient c) {
+            ObjectNode h = Wire.object();
+            if (ns != null) {
+                h.put("ns", ns);
+            }
+            h.put("limit", limit);
+            String fmt = "%-24s %-14s %6s %-12s %-21s %7s  %s%n";
+            System.out.printf(fmt, "TIME", "NAMESPACE", "REV", "ADMIN", "SOURCE", "CHANGES", "MESSAGE");
+            for (JsonNode r : c.call("audit", h, List.of()).header().path("revisions")) {
+                System.out.printf(fmt, Instant.ofEpochMilli(r.path("time").asLong()), StatusTable.shown(r, "ns"),
+                        "r" + r.path("rev").asLong(), StatusTable.shown(r, "author"),
+                        r.path("source").asText("").isEmpty() ? "-" : StatusTable.shown(r, "source"),
+                        r.path("changes").asLong(), UntrustedText.of(r.path("message").asText(), 500));
             }
             return 0;
         }
@@ -363,7 +400,6 @@ public final class ConfigCenterCommand {
             ObjectNode h = Wire.object();
             h.put("ns", ns);
             h.put("rev", rev);
-            h.put("author", admin.admin);
             h.put("message", message.isEmpty() ? "rollback to r" + rev : message);
             return committed(c, c.call("rollback", h, List.of()).header(), 0, Duration.ZERO);
         }

@@ -18,18 +18,25 @@ final class StatusTable {
         return UntrustedText.of(row.path(field).asText(), FIELD_MAX);
     }
 
-    /** Prints the table; returns true when every row's node holds the latest revision with the right digest. */
+    /**
+     * Prints the table; returns true when every row's node holds the latest revision with the right
+     * digest. DIGEST OK is about the revision the node holds (a node that is behind but intact shows
+     * "yes" and "behind" in STATE); a server from before {@code upToDate} is read from REV = LATEST.
+     */
     static boolean print(JsonNode status, PrintStream out) {
-        String fmt = "%-10s %-14s %8s %8s  %-16s %-9s %-30s %s%n";
-        out.printf(fmt, "NODE", "NAMESPACE", "REVISION", "LATEST", "DIGEST", "DIGEST OK", "LAST SEEN", "ERROR");
+        String fmt = "%-10s %-14s %8s %8s  %-16s %-9s %-8s %-30s %s%n";
+        out.printf(fmt, "NODE", "NAMESPACE", "REV", "LATEST", "DIGEST", "DIGEST OK", "STATE", "LAST SEEN", "ERROR");
         boolean all = true;
         for (JsonNode row : status.path("nodes")) {
             String digest = row.path("digest").asText();
             boolean ok = row.path("digestOk").asBoolean();
-            all &= ok;
+            boolean current = row.has("upToDate") ? row.path("upToDate").asBoolean()
+                    : row.path("rev").asLong() == row.path("latest").asLong();
+            all &= ok && current;
             out.printf(fmt, shown(row, "node"), shown(row, "ns"), row.path("rev").asLong(),
                     row.path("latest").asLong(), digest.isEmpty() ? "-" : UntrustedText.of(digest, 16),
-                    ok ? "yes" : "NO", shown(row, "lastSeen"), UntrustedText.of(row.path("error").asText(""), 300));
+                    ok ? "yes" : "NO", current ? "current" : "behind", shown(row, "lastSeen"),
+                    UntrustedText.of(row.path("error").asText(""), 300));
         }
         JsonNode refused = status.path("refused");
         if (refused.size() > 0) {

@@ -8,7 +8,7 @@ import java.util.Objects;
  * One edit of a namespace: store {@code value} under {@code key}, or delete the key when
  * {@code value} is null.
  *
- * <p>Keys are 1..1024 characters without control characters or unpaired surrogates, so that every
+ * <p>Keys are 1..1024 code points without control characters or unpaired surrogates, so that every
  * key has exactly one UTF-8 form (the digest and the wire use it). The value array is copied on
  * construction, so a caller writing to its own array later cannot alter a committed change; the
  * accessor returns the stored array without copying, and callers must treat it as read-only.
@@ -17,7 +17,7 @@ import java.util.Objects;
  * only the value's length, since values may hold secrets.
  */
 public record Change(String key, byte[] value) {
-    /** The longest allowed key, in characters (UTF-16 code units). */
+    /** The longest allowed key, in Unicode code points (so at most 4096 UTF-8 bytes). */
     public static final int MAX_KEY_LENGTH = 1024;
 
     /**
@@ -55,7 +55,7 @@ public record Change(String key, byte[] value) {
     }
 
     /**
-     * Checks the key rules: 1..{@value #MAX_KEY_LENGTH} characters, no ISO control characters
+     * Checks the key rules: 1..{@value #MAX_KEY_LENGTH} code points, no ISO control characters
      * (U+0000..U+001F, U+007F..U+009F), no unpaired surrogates.
      *
      * @return the key, unchanged
@@ -68,9 +68,12 @@ public record Change(String key, byte[] value) {
         if (key.isEmpty()) {
             throw new IllegalArgumentException("key is empty");
         }
-        if (key.length() > MAX_KEY_LENGTH) {
-            throw new IllegalArgumentException("key is " + key.length() + " characters long, at most "
-                    + MAX_KEY_LENGTH + " allowed (key starts with '" + key.substring(0, 32) + "')");
+        // Counted in code points, as PROTOCOL.md states it: a key of 1024 emoji is allowed,
+        // whatever the UTF-16 length Java gives it. Length first checked cheaply: 2 units per point at most.
+        if (key.length() > MAX_KEY_LENGTH && key.codePointCount(0, key.length()) > MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("key is " + key.codePointCount(0, key.length())
+                    + " code points long, at most " + MAX_KEY_LENGTH + " allowed (key starts with '"
+                    + key.substring(0, 32) + "')");
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);

@@ -6,13 +6,20 @@ import java.util.List;
 /**
  * One committed revision of a namespace: its number (1, 2, 3, ... per namespace), the
  * {@link Digest} of the content after it, who made it and why, and the change set that turned
- * revision {@code number - 1} into it. Replaying change sets in order rebuilds any later content.
+ * revision {@code number - 1} into it. {@code author} is the admin the server authenticated on the
+ * connection that made it and {@code source} that connection's address ({@code ""} when unknown). Replaying change sets in order rebuilds any later content.
  *
  * <p>The store keeps only changes that had an effect: puts of a key's current value and deletes of
  * absent keys are dropped from {@code changes}.
  */
 public record Revision(String namespace, long number, String digest, String author, Instant time,
-                       String message, List<Change> changes) {
+                       String message, List<Change> changes, String source) {
+
+    /** A revision whose source address is not known ({@code ""}): a store that keeps none, or an older row. */
+    public Revision(String namespace, long number, String digest, String author, Instant time, String message,
+                    List<Change> changes) {
+        this(namespace, number, digest, author, time, message, changes, "");
+    }
 
     /**
      * @throws IllegalArgumentException for an invalid namespace, a number below 1, a malformed
@@ -42,6 +49,7 @@ public record Revision(String namespace, long number, String digest, String auth
             }
         }
         changes = List.copyOf(changes);
+        source = source == null ? "" : source;
     }
 
     @Override

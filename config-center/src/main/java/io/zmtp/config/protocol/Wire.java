@@ -112,6 +112,9 @@ public final class Wire {
         h.put("author", r.author());
         h.put("time", r.time().toEpochMilli());
         h.put("message", r.message());
+        if (!r.source().isEmpty()) {
+            h.put("source", r.source());
+        }
         changeList(h, r.changes());
         return h;
     }
@@ -191,12 +194,42 @@ public final class Wire {
         return v.asText();
     }
 
+    /**
+     * A JSON integer field within int64. Strict: a string ("7"), a fraction (1.5), null or a
+     * number beyond int64 is refused, naming the field, rather than silently turned into another number.
+     */
     public static long number(JsonNode h, String field) {
         JsonNode v = h.get(field);
-        if (v == null || !v.canConvertToLong()) {
-            throw new ProtocolException("field '" + field + "' missing or not an integer");
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw new ProtocolException("field '" + field + "' missing or not an integer within int64");
         }
         return v.asLong();
+    }
+
+    /** A non-negative JSON integer field within int64 (a revision, a request number); see {@link #number}. */
+    public static long count(JsonNode h, String field) {
+        long n = number(h, field);
+        if (n < 0) {
+            throw new ProtocolException("field '" + field + "' is negative: " + n);
+        }
+        return n;
+    }
+
+    /**
+     * The request number {@code req}: absent means 0; present, it must be a non-negative integer
+     * within int64 (it is echoed in every answer, so it is never guessed from a string or a fraction).
+     */
+    public static long requestNumber(JsonNode h) {
+        return h.has("req") ? count(h, "req") : 0;
+    }
+
+    /** The request number if the request has a valid one (absent counts as 0), else empty. */
+    public static java.util.OptionalLong validRequestNumber(JsonNode h) {
+        try {
+            return java.util.OptionalLong.of(requestNumber(h));
+        } catch (ProtocolException e) {
+            return java.util.OptionalLong.empty();
+        }
     }
 
     /** A protocol violation by the peer: a clear message, never a crash. */

@@ -36,22 +36,27 @@ final class AdminOps {
         this.tracker = tracker;
     }
 
-    void handle(ObjectNode h, Message m, int firstValue, ConfigServer.Reply reply) {
+    /**
+     * @param userId the user id the server authenticated on the connection ({@code admin:<name>})
+     * @param source the connection's remote address, for the audit trail
+     */
+    void handle(String userId, String source, ObjectNode h, Message m, int firstValue, ConfigServer.Reply reply) {
         String op = Wire.text(h, "op");
         ObjectNode out = Wire.object();
-        out.put("req", h.path("req").asLong(0));
+        out.put("req", Wire.requestNumber(h));
         Message values = null;
-        String author = h.path("author").asText("admin");
         switch (op) {
             case "put" -> {
+                String author = author(userId, h);
                 String ns = Namespaces.validate(Wire.text(h, "ns"));
                 List<Change> changes = Wire.readChanges(h, m, firstValue);
-                Rollout r = server.publish(ns, changes, author, h.path("message").asText(""));
+                Rollout r = server.publish(ns, changes, author, source, message(h));
                 revision(out, r.revision());
             }
             case "rollback" -> {
+                String author = author(userId, h);
                 String ns = Namespaces.validate(Wire.text(h, "ns"));
-                Rollout r = server.rollback(ns, Wire.number(h, "rev"), author, h.path("message").asText(""));
+                Rollout r = server.rollback(ns, Wire.count(h, "rev"), author, source, message(h));
                 revision(out, r.revision());
             }
             case "get" -> {
@@ -75,10 +80,11 @@ final class AdminOps {
             case "history" -> {
                 String ns = Namespaces.validate(Wire.text(h, "ns"));
                 ArrayNode list = out.putArray("revisions");
-                for (Revision r : store.history(ns, h.path("after").asLong(0), h.path("limit").asInt(100))) {
+                for (Revision r : store.history(ns, h.has("after") ? Wire.count(h, "after") : 0, limit(h))) {
                     list.add(Wire.revisionHeader(r));
                 }
             }
+            case "audit" -> audit(h, out);
             case "diff" -> {
                 String ns = Namespaces.validate(Wire.text(h, "ns"));
                 Snapshot a = at(ns, Wire.number(h, "from"));
@@ -111,6 +117,64 @@ final class AdminOps {
         reply.result(out, values);
     }
 
+    /** Most revisions one {@code history} or {@code audit} answer lists. */
+    static final int MAX_LIMIT = 1000;
+
+    private static int limit(ObjectNode h) {
+        long limit = h.has("limit") ? Wire.count(h, "limit") : 100;
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("field 'limit' must be 1.." + MAX_LIMIT + ", got " + limit);
+        }
+        return (int) limit;
+    }
+
+    /**
+     * Who made a change: the admin the server authenticated on this connection, never a name the
+     * request claims. A request may still send {@code author} (older clients send their own name),
+     * but one naming anybody else is refused, so no admin can put another's name in the trail.
+     */
+    static String author(String userId, ObjectNode h) {
+        String admin = userId.substring(Whitelist.ADMIN_PREFIX.length());
+        if (h.has("author") && !h.get("author").asText("").equals(admin)) {
+            throw new IllegalArgumentException("field 'author' names '" + h.get("author").asText()
+                    + "' but this connection is admin '" + admin + "'; the author is taken from the login");
+        }
+        return admin;
+    }
+
+    private static String message(ObjectNode h) {
+        return h.has("message") ? Wire.text(h, "message") : "";
+    }
+
+    /**
+     * The audit trail: the latest revisions, newest first, of one namespace ({@code ns}) or of all,
+     * each with who (the authenticated admin), from where, when and why.
+     */
+    private void audit(ObjectNode h, ObjectNode out) {
+        int limit = limit(h);
+        List<String> namespaces = h.has("ns") ? List.of(Namespaces.validate(Wire.text(h, "ns"))) : store.namespaces();
+        List<Revision> all = new ArrayList<>();
+        for (String ns : namespaces) {
+            long latest = store.latestRevision(ns);
+            all.addAll(store.history(ns, Math.max(0, latest - limit), limit));
+        }
+        all.sort((a, b) -> {
+            int byTime = b.time().compareTo(a.time());
+            return byTime != 0 ? byTime : Long.compare(b.number(), a.number());
+        });
+        ArrayNode list = out.putArray("revisions");
+        for (Revision r : all.subList(0, Math.min(limit, all.size()))) {
+            ObjectNode o = list.addObject();
+            o.put("ns", r.namespace());
+            o.put("rev", r.number());
+            o.put("author", r.author());
+            o.put("source", r.source());
+            o.put("time", r.time().toEpochMilli());
+            o.put("message", r.message());
+            o.put("changes", r.changes().size());
+        }
+    }
+
     private static void revision(ObjectNode out, Revision r) {
         out.put("ns", r.namespace());
         out.put("rev", r.number());
@@ -139,6 +203,18 @@ final class AdminOps {
         return out;
     }
 
+    /** The digest of revision {@code rev} of {@code ns}, or null when it is not kept (or not yet made). */
+    private String digestOf(String ns, long rev, long latest) {
+        if (rev == 0) {
+            return io.zmtp.config.model.Snapshot.empty(ns).digest();
+        }
+        if (rev < 0 || rev > latest) {
+            return null;
+        }
+        List<Revision> one = store.history(ns, rev - 1, 1);
+        return one.isEmpty() || one.get(0).number() != rev ? null : one.get(0).digest();
+    }
+
     ObjectNode status() {
         ObjectNode out = Wire.object();
         status(out);
@@ -162,7 +238,11 @@ final class AdminOps {
                 o.put("rev", r == null ? 0 : r.revision());
                 o.put("digest", r == null ? "" : r.digest());
                 String error = r == null ? null : tracker.error(n.id(), ns);
-                o.put("digestOk", r != null && error == null && r.revision() == latest && Objects.equals(r.digest(), digest));
+                // digestOk: the digest is right for the revision the node holds, even when that is not
+                // the latest (a node that is merely behind is not corrupt); upToDate says whether it is.
+                String expected = r == null ? null : r.revision() == latest ? digest : digestOf(ns, r.revision(), latest);
+                o.put("digestOk", r != null && error == null && Objects.equals(r.digest(), expected));
+                o.put("upToDate", r != null && r.revision() == latest);
                 if (error != null) {
                     o.put("error", error);
                 }

@@ -84,6 +84,12 @@ public final class ConfigServer implements AutoCloseable {
     private final AtomicLong busy = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong refusedReports = new AtomicLong();
+    /**
+     * This server run's incarnation id, sent in HEARTBEAT and SYNCED: within one run a
+     * namespace's revision only grows, so an agent told of a lower revision under the same epoch
+     * knows the heartbeat is merely late, and under another epoch that the store really went back.
+     */
+    private final String epoch = newEpoch();
 
     /**
      * Starts a server.
@@ -197,6 +203,17 @@ public final class ConfigServer implements AutoCloseable {
         return syncEndpoint;
     }
 
+    /** This run's incarnation id (see PROTOCOL.md, HEARTBEAT). */
+    public String epoch() {
+        return epoch;
+    }
+
+    private static String newEpoch() {
+        byte[] b = new byte[8];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
+    }
+
     /** The admin {@code status} result: per node and namespace, the revision and digest it applied. */
     public ObjectNode status() {
         return admin.status();
@@ -220,9 +237,14 @@ public final class ConfigServer implements AutoCloseable {
 
     /** Commits a change set and publishes it; the rollout reports which nodes applied it. */
     public Rollout publish(String namespace, List<Change> changes, String author, String message) {
+        return publish(namespace, changes, author, "", message);
+    }
+
+    /** {@link #publish(String, List, String, String)} recording the admin connection's address. */
+    public Rollout publish(String namespace, List<Change> changes, String author, String source, String message) {
         publishLock.lock();
         try {
-            Revision r = store.commit(namespace, changes, author, message);
+            Revision r = store.commit(namespace, changes, author, source, message);
             sendUpdate(r);
             return new Rollout(r, whitelist, tracker, offlineAfter());
         } finally {
@@ -232,9 +254,14 @@ public final class ConfigServer implements AutoCloseable {
 
     /** Rolls {@code namespace} back to the content of {@code revision}, as a new revision. */
     public Rollout rollback(String namespace, long revision, String author, String message) {
+        return rollback(namespace, revision, author, "", message);
+    }
+
+    /** {@link #rollback(String, long, String, String)} recording the admin connection's address. */
+    public Rollout rollback(String namespace, long revision, String author, String source, String message) {
         publishLock.lock();
         try {
-            Revision r = store.rollback(namespace, revision, author, message);
+            Revision r = store.rollback(namespace, revision, author, source, message);
             sendUpdate(r);
             return new Rollout(r, whitelist, tracker, offlineAfter());
         } finally {
@@ -270,6 +297,7 @@ public final class ConfigServer implements AutoCloseable {
                 h.put("rev", rev);
                 h.put("digest", headDigest(ns, rev));
                 h.put("time", System.currentTimeMillis());
+                h.put("epoch", epoch);
                 Message m = Message.of(Wire.topic(ns)).add(Wire.HEARTBEAT).add(Wire.json(h));
                 if (!pub.trySend(m)) {
                     m.close();
@@ -392,6 +420,20 @@ public final class ConfigServer implements AutoCloseable {
         return total;
     }
 
+    /** The remote address of the ROUTER connection with this routing id, or "" if it is gone. */
+    private String peerAddress(byte[] routingId) {
+        for (io.zmtp.socket.pipe.PeerInfo p : router.peers()) {
+            if (p.routingId() != null && java.util.Arrays.equals(p.routingId(), routingId)) {
+                java.net.SocketAddress a = p.remoteAddress();
+                if (a instanceof java.net.InetSocketAddress in && in.getAddress() != null) {
+                    return in.getAddress().getHostAddress() + ":" + in.getPort();
+                }
+                return a == null ? "" : a.toString();
+            }
+        }
+        return "";
+    }
+
     /** True while the server thread runs. */
     public boolean isServing() {
         return thread.isAlive() && failure == null;
@@ -421,7 +463,13 @@ public final class ConfigServer implements AutoCloseable {
             reply.error(null, "bad-request", e.getMessage());
             return;
         }
-        long req = h.path("req").asLong(0);
+        long req;
+        try {
+            req = Wire.requestNumber(h);
+        } catch (Wire.ProtocolException e) {
+            reply.error(h, "bad-request", e.getMessage());
+            return;
+        }
         try {
             if (Whitelist.isAdmin(user)) {
                 if (!command.equals(Wire.ADMIN)) {
@@ -430,7 +478,7 @@ public final class ConfigServer implements AutoCloseable {
                 if (!mayAnswer(user, reply, h, null)) {
                     return;
                 }
-                admin.handle(h, m, at + 2, reply);
+                admin.handle(user, peerAddress(reply.id), h, m, at + 2, reply);
                 return;
             }
             String node = Wire.text(h, "node");
@@ -440,6 +488,13 @@ public final class ConfigServer implements AutoCloseable {
                 return;
             }
             tracker.seen(node);
+            if (reply.delimited) {
+                // A REQ socket expects exactly one answer per request: SYNC has several and REPORT
+                // none, so a REQ agent would wedge (EFSM). Say so once, as its one answer.
+                reply.error(h, "bad-request", command + " needs a DEALER socket: a SYNC is answered with several"
+                        + " messages and a REPORT with none (a REQ socket suits ADMIN only)");
+                return;
+            }
             switch (command) {
                 case Wire.SYNC -> {
                     String ns = Namespaces.validate(Wire.text(h, "ns"));
@@ -500,7 +555,7 @@ public final class ConfigServer implements AutoCloseable {
             reply.error(h, "forbidden", "node " + node + " may not read " + ns);
             return;
         }
-        long from = Wire.number(h, "from");
+        long from = Wire.count(h, "from");
         long latest = store.latestRevision(ns);
         long oldest = store.oldestRevision(ns);
         boolean historyCovers = from >= 0 && from <= latest && (from == latest || (oldest > 0 && oldest <= from + 1));
@@ -574,7 +629,7 @@ public final class ConfigServer implements AutoCloseable {
             error = h.get("error").asText();
             error = error.length() > MAX_REPORT_ERROR ? error.substring(0, MAX_REPORT_ERROR) + "\u2026" : error;
         }
-        tracker.report(new NodeReport(node, ns, Wire.number(h, "rev"), Wire.text(h, "digest"),
+        tracker.report(new NodeReport(node, ns, Wire.count(h, "rev"), Wire.text(h, "digest"),
                 Instant.ofEpochMilli(Wire.number(h, "applied")), Instant.now()), error);
     }
 
@@ -596,7 +651,8 @@ public final class ConfigServer implements AutoCloseable {
         h.put("code", code);
         h.put("reason", reason);
         if (request != null) {
-            h.put("req", request.path("req").asLong(0));
+            // A request without a valid req gets an ERROR without one: nothing to echo.
+            Wire.validRequestNumber(request).ifPresent(req -> h.put("req", req));
             if (request.has("ns")) {
                 h.set("ns", request.get("ns"));
             }
@@ -632,6 +688,7 @@ public final class ConfigServer implements AutoCloseable {
             h.put("digest", digest);
             h.put("req", req);
             h.put("more", more);
+            h.put("epoch", epoch);
             send(Message.of(Wire.SYNCED).add(Wire.json(h)));
         }
 

@@ -39,6 +39,14 @@ public interface ConfigStore extends AutoCloseable {
     Revision commit(String namespace, List<Change> changes, String author, String message);
 
     /**
+     * {@link #commit(String, List, String, String)} recording where the change came from (the
+     * admin connection's address) for the audit trail. A store that keeps no source ignores it.
+     */
+    default Revision commit(String namespace, List<Change> changes, String author, String source, String message) {
+        return commit(namespace, changes, author, message);
+    }
+
+    /**
      * The latest content of {@code namespace}; for a namespace never committed to, revision 0 with
      * no entries and the empty digest.
      */
@@ -83,6 +91,11 @@ public interface ConfigStore extends AutoCloseable {
      * @throws ConfigLimitException when the old content breaks today's limits
      */
     Revision rollback(String namespace, long toRevision, String author, String message);
+
+    /** {@link #rollback(String, long, String, String)} recording the source address; see {@link #commit(String, List, String, String, String)}. */
+    default Revision rollback(String namespace, long toRevision, String author, String source, String message) {
+        return rollback(namespace, toRevision, author, message);
+    }
 
     /** Every namespace that has at least one revision, sorted. */
     List<String> namespaces();

@@ -39,13 +39,18 @@ import java.util.function.Supplier;
  * A {@link ConfigStore} in an embedded H2 database: a single file {@code config.mv.db} in the data
  * directory, so the server needs no database service and a backup is one file copy.
  *
- * <h2>Schema (version 1)</h2>
+ * <h2>Schema (version 2)</h2>
  * <pre>
  * schema_version (version INT)                     -- one row; a newer version is refused
  * namespaces     (ns PK, latest_rev, digest)       -- the latest revision and its digest
- * content        (ns, k, v BLOB; PK ns, k)          -- the latest content
+ * content        (ns, k VARCHAR(2048), v BLOB; PK ns, k) -- the latest content
  * revisions      (ns, rev, digest, author, committed_at TIMESTAMP(9) WITH TIME ZONE, message,
- *                 changes BLOB, undo BLOB; PK ns, rev)
+ *                 changes BLOB, undo BLOB, source; PK ns, rev)
+ * </pre>
+ * Version 2 added {@code revisions.source} (the admin connection's address, {@code ''} for rows
+ * written before) and widened {@code content.k} to 2048 UTF-16 units, since a key is limited to
+ * 1024 code points. A version-1 database is migrated in place when opened (two ALTER TABLEs).
+ * <pre>
  * reports        (node_id, ns, rev, digest, applied_at, seen_at; PK node_id, ns)
  * </pre>
  * {@code changes} is the revision's effective change set and {@code undo} its inverse (each
@@ -66,7 +71,9 @@ import java.util.function.Supplier;
  */
 public final class H2ConfigStore implements ConfigStore {
     /** The schema this class reads and writes. */
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
+    /** Longest source address kept with a revision. */
+    static final int MAX_SOURCE_LENGTH = 300;
     /** The longest author accepted by {@link #commit}, in characters. */
     public static final int MAX_AUTHOR_LENGTH = ChangeSets.MAX_AUTHOR_LENGTH;
     /** The longest message accepted by {@link #commit}, in characters. */
@@ -86,7 +93,7 @@ public final class H2ConfigStore implements ConfigStore {
                 + " digest VARCHAR(64) NOT NULL)",
         "CREATE TABLE IF NOT EXISTS content ("
                 + " ns VARCHAR(200) NOT NULL,"
-                + " k VARCHAR(1024) NOT NULL,"
+                + " k VARCHAR(2048) NOT NULL,"
                 + " v BLOB NOT NULL,"
                 + " PRIMARY KEY (ns, k))",
         "CREATE TABLE IF NOT EXISTS revisions ("
@@ -98,6 +105,7 @@ public final class H2ConfigStore implements ConfigStore {
                 + " message VARCHAR(" + MAX_MESSAGE_LENGTH + ") NOT NULL,"
                 + " changes BLOB NOT NULL,"
                 + " undo BLOB NOT NULL,"
+                + " source VARCHAR(" + MAX_SOURCE_LENGTH + ") DEFAULT '' NOT NULL,"
                 + " PRIMARY KEY (ns, rev))",
         "CREATE TABLE IF NOT EXISTS reports ("
                 + " node_id VARCHAR(" + NodeReport.MAX_NODE_ID_LENGTH + ") NOT NULL,"
@@ -230,6 +238,8 @@ public final class H2ConfigStore implements ConfigStore {
                 }
                 if (versions.isEmpty()) {
                     s.executeUpdate("INSERT INTO schema_version (version) VALUES (" + SCHEMA_VERSION + ")");
+                } else if (versions.equals(List.of(1))) {
+                    migrateFromVersion1(s);
                 } else if (!versions.equals(List.of(SCHEMA_VERSION))) {
                     throw new ConfigStoreException("config database " + where + " has schema version(s) " + versions
                             + " but this build reads only version " + SCHEMA_VERSION);
@@ -242,13 +252,30 @@ public final class H2ConfigStore implements ConfigStore {
         });
     }
 
+    /**
+     * Version 1 to 2, in the schema's transaction: the audit column {@code source} (existing rows
+     * get {@code ''}: their source was never recorded) and keys of up to 1024 code points.
+     */
+    private void migrateFromVersion1(Statement s) throws SQLException {
+        s.execute("ALTER TABLE revisions ADD COLUMN IF NOT EXISTS source VARCHAR(" + MAX_SOURCE_LENGTH
+                + ") DEFAULT '' NOT NULL");
+        s.execute("ALTER TABLE content ALTER COLUMN k SET DATA TYPE VARCHAR(2048)");
+        s.executeUpdate("UPDATE schema_version SET version = " + SCHEMA_VERSION);
+        log.info("config database {} migrated from schema version 1 to {}", where, SCHEMA_VERSION);
+    }
+
     // ---------------------------------------------------------------- ConfigStore
 
     @Override
     public Revision commit(String namespace, List<Change> changes, String author, String message) {
+        return commit(namespace, changes, author, "", message);
+    }
+
+    @Override
+    public Revision commit(String namespace, List<Change> changes, String author, String source, String message) {
         return locked(() -> {
             ChangeSets.checkCommit(namespace, changes, author, message);
-            return apply(namespace, changes, author, message);
+            return apply(namespace, changes, author, source(source), message);
         });
     }
 
@@ -280,7 +307,7 @@ public final class H2ConfigStore implements ConfigStore {
             return transact("reading the history of " + namespace, () -> {
                 List<Revision> out = new ArrayList<>();
                 try (PreparedStatement ps = db.prepareStatement(
-                        "SELECT rev, digest, author, committed_at, message, changes FROM revisions"
+                        "SELECT rev, digest, author, committed_at, message, changes, source FROM revisions"
                                 + " WHERE ns = ? AND rev > ? ORDER BY rev FETCH FIRST ? ROWS ONLY")) {
                     ps.setString(1, namespace);
                     ps.setLong(2, afterRevision);
@@ -290,7 +317,7 @@ public final class H2ConfigStore implements ConfigStore {
                             long rev = rs.getLong(1);
                             out.add(new Revision(namespace, rev, rs.getString(2), rs.getString(3),
                                     rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5),
-                                    decode(rs.getBytes(6), namespace, rev, "changes")));
+                                    decode(rs.getBytes(6), namespace, rev, "changes"), rs.getString(7)));
                         }
                     }
                 }
@@ -333,6 +360,11 @@ public final class H2ConfigStore implements ConfigStore {
 
     @Override
     public Revision rollback(String namespace, long toRevision, String author, String message) {
+        return rollback(namespace, toRevision, author, "", message);
+    }
+
+    @Override
+    public Revision rollback(String namespace, long toRevision, String author, String source, String message) {
         return locked(() -> {
             Namespaces.validate(namespace);
             ChangeSets.checkAuthorAndMessage(author, message);
@@ -340,7 +372,7 @@ public final class H2ConfigStore implements ConfigStore {
                     "cannot roll namespace '" + namespace + "' back to revision " + toRevision
                             + ": it does not exist or was pruned"));
             SortedMap<String, byte[]> now = current(namespace).snapshot().entries();
-            return apply(namespace, ChangeSets.rollbackTo(namespace, now, target), author, message);
+            return apply(namespace, ChangeSets.rollbackTo(namespace, now, target), author, source(source), message);
         });
     }
 
@@ -449,7 +481,15 @@ public final class H2ConfigStore implements ConfigStore {
     // ---------------------------------------------------------------- commit
 
     /** Applies a validated change set as the next revision; the lock is held. */
-    private Revision apply(String namespace, List<Change> changes, String author, String message) {
+    /** A source address as kept: null is unknown ({@code ""}), and it is cut to the column's width. */
+    private static String source(String source) {
+        if (source == null) {
+            return "";
+        }
+        return source.length() > MAX_SOURCE_LENGTH ? source.substring(0, MAX_SOURCE_LENGTH) : source;
+    }
+
+    private Revision apply(String namespace, List<Change> changes, String author, String source, String message) {
         Current before = current(namespace);
         ChangeSets.Applied applied = ChangeSets.apply(before.snapshot(), before.totalBytes(), changes, limits);
         List<Change> effective = applied.effective();
@@ -460,9 +500,10 @@ public final class H2ConfigStore implements ConfigStore {
         byte[] undoBlob = ChangeSetCodec.encode(undo);
         long rev = before.snapshot().revision() + 1;
         Snapshot next = Snapshot.of(namespace, rev, after);
-        Revision revision = new Revision(namespace, rev, next.digest(), author, clock.instant(), message, effective);
+        Revision revision = new Revision(namespace, rev, next.digest(), author, clock.instant(), message, effective,
+                source);
         RevisionJournal.Entry entry = new RevisionJournal.Entry(namespace, rev, next.digest(), author, revision.time(),
-                message, changesBlob, undoBlob);
+                message, changesBlob, undoBlob, source);
         long journaledFrom = journal == null ? -1 : journal.append(entry);
         try {
             persist(entry, effective);
@@ -486,8 +527,8 @@ public final class H2ConfigStore implements ConfigStore {
             writeContent(e.namespace(), effective);
             writeHead(e.namespace(), e.revision(), e.digest());
             try (PreparedStatement ps = db.prepareStatement(
-                    "INSERT INTO revisions (ns, rev, digest, author, committed_at, message, changes, undo)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO revisions (ns, rev, digest, author, committed_at, message, changes, undo, source)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, e.namespace());
                 ps.setLong(2, e.revision());
                 ps.setString(3, e.digest());
@@ -496,6 +537,7 @@ public final class H2ConfigStore implements ConfigStore {
                 ps.setString(6, e.message());
                 ps.setBytes(7, e.changes());
                 ps.setBytes(8, e.undo());
+                ps.setString(9, e.source() == null ? "" : e.source());
                 ps.executeUpdate();
             }
             return null;

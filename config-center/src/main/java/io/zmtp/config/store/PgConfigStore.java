@@ -187,11 +187,16 @@ public final class PgConfigStore implements ConfigStore {
 
     @Override
     public Revision commit(String namespace, List<Change> changes, String author, String message) {
+        return commit(namespace, changes, author, "", message);
+    }
+
+    @Override
+    public Revision commit(String namespace, List<Change> changes, String author, String source, String message) {
         ensureOpen();
         ChangeSets.checkCommit(namespace, changes, author, message);
         Committed done = transact("committing to " + namespace, false, c -> {
             Head head = lockHead(c, namespace, true);
-            return apply(c, namespace, head, current(c, namespace, head), changes, author, message);
+            return apply(c, namespace, head, current(c, namespace, head), changes, author, source, message);
         });
         remember(done.current());
         return done.revision();
@@ -238,7 +243,7 @@ public final class PgConfigStore implements ConfigStore {
         return transact("reading the history of " + namespace, false, c -> {
             List<Revision> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT rev, digest, author, committed_at, message, changes FROM revisions"
+                    "SELECT rev, digest, author, committed_at, message, changes, source FROM revisions"
                             + " WHERE ns = ? AND rev > ? ORDER BY rev LIMIT ?")) {
                 ps.setString(1, namespace);
                 ps.setLong(2, afterRevision);
@@ -248,7 +253,7 @@ public final class PgConfigStore implements ConfigStore {
                         long rev = rs.getLong(1);
                         out.add(new Revision(namespace, rev, rs.getString(2), rs.getString(3),
                                 rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5),
-                                ChangeSets.decode(rs.getBytes(6), namespace, rev, "changes")));
+                                ChangeSets.decode(rs.getBytes(6), namespace, rev, "changes"), rs.getString(7)));
                     }
                 }
             }
@@ -288,6 +293,11 @@ public final class PgConfigStore implements ConfigStore {
 
     @Override
     public Revision rollback(String namespace, long toRevision, String author, String message) {
+        return rollback(namespace, toRevision, author, "", message);
+    }
+
+    @Override
+    public Revision rollback(String namespace, long toRevision, String author, String source, String message) {
         ensureOpen();
         Namespaces.validate(namespace);
         ChangeSets.checkAuthorAndMessage(author, message);
@@ -301,7 +311,7 @@ public final class PgConfigStore implements ConfigStore {
                         + toRevision + ": it does not exist or was pruned");
             }
             List<Change> changes = ChangeSets.rollbackTo(namespace, now.snapshot().entries(), target.get());
-            return apply(c, namespace, head, now, changes, author, message);
+            return apply(c, namespace, head, now, changes, author, source, message);
         });
         remember(done.current());
         return done.revision();
@@ -448,7 +458,8 @@ public final class PgConfigStore implements ConfigStore {
 
     /** Writes the next revision after the locked {@code head}, whose content is {@code before}. */
     private Committed apply(Connection c, String namespace, Head head, Current before, List<Change> changes,
-                            String author, String message) throws SQLException {
+                            String author, String rawSource, String message) throws SQLException {
+        String source = rawSource == null ? "" : rawSource.length() > 300 ? rawSource.substring(0, 300) : rawSource;
         ChangeSets.Applied applied = ChangeSets.apply(before.snapshot(), before.totalBytes(), changes, limits);
         long rev = head.revision() + 1;
         Snapshot next = Snapshot.of(namespace, rev, applied.after());
@@ -467,8 +478,8 @@ public final class PgConfigStore implements ConfigStore {
             }
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO revisions (ns, rev, digest, author, committed_at, message, changes, undo)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO revisions (ns, rev, digest, author, committed_at, message, changes, undo, source)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, namespace);
             ps.setLong(2, rev);
             ps.setString(3, next.digest());
@@ -477,9 +488,11 @@ public final class PgConfigStore implements ConfigStore {
             ps.setString(6, message);
             ps.setBytes(7, ChangeSetCodec.encode(applied.effective()));
             ps.setBytes(8, ChangeSetCodec.encode(applied.undo()));
+            ps.setString(9, source);
             ps.executeUpdate();
         }
-        Revision revision = new Revision(namespace, rev, next.digest(), author, time, message, applied.effective());
+        Revision revision = new Revision(namespace, rev, next.digest(), author, time, message, applied.effective(),
+                source);
         return new Committed(revision, new Current(next, applied.totalBytes()));
     }
 

@@ -25,7 +25,8 @@ import java.util.zip.CRC32C;
  * int32  payload length
  * int32  CRC32C of the payload
  * payload: ns, rev (int64), digest, author, committed-at seconds (int64) and nanos (int32),
- *          message, changes, undo; strings and blobs as int32 length + bytes (strings UTF-8)
+ *          message, changes, undo, source (the admin connection's address; absent in records
+ *          written before it, read as ""); strings and blobs as int32 length + bytes (strings UTF-8)
  * </pre>
  * A torn or corrupt tail (a crash in the middle of an append, which was then never acknowledged)
  * ends the journal: it is cut off at the last whole record.
@@ -37,7 +38,12 @@ final class RevisionJournal implements AutoCloseable {
 
     /** One journaled revision, in the store's own binary forms. */
     record Entry(String namespace, long revision, String digest, String author, Instant time, String message,
-                 byte[] changes, byte[] undo) {
+                 byte[] changes, byte[] undo, String source) {
+        /** An entry without a source address. */
+        Entry(String namespace, long revision, String digest, String author, Instant time, String message,
+              byte[] changes, byte[] undo) {
+            this(namespace, revision, digest, author, time, message, changes, undo, "");
+        }
     }
 
     private final Path file;
@@ -210,6 +216,7 @@ final class RevisionJournal implements AutoCloseable {
     private static byte[] encode(Entry e) {
         byte[][] parts = {
             utf8(e.namespace()), utf8(e.digest()), utf8(e.author()), utf8(e.message()), e.changes(), e.undo(),
+            utf8(e.source() == null ? "" : e.source()),
         };
         long size = 8 + 8 + 4;
         for (byte[] p : parts) {
@@ -227,6 +234,7 @@ final class RevisionJournal implements AutoCloseable {
         put(out, parts[3]);
         put(out, parts[4]);
         put(out, parts[5]);
+        put(out, parts[6]);
         return out.array();
     }
 
@@ -239,10 +247,12 @@ final class RevisionJournal implements AutoCloseable {
         String message = string(in);
         byte[] changes = blob(in);
         byte[] undo = blob(in);
+        // The source address came later: a record written before it simply ends here.
+        String source = in.hasRemaining() ? string(in) : "";
         if (in.hasRemaining()) {
             throw new IllegalArgumentException(in.remaining() + " trailing bytes in a journal record");
         }
-        return new Entry(ns, rev, digest, author, time, message, changes, undo);
+        return new Entry(ns, rev, digest, author, time, message, changes, undo, source);
     }
 
     private static byte[] utf8(String s) {

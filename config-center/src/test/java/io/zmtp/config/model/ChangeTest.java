@@ -55,6 +55,11 @@ class ChangeTest {
                 .hasMessageContaining("null");
         assertThatThrownBy(() -> Change.delete("x".repeat(1025))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1025");
+        // Counted in code points, as PROTOCOL.md says: 1024 emoji (2048 UTF-16 units) are allowed.
+        String smiley = "\ud83d\ude00";
+        assertThat(Change.delete(smiley.repeat(1024)).key()).hasSize(2048);
+        assertThatThrownBy(() -> Change.delete(smiley.repeat(1025))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1025 code points");
         assertThatThrownBy(() -> Change.delete("a\nb")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("U+000A").hasMessageContaining("index 1");
         assertThatThrownBy(() -> Change.delete("a\u0000")).isInstanceOf(IllegalArgumentException.class)

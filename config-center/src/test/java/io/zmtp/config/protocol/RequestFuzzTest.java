@@ -33,12 +33,15 @@ class RequestFuzzTest {
         }
         try (Message m = Message.of(frames.toArray(new byte[0][]))) {
             ObjectNode h = Wire.header(m.bytes(1));
-            h.path("req").asLong(0);
+            Wire.validRequestNumber(h);
+            if (h.has("req")) {
+                Wire.requestNumber(h);
+            }
             if (h.has("ns")) {
                 Namespaces.validate(Wire.text(h, "ns"));
             }
             if (h.has("from")) {
-                Wire.number(h, "from");
+                Wire.count(h, "from");
             }
             if (h.has("changes")) {
                 Wire.readChanges(h, m, 2);

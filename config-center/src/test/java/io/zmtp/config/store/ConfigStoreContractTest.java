@@ -114,6 +114,21 @@ abstract class ConfigStoreContractTest {
         assertThat(store.namespaces()).containsExactly("a", "b");
     }
 
+    /** Issue 18, audit: a revision keeps the admin connection's address; a key of 1024 non-BMP code points fits. */
+    @Test
+    void aRevisionKeepsItsSourceAddressAndLongNonBmpKeys() {
+        ConfigStore store = open();
+        String key = "\ud83d\ude00".repeat(Change.MAX_KEY_LENGTH);
+        Revision r = store.commit("ns", List.of(Change.put(key, "v")), "ops", "192.0.2.7:40000", "audited");
+        assertThat(r.source()).isEqualTo("192.0.2.7:40000");
+        assertThat(store.commit("ns", List.of(Change.put("k", "v")), "ops", "no source").source()).isEmpty();
+        Revision back = store.rollback("ns", 1, "ops", "192.0.2.8:40001", "again");
+        assertThat(back.source()).isEqualTo("192.0.2.8:40001");
+        assertThat(store.history("ns", 0, 10)).extracting(Revision::source)
+                .containsExactly("192.0.2.7:40000", "", "192.0.2.8:40001");
+        assertThat(store.snapshot("ns").get(key)).isPresent();
+    }
+
     @Test
     void commitStoresContentAndDigest() {
         ConfigStore store = open();

@@ -211,4 +211,52 @@ class H2ConfigStoreTest extends ConfigStoreContractTest {
         memory.close();
         assertThatThrownBy(() -> memory.snapshot("ns")).isInstanceOf(IllegalStateException.class);
     }
+
+    /**
+     * Schema version 2 (issue 18): a version-1 database (no revisions.source, keys up to 1024
+     * UTF-16 units) is migrated when opened; its rows keep an unknown ("") source, new ones record it.
+     */
+    @Test
+    void aVersionOneDatabaseIsMigratedInPlace() throws Exception {
+        H2ConfigStore store = open();
+        put(store, "ns", "k1", "v1");
+        List<Revision> before = store.history("ns", 0, 10);
+        store.close();
+        String url = "jdbc:h2:file:" + dir.toRealPath().resolve("config");
+        try (Connection old = DriverManager.getConnection(url, "sa", "");
+             Statement s = old.createStatement()) {
+            s.execute("ALTER TABLE revisions DROP COLUMN source");
+            s.execute("ALTER TABLE content ALTER COLUMN k SET DATA TYPE VARCHAR(1024)");
+            s.execute("UPDATE schema_version SET version = 1");
+        }
+
+        H2ConfigStore migrated = open();
+        assertThat(migrated.history("ns", 0, 10)).isEqualTo(before);
+        assertThat(migrated.history("ns", 0, 10).get(0).source()).isEmpty();
+        String emojiKey = "\uD83D\uDE00".repeat(Change.MAX_KEY_LENGTH);
+        Revision r = migrated.commit("ns", List.of(Change.put(emojiKey, "x")), "ops", "127.0.0.1:5000", "audited");
+        assertThat(r.source()).isEqualTo("127.0.0.1:5000");
+        migrated.close();
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+             Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(H2ConfigStore.SCHEMA_VERSION).isEqualTo(2);
+        }
+        H2ConfigStore again = open();
+        assertThat(again.history("ns", 1, 10).get(0).source()).isEqualTo("127.0.0.1:5000");
+        assertThat(again.snapshot("ns").get(emojiKey)).isPresent();
+    }
+
+    /** The source address goes through the journal: a crash before H2 wrote it loses nothing. */
+    @Test
+    void theSourceAddressSurvivesAReplayFromTheJournal() throws Exception {
+        H2ConfigStore store = open();
+        lazyWrites();
+        store.commit("ns", List.of(Change.put("k", "v")), "ops", "10.0.0.7:41000", "m");
+        crash(store);
+        H2ConfigStore again = open();
+        assertThat(again.history("ns", 0, 1).get(0).source()).isEqualTo("10.0.0.7:41000");
+        assertThat(again.history("ns", 0, 1).get(0).author()).isEqualTo("ops");
+    }
 }

@@ -192,8 +192,23 @@ class PgConfigStoreTest extends ConfigStoreContractTest {
             while (rs.next()) {
                 rows.add(rs.getString(1) + ":" + rs.getBoolean(2));
             }
-            assertThat(rows).containsExactly("1:true");
+            assertThat(rows).containsExactly("1:true", "2:true");
         }
+    }
+
+    /** A database at schema 1 (before revisions.source) is migrated by V2; its old rows have source "". */
+    @Test
+    void aVersionOneDatabaseGetsTheSourceColumn() throws Exception {
+        put(open(), "ns", "k", "v");
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE revisions DROP COLUMN source");
+            s.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '2'");
+        }
+        ConfigStore again = open();
+        assertThat(again.history("ns", 0, 1).get(0).source()).isEmpty();
+        assertThat(again.commit("ns", List.of(io.zmtp.config.model.Change.put("k", "w")), "ops", "192.0.2.1:1", "m")
+                .source()).isEqualTo("192.0.2.1:1");
+        assertThat(again.history("ns", 1, 1).get(0).source()).isEqualTo("192.0.2.1:1");
     }
 
     @Test
@@ -201,8 +216,8 @@ class PgConfigStoreTest extends ConfigStoreContractTest {
         open().close();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
-                    + " checksum, installed_by, execution_time, success) VALUES (2, '2', 'from a newer build', 'SQL',"
-                    + " 'V2__from_a_newer_build.sql', 0, current_user, 1, true)");
+                    + " checksum, installed_by, execution_time, success) VALUES (3, '3', 'from a newer build', 'SQL',"
+                    + " 'V3__from_a_newer_build.sql', 0, current_user, 1, true)");
         }
         assertThatThrownBy(this::open).isInstanceOf(ConfigStoreException.class)
                 .hasMessageContaining("cannot migrate").hasMessageNotContaining("\n");
