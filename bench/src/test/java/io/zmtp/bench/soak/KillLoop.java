@@ -155,7 +155,7 @@ final class KillLoop {
                 for (int i = 0; !stop && i < 1_000_000; i++) {
                     String message = "round " + round + " put " + i;
                     ObjectNode h = Wire.object();
-                    h.put("ns", NS).put("message", message).put("author", "soak");
+                    h.put("ns", NS).put("message", message); // the author is the admin the server authenticated
                     h.putArray("changes").addObject().put("key", "k" + (i % 10)).put("op", "put");
                     JsonNode result;
                     try {
