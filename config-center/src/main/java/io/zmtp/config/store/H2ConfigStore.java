@@ -330,7 +330,7 @@ public final class H2ConfigStore implements ConfigStore {
     public long oldestRevision(String namespace) {
         return locked(() -> {
             Namespaces.validate(namespace);
-            return transact("reading the oldest revision of " + namespace, () -> oldest(namespace));
+            return transact("reading the oldest revision of " + namespace, () -> RevisionRows.oldest(db, namespace));
         });
     }
 
@@ -755,71 +755,17 @@ public final class H2ConfigStore implements ConfigStore {
         });
     }
 
-    /** 0 when no change set is kept; call inside a transaction. */
-    private long oldest(String namespace) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("SELECT MIN(rev) FROM revisions WHERE ns = ?")) {
-            ps.setString(1, namespace);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0L; // MIN of nothing is NULL, read as 0
-            }
-        }
-    }
-
     /**
      * The content right after {@code revision}: the latest content with the undo sets of every
-     * later revision applied, newest first, checked against the digest recorded for it.
+     * later revision applied (see {@link RevisionRows#rebuild}).
      */
     private Optional<Snapshot> rebuild(String namespace, long revision) {
         Current now = current(namespace);
-        long latest = now.snapshot().revision();
-        if (revision < 1 || revision > latest) {
+        if (revision < 1 || revision > now.snapshot().revision()) {
             return Optional.empty();
         }
-        return transact("rebuilding revision " + revision + " of " + namespace, () -> {
-            long oldest = oldest(namespace);
-            if (oldest == 0 || revision < oldest) {
-                return Optional.empty();
-            }
-            if (revision == latest) {
-                return Optional.of(now.snapshot());
-            }
-            String recorded;
-            try (PreparedStatement ps = db.prepareStatement("SELECT digest FROM revisions WHERE ns = ? AND rev = ?")) {
-                ps.setString(1, namespace);
-                ps.setLong(2, revision);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new ConfigStoreException("revision " + revision + " of namespace '" + namespace
-                                + "' is missing though revision " + oldest + " is kept");
-                    }
-                    recorded = rs.getString(1);
-                }
-            }
-            TreeMap<String, byte[]> entries = new TreeMap<>(now.snapshot().entries());
-            long expected = latest;
-            try (PreparedStatement ps = db.prepareStatement(
-                    "SELECT rev, undo FROM revisions WHERE ns = ? AND rev > ? ORDER BY rev DESC")) {
-                ps.setString(1, namespace);
-                ps.setLong(2, revision);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long rev = rs.getLong(1);
-                        if (rev != expected) {
-                            throw new ConfigStoreException("revision " + expected + " of namespace '" + namespace
-                                    + "' is missing from the history");
-                        }
-                        expected--;
-                        ChangeSets.applyTo(entries, decode(rs.getBytes(2), namespace, rev, "undo"));
-                    }
-                }
-            }
-            Snapshot rebuilt = Snapshot.of(namespace, revision, entries);
-            if (!rebuilt.digest().equals(recorded)) {
-                throw new ConfigStoreException("rebuilding revision " + revision + " of namespace '" + namespace
-                        + "' gave digest " + rebuilt.digest() + " but " + recorded + " was recorded");
-            }
-            return Optional.of(rebuilt);
-        });
+        return transact("rebuilding revision " + revision + " of " + namespace,
+                () -> RevisionRows.rebuild(db, now.snapshot(), revision));
     }
 
     // ---------------------------------------------------------------- plumbing

@@ -219,7 +219,7 @@ public final class PgConfigStore implements ConfigStore {
             if (revision < 1 || revision > head.revision()) {
                 return Optional.empty();
             }
-            return rebuild(c, namespace, current(c, namespace, head), revision);
+            return RevisionRows.rebuild(c, current(c, namespace, head).snapshot(), revision);
         });
     }
 
@@ -265,7 +265,7 @@ public final class PgConfigStore implements ConfigStore {
     public long oldestRevision(String namespace) {
         ensureOpen();
         Namespaces.validate(namespace);
-        return transact("reading the oldest revision of " + namespace, false, c -> oldest(c, namespace));
+        return transact("reading the oldest revision of " + namespace, false, c -> RevisionRows.oldest(c, namespace));
     }
 
     @Override
@@ -305,7 +305,7 @@ public final class PgConfigStore implements ConfigStore {
             Head head = lockHead(c, namespace, false);
             Current now = current(c, namespace, head);
             Optional<Snapshot> target = toRevision < 1 || toRevision > head.revision() ? Optional.empty()
-                    : rebuild(c, namespace, now, toRevision);
+                    : RevisionRows.rebuild(c, now.snapshot(), toRevision);
             if (target.isEmpty()) {
                 throw new IllegalArgumentException("cannot roll namespace '" + namespace + "' back to revision "
                         + toRevision + ": it does not exist or was pruned");
@@ -603,73 +603,6 @@ public final class PgConfigStore implements ConfigStore {
         }
         cache.merge(current.snapshot().namespace(), current,
                 (old, now) -> now.snapshot().revision() >= old.snapshot().revision() ? now : old);
-    }
-
-    /** 0 when no change set is kept. */
-    private static long oldest(Connection c, String namespace) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT MIN(rev) FROM revisions WHERE ns = ?")) {
-            ps.setString(1, namespace);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0L; // MIN of nothing is NULL, read as 0
-            }
-        }
-    }
-
-    /**
-     * The content right after {@code revision} (between 1 and the latest): {@code now} with the
-     * undo sets of every later revision applied, newest first, checked against the digest recorded
-     * for it. Empty when that revision was pruned.
-     */
-    private Optional<Snapshot> rebuild(Connection c, String namespace, Current now, long revision) throws SQLException {
-        long latest = now.snapshot().revision();
-        long oldest = oldest(c, namespace);
-        if (oldest == 0 || revision < oldest) {
-            return Optional.empty();
-        }
-        if (revision == latest) {
-            return Optional.of(now.snapshot());
-        }
-        String recorded;
-        try (PreparedStatement ps = c.prepareStatement("SELECT digest FROM revisions WHERE ns = ? AND rev = ?")) {
-            ps.setString(1, namespace);
-            ps.setLong(2, revision);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new ConfigStoreException("revision " + revision + " of namespace '" + namespace
-                            + "' is missing though revision " + oldest + " is kept");
-                }
-                recorded = rs.getString(1);
-            }
-        }
-        TreeMap<String, byte[]> entries = new TreeMap<>(now.snapshot().entries());
-        long expected = latest;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT rev, undo FROM revisions WHERE ns = ? AND rev > ? AND rev <= ? ORDER BY rev DESC")) {
-            ps.setString(1, namespace);
-            ps.setLong(2, revision);
-            ps.setLong(3, latest);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long rev = rs.getLong(1);
-                    if (rev != expected) {
-                        throw new ConfigStoreException("revision " + expected + " of namespace '" + namespace
-                                + "' is missing from the history");
-                    }
-                    expected--;
-                    ChangeSets.applyTo(entries, ChangeSets.decode(rs.getBytes(2), namespace, rev, "undo"));
-                }
-            }
-        }
-        if (expected != revision) {
-            throw new ConfigStoreException("revision " + expected + " of namespace '" + namespace
-                    + "' is missing from the history");
-        }
-        Snapshot rebuilt = Snapshot.of(namespace, revision, entries);
-        if (!rebuilt.digest().equals(recorded)) {
-            throw new ConfigStoreException("rebuilding revision " + revision + " of namespace '" + namespace
-                    + "' gave digest " + rebuilt.digest() + " but " + recorded + " was recorded");
-        }
-        return Optional.of(rebuilt);
     }
 
     // ---------------------------------------------------------------- plumbing
