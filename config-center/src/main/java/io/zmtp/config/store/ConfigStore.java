@@ -36,15 +36,16 @@ public interface ConfigStore extends AutoCloseable {
      * @throws ConfigLimitException when a value or the resulting namespace is over the limits;
      *     nothing is stored and no revision is used up
      */
-    Revision commit(String namespace, List<Change> changes, String author, String message);
+    default Revision commit(String namespace, List<Change> changes, String author, String message) {
+        return commit(namespace, changes, author, "", message);
+    }
 
     /**
      * {@link #commit(String, List, String, String)} recording where the change came from (the
-     * admin connection's address) for the audit trail. A store that keeps no source ignores it.
+     * admin connection's address, "" when unknown) for the audit trail. Every store implements this
+     * one, so none can drop the source.
      */
-    default Revision commit(String namespace, List<Change> changes, String author, String source, String message) {
-        return commit(namespace, changes, author, message);
-    }
+    Revision commit(String namespace, List<Change> changes, String author, String source, String message);
 
     /**
      * The latest content of {@code namespace}; for a namespace never committed to, revision 0 with
@@ -90,12 +91,12 @@ public interface ConfigStore extends AutoCloseable {
      *     content already equals it
      * @throws ConfigLimitException when the old content breaks today's limits
      */
-    Revision rollback(String namespace, long toRevision, String author, String message);
+    default Revision rollback(String namespace, long toRevision, String author, String message) {
+        return rollback(namespace, toRevision, author, "", message);
+    }
 
     /** {@link #rollback(String, long, String, String)} recording the source address; see {@link #commit(String, List, String, String, String)}. */
-    default Revision rollback(String namespace, long toRevision, String author, String source, String message) {
-        return rollback(namespace, toRevision, author, message);
-    }
+    Revision rollback(String namespace, long toRevision, String author, String source, String message);
 
     /** Every namespace that has at least one revision, sorted. */
     List<String> namespaces();

@@ -267,11 +267,6 @@ public final class H2ConfigStore implements ConfigStore {
     // ---------------------------------------------------------------- ConfigStore
 
     @Override
-    public Revision commit(String namespace, List<Change> changes, String author, String message) {
-        return commit(namespace, changes, author, "", message);
-    }
-
-    @Override
     public Revision commit(String namespace, List<Change> changes, String author, String source, String message) {
         return locked(() -> {
             ChangeSets.checkCommit(namespace, changes, author, message);
@@ -347,20 +342,11 @@ public final class H2ConfigStore implements ConfigStore {
                 return null;
             }
             return transact("pruning " + namespace, () -> {
-                try (PreparedStatement ps = db.prepareStatement("DELETE FROM revisions WHERE ns = ? AND rev < ?")) {
-                    ps.setString(1, namespace);
-                    ps.setLong(2, keepFrom);
-                    int removed = ps.executeUpdate();
-                    log.debug("pruned {} revisions of {} below {}", removed, namespace, keepFrom);
-                }
+                int removed = RevisionRows.prune(db, namespace, keepFrom);
+                log.debug("pruned {} revisions of {} below {}", removed, namespace, keepFrom);
                 return null;
             });
         });
-    }
-
-    @Override
-    public Revision rollback(String namespace, long toRevision, String author, String message) {
-        return rollback(namespace, toRevision, author, "", message);
     }
 
     @Override

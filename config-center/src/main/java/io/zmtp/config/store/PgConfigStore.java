@@ -186,11 +186,6 @@ public final class PgConfigStore implements ConfigStore {
     // ---------------------------------------------------------------- ConfigStore
 
     @Override
-    public Revision commit(String namespace, List<Change> changes, String author, String message) {
-        return commit(namespace, changes, author, "", message);
-    }
-
-    @Override
     public Revision commit(String namespace, List<Change> changes, String author, String source, String message) {
         ensureOpen();
         ChangeSets.checkCommit(namespace, changes, author, message);
@@ -281,19 +276,10 @@ public final class PgConfigStore implements ConfigStore {
             if (keepFrom <= 1) {
                 return null;
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM revisions WHERE ns = ? AND rev < ?")) {
-                ps.setString(1, namespace);
-                ps.setLong(2, keepFrom);
-                int removed = ps.executeUpdate();
-                log.debug("pruned {} revisions of {} below {}", removed, namespace, keepFrom);
-            }
+            int removed = RevisionRows.prune(c, namespace, keepFrom);
+            log.debug("pruned {} revisions of {} below {}", removed, namespace, keepFrom);
             return null;
         });
-    }
-
-    @Override
-    public Revision rollback(String namespace, long toRevision, String author, String message) {
-        return rollback(namespace, toRevision, author, "", message);
     }
 
     @Override

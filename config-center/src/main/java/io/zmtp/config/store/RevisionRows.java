@@ -11,8 +11,8 @@ import java.util.TreeMap;
 
 /**
  * Reads of the {@code revisions} table that both SQL stores make the same way (H2 and PostgreSQL
- * share the columns and the SQL here): the oldest revision kept, and old content rebuilt by undoing
- * later revisions. Each call runs on the caller's connection, inside the caller's transaction.
+ * share the columns and the SQL here): the oldest revision kept, pruning, and old content rebuilt by
+ * undoing later revisions. Each call runs on the caller's connection, inside the caller's transaction.
  */
 final class RevisionRows {
     private RevisionRows() {
@@ -85,5 +85,14 @@ final class RevisionRows {
                     + "' gave digest " + rebuilt.digest() + " but " + recorded + " was recorded");
         }
         return Optional.of(rebuilt);
+    }
+
+    /** Drops the change sets of {@code namespace} below {@code keepFrom}; returns how many went. */
+    static int prune(Connection c, String namespace, long keepFrom) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM revisions WHERE ns = ? AND rev < ?")) {
+            ps.setString(1, namespace);
+            ps.setLong(2, keepFrom);
+            return ps.executeUpdate();
+        }
     }
 }
