@@ -221,6 +221,14 @@ final class InboundHandoff {
         if (!socket.filterIncoming(pipe, message)) {
             return;
         }
+        if (!pumpStarved && !full()) {
+            // Every pipe's queue is empty (the pump runs until they are, or until the ring is
+            // full, and then it is starved): fair queuing has nothing to choose from, so the
+            // message goes straight on, without a turn through the pipe's queue.
+            pipe.passedThrough(message);
+            hand(pipe, message);
+            return;
+        }
         pipe.received(message);
         pump();
     }
@@ -244,11 +252,16 @@ final class InboundHandoff {
             if (!p.hasInbound() && !p.isReady() && !p.isConnectSide()) {
                 socket.pipes.retired(p);
             }
-            Message m = socket.accept(p, zm);
-            if (m != null) {
-                m.userId = p.userId();
-                deliver(m);
-            }
+            hand(p, zm);
+        }
+    }
+
+    /** The socket type's look at a message taken from {@code pipe}, then on to the application. */
+    private void hand(Pipe pipe, ZmtpMessage zm) {
+        Message m = socket.accept(pipe, zm);
+        if (m != null) {
+            m.userId = pipe.userId();
+            deliver(m);
         }
     }
 

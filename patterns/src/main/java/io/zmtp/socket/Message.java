@@ -3,6 +3,7 @@ package io.zmtp.socket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledHeapByteBuf;
 import io.zmtp.codec.ZmtpMessage;
 
 import java.nio.charset.StandardCharsets;
@@ -184,13 +185,21 @@ public final class Message implements AutoCloseable {
         return n;
     }
 
-    /** Releases the frames. Idempotent. */
+    /**
+     * Releases the frames. Idempotent. A plain heap frame (what {@code Unpooled.wrappedBuffer} of
+     * an array makes, and what the socket copies small received bodies into) is left to the
+     * garbage collector instead: releasing it frees nothing, and for a message made on another
+     * thread (the event loop, or an inproc sender) its reference count's compare-and-set pulled
+     * the buffer's cache line across cores, a third of a receiving thread's time at 16 B inproc.
+     */
     @Override
     public void close() {
         if (!released) {
             released = true;
             for (ByteBuf f : frames) {
-                f.release();
+                if (f.getClass() != UnpooledHeapByteBuf.class) {
+                    f.release();
+                }
             }
             frames.clear();
         }

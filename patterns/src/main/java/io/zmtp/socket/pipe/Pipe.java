@@ -199,6 +199,18 @@ public final class Pipe {
         }
     }
 
+    /**
+     * Counts a message that goes on to the application at once (nothing of this pipe waits ahead
+     * of it), as {@link #received} and {@link #poll} together would.
+     */
+    public void passedThrough(ZmtpMessage message) {
+        messagesIn++;
+        bytesIn += message.byteSize();
+        if (link != null) {
+            link.taken();
+        }
+    }
+
     public boolean hasInbound() {
         return !in.isEmpty();
     }
