@@ -164,6 +164,69 @@ class FrameDecoderTest {
     }
 
     @Test
+    void aSinkTakesWholeMessagesAndCommandsStayInOrderOnThePipeline() {
+        FrameDecoder decoder = new FrameDecoder();
+        List<String> seen = new ArrayList<>();
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                ZmtpFrame f = (ZmtpFrame) msg;
+                seen.add("command " + f.content().toString(StandardCharsets.US_ASCII).substring(1));
+                f.release();
+            }
+        });
+        decoder.assembleMessages();
+        decoder.deliverMessagesTo(m -> {
+            StringBuilder sb = new StringBuilder("message ");
+            for (int i = 0; i < m.size(); i++) {
+                sb.append(m.string(i));
+            }
+            seen.add(sb.toString());
+            m.release();
+        });
+        ch.writeInbound(Hex.buf("01 01 'a' 00 01 'b' 04 05 04 'PING' 00 01 'c' 04 05 04 'PONG' 01 01 'd'"));
+        ch.writeInbound(Hex.buf("00 01 'e'"));
+        assertThat(seen).containsExactly("message ab", "command PING", "message c", "command PONG", "message de");
+        assertThat((Object) ch.readInbound()).isNull();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aSinkIsRefusedWhileTheDecoderEmitsFrames() {
+        FrameDecoder decoder = new FrameDecoder();
+        assertThat(decoder.assemblesMessages()).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> decoder.deliverMessagesTo(ZmtpMessage::release))
+                .isInstanceOf(IllegalStateException.class);
+        decoder.deliverMessagesTo(null);
+    }
+
+    @Test
+    void withAutoReadOffMessagesTakenByASinkDoNotAskForAnotherRead() {
+        FrameDecoder decoder = new FrameDecoder();
+        int[] reads = {0};
+        EmbeddedChannel ch = new EmbeddedChannel(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void read(io.netty.channel.ChannelHandlerContext ctx) {
+                reads[0]++;
+                ctx.read();
+            }
+        }, decoder);
+        decoder.assembleMessages();
+        List<ZmtpMessage> sunk = new ArrayList<>();
+        decoder.deliverMessagesTo(sunk::add);
+        ch.config().setAutoRead(false);
+        int before = reads[0];
+        ch.writeInbound(Hex.buf("00 01 'a' 00 01 'b'"));
+        assertThat(sunk).hasSize(2);
+        assertThat(reads[0]).as("a socket at its receive HWM stays stopped").isEqualTo(before);
+        // A read that brought only part of a frame still asks for more (nothing else would).
+        ch.writeInbound(Hex.buf("00 05 'ab'"));
+        assertThat(reads[0]).isEqualTo(before + 1);
+        sunk.forEach(ZmtpMessage::release);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void aMessageCutShortIsReleasedWithTheDecoder() {
         FrameDecoder decoder = new FrameDecoder();
         EmbeddedChannel ch = new EmbeddedChannel(decoder);

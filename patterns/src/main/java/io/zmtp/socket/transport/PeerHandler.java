@@ -2,6 +2,8 @@ package io.zmtp.socket.transport;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.zmtp.codec.FrameDecoder;
+import io.zmtp.codec.MessageSink;
 import io.zmtp.codec.ZmtpMessage;
 import io.zmtp.codec.command.Command;
 import io.zmtp.codec.handshake.HandshakeCompleted;
@@ -20,7 +22,7 @@ import java.io.IOException;
  * handshake is done, and passes messages, commands, writability and the end of the connection
  * to the socket. Runs on the socket's loop.
  */
-final class PeerHandler extends ChannelInboundHandlerAdapter {
+final class PeerHandler extends ChannelInboundHandlerAdapter implements MessageSink {
     private static final Logger log = LoggerFactory.getLogger(PeerHandler.class);
 
     private final TransportHost socket;
@@ -79,7 +81,22 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
             case IGNORED -> log.warn("{}: peer {} announced a routing id already in use; its messages are ignored",
                     socket, ctx.channel().remoteAddress());
             case ADMITTED -> {
+                FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+                if (decoder != null && decoder.assemblesMessages()) {
+                    // NULL and PLAIN: messages come straight from the decoder, not down the pipeline.
+                    decoder.deliverMessagesTo(this);
+                }
             }
+        }
+    }
+
+    /** A message from the decoder's direct path (see {@link FrameDecoder#deliverMessagesTo}). */
+    @Override
+    public void message(ZmtpMessage m) {
+        if (attached) {
+            socket.received(pipe, m);
+        } else {
+            m.release();
         }
     }
 

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>after each PING, when no timer runs, waits the timeout for any inbound frame, then closes;</li>
  *   <li>answers every PING with a PONG echoing its context, and when the PING carries a TTL, closes
  *       if nothing arrives within it;</li>
- *   <li>any inbound frame, not only a PONG, counts as a sign of life.</li>
+ *   <li>any inbound frame, not only a PONG, counts as a sign of life (as does any read: messages
+ *       may reach a {@link io.zmtp.codec.MessageSink} without passing here).</li>
  * </ul>
  * PING and PONG are consumed here; everything else passes on.
  */
@@ -33,6 +34,8 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
     private ScheduledFuture<?> pingTask;
     private ScheduledFuture<?> timeoutTask;
     private ScheduledFuture<?> ttlTask;
+    /** A PING armed {@link #ttlTask} during the read now ending: that read is not life after it. */
+    private boolean ttlArmedInThisRead;
 
     public HeartbeatHandler(ZmtpConfig config) {
         this.intervalMillis = config.heartbeatInterval().toMillis();
@@ -70,6 +73,7 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
                 long ttl = ping.ttlMillis();
                 ttlTask = ctx.executor().schedule(() -> expire("no traffic within the " + ttl
                         + " ms TTL of the peer's PING"), ttl, TimeUnit.MILLISECONDS);
+                ttlArmedInThisRead = true;
             }
             return;
         }
@@ -77,6 +81,22 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
             return;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * Any read counts as a sign of life, also when the messages it brought went to a
+     * {@link io.zmtp.codec.MessageSink} and not past this handler.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        timeoutTask = cancel(timeoutTask);
+        if (ttlArmedInThisRead) {
+            // The read that brought the PING does not count as life after it.
+            ttlArmedInThisRead = false;
+        } else {
+            ttlTask = cancel(ttlTask);
+        }
+        ctx.fireChannelReadComplete();
     }
 
     private void expire(String detail) {

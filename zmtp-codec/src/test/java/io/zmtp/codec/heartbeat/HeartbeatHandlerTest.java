@@ -3,6 +3,7 @@ package io.zmtp.codec.heartbeat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.zmtp.codec.FrameDecoder;
 import io.zmtp.codec.SocketType;
 import io.zmtp.codec.ZmtpConfig;
 import io.zmtp.codec.ZmtpMessage;
@@ -11,6 +12,8 @@ import io.zmtp.testing.Hex;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,6 +94,32 @@ class HeartbeatHandlerTest {
                 m.release();
             }
             assertThat(pair.a.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void messagesTakenByASinkStillCountAsLife() {
+        try (EmbeddedPair pair = connected(heartbeating(100, 150, 0), ZmtpConfig.builder(SocketType.DEALER).build())) {
+            outbound(pair.a);
+            outbound(pair.b);
+            List<ZmtpMessage> sunk = new ArrayList<>();
+            pair.a.pipeline().get(FrameDecoder.class).deliverMessagesTo(sunk::add);
+            for (int i = 0; i < 5; i++) {
+                pair.a.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+                pair.a.runPendingTasks();
+                outbound(pair.a); // PINGs are lost; only messages arrive, and they skip this handler
+                pair.a.writeInbound(Hex.buf("00 01 'x'"));
+            }
+            assertThat(sunk).hasSize(5);
+            sunk.forEach(ZmtpMessage::release);
+            assertThat((Object) pair.a.readInbound()).isNull();
+            assertThat(pair.a.isOpen()).isTrue();
+            // Then silence: the timeout after the next PING still closes.
+            pair.a.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+            pair.a.runPendingTasks();
+            pair.a.advanceTimeBy(150, TimeUnit.MILLISECONDS);
+            pair.a.runPendingTasks();
+            assertThat(pair.a.isOpen()).isFalse();
         }
     }
 
