@@ -45,10 +45,11 @@
 #                          1024: 900000; others 300000): libzmq runs 3 s or more at these
 #                          (1.25M and 200k msg/s in the 2026-12-04 run); 300k messages at 16 B
 #                          had been mostly JIT warm-up for the Java implementations
-#   HS_COUNT=3000          handshakes (connections) per CURVE handshake run of ours and libzmq,
-#                          and of the cross pair (smoke runs on a 2-core machine: libzmq about
-#                          500-700 handshakes/s, ours about 350-450 with its JIT warm-up: 4 to
-#                          9 s a run)
+#   HS_COUNT=10000         handshakes (connections) per CURVE handshake run of ours and libzmq,
+#                          and of the cross pair: 12 to 15 s a run on a 2-core machine (libzmq
+#                          about 700 handshakes/s). At 3,000 ours spent most of its run
+#                          compiling (the 2026-12-04 11:46 run: ours/libzmq 0.71; by hand,
+#                          10,000: 838 vs 720 handshakes/s)
 #   HS_COUNT_JEROMQ=300    the same for JeroMQ, whose CURVE handshake is about 10x slower
 #                          (~50 handshakes/s: 6 s a run)
 #   HS_PARALLEL=16         connections in flight at once (1 to 512)
@@ -121,7 +122,7 @@ curve_count() {
 }
 # The CURVE handshake cells: sized so that a run of libzmq or ours lasts a few seconds (each
 # handshake costs both sides a few X25519 operations; JeroMQ's are far slower, hence its own count).
-HS_COUNT=${HS_COUNT:-3000}
+HS_COUNT=${HS_COUNT:-10000}
 HS_COUNT_JEROMQ=${HS_COUNT_JEROMQ:-300}
 HS_PARALLEL=${HS_PARALLEL:-16}
 HS_ZAP=${HS_ZAP:-direct}

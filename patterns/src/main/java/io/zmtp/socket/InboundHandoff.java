@@ -45,6 +45,7 @@ final class InboundHandoff {
     private static final int RECEIVE_SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 256 : 0;
 
     private final Socket socket;
+    private final SocketOptions options;
     private final EventLoop loop;
     private final InboundRing ring = new InboundRing(CAPACITY);
     /** Loop: messages that found the ring full (XPUB's own notifications); they go first. */
@@ -74,8 +75,9 @@ final class InboundHandoff {
         announce();
     };
 
-    InboundHandoff(Socket socket, EventLoop loop) {
+    InboundHandoff(Socket socket, SocketOptions options, EventLoop loop) {
         this.socket = socket;
+        this.options = options;
         this.loop = loop;
     }
 
@@ -146,7 +148,7 @@ final class InboundHandoff {
                 }
                 return null;
             }
-            if (socket.options().receiveHwmBytes() > 0) {
+            if (options.receiveHwmBytes() > 0) {
                 aheadBytes.addAndGet(-m.byteSize());
                 if (pumpStarved) {
                     schedulePump();
@@ -286,7 +288,7 @@ final class InboundHandoff {
             ready.accepted = true;
             m = ready;
         }
-        if (socket.options().receiveHwmBytes() > 0) {
+        if (options.receiveHwmBytes() > 0) {
             aheadBytes.addAndGet(m.byteSize());
         }
         if (!overflow.isEmpty() || !ring.offer(m)) {
@@ -305,7 +307,7 @@ final class InboundHandoff {
         while ((m = overflow.peek()) != null && ring.offer(m)) {
             overflow.poll();
         }
-        long bound = socket.options().receiveHwmBytes();
+        long bound = options.receiveHwmBytes();
         return !overflow.isEmpty() || ring.isFull() || bound > 0 && aheadBytes.get() >= bound;
     }
 

@@ -64,7 +64,7 @@ public abstract class Socket implements AutoCloseable {
         this.options = new SocketOptions(type);
         this.loop = context.nextLoop();
         this.outbound = new OutboundHandoff(this, loop, options);
-        this.inbound = new InboundHandoff(this, loop);
+        this.inbound = new InboundHandoff(this, options, loop);
     }
 
     public SocketType type() {
