@@ -1,0 +1,222 @@
+package io.zmtp.bench.jmh;
+
+import io.netty.buffer.Unpooled;
+import io.zmtp.codec.SocketType;
+import io.zmtp.socket.IoBackend;
+import io.zmtp.socket.Message;
+import io.zmtp.socket.Socket;
+import io.zmtp.socket.ZmtpContext;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code SocketPathAllocation [warm-up-messages] [measured-messages]}: the heap bytes per message of
+ * the whole socket path, PUSH to PULL in one process over tcp (127.0.0.1) and inproc, counted with
+ * the JVM's per-thread allocation counter on every thread that touches a message: the sending
+ * application thread, the event loop (one I/O thread, shared by both sockets) and the receiving
+ * application thread. The caller's own message (what the sender makes before {@code send}) is
+ * measured alone and reported apart, so "socket" is what the library allocates per message.
+ *
+ * <p>It is a count, not a timing: the figures do not depend on the machine's load. The phases
+ * are separated by a barrier (warm-up sent and received, then the counters are read, then the
+ * measured messages), so no warm-up message is counted.
+ */
+public final class SocketPathAllocation {
+    static final int[] SIZES = {16, 1024};
+    static final String[] TRANSPORTS = {"tcp", "inproc"};
+    private static final String LOOP_PREFIX = "multiThreadIoEventLoopGroup";
+
+    private SocketPathAllocation() {
+    }
+
+    /** Bytes per message on each kind of thread for one transport and size. */
+    record Figure(String transport, int size, double callerMessage, double senderThread, double eventLoop,
+                  double receiverThread) {
+        /** What the library allocated per message: all threads, less the caller's own message. */
+        double socket() {
+            return senderThread - callerMessage + eventLoop + receiverThread;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int warmUp = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
+        int measured = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        for (Figure f : measure(warmUp, measured)) {
+            print(f, System.out);
+        }
+    }
+
+    static void print(Figure f, PrintStream out) {
+        out.printf("- %s, %d B: the library %.0f B per message (sending thread %.0f B of which the caller's"
+                        + " message %.0f B, event loop %.0f B, receiving thread %.0f B)%n",
+                f.transport(), f.size(), f.socket(), f.senderThread(), f.callerMessage(), f.eventLoop(),
+                f.receiverThread());
+    }
+
+    static List<Figure> measure(int warmUp, int measured) throws Exception {
+        List<Figure> figures = new ArrayList<>();
+        for (String transport : TRANSPORTS) {
+            for (int size : SIZES) {
+                figures.add(measure(transport, size, warmUp, measured));
+            }
+        }
+        return figures;
+    }
+
+    static Figure measure(String transport, int size, int warmUp, int measured) throws Exception {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        double callerMessage = callerMessageBytes(mx, size, warmUp, measured);
+        try (ZmtpContext context = new ZmtpContext(1, IoBackend.NIO)) {
+            Socket pull = context.socket(SocketType.PULL);
+            Socket push = context.socket(SocketType.PUSH);
+            String endpoint = transport.equals("tcp")
+                    ? pull.bind("tcp://127.0.0.1:*")
+                    : pull.bind("inproc://socket-path-allocation-" + size);
+            push.connect(endpoint);
+            CyclicBarrier phase = new CyclicBarrier(2);
+            Throwable[] failure = new Throwable[1];
+            Thread sender = new Thread(() -> {
+                try {
+                    sendAll(push, size, warmUp);
+                    phase.await(60, TimeUnit.SECONDS); // warm-up received
+                    phase.await(60, TimeUnit.SECONDS); // counters read
+                    sendAll(push, size, measured);
+                    phase.await(60, TimeUnit.SECONDS); // counters read again: a live thread's only
+                } catch (Exception e) {
+                    failure[0] = e;
+                }
+            }, "allocation sender");
+            sender.start();
+            long senderId = sender.getId();
+            long receiverId = Thread.currentThread().getId();
+
+            receiveAll(pull, warmUp, failure);
+            phase.await(60, TimeUnit.SECONDS);
+            Map<Long, Long> before = allocated(mx);
+            String[] loopNames = loopThreadNames(mx, before);
+            phase.await(60, TimeUnit.SECONDS);
+            receiveAll(pull, measured, failure);
+            Map<Long, Long> after = allocated(mx);
+            phase.await(60, TimeUnit.SECONDS);
+            sender.join(60_000);
+            if (failure[0] != null) {
+                throw new IllegalStateException("the sender failed", failure[0]);
+            }
+
+            double perMessage = measured;
+            double loops = 0;
+            for (Map.Entry<Long, Long> e : after.entrySet()) {
+                Long b = before.get(e.getKey());
+                if (b != null && isLoop(e.getKey(), loopNames, mx)) {
+                    loops += e.getValue() - b;
+                }
+            }
+            double senderBytes = delta(before, after, senderId);
+            double receiverBytes = delta(before, after, receiverId);
+            push.close();
+            pull.close();
+            return new Figure(transport, size, callerMessage, senderBytes / perMessage, loops / perMessage,
+                    receiverBytes / perMessage);
+        }
+    }
+
+    private static double delta(Map<Long, Long> before, Map<Long, Long> after, long id) {
+        Long b = before.get(id);
+        Long a = after.get(id);
+        if (b == null || a == null) {
+            throw new IllegalStateException("thread " + id + " was not counted in both phases");
+        }
+        return a - b;
+    }
+
+    /** The bytes a caller allocates to make one message as the perf tools do, measured alone. */
+    private static double callerMessageBytes(com.sun.management.ThreadMXBean mx, int size, int warmUp, int measured) {
+        long keep = 0;
+        for (int i = 0; i < warmUp; i++) {
+            Message m = newMessage(size);
+            keep += m.size();
+            m.close();
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < measured; i++) {
+            Message m = newMessage(size);
+            keep += m.size();
+            m.close();
+        }
+        long after = mx.getCurrentThreadAllocatedBytes();
+        if (keep != (long) warmUp + measured) {
+            throw new IllegalStateException("lost a message: " + keep);
+        }
+        return (after - before) / (double) measured;
+    }
+
+    private static Message newMessage(int size) {
+        return new Message().add(Unpooled.wrappedBuffer(new byte[size]));
+    }
+
+    private static void sendAll(Socket push, int size, int count) {
+        for (int i = 0; i < count; i++) {
+            if (!push.send(newMessage(size), Duration.ofSeconds(60))) {
+                throw new IllegalStateException("send stalled for 60 s at message " + i);
+            }
+        }
+    }
+
+    private static void receiveAll(Socket pull, int count, Throwable[] failure) {
+        for (int i = 0; i < count; i++) {
+            Message m = pull.receive(Duration.ofSeconds(60));
+            if (m == null) {
+                throw new IllegalStateException("receive stalled for 60 s at message " + i
+                        + (failure[0] == null ? "" : ": " + failure[0]));
+            }
+            m.close();
+        }
+    }
+
+    private static Map<Long, Long> allocated(com.sun.management.ThreadMXBean mx) {
+        long[] ids = mx.getAllThreadIds();
+        long[] bytes = mx.getThreadAllocatedBytes(ids);
+        Map<Long, Long> out = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (bytes[i] >= 0) {
+                out.put(ids[i], bytes[i]);
+            }
+        }
+        return out;
+    }
+
+    private static String[] loopThreadNames(com.sun.management.ThreadMXBean mx, Map<Long, Long> threads) {
+        List<String> names = new ArrayList<>();
+        for (Long id : threads.keySet()) {
+            java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+            if (info != null && info.getThreadName().startsWith(LOOP_PREFIX)) {
+                names.add(info.getThreadName());
+            }
+        }
+        if (names.isEmpty()) {
+            throw new IllegalStateException("no event loop thread found");
+        }
+        return names.toArray(new String[0]);
+    }
+
+    private static boolean isLoop(long id, String[] loopNames, com.sun.management.ThreadMXBean mx) {
+        java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+        if (info == null) {
+            return false;
+        }
+        for (String n : loopNames) {
+            if (n.equals(info.getThreadName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
