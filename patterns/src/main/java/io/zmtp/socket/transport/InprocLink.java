@@ -192,8 +192,10 @@ final class InprocLink {
             Object o;
             while ((o = inbox.poll()) != null) {
                 if (o instanceof ZmtpMessage m) {
-                    inboxMessages.decrementAndGet();
+                    // Counted until it is in the pipe or the ring: the credit the sender reads never
+                    // dips while the message is between the two (it would let one more in).
                     socket.received(pipe, m);
+                    inboxMessages.decrementAndGet();
                 } else if (o instanceof Command c) {
                     socket.command(pipe, c);
                     commands = true;
