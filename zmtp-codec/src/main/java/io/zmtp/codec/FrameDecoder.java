@@ -25,6 +25,10 @@ import java.util.List;
  * frames or {@link InboundLimits#maxMessageSize()} bytes is refused at its header: the frames
  * assembled so far are released and the connection closed.
  *
+ * <p>After a handshake whose mechanism boxes frames (CURVE), a {@link FrameUnbox} opens each
+ * frame in place before it is assembled ({@link #unboxWith}); message limits then apply to the
+ * opened frames.
+ *
  * <p>A {@link MessageSink} may take the assembled messages instead of the pipeline
  * ({@link #deliverMessagesTo}), as a socket does once its peer is admitted.
  *
@@ -49,6 +53,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     /** Sum of the bodies in {@link #parts}. */
     private long partsBytes;
     private boolean assemble;
+    /** Opens every frame body after the handshake, when a mechanism boxes frames (CURVE). */
+    private FrameUnbox unbox;
     /** Takes assembled messages instead of the pipeline, when set (see {@link #deliverMessagesTo}). */
     private MessageSink sink;
     /** A message went to the sink during the read now in progress. */
@@ -114,7 +120,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                             + " bytes (maxHandshakeFrameSize)", streamOffset);
                 }
                 boolean command = (flags & ZmtpFrame.FLAG_COMMAND) != 0;
-                if (assemble && !command) {
+                if (assemble && !command && unbox == null) {
                     checkMessageLimits(size);
                 }
                 if (in.readableBytes() - headerLength < size) {
@@ -124,6 +130,23 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 ByteBuf body = size <= COPY_THRESHOLD ? copyOf(in, (int) size) : in.readRetainedSlice((int) size);
                 streamOffset += headerLength + size;
                 boolean more = (flags & ZmtpFrame.FLAG_MORE) != 0;
+                if (unbox != null) {
+                    // The outer flags mean nothing: the box holds the frame and its flags.
+                    body = writable(body);
+                    int inner;
+                    try {
+                        inner = unbox.open(body);
+                        command = (inner & ZmtpFrame.FLAG_COMMAND) != 0;
+                        if (assemble && !command) {
+                            checkMessageLimits(body.readableBytes());
+                        }
+                    } catch (RuntimeException e) {
+                        body.release();
+                        throw e;
+                    }
+                    more = (inner & ZmtpFrame.FLAG_MORE) != 0;
+                    size = body.readableBytes();
+                }
                 if (command) {
                     out.add(ZmtpFrame.command(body));
                     if (sink != null) {
@@ -217,6 +240,29 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         return Unpooled.wrappedBuffer(bytes);
     }
 
+    /** {@code body} itself when it may be written (opened in place), else a copy of it. */
+    private static ByteBuf writable(ByteBuf body) {
+        if (!body.isReadOnly()) {
+            return body;
+        }
+        ByteBuf copy = Unpooled.copiedBuffer(body);
+        body.release();
+        return copy;
+    }
+
+    /**
+     * From the next frame on, every frame is a box that {@code unbox} opens where it lies (the
+     * handshake calls it when its mechanism boxes frames, as CURVE does); the decoder owns it from
+     * here and closes it when it leaves the pipeline. Call it on the channel's event loop, from the
+     * handling of the command that completed the handshake.
+     */
+    public void unboxWith(FrameUnbox unbox) {
+        if (this.unbox != null) {
+            this.unbox.close();
+        }
+        this.unbox = unbox;
+    }
+
     /**
      * Ends the handshake: from the next frame on only {@link InboundLimits#maxFrameSize()} bounds a
      * frame. Call it on the channel's event loop, from the handling of the command that completed
@@ -251,12 +297,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
      * the pipeline, in order with the messages around them. Only while assembling
      * ({@link #assemblesMessages()}); call it on the channel's event loop.
      *
-     * @throws IllegalStateException when this decoder does not assemble messages (CURVE: a box
-     *                               decoder and an assembler come after it)
+     * @throws IllegalStateException when this decoder does not assemble messages
      */
     public void deliverMessagesTo(MessageSink sink) {
         if (sink != null && !assemble) {
-            throw new IllegalStateException("this decoder emits frames, not messages: messages are assembled further down the pipeline");
+            throw new IllegalStateException("this decoder emits frames, not messages: call assembleMessages() first");
         }
         this.sink = sink;
     }
@@ -281,6 +326,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
         // A message cut short (the connection closed, or the decoder was removed) is never delivered.
         releaseParts();
+        if (unbox != null) {
+            unbox.close();
+        }
     }
 
     /** Inbound bytes this decoder has consumed so far, plus the greeting before it. */

@@ -12,7 +12,8 @@ import java.util.List;
  * without MORE. A message is delivered complete or not at all: frames of a message cut short by a
  * closed connection are released, never passed on. Everything else (commands) passes through.
  *
- * <p>Used where frames arrive already decoded (behind CURVE's box decoder), so a message's bounds
+ * <p>Used where frames arrive already decoded (behind a mechanism's frame transformers, or a
+ * {@link FrameDecoder} that does not assemble), so a message's bounds
  * ({@link InboundLimits#maxMessageSize()}, {@link InboundLimits#maxMessageFrames()}) are checked as
  * each frame arrives: the frame that would exceed one is released with everything assembled
  * before it, a {@link ZmtpProtocolException} naming the limit is fired, and the connection closed.

@@ -14,9 +14,9 @@ import io.zmtp.codec.mechanism.Mechanism;
  *
  * <p>Handlers, head to tail: {@code zmtp-greeting} (replaced by {@code zmtp-frame-decoder} once
  * the greeting is in), {@code zmtp-frame-encoder}, {@code zmtp-handshake} (replaced by
- * {@code zmtp-command-decoder} and {@code zmtp-heartbeat} once the handshake is done). Message
- * assembly happens in {@code zmtp-frame-decoder} itself when the mechanism does not transform
- * frames (NULL, PLAIN); after CURVE's box decoder a {@code zmtp-message-assembler} does it.
+ * {@code zmtp-command-decoder} and {@code zmtp-heartbeat} once the handshake is done). Messages
+ * are assembled in {@code zmtp-frame-decoder} itself, after it has opened each CURVE box where it
+ * lies (as the encoder boxes in its batch buffer).
  */
 public final class ZmtpPipeline {
     private ZmtpPipeline() {

@@ -206,7 +206,9 @@ class MessageLimitsTest {
         try (EmbeddedPair pair = new EmbeddedPair(push, pull)) {
             pair.pump();
             assertThat(pair.events(pair.b).first(HandshakeCompleted.class)).isNotNull();
-            assertThat(pair.b.pipeline().get(MessageAssembler.class)).isNotNull();
+            // The frame decoder opens each box and assembles: the limits are its to enforce.
+            assertThat(pair.b.pipeline().get(MessageAssembler.class)).isNull();
+            assertThat(pair.b.pipeline().get(FrameDecoder.class).assemblesMessages()).isTrue();
             // A full message at the limit arrives.
             for (int i = 0; i < 1000; i++) {
                 pair.a.write(ZmtpFrame.message(Unpooled.EMPTY_BUFFER, i < 999));

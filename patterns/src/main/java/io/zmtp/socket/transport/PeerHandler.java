@@ -83,7 +83,7 @@ final class PeerHandler extends ChannelInboundHandlerAdapter implements MessageS
             case ADMITTED -> {
                 FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
                 if (decoder != null && decoder.assemblesMessages()) {
-                    // NULL and PLAIN: messages come straight from the decoder, not down the pipeline.
+                    // Messages come straight from the decoder (NULL, PLAIN and CURVE), not down the pipeline.
                     decoder.deliverMessagesTo(this);
                 }
             }

@@ -2,8 +2,8 @@ package io.zmtp.codec.curve;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandler;
 import io.zmtp.codec.FrameBox;
+import io.zmtp.codec.FrameUnbox;
 import io.zmtp.codec.Metadata;
 import io.zmtp.codec.ZmtpProtocolException;
 import io.zmtp.codec.ZmtpVersion;
@@ -20,7 +20,7 @@ import java.util.List;
  * The client sends HELLO, the server answers WELCOME with its transient key and a cookie, the
  * client sends INITIATE with its permanent key vouched for and its metadata, and the server, once
  * its authenticator (if any) agrees, answers READY. From then on every frame travels boxed in a
- * MESSAGE command ({@link #frameTransformers()}).
+ * MESSAGE command ({@link #frameUnbox()}).
  *
  * <p>Each side keeps one nonce counter for its handshake commands and MESSAGEs (client HELLO 1,
  * INITIATE 2, first MESSAGE 3; server READY 1, first MESSAGE 2) and requires the peer's to rise
@@ -34,7 +34,7 @@ public abstract sealed class CurveMechanism implements Mechanism permits CurveCl
     private ZmtpVersion peerVersion = ZmtpVersion.V3_1;
     private long nextNonce = 1;
     private long peerNonce;
-    private CurveMessageDecoder messageDecoder;
+    private CurveFrameUnbox frameUnbox;
     private CurveFrameBox frameBox;
     private boolean finished;
     private boolean closed;
@@ -106,9 +106,9 @@ public abstract sealed class CurveMechanism implements Mechanism permits CurveCl
         closed = true;
         finished = true;
         wipeHandshakeSecrets();
-        if (messageDecoder != null) {
-            messageDecoder.close();
-            messageDecoder = null;
+        if (frameUnbox != null) {
+            frameUnbox.close();
+            frameUnbox = null;
         }
         if (frameBox != null) {
             frameBox.close();
@@ -161,7 +161,7 @@ public abstract sealed class CurveMechanism implements Mechanism permits CurveCl
      */
     final void established(byte[] key) {
         try {
-            messageDecoder = new CurveMessageDecoder(new MessageBox(key, peerMessagePrefix()), peerNonce);
+            frameUnbox = new CurveFrameUnbox(new MessageBox(key, peerMessagePrefix()), peerNonce);
             frameBox = new CurveFrameBox(new MessageBox(key, ourMessagePrefix()), nextNonce);
         } finally {
             CurveCrypto.wipe(key);
@@ -178,15 +178,15 @@ public abstract sealed class CurveMechanism implements Mechanism permits CurveCl
         return peerVersion;
     }
 
-    /** The MESSAGE decoder for this connection; it takes over the inbound box, this mechanism forgets it. */
+    /** The MESSAGE opener for the frame decoder; it takes it over, this mechanism forgets it. */
     @Override
-    public final List<ChannelHandler> frameTransformers() {
-        if (messageDecoder == null) {
-            throw new IllegalStateException("the CURVE handshake is not complete, or its decoder was taken");
+    public final FrameUnbox frameUnbox() {
+        if (frameUnbox == null) {
+            throw new IllegalStateException("the CURVE handshake is not complete, or its unbox was taken");
         }
-        CurveMessageDecoder decoder = messageDecoder;
-        messageDecoder = null;
-        return List.of(decoder);
+        CurveFrameUnbox unbox = frameUnbox;
+        frameUnbox = null;
+        return unbox;
     }
 
     /** The MESSAGE box for the frame encoder; it takes it over, this mechanism forgets it. */

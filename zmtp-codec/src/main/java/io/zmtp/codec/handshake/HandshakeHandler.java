@@ -10,6 +10,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.zmtp.codec.FrameBox;
 import io.zmtp.codec.FrameDecoder;
+import io.zmtp.codec.FrameUnbox;
 import io.zmtp.codec.FrameEncoder;
 import io.zmtp.codec.MessageAssembler;
 import io.zmtp.codec.Metadata;
@@ -42,9 +43,10 @@ import java.util.function.Consumer;
  * Drives one connection's handshake after the greeting: runs the {@link Mechanism}, checks the
  * peer's socket type, enforces the handshake timeout, and holds back the application's writes
  * until the connection is ready. On success it installs the steady-state handlers (frame
- * transformers of the mechanism, {@link CommandDecoder}, {@link HeartbeatHandler}, and either
- * turns on the {@link FrameDecoder}'s own message assembly or adds a {@link MessageAssembler}
- * behind the transformers), fires {@link HandshakeCompleted} and removes itself. On failure it
+ * transformers of the mechanism if it has any, {@link CommandDecoder}, {@link HeartbeatHandler},
+ * and either turns on the {@link FrameDecoder}'s own message assembly or adds a
+ * {@link MessageAssembler} behind the transformers), hands the mechanism's box and unbox (CURVE)
+ * to the frame encoder and decoder, fires {@link HandshakeCompleted} and removes itself. On failure it
  * logs one line, fires {@link HandshakeFailed} and closes.
  */
 public final class HandshakeHandler extends ChannelDuplexHandler implements MechanismContext {
@@ -307,13 +309,22 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
             encoder.allowDirectWrites();
         }
         FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+        FrameUnbox unbox = mechanism.frameUnbox();
+        if (unbox != null) {
+            if (decoder == null) {
+                unbox.close();
+                throw new IllegalStateException(mechanism.name() + " boxes frames but the pipeline has no FrameDecoder");
+            }
+            decoder.unboxWith(unbox);
+        }
         if (decoder != null) {
             // The peer is now who it says it is: frames up to maxFrameSize from here on.
             decoder.handshakeCompleted();
         }
         if (config.assembleMessages()) {
             if (decoder != null && transformers.isEmpty()) {
-                // Plain frames straight from the wire: the decoder assembles them itself.
+                // Frames straight from the wire, or opened by the decoder's unbox (CURVE): the
+                // decoder assembles them itself.
                 decoder.assembleMessages();
             } else {
                 ctx.pipeline().addAfter(after, "zmtp-message-assembler", new MessageAssembler(config.inboundLimits()));

@@ -3,6 +3,7 @@ package io.zmtp.codec.mechanism;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.zmtp.codec.FrameBox;
+import io.zmtp.codec.FrameUnbox;
 
 import java.util.List;
 
@@ -36,7 +37,8 @@ public interface Mechanism {
 
     /**
      * Handlers to put between the frame codec and the rest of the pipeline once the handshake is
-     * done, for mechanisms that transform every frame (CURVE's MESSAGE boxes). NULL and PLAIN have none.
+     * done, for a mechanism that transforms frames in a way {@link #frameUnbox()} and
+     * {@link #frameBox()} cannot (messages are then assembled after them). The built-in ones have none.
      */
     default List<ChannelHandler> frameTransformers() {
         return List.of();
@@ -48,6 +50,15 @@ public interface Mechanism {
      * {@link #frameTransformers()}; the encoder owns the box from then on. NULL and PLAIN have none.
      */
     default FrameBox frameBox() {
+        return null;
+    }
+
+    /**
+     * For mechanisms that box every incoming frame once the handshake is done (CURVE's MESSAGE):
+     * what the frame decoder opens each frame body with, where it lies, before assembling it.
+     * Called once, with {@link #frameBox()}; the decoder owns it from then on. NULL and PLAIN have none.
+     */
+    default FrameUnbox frameUnbox() {
         return null;
     }
 

@@ -41,8 +41,23 @@ class CurveMessageCodecTest {
         return new EmbeddedChannel(encoder);
     }
 
+    /** A frame decoder that opens boxes with nonces above {@code lastNonce}, as the handshake leaves it. */
     private static EmbeddedChannel decoder(long lastNonce) {
-        return new EmbeddedChannel(new FrameDecoder(), new CurveMessageDecoder(new MessageBox(KEY, C), lastNonce));
+        FrameDecoder decoder = new FrameDecoder();
+        decoder.unboxWith(new CurveFrameUnbox(new MessageBox(KEY, C), lastNonce));
+        return new EmbeddedChannel(decoder);
+    }
+
+    /** One outer frame ([flags, body...]) back in wire form. */
+    private static ByteBuf wireFrame(byte[] frame) {
+        int length = frame.length - 1;
+        ByteBuf b = Unpooled.buffer();
+        if (length > 255) {
+            b.writeByte((frame[0] & 0xff) | ZmtpFrame.FLAG_LONG).writeLong(length);
+        } else {
+            b.writeByte(frame[0] & ~ZmtpFrame.FLAG_LONG).writeByte(length);
+        }
+        return b.writeBytes(frame, 1, length);
     }
 
     /** Everything the encoder wrote since the last call, as one byte array. */
@@ -163,10 +178,10 @@ class CurveMessageCodecTest {
     @Test
     void decoderRefusesANonceAtOrBelowTheLastAndReleasesTheFrame() {
         EmbeddedChannel enc = encoder(2, ZmtpVersion.V3_1);
-        EmbeddedChannel dec = new EmbeddedChannel(new CurveMessageDecoder(new MessageBox(KEY, C), 2));
+        EmbeddedChannel dec = decoder(2);
         enc.write(ZmtpMessage.ofStrings("x"));
         byte[] frame = outerFrames(wire(enc)).get(0);
-        ZmtpFrame replayed = ZmtpFrame.message(Unpooled.wrappedBuffer(frame, 1, frame.length - 1), false);
+        ByteBuf replayed = wireFrame(frame);
         dec.pipeline().fireChannelRead(replayed);
         assertThatThrownBy(dec::checkException).isInstanceOf(ZmtpProtocolException.class)
                 .hasMessageContaining("nonce 2 is not above the last one seen (2)");
@@ -204,10 +219,10 @@ class CurveMessageCodecTest {
 
         byte[] tampered = frame.clone();
         tampered[tampered.length - 1] ^= 1;
-        byte[] truncated = Arrays.copyOf(frame, 1 + CurveMessageDecoder.MIN_MESSAGE - 1);
+        byte[] truncated = Arrays.copyOf(frame, 1 + CurveFrameUnbox.MIN_MESSAGE - 1);
         for (byte[] bad : List.of(tampered, truncated)) {
-            EmbeddedChannel dec = new EmbeddedChannel(new CurveMessageDecoder(new MessageBox(KEY, C), 2));
-            ZmtpFrame in = ZmtpFrame.message(Unpooled.wrappedBuffer(bad, 1, bad.length - 1), false);
+            EmbeddedChannel dec = decoder(2);
+            ByteBuf in = wireFrame(bad);
             dec.pipeline().fireChannelRead(in);
             assertThatThrownBy(dec::checkException).isInstanceOf(ZmtpProtocolException.class)
                     .hasMessageMatching(".*(does not authenticate|shorter than the minimum).*");
@@ -236,13 +251,15 @@ class CurveMessageCodecTest {
         FrameEncoder encoder = new FrameEncoder();
         CurveFrameBox box = new CurveFrameBox(new MessageBox(KEY, C), 3);
         encoder.boxWith(box);
-        CurveMessageDecoder decoder = new CurveMessageDecoder(new MessageBox(KEY, C), 2);
+        CurveFrameUnbox unbox = new CurveFrameUnbox(new MessageBox(KEY, C), 2);
+        FrameDecoder decoder = new FrameDecoder();
+        decoder.unboxWith(unbox);
         EmbeddedChannel ch = new EmbeddedChannel(encoder, decoder);
         assertThat(box.isWiped()).isFalse();
-        assertThat(decoder.isWiped()).isFalse();
+        assertThat(unbox.isWiped()).isFalse();
         ch.close();
         assertThat(box.isWiped()).isTrue();
-        assertThat(decoder.isWiped()).isTrue();
+        assertThat(unbox.isWiped()).isTrue();
         ch.finishAndReleaseAll();
     }
 }
