@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every frame is released, and no message it assembles is above the limits.
  *
  * <p>Input layout: records of a 2-byte big-endian length and that many bytes, each one outer
- * frame body. Seeds are real MESSAGEs boxed by {@link CurveMessageEncoder} under {@link #KEY}
+ * frame body. Seeds are real MESSAGEs boxed by {@link CurveFrameBox} under {@link #KEY}
  * from nonce 1 on (FuzzSeedWriter).
  */
 class CurveBoxFuzzTest {
