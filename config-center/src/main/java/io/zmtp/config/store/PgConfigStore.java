@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -386,6 +387,28 @@ public final class PgConfigStore implements ConfigStore {
         log.debug("config store at {} closed", where);
     }
 
+    /** How often a feed reads every head, for the notifications it may have lost. */
+    public static final Duration CATCH_UP_EVERY = Duration.ofSeconds(1);
+
+    /**
+     * A {@link PgRevisionFeed}: LISTEN on a connection of its own (outside the pool) for the
+     * NOTIFY that every commit sends, plus a read of every head at each (re)connect and every
+     * {@link #CATCH_UP_EVERY}, so a revision that another server committed is never missed.
+     */
+    @Override
+    public RevisionFeed follow(RevisionFeed.Listener listener) {
+        return follow(listener, CATCH_UP_EVERY);
+    }
+
+    /** {@link #follow(RevisionFeed.Listener)} reading the heads every {@code catchUpEvery}. */
+    PgRevisionFeed follow(RevisionFeed.Listener listener, Duration catchUpEvery) {
+        ensureOpen();
+        if (listener == null) {
+            throw new IllegalArgumentException("listener is null");
+        }
+        return new PgRevisionFeed(source::getConnection, listener, catchUpEvery, where);
+    }
+
     /** The {@code synchronous_commit} of the store's sessions; for tests. */
     String synchronousCommit() {
         ensureOpen();
@@ -476,6 +499,12 @@ public final class PgConfigStore implements ConfigStore {
             ps.setBytes(8, ChangeSetCodec.encode(applied.undo()));
             ps.setString(9, source);
             ps.executeUpdate();
+        }
+        // Delivered to every listening server when (and only if) this transaction commits.
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            ps.setString(1, PgRevisionFeed.CHANNEL);
+            ps.setString(2, rev + " " + namespace);
+            ps.execute();
         }
         Revision revision = new Revision(namespace, rev, next.digest(), author, time, message, applied.effective(),
                 source);
