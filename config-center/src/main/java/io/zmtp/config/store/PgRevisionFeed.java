@@ -51,6 +51,7 @@ final class PgRevisionFeed implements RevisionFeed {
     private final Map<String, Long> taken = new HashMap<>();
     private final Thread thread;
     private final AtomicLong connects = new AtomicLong();
+    private final AtomicLong reads = new AtomicLong();
     private volatile boolean running = true;
     /** Tests: drop every notification, as if lost, so only the reads can find revisions. */
     private volatile boolean deaf;
@@ -73,6 +74,11 @@ final class PgRevisionFeed implements RevisionFeed {
     /** How often the listening connection was opened (1 after the first, more after each loss). */
     long connects() {
         return connects.get();
+    }
+
+    /** How many times every head was read (at each connect, then every {@code catchUpEvery}). */
+    long reads() {
+        return reads.get();
     }
 
     private void run() {
@@ -143,6 +149,7 @@ final class PgRevisionFeed implements RevisionFeed {
             }
         }
         heads.forEach(this::offer);
+        reads.incrementAndGet();
     }
 
     private void notified(String payload) {
