@@ -210,6 +210,7 @@ public final class ConfigAgent implements AutoCloseable {
     /** Runs on the current server's sockets until the agent closes or moves to the next server. */
     private void serve() throws InterruptedException {
         Socket using = dealer;
+        lastHeard = System.nanoTime();
         try (Poller poller = new Poller()) {
             poller.register(sub, Poller.POLLIN);
             poller.register(dealer, Poller.POLLIN);
