@@ -65,8 +65,8 @@ public final class ConfigAgent implements AutoCloseable {
     }
 
     private final List<Endpoints> servers;
-    /** The server in use, an index in {@link #servers}; agent thread only after start. */
-    private int current;
+    /** The server in use, an index in {@link #servers}; written by the agent thread only. */
+    private volatile int current;
     /** When the current server was last heard from (any message); agent thread only. */
     private long lastHeard;
     private Sub sub;

@@ -175,10 +175,11 @@ public final class ConfigServer implements AutoCloseable {
             }
             throw e;
         }
+        // Revisions committed by other servers on the same store (none for a store of its own).
+        this.feed = store.follow(this::announce);
         this.thread = new Thread(this::run, "config-server");
         thread.setDaemon(true);
         thread.start();
-        this.feed = store.follow(this::announce);
         log.info("config server: updates on {}, sync on {}, {} namespaces, {} whitelisted nodes",
                 updatesEndpoint, syncEndpoint, store.namespaces().size(), whitelist.nodes().size());
     }
@@ -441,6 +442,11 @@ public final class ConfigServer implements AutoCloseable {
     private void fail(Error e) {
         failure = e;
         running = false;
+        try {
+            feed.close();
+        } catch (Throwable feedFailed) {
+            e.addSuppressed(feedFailed);
+        }
         try {
             log.error("config server failed and stops: {}", e.toString(), e);
         } catch (Throwable ignored) {

@@ -100,11 +100,14 @@ final class PgRevisionFeed implements RevisionFeed {
                 int wait = (int) Math.max(1, Math.min(POLL_MILLIS, untilRead));
                 PGNotification[] notes = c.unwrap(PGConnection.class).getNotifications(wait);
                 if (notes != null && !deaf) {
+                    // Several revisions of a namespace at once are one call, with the latest.
+                    Map<String, Long> latest = new HashMap<>();
                     for (PGNotification n : notes) {
                         if (CHANNEL.equals(n.getName())) {
-                            notified(n.getParameter());
+                            notified(n.getParameter(), latest);
                         }
                     }
+                    latest.forEach(this::offer);
                 }
             } catch (SQLException | RuntimeException e) {
                 if (!running) {
@@ -152,14 +155,15 @@ final class PgRevisionFeed implements RevisionFeed {
         reads.incrementAndGet();
     }
 
-    private void notified(String payload) {
+    /** Adds a notification's {@code "<revision> <namespace>"} to {@code latest}. */
+    private static void notified(String payload, Map<String, Long> latest) {
         int space = payload == null ? -1 : payload.indexOf(' ');
         if (space <= 0) {
             log.debug("revision feed: ignoring notification '{}'", payload);
             return;
         }
         try {
-            offer(payload.substring(space + 1), Long.parseLong(payload.substring(0, space)));
+            latest.merge(payload.substring(space + 1), Long.parseLong(payload.substring(0, space)), Math::max);
         } catch (NumberFormatException e) {
             log.debug("revision feed: ignoring notification '{}'", payload);
         }

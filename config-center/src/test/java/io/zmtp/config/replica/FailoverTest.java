@@ -33,7 +33,7 @@ class FailoverTest {
     private static final int AGENTS = 50;
     private static final int BURST = 200;
     /** Between two publishes of the burst: it lasts at least BURST x this, so the kill lands in it. */
-    private static final int PAUSE_MS = 10;
+    private static final int PAUSE_MS = 20;
     private static final Duration HEARTBEAT = Duration.ofMillis(250);
     private static final Duration FAILOVER_AFTER = Duration.ofMillis(2000);
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -114,7 +114,7 @@ class FailoverTest {
             b.send("burst " + BURST + " " + PAUSE_MS);
             // A relays B's revisions to its agents (it learns them from the database); kill it part way.
             await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
-                    .until(() -> agents.stream().anyMatch(ag -> ag.revision(NS) >= 1 + BURST / 5));
+                    .until(() -> agents.stream().anyMatch(ag -> ag.revision(NS) >= 1 + BURST / 10));
             long killed = System.nanoTime();
             a.process().destroyForcibly();
             assertThat(a.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
