@@ -42,6 +42,8 @@ final class AdminClient implements AutoCloseable {
     private final Duration timeout;
     private Socket dealer;
     private int current;
+    /** Servers this client could not connect to; {@link #callEach} does not wait for them again. */
+    private final java.util.Map<Integer, String> unreachable = new java.util.HashMap<>();
     private long nextReq = 1;
 
     /** PLAIN; {@code syncEndpoints} is one endpoint or several, comma-separated. */
@@ -120,10 +122,19 @@ final class AdminClient implements AutoCloseable {
     List<Answer> callEach(String op, ObjectNode header) {
         List<Answer> out = new ArrayList<>();
         for (int i = 0; i < servers.size(); i++) {
+            if (unreachable.containsKey(i)) {
+                out.add(new Answer(servers.get(i), null, unreachable.get(i)));
+                continue;
+            }
             use(i);
             try {
                 out.add(new Answer(servers.get(i), callCurrent(op, header.deepCopy(), List.of()), null));
-            } catch (Unanswered | IllegalStateException e) {
+            } catch (Unanswered e) {
+                if (!e.sent && servers.size() > 1) {
+                    unreachable.put(i, e.getMessage());  // a put --wait polls: do not wait for it each time
+                }
+                out.add(new Answer(servers.get(i), null, e.getMessage()));
+            } catch (IllegalStateException e) {
                 out.add(new Answer(servers.get(i), null, e.getMessage()));
             }
         }

@@ -446,13 +446,14 @@ public final class ConfigCenterCommand {
             return 0;
         }
         long deadline = System.nanoTime() + waitFor.toNanos();
+        java.util.Set<String> told = new java.util.HashSet<>();
         while (true) {
             ObjectNode h = Wire.object();
             h.put("ns", ns);
             h.put("rev", rev);
             // Each replica knows the nodes connected to it: ask them all.
             JsonNode states = c.servers().size() == 1 ? c.call("rollout", h, List.of()).header().path("states")
-                    : ReplicaMerge.rollout(ReplicaMerge.results(c.callEach("rollout", h), System.err)).path("states");
+                    : ReplicaMerge.rollout(ReplicaMerge.results(c.callEach("rollout", h), System.err, told)).path("states");
             int applied = 0;
             int failed = 0;
             int total = 0;

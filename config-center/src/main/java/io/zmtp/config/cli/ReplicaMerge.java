@@ -28,11 +28,16 @@ final class ReplicaMerge {
 
     /** The answers' results; servers that gave none are named on {@code err}; throws when none answered. */
     static List<ObjectNode> results(List<AdminClient.Answer> answers, PrintStream err) {
+        return results(answers, err, new java.util.HashSet<>());
+    }
+
+    /** {@link #results(List, PrintStream)} naming each server left out once, across calls sharing {@code told}. */
+    static List<ObjectNode> results(List<AdminClient.Answer> answers, PrintStream err, java.util.Set<String> told) {
         List<ObjectNode> out = new ArrayList<>();
         for (AdminClient.Answer a : answers) {
             if (a.reply() != null) {
                 out.add(a.reply().header());
-            } else if (answers.size() > 1) {
+            } else if (answers.size() > 1 && told.add(a.server())) {
                 err.println("config-center: " + UntrustedText.of(a.server()) + ": " + UntrustedText.of(a.error(), 500)
                         + " (left out)");
             }
