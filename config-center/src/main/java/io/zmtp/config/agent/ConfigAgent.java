@@ -39,6 +39,11 @@ import java.util.concurrent.TimeUnit;
  * heartbeat announcing a later revision makes it resync at once. After each applied revision it
  * writes its cache, calls its listeners, and reports (node, namespace, revision, digest).
  *
+ * <p>With several servers (replicas on one store), the agent uses one at a time, in the order
+ * given; when it hears nothing from it (no heartbeat, no answer) for {@code failoverAfter}, it
+ * closes both sockets, connects to the next, and syncs every namespace from the revision it holds.
+ * Revisions are applied in order, each once, whichever server sends them.
+ *
  * <p>One agent thread owns both sockets; {@link #get}, {@link #snapshot} and {@link #revision}
  * read a volatile snapshot and may be called from any thread.
  */
@@ -55,8 +60,17 @@ public final class ConfigAgent implements AutoCloseable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final ZmtpContext context;
     private final boolean ownsContext;
-    private final Sub sub;
-    private final Socket dealer;
+    /** The endpoints of one server. */
+    public record Endpoints(String updates, String sync) {
+    }
+
+    private final List<Endpoints> servers;
+    /** The server in use, an index in {@link #servers}; written by the agent thread only. */
+    private volatile int current;
+    /** When the current server was last heard from (any message); agent thread only. */
+    private long lastHeard;
+    private Sub sub;
+    private Socket dealer;
     private final Thread thread;
     private volatile boolean running = true;
     private long nextReq = 1;
@@ -82,9 +96,20 @@ public final class ConfigAgent implements AutoCloseable {
         }
         this.ownsContext = b.context == null;
         this.context = ownsContext ? new ZmtpContext() : b.context;
-        sub = (Sub) context.socket(SocketType.SUB);
-        dealer = context.socket(SocketType.DEALER);
-        for (Socket s : new Socket[] {sub, dealer}) {
+        this.servers = List.copyOf(b.servers);
+        openSockets();
+        thread = new Thread(this::run, "config-agent-" + b.nodeId);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Both sockets, connected to the current server. */
+    private void openSockets() {
+        Builder b = config;
+        Endpoints e = servers.get(current);
+        Sub newSub = (Sub) context.socket(SocketType.SUB);
+        Socket newDealer = context.socket(SocketType.DEALER);
+        for (Socket s : new Socket[] {newSub, newDealer}) {
             s.options().linger(0).receiveHwm(100_000);
             Wire.boundInbound(s.options(), b.limits);
             if (b.curveServerKey != null) {
@@ -94,13 +119,18 @@ public final class ConfigAgent implements AutoCloseable {
             }
         }
         for (String ns : b.namespaces) {
-            sub.subscribe(Wire.topic(ns));
+            newSub.subscribe(Wire.topic(ns));
         }
-        sub.connect(b.updates);
-        dealer.connect(b.sync);
-        thread = new Thread(this::run, "config-agent-" + b.nodeId);
-        thread.setDaemon(true);
-        thread.start();
+        newSub.connect(e.updates());
+        newDealer.connect(e.sync());
+        sub = newSub;
+        dealer = newDealer;
+        lastHeard = System.nanoTime();
+    }
+
+    /** The endpoints of the server the agent uses now. */
+    public Endpoints server() {
+        return servers.get(current);
     }
 
     public static Builder builder() {
@@ -161,30 +191,12 @@ public final class ConfigAgent implements AutoCloseable {
     // ------------------------------------------------------------------ the agent thread
 
     private void run() {
-        try (Poller poller = new Poller()) {
-            poller.register(sub, Poller.POLLIN);
-            poller.register(dealer, Poller.POLLIN);
+        try {
             for (NamespaceState s : states.values()) {
                 startSync(s, s.revision());
             }
             while (running) {
-                poller.poll(Duration.ofMillis(50));
-                Message m;
-                while (running && (m = sub.tryReceive()) != null) {
-                    try (Message update = m) {
-                        onUpdate(update);
-                    } catch (Wire.ProtocolException | IllegalArgumentException e) {
-                        log.warn("{}: bad update: {}", config.nodeId, UntrustedText.of(e.getMessage()));
-                    }
-                }
-                while (running && (m = dealer.tryReceive()) != null) {
-                    try (Message reply = m) {
-                        onReply(reply);
-                    } catch (Wire.ProtocolException | IllegalArgumentException e) {
-                        log.warn("{}: bad reply: {}", config.nodeId, UntrustedText.of(e.getMessage()));
-                    }
-                }
-                timers();
+                serve();  // returns when the agent moves to another server
             }
         } catch (IllegalStateException closed) {
             if (running) {
@@ -195,8 +207,66 @@ public final class ConfigAgent implements AutoCloseable {
         }
     }
 
+    /** Runs on the current server's sockets until the agent closes or moves to the next server. */
+    private void serve() throws InterruptedException {
+        Socket using = dealer;
+        lastHeard = System.nanoTime();
+        try (Poller poller = new Poller()) {
+            poller.register(sub, Poller.POLLIN);
+            poller.register(dealer, Poller.POLLIN);
+            while (running && dealer == using) {
+                poller.poll(Duration.ofMillis(50));
+                Message m;
+                while (running && (m = sub.tryReceive()) != null) {
+                    lastHeard = System.nanoTime();
+                    try (Message update = m) {
+                        onUpdate(update);
+                    } catch (Wire.ProtocolException | IllegalArgumentException e) {
+                        log.warn("{}: bad update: {}", config.nodeId, UntrustedText.of(e.getMessage()));
+                    }
+                }
+                while (running && (m = dealer.tryReceive()) != null) {
+                    lastHeard = System.nanoTime();
+                    try (Message reply = m) {
+                        onReply(reply);
+                    } catch (Wire.ProtocolException | IllegalArgumentException e) {
+                        log.warn("{}: bad reply: {}", config.nodeId, UntrustedText.of(e.getMessage()));
+                    }
+                }
+                timers();
+            }
+        }
+    }
+
+    /**
+     * The current server said nothing for {@code failoverAfter}: closes both sockets (what they
+     * still held of it is dropped), connects to the next server and syncs every namespace from the
+     * revision held, as at start. Updates buffered or a snapshot half received from the old server
+     * are dropped; a rebuild from 0 starts again. The new server's SYNCED brings its epoch.
+     */
+    private void moveOn() {
+        Endpoints was = servers.get(current);
+        current = (current + 1) % servers.size();
+        log.warn("{}: heard nothing from {} for {}; moving to {}", config.nodeId, was.sync(), config.failoverAfter,
+                servers.get(current).sync());
+        sub.close();
+        dealer.close();
+        openSockets();
+        for (NamespaceState s : states.values()) {
+            s.buffered.clear();
+            s.snapshotContent = null;
+            if (s.failure == null) {
+                startSync(s, s.rebuilding != null ? 0 : s.revision());
+            }
+        }
+    }
+
     private void timers() {
         long now = System.nanoTime();
+        if (servers.size() > 1 && now - lastHeard > config.failoverAfter.toNanos()) {
+            moveOn();
+            return;
+        }
         for (NamespaceState s : states.values()) {
             if (s.syncing && now - s.syncSentAt > config.syncTimeout.toNanos()) {
                 log.info("{}: no answer to sync of {} in {}; asking again", config.nodeId, s.namespace, config.syncTimeout);
@@ -515,6 +585,7 @@ public final class ConfigAgent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // The agent thread has stopped (or is stuck): the sockets it last opened are these.
         sub.close();
         dealer.close();
         if (ownsContext) {
@@ -524,8 +595,8 @@ public final class ConfigAgent implements AutoCloseable {
 
     /** Settings of an agent; {@link #start()} makes it. */
     public static final class Builder {
-        private String updates;
-        private String sync;
+        private final List<Endpoints> servers = new ArrayList<>();
+        private Duration failoverAfter = Duration.ofSeconds(5);
         private String nodeId;
         private String password;
         private String curveServerKey;
@@ -539,10 +610,36 @@ public final class ConfigAgent implements AutoCloseable {
         private io.zmtp.config.store.StoreLimits limits = io.zmtp.config.store.StoreLimits.DEFAULTS;
         private Duration reportInterval = Duration.ofSeconds(1);
 
-        /** The server's two endpoints: its PUB (updates) and its ROUTER (sync). */
+        /** The server's two endpoints: its PUB (updates) and its ROUTER (sync); replaces any given before. */
         public Builder server(String updatesEndpoint, String syncEndpoint) {
-            this.updates = updatesEndpoint;
-            this.sync = syncEndpoint;
+            servers.clear();
+            return alsoServer(updatesEndpoint, syncEndpoint);
+        }
+
+        /**
+         * One more server (a replica on the same store), used in the order given: the agent starts
+         * with the first and moves to the next when it has heard nothing from its server for
+         * {@link #failoverAfter}.
+         */
+        public Builder alsoServer(String updatesEndpoint, String syncEndpoint) {
+            if (updatesEndpoint == null || syncEndpoint == null) {
+                throw new IllegalArgumentException("a server needs an updates and a sync endpoint");
+            }
+            servers.add(new Endpoints(updatesEndpoint, syncEndpoint));
+            return this;
+        }
+
+        /**
+         * With several servers: how long the current one may say nothing (no heartbeat, no answer)
+         * before the agent moves to the next; default 5 s. Keep it above a few of the servers'
+         * heartbeat intervals (1 s by default), since heartbeats are what the agent hears when
+         * nothing changes.
+         */
+        public Builder failoverAfter(Duration silence) {
+            if (silence == null || silence.isZero() || silence.isNegative()) {
+                throw new IllegalArgumentException("failoverAfter must be above zero");
+            }
+            this.failoverAfter = silence;
             return this;
         }
 
@@ -615,7 +712,7 @@ public final class ConfigAgent implements AutoCloseable {
         }
 
         public ConfigAgent start() {
-            if (updates == null || sync == null || nodeId == null || (password == null && curveKeys == null)
+            if (servers.isEmpty() || nodeId == null || (password == null && curveKeys == null)
                     || namespaces.isEmpty()) {
                 throw new IllegalArgumentException("an agent needs server endpoints, a node id and password, and namespaces");
             }

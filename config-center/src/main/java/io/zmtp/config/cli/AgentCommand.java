@@ -14,10 +14,15 @@ import java.util.concurrent.CountDownLatch;
 /** {@code config-center agent}: keeps namespaces (and optionally files) up to date until interrupted. */
 @Command(name = "agent", description = "Run an agent: follow namespaces, keep a cache and optional files.")
 final class AgentCommand implements Callable<Integer> {
-    @Option(names = "--updates", defaultValue = "tcp://127.0.0.1:5570", description = "the server's PUB endpoint (default ${DEFAULT-VALUE})")
+    @Option(names = "--updates", defaultValue = "tcp://127.0.0.1:5570", description = "the server's PUB endpoint;"
+            + " with replicas, one per server, comma-separated, in the order of --server (default ${DEFAULT-VALUE})")
     String updates;
-    @Option(names = "--server", defaultValue = "tcp://127.0.0.1:5571", description = "the server's sync endpoint (default ${DEFAULT-VALUE})")
+    @Option(names = "--server", defaultValue = "tcp://127.0.0.1:5571", description = "the server's sync endpoint;"
+            + " with replicas on one store, several, comma-separated: used in this order (default ${DEFAULT-VALUE})")
     String sync;
+    @Option(names = "--failover-after", defaultValue = "5s", description = "with several servers: move to the next"
+            + " after hearing nothing from the current one this long (default ${DEFAULT-VALUE})")
+    String failoverAfter;
     @Option(names = "--node", required = true)
     String node;
     @Option(names = "--password", paramLabel = "PASSWORD",
@@ -55,8 +60,18 @@ final class AgentCommand implements Callable<Integer> {
         if (node.isBlank()) {
             throw Arguments.usage(spec, "--node is empty");
         }
-        ConfigAgent.Builder b = ConfigAgent.builder().server(updates, sync)
-                .namespaces(namespaces.toArray(String[]::new)).cacheDir(cacheDir);
+        ConfigAgent.Builder b = ConfigAgent.builder()
+                .namespaces(namespaces.toArray(String[]::new)).cacheDir(cacheDir)
+                .failoverAfter(Arguments.positiveDuration(spec, "--failover-after", failoverAfter));
+        List<String> syncs = Arguments.endpoints(spec, "--server", sync);
+        List<String> pubs = Arguments.endpoints(spec, "--updates", updates);
+        if (syncs.size() != pubs.size()) {
+            throw Arguments.usage(spec, "--server lists " + syncs.size() + " servers but --updates " + pubs.size()
+                    + ": give each server's updates endpoint, in the same order");
+        }
+        for (int i = 0; i < syncs.size(); i++) {
+            b.alsoServer(pubs.get(i), syncs.get(i));
+        }
         if (curveServerKey != null || curveSecretKey != null) {
             if (curveServerKey == null || curveSecretKey == null) {
                 throw Arguments.usage(spec, "CURVE needs both --curve-serverkey and --curve-secretkey (this node's key; see zmtp keygen)");

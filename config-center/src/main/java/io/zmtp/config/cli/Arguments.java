@@ -33,6 +33,19 @@ final class Arguments {
         return d;
     }
 
+    /** A comma-separated list of one or more endpoints, none empty. */
+    static java.util.List<String> endpoints(CommandSpec spec, String option, String text) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String e : text.split(",", -1)) {
+            String t = e.strip();
+            if (t.isEmpty()) {
+                throw usage(spec, option + " has an empty endpoint: '" + text + "'");
+            }
+            out.add(t);
+        }
+        return out;
+    }
+
     static long atLeast(CommandSpec spec, String option, long value, long min) {
         if (value < min) {
             throw usage(spec, option + " must be >= " + min + ", got " + value);

@@ -67,7 +67,9 @@ public final class ConfigCenterCommand {
 
     /** Where the server is and who the admin is. */
     static final class AdminOptions {
-        @Option(names = "--server", defaultValue = "tcp://127.0.0.1:5571", description = "the server's sync endpoint (default ${DEFAULT-VALUE})")
+        @Option(names = "--server", defaultValue = "tcp://127.0.0.1:5571", description = "the server's sync endpoint;"
+                + " with replicas, several, comma-separated: tried in order, and asked each for status, nodes"
+                + " and rollouts (default ${DEFAULT-VALUE})")
         String server;
         @Option(names = "--admin", defaultValue = "admin", description = "admin name (default ${DEFAULT-VALUE})")
         String admin;
@@ -95,6 +97,7 @@ public final class ConfigCenterCommand {
             if (server.isBlank()) {
                 throw Arguments.usage(spec, "--server is empty");
             }
+            Arguments.endpoints(spec, "--server", server);
             if (curveServerKey != null || curveSecretKey != null) {
                 if (curveServerKey == null || curveSecretKey == null) {
                     throw Arguments.usage(spec, "CURVE needs both --curve-serverkey and --curve-secretkey");
@@ -415,7 +418,8 @@ public final class ConfigCenterCommand {
     static final class Status extends AdminCall {
         @Override
         int run(AdminClient c) {
-            return StatusTable.print(c.call("status", Wire.object(), List.of()).header(), System.out) ? 0 : 1;
+            ObjectNode merged = ReplicaMerge.status(ReplicaMerge.results(c.callEach("status", Wire.object()), System.err));
+            return StatusTable.print(merged, System.out) ? 0 : 1;
         }
     }
 
@@ -423,7 +427,8 @@ public final class ConfigCenterCommand {
     static final class Nodes extends AdminCall {
         @Override
         int run(AdminClient c) {
-            for (JsonNode n : c.call("nodes", Wire.object(), List.of()).header().path("nodes")) {
+            ObjectNode merged = ReplicaMerge.nodes(ReplicaMerge.results(c.callEach("nodes", Wire.object()), System.err));
+            for (JsonNode n : merged.path("nodes")) {
                 System.out.printf("%-12s %-8s %-30s last seen %s%n", StatusTable.shown(n, "node"),
                         n.path("online").asBoolean() ? "online" : "offline", UntrustedText.of(n.path("namespaces").asText(), 500),
                         StatusTable.shown(n, "lastSeen"));
@@ -441,11 +446,14 @@ public final class ConfigCenterCommand {
             return 0;
         }
         long deadline = System.nanoTime() + waitFor.toNanos();
+        java.util.Set<String> told = new java.util.HashSet<>();
         while (true) {
             ObjectNode h = Wire.object();
             h.put("ns", ns);
             h.put("rev", rev);
-            JsonNode states = c.call("rollout", h, List.of()).header().path("states");
+            // Each replica knows the nodes connected to it: ask them all.
+            JsonNode states = c.servers().size() == 1 ? c.call("rollout", h, List.of()).header().path("states")
+                    : ReplicaMerge.rollout(ReplicaMerge.results(c.callEach("rollout", h), System.err, told)).path("states");
             int applied = 0;
             int failed = 0;
             int total = 0;

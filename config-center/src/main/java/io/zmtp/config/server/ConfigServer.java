@@ -13,6 +13,7 @@ import io.zmtp.config.model.Revision;
 import io.zmtp.config.model.Snapshot;
 import io.zmtp.config.protocol.Wire;
 import io.zmtp.config.store.ConfigStore;
+import io.zmtp.config.store.RevisionFeed;
 import io.zmtp.socket.Message;
 import io.zmtp.socket.Socket;
 import io.zmtp.socket.ZmtpContext;
@@ -37,7 +38,10 @@ import java.util.function.Consumer;
  *
  * <p>Threads: one server thread owns the ROUTER and the heartbeat timer; {@link #publish} may be
  * called from any thread and holds a lock across commit and publication, so revisions leave in
- * order. See config-center/PROTOCOL.md for the messages.
+ * order. Replicas (several servers on one PostgreSQL store) learn of each other's revisions from
+ * the store's {@link RevisionFeed}, whose thread publishes them under the same lock and by the
+ * same path ({@link #announce}); every UPDATE this server sends follows the one before it by one
+ * revision (missing ones are read from the history first). See config-center/PROTOCOL.md.
  */
 public final class ConfigServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigServer.class);
@@ -63,6 +67,11 @@ public final class ConfigServer implements AutoCloseable {
     private final Socket pub;
     private final Socket router;
     private final ReentrantLock publishLock = new ReentrantLock();
+    /** Per namespace, the last revision published (an UPDATE sent or skipped on purpose); under publishLock. */
+    private final Map<String, Long> published = new java.util.HashMap<>();
+    /** The most revisions one {@link #announce} replays from the history; beyond, agents resync. */
+    static final int MAX_REPLAY = 1000;
+    private final RevisionFeed feed;
     private final AdminOps admin;
     private final Thread thread;
     private final String updatesEndpoint;
@@ -132,6 +141,9 @@ public final class ConfigServer implements AutoCloseable {
             log.info("config server: deleted {} stored reports of namespaces it does not hold", pruned);
         }
         tracker.restore(store.reports());
+        for (String ns : store.namespaces()) {
+            published.put(ns, store.latestRevision(ns));  // what came before this run is not news
+        }
         this.admin = new AdminOps(this, store, whitelist, tracker);
         try {
             pub = context.socket(SocketType.PUB);
@@ -163,6 +175,8 @@ public final class ConfigServer implements AutoCloseable {
             }
             throw e;
         }
+        // Revisions committed by other servers on the same store (none for a store of its own).
+        this.feed = store.follow(this::announce);
         this.thread = new Thread(this::run, "config-server");
         thread.setDaemon(true);
         thread.start();
@@ -245,7 +259,7 @@ public final class ConfigServer implements AutoCloseable {
         publishLock.lock();
         try {
             Revision r = store.commit(namespace, changes, author, source, message);
-            sendUpdate(r);
+            publishThrough(namespace, r.number(), r);
             return new Rollout(r, whitelist, tracker, offlineAfter());
         } finally {
             publishLock.unlock();
@@ -262,7 +276,7 @@ public final class ConfigServer implements AutoCloseable {
         publishLock.lock();
         try {
             Revision r = store.rollback(namespace, revision, author, source, message);
-            sendUpdate(r);
+            publishThrough(namespace, r.number(), r);
             return new Rollout(r, whitelist, tracker, offlineAfter());
         } finally {
             publishLock.unlock();
@@ -274,6 +288,69 @@ public final class ConfigServer implements AutoCloseable {
         Revision r = store.history(namespace, revision - 1, 1).stream().findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no revision " + revision + " in " + namespace));
         return new Rollout(r, whitelist, tracker, offlineAfter());
+    }
+
+    /**
+     * Publishes {@code namespace}'s revisions up to {@code revision} that this server has not
+     * published yet, in order: called by the store's {@link RevisionFeed} (on its thread) when a
+     * replica on the same store, or this server, committed one. Nothing happens for a revision
+     * already published.
+     */
+    void announce(String namespace, long revision) {
+        publishLock.lock();
+        try {
+            publishThrough(namespace, revision, null);
+        } finally {
+            publishLock.unlock();
+        }
+    }
+
+    /**
+     * Sends an UPDATE for each revision after the last published one up to {@code upTo}; the last
+     * is {@code last} when the caller has it (its own commit), the others come from the history.
+     * Revisions no longer in the history (pruned), or more than {@link #MAX_REPLAY} of them, are
+     * skipped: agents see the jump (or the next heartbeat) and sync. Under publishLock.
+     */
+    private void publishThrough(String namespace, long upTo, Revision last) {
+        long done = published.getOrDefault(namespace, 0L);
+        if (upTo <= done) {
+            return;
+        }
+        long fromHistory = last != null ? upTo - 1 : upTo;
+        if (fromHistory - done > MAX_REPLAY) {
+            log.info("{}: {} revisions made elsewhere at once; agents will sync them", namespace, fromHistory - done);
+            done = fromHistory;
+        }
+        while (done < fromHistory) {
+            List<Revision> page;
+            try {
+                page = store.history(namespace, done, (int) Math.min(SYNC_PAGE, fromHistory - done));
+            } catch (RuntimeException e) {
+                if (last == null) {
+                    throw e;  // the feed offers the revision again at its next read
+                }
+                // Our own commit is done: publish it; agents see the jump and sync the rest.
+                log.warn("{}: cannot read revisions {}-{} to publish them ({}); agents will sync them", namespace,
+                        done + 1, fromHistory, e.toString());
+                page = List.of();
+            }
+            if (page.isEmpty()) {
+                done = fromHistory;
+                break;
+            }
+            for (Revision r : page) {
+                if (r.number() > fromHistory) {
+                    break;
+                }
+                sendUpdate(r);
+                done = r.number();
+            }
+        }
+        if (last != null) {
+            sendUpdate(last);
+            done = last.number();
+        }
+        published.put(namespace, done);
     }
 
     private void sendUpdate(Revision r) {
@@ -365,6 +442,11 @@ public final class ConfigServer implements AutoCloseable {
     private void fail(Error e) {
         failure = e;
         running = false;
+        try {
+            feed.close();
+        } catch (Throwable feedFailed) {
+            e.addSuppressed(feedFailed);
+        }
         try {
             log.error("config server failed and stops: {}", e.toString(), e);
         } catch (Throwable ignored) {
@@ -710,6 +792,7 @@ public final class ConfigServer implements AutoCloseable {
 
     @Override
     public void close() {
+        feed.close();
         running = false;
         try {
             thread.join(Math.max(1000, heartbeat.toMillis() * 2));

@@ -118,6 +118,15 @@ public interface ConfigStore extends AutoCloseable {
      */
     int pruneReports();
 
+    /**
+     * Starts telling {@code listener} of new revisions, whoever committed them (see
+     * {@link RevisionFeed}); close the feed before the store. A store with no other writer than its
+     * server returns {@link RevisionFeed#NONE}.
+     */
+    default RevisionFeed follow(RevisionFeed.Listener listener) {
+        return RevisionFeed.NONE;
+    }
+
     /** Releases the storage, leaving it consistent; further calls do nothing. */
     @Override
     void close();

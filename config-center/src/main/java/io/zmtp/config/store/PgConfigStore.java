@@ -6,9 +6,6 @@ import io.zmtp.config.model.Namespaces;
 import io.zmtp.config.model.NodeReport;
 import io.zmtp.config.model.Revision;
 import io.zmtp.config.model.Snapshot;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.pattern.ValidatePattern;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -29,8 +27,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
 
 /**
  * A {@link ConfigStore} in a PostgreSQL database, which several servers may share. The schema is
@@ -55,6 +51,15 @@ import java.util.concurrent.Semaphore;
  * Reads that need several statements run in REPEATABLE READ, so they see one revision. A commit is
  * acknowledged once PostgreSQL has committed it, which with the default
  * {@code synchronous_commit = on} means it is on disk.
+ *
+ * <h2>Replicas</h2>
+ * Each commit also sends, in its transaction, a NOTIFY on {@link PgRevisionFeed#CHANNEL} with the
+ * namespace and revision; {@link #follow} starts a {@link PgRevisionFeed} that listens for them (and
+ * reads every head periodically), so a server learns of the revisions other servers commit. The
+ * cache above is checked against the head on every read, so another server's commits never make
+ * it serve old content.
+ *
+ * <p>The connections and transactions are {@link PgConnections}'; the schema is {@link PgSchema}'s.
  */
 public final class PgConfigStore implements ConfigStore {
     /** Connections a store opens at most, by default. */
@@ -63,8 +68,6 @@ public final class PgConfigStore implements ConfigStore {
     static final String MIGRATIONS = "classpath:db/postgresql";
     /** The most missed revisions a cached content is caught up over; beyond, it is reloaded. */
     static final int CATCH_UP_LIMIT = 256;
-    /** How often a transaction that PostgreSQL aborted for a serialization failure or deadlock is run. */
-    private static final int ATTEMPTS = 3;
 
     private static final Logger log = LoggerFactory.getLogger(PgConfigStore.class);
 
@@ -81,17 +84,12 @@ public final class PgConfigStore implements ConfigStore {
     private record Committed(Revision revision, Current current) {
     }
 
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
-    }
 
     private final PGSimpleDataSource source;
     private final StoreLimits limits;
     private final Clock clock;
     private final String where;
-    private final Semaphore permits;
-    private final ConcurrentLinkedQueue<Connection> idle = new ConcurrentLinkedQueue<>();
+    private final PgConnections pool;
     private final ConcurrentHashMap<String, Current> cache = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -100,7 +98,7 @@ public final class PgConfigStore implements ConfigStore {
         this.limits = limits;
         this.clock = Clock.systemUTC();
         this.where = where;
-        this.permits = new Semaphore(poolSize);
+        this.pool = new PgConnections(source, poolSize, where);
     }
 
     /** {@link #open(String, String, String, StoreLimits, int)} with {@link #DEFAULT_POOL_SIZE} connections. */
@@ -152,28 +150,17 @@ public final class PgConfigStore implements ConfigStore {
         // one connection first: its error says plainly what is wrong (refused, login, no database)
         Connection first;
         try {
-            first = store.connect();
+            first = store.pool.connect();
         } catch (SQLException e) {
             throw new ConfigStoreException("cannot connect to PostgreSQL at " + where + ": " + oneLine(e.getMessage()), e);
         }
         try {
-            Flyway.configure(PgConfigStore.class.getClassLoader())
-                    .dataSource(source)
-                    .locations(MIGRATIONS)
-                    .failOnMissingLocations(true)
-                    // a migration applied by a newer build is an error here, not something to skip
-                    .ignoreMigrationPatterns(new ValidatePattern[0])
-                    .load()
-                    .migrate();
-        } catch (FlywayException e) {
-            closeQuietly(first);
-            throw new ConfigStoreException("cannot migrate the config store schema in " + where + ": "
-                    + oneLine(e.getMessage()), e);
+            PgSchema.migrate(source, where);
         } catch (RuntimeException e) {
-            closeQuietly(first);
+            PgConnections.closeQuietly(first);
             throw e;
         }
-        store.idle.add(first);
+        store.pool.offer(first);
         log.debug("config store open at {} with {}", where, limits);
         return store;
     }
@@ -189,7 +176,7 @@ public final class PgConfigStore implements ConfigStore {
     public Revision commit(String namespace, List<Change> changes, String author, String source, String message) {
         ensureOpen();
         ChangeSets.checkCommit(namespace, changes, author, message);
-        Committed done = transact("committing to " + namespace, false, c -> {
+        Committed done = pool.transact("committing to " + namespace, false, c -> {
             Head head = lockHead(c, namespace, true);
             return apply(c, namespace, head, current(c, namespace, head), changes, author, source, message);
         });
@@ -201,7 +188,7 @@ public final class PgConfigStore implements ConfigStore {
     public Snapshot snapshot(String namespace) {
         ensureOpen();
         Namespaces.validate(namespace);
-        return transact("reading namespace " + namespace, true,
+        return pool.transact("reading namespace " + namespace, true,
                 c -> current(c, namespace, readHead(c, namespace)).snapshot());
     }
 
@@ -209,7 +196,7 @@ public final class PgConfigStore implements ConfigStore {
     public Optional<Snapshot> snapshotAt(String namespace, long revision) {
         ensureOpen();
         Namespaces.validate(namespace);
-        return transact("rebuilding revision " + revision + " of " + namespace, true, c -> {
+        return pool.transact("rebuilding revision " + revision + " of " + namespace, true, c -> {
             Head head = readHead(c, namespace);
             if (revision < 1 || revision > head.revision()) {
                 return Optional.empty();
@@ -222,7 +209,7 @@ public final class PgConfigStore implements ConfigStore {
     public long latestRevision(String namespace) {
         ensureOpen();
         Namespaces.validate(namespace);
-        return transact("reading the latest revision of " + namespace, false, c -> readHead(c, namespace).revision());
+        return pool.transact("reading the latest revision of " + namespace, false, c -> readHead(c, namespace).revision());
     }
 
     @Override
@@ -235,7 +222,7 @@ public final class PgConfigStore implements ConfigStore {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1, got " + limit);
         }
-        return transact("reading the history of " + namespace, false, c -> {
+        return pool.transact("reading the history of " + namespace, false, c -> {
             List<Revision> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT rev, digest, author, committed_at, message, changes, source FROM revisions"
@@ -260,14 +247,14 @@ public final class PgConfigStore implements ConfigStore {
     public long oldestRevision(String namespace) {
         ensureOpen();
         Namespaces.validate(namespace);
-        return transact("reading the oldest revision of " + namespace, false, c -> RevisionRows.oldest(c, namespace));
+        return pool.transact("reading the oldest revision of " + namespace, false, c -> RevisionRows.oldest(c, namespace));
     }
 
     @Override
     public void prune(String namespace, long keepFrom) {
         ensureOpen();
         Namespaces.validate(namespace);
-        transact("pruning " + namespace, false, c -> {
+        pool.transact("pruning " + namespace, false, c -> {
             long latest = lockHead(c, namespace, false).revision();
             if (keepFrom > latest + 1) {
                 throw new IllegalArgumentException("cannot prune namespace '" + namespace + "' below revision " + keepFrom
@@ -287,7 +274,7 @@ public final class PgConfigStore implements ConfigStore {
         ensureOpen();
         Namespaces.validate(namespace);
         ChangeSets.checkAuthorAndMessage(author, message);
-        Committed done = transact("rolling back " + namespace, false, c -> {
+        Committed done = pool.transact("rolling back " + namespace, false, c -> {
             Head head = lockHead(c, namespace, false);
             Current now = current(c, namespace, head);
             Optional<Snapshot> target = toRevision < 1 || toRevision > head.revision() ? Optional.empty()
@@ -306,7 +293,7 @@ public final class PgConfigStore implements ConfigStore {
     @Override
     public List<String> namespaces() {
         ensureOpen();
-        return transact("listing namespaces", false, c -> {
+        return pool.transact("listing namespaces", false, c -> {
             List<String> out = new ArrayList<>();
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT ns FROM namespaces WHERE latest_rev > 0 ORDER BY ns COLLATE \"C\"")) {
@@ -324,7 +311,7 @@ public final class PgConfigStore implements ConfigStore {
             throw new IllegalArgumentException("report is null");
         }
         ensureOpen();
-        transact("recording the report of " + report.nodeId(), false, c -> {
+        pool.transact("recording the report of " + report.nodeId(), false, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO reports (node_id, ns, rev, digest, applied_at, seen_at) VALUES (?, ?, ?, ?, ?, ?)"
                             + " ON CONFLICT (node_id, ns) DO UPDATE SET rev = EXCLUDED.rev, digest = EXCLUDED.digest,"
@@ -344,7 +331,7 @@ public final class PgConfigStore implements ConfigStore {
     @Override
     public List<NodeReport> reports() {
         ensureOpen();
-        List<NodeReport> out = transact("reading reports", false, c -> {
+        List<NodeReport> out = pool.transact("reading reports", false, c -> {
             List<NodeReport> read = new ArrayList<>();
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT node_id, ns, rev, digest, applied_at, seen_at FROM reports")) {
@@ -364,7 +351,7 @@ public final class PgConfigStore implements ConfigStore {
     @Override
     public int pruneReports() {
         ensureOpen();
-        return transact("pruning reports", false, c -> {
+        return pool.transact("pruning reports", false, c -> {
             try (Statement s = c.createStatement()) {
                 return s.executeUpdate("DELETE FROM reports WHERE ns NOT IN (SELECT ns FROM namespaces WHERE latest_rev > 0)");
             }
@@ -382,14 +369,36 @@ public final class PgConfigStore implements ConfigStore {
         }
         closed = true;
         cache.clear();
-        drainIdle();
+        pool.close();
         log.debug("config store at {} closed", where);
+    }
+
+    /** How often a feed reads every head, for the notifications it may have lost. */
+    public static final Duration CATCH_UP_EVERY = Duration.ofSeconds(1);
+
+    /**
+     * A {@link PgRevisionFeed}: LISTEN on a connection of its own (outside the pool) for the
+     * NOTIFY that every commit sends, plus a read of every head at each (re)connect and every
+     * {@link #CATCH_UP_EVERY}, so a revision that another server committed is never missed.
+     */
+    @Override
+    public RevisionFeed follow(RevisionFeed.Listener listener) {
+        return follow(listener, CATCH_UP_EVERY);
+    }
+
+    /** {@link #follow(RevisionFeed.Listener)} reading the heads every {@code catchUpEvery}. */
+    PgRevisionFeed follow(RevisionFeed.Listener listener, Duration catchUpEvery) {
+        ensureOpen();
+        if (listener == null) {
+            throw new IllegalArgumentException("listener is null");
+        }
+        return new PgRevisionFeed(source::getConnection, listener, catchUpEvery, where);
     }
 
     /** The {@code synchronous_commit} of the store's sessions; for tests. */
     String synchronousCommit() {
         ensureOpen();
-        return transact("reading synchronous_commit", false, c -> {
+        return pool.transact("reading synchronous_commit", false, c -> {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
                 rs.next();
                 return rs.getString(1);
@@ -476,6 +485,12 @@ public final class PgConfigStore implements ConfigStore {
             ps.setBytes(8, ChangeSetCodec.encode(applied.undo()));
             ps.setString(9, source);
             ps.executeUpdate();
+        }
+        // Delivered to every listening server when (and only if) this transaction commits.
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            ps.setString(1, PgRevisionFeed.CHANNEL);
+            ps.setString(2, rev + " " + namespace);
+            ps.execute();
         }
         Revision revision = new Revision(namespace, rev, next.digest(), author, time, message, applied.effective(),
                 source);
@@ -591,131 +606,9 @@ public final class PgConfigStore implements ConfigStore {
                 (old, now) -> now.snapshot().revision() >= old.snapshot().revision() ? now : old);
     }
 
-    // ---------------------------------------------------------------- plumbing
-
-    private void drainIdle() {
-        Connection c;
-        while ((c = idle.poll()) != null) {
-            closeQuietly(c);
-        }
-    }
-
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("config store " + where + " is closed");
-        }
-    }
-
-    /**
-     * A new connection, in manual-commit mode. A commit is acknowledged as durable, so a session
-     * whose {@code synchronous_commit} is {@code off} (set for the role or database) gets it
-     * {@code on}; the other values (local, remote_write, on, remote_apply) all wait for the local
-     * disk and are kept.
-     */
-    private Connection connect() throws SQLException {
-        Connection c = source.getConnection();
-        try {
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
-                if (rs.next() && "off".equals(rs.getString(1))) {
-                    s.execute("SET synchronous_commit = on");
-                }
-            }
-            c.setAutoCommit(false);
-        } catch (SQLException e) {
-            closeQuietly(c);
-            throw e;
-        }
-        return c;
-    }
-
-    /**
-     * Runs {@code work} in one transaction on a pooled connection and commits; rolls back on any
-     * failure. A serialization failure or deadlock is retried. With {@code repeatableRead} every
-     * statement sees the same snapshot of the database.
-     */
-    private <T> T transact(String what, boolean repeatableRead, SqlWork<T> work) {
-        permits.acquireUninterruptibly();
-        try {
-            for (int attempt = 1; ; attempt++) {
-                ensureOpen();
-                Connection c = idle.poll();
-                try {
-                    if (c == null) {
-                        c = connect();
-                    }
-                } catch (SQLException e) {
-                    throw new ConfigStoreException(what + " failed: cannot connect to PostgreSQL at " + where + ": "
-                            + oneLine(e.getMessage()), e);
-                }
-                boolean keep = false;
-                boolean committing = false;
-                try {
-                    if (repeatableRead) {
-                        try (Statement s = c.createStatement()) {
-                            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-                        }
-                    }
-                    T result = work.run(c);
-                    committing = true;
-                    c.commit();
-                    keep = true;
-                    return result;
-                } catch (SQLException e) {
-                    keep = rollback(c, e) && !isConnectionError(e);
-                    if (keep && attempt < ATTEMPTS && isRetryable(e)) {
-                        log.debug("{} in {}: {}; trying again", what, where, e.getMessage());
-                        continue;
-                    }
-                    String outcome = committing && isConnectionError(e)
-                            ? " (the connection failed during COMMIT: whether it took effect is unknown)" : "";
-                    throw new ConfigStoreException(what + " failed in " + where + ": " + oneLine(e.getMessage())
-                            + outcome, e);
-                } catch (RuntimeException | Error e) {
-                    keep = rollback(c, e);
-                    throw e;
-                } finally {
-                    if (keep && !closed) {
-                        idle.add(c);
-                        if (closed) {
-                            drainIdle(); // close() ran between the check and the add
-                        }
-                    } else {
-                        closeQuietly(c);
-                    }
-                }
-            }
-        } finally {
-            permits.release();
-        }
-    }
-
-    /** Rolls back; false when that failed too, so the connection is not to be used again. */
-    private static boolean rollback(Connection c, Throwable cause) {
-        try {
-            c.rollback();
-            return true;
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-            return false;
-        }
-    }
-
-    private static boolean isRetryable(SQLException e) {
-        String state = e.getSQLState();
-        return "40001".equals(state) || "40P01".equals(state);
-    }
-
-    private static boolean isConnectionError(SQLException e) {
-        String state = e.getSQLState();
-        return state == null || state.startsWith("08") || state.startsWith("57P");
-    }
-
-    private static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException e) {
-            log.debug("closing a connection failed: {}", e.getMessage());
         }
     }
 
