@@ -41,8 +41,10 @@ public final class EncoderAllocation {
     }
 
     static void print(Figure f, PrintStream out) {
-        out.printf("- %s, size=%d: encodeBatched %.0f B per message, messageOnly %.0f B: the encoder's own %.0f B%n",
-                f.thread(), f.size(), f.encodeBatched(), f.messageOnly(), f.encoderOwn());
+        // Rounded to whole bytes first, so a difference within a byte of zero reads 0, not -0.
+        out.printf("- %s, size=%d: encodeBatched %d B per message, messageOnly %d B: the encoder's own %d B%n",
+                f.thread(), f.size(), Math.round(f.encodeBatched()), Math.round(f.messageOnly()),
+                Math.round(f.encoderOwn()));
     }
 
     /** Measures every size on a Netty thread, then on a plain thread. */
