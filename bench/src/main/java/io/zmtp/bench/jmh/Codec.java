@@ -62,6 +62,22 @@ final class Codec {
         return ZmtpMessage.of(parts);
     }
 
+    /**
+     * Makes and releases {@code count} one-frame messages as the batched benchmarks write them,
+     * never writing them: the baseline whose allocation the message object accounts for (the
+     * blackhole keeps the JIT from eliding it). Returns the frames made.
+     */
+    static int messagesOnly(ByteBuf payload, int count, org.openjdk.jmh.infra.Blackhole sink) {
+        int frames = 0;
+        for (int i = 0; i < count; i++) {
+            ZmtpMessage m = message(payload, 1);
+            sink.consume(m);
+            frames += m.size();
+            m.release();
+        }
+        return frames;
+    }
+
     /** Releases everything the channel wrote; returns the bytes it came to. */
     static long drainOutbound(EmbeddedChannel channel) {
         long bytes = 0;

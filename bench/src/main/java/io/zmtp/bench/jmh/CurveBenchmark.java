@@ -5,7 +5,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.zmtp.codec.SocketType;
 import io.zmtp.codec.ZmtpConfig;
-import io.zmtp.codec.ZmtpMessage;
 import io.zmtp.codec.ZmtpPipeline;
 import io.zmtp.codec.curve.CurveKeyPair;
 import io.zmtp.codec.curve.CurveMechanism;
@@ -82,14 +81,7 @@ public class CurveBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public int messageOnly(org.openjdk.jmh.infra.Blackhole sink) {
-        int frames = 0;
-        for (int i = 0; i < BATCH; i++) {
-            ZmtpMessage m = ZmtpMessage.of(payload.retainedDuplicate());
-            sink.consume(m);
-            frames += m.size();
-            m.release();
-        }
-        return frames;
+        return Codec.messagesOnly(payload, BATCH, sink);
     }
 
     /** Boxes {@value #BATCH} messages and flushes once; the time is per message. */
@@ -97,7 +89,7 @@ public class CurveBenchmark {
     @OperationsPerInvocation(BATCH)
     public long seal() {
         for (int i = 0; i < BATCH; i++) {
-            client.write(ZmtpMessage.of(payload.retainedDuplicate()), client.voidPromise());
+            client.write(Codec.message(payload, 1), client.voidPromise());
         }
         client.flush();
         return Codec.drainOutbound(client);
@@ -108,7 +100,7 @@ public class CurveBenchmark {
     @OperationsPerInvocation(BATCH)
     public long sealAndOpen() {
         for (int i = 0; i < BATCH; i++) {
-            client.write(ZmtpMessage.of(payload.retainedDuplicate()), client.voidPromise());
+            client.write(Codec.message(payload, 1), client.voidPromise());
         }
         client.flush();
         move(client, server);

@@ -3,7 +3,6 @@ package io.zmtp.bench.jmh;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.zmtp.codec.FrameEncoder;
-import io.zmtp.codec.ZmtpMessage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -70,14 +69,7 @@ public class FrameEncodeBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public int messageOnly(Blackhole sink) {
-        int frames = 0;
-        for (int i = 0; i < BATCH; i++) {
-            ZmtpMessage m = Codec.message(payload, 1);
-            sink.consume(m);
-            frames += m.size();
-            m.release();
-        }
-        return frames;
+        return Codec.messagesOnly(payload, BATCH, sink);
     }
 
     /** Encodes {@value #BATCH} messages, then flushes once; the time is per message. */
