@@ -73,12 +73,21 @@ final class AdminClient implements AutoCloseable {
     }
 
     private void open() {
+        refused = null;
         dealer = context.socket(SocketType.DEALER);
+        dealer.addEventListener(e -> {
+            if (e.type() == io.zmtp.socket.SocketEvent.Type.HANDSHAKE_FAILED_AUTH) {
+                refused = e.detail();
+            }
+        });
         dealer.options().linger(0);
         credentials.accept(dealer.options());
         Wire.boundInbound(dealer.options(), io.zmtp.config.store.StoreLimits.DEFAULTS);
         dealer.connect(servers.get(current));
     }
+
+    /** Set (on the socket's loop) when the current server refused our credentials in the handshake. */
+    private volatile String refused;
 
     private void use(int server) {
         if (server != current) {
@@ -161,6 +170,12 @@ final class AdminClient implements AutoCloseable {
         if (servers.size() > 1 && !connected(connectTimeout)) {
             // A DEALER queues for a server it never reached: with others to try, send only once connected.
             m.close();
+            String why = refused;
+            if (why != null) {
+                // Reached, and it refused the credentials: the same ones go to every server.
+                throw new IllegalStateException(servers.get(current) + ": the server refused the admin name or password ("
+                        + why + ")");
+            }
             throw new Unanswered("cannot reach the server (no connection within " + connectTimeout.toSeconds() + " s)",
                     false);
         }
@@ -193,10 +208,13 @@ final class AdminClient implements AutoCloseable {
         }
     }
 
-    /** Waits up to {@code limit} for the DEALER to have a connected server. */
+    /** Waits up to {@code limit} for the DEALER to have a connected server; false at once when it refused us. */
     private boolean connected(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (dealer.peers().stream().noneMatch(io.zmtp.socket.pipe.PeerInfo::connected)) {
+            if (refused != null) {
+                return false;
+            }
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }

@@ -84,6 +84,34 @@ class ReplicaCliTest {
     }
 
     @Test
+    void aWrongAdminPasswordIsSaidAsSuchWithSeveralServers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Whitelist whitelist = new Whitelist().admin("ops", "adm");
+        String dead;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            dead = "tcp://127.0.0.1:" + s.getLocalPort();  // closed below: nothing listens there
+        }
+        try (ZmtpContext ctx = new ZmtpContext();
+             io.zmtp.config.store.H2ConfigStore store = io.zmtp.config.store.H2ConfigStore.open(dir, StoreLimits.defaults());
+             ConfigServer server = new ConfigServer(store, whitelist, "tcp://127.0.0.1:*", "tcp://127.0.0.1:*",
+                     Duration.ofMillis(200), ctx)) {
+            PrintStream saved = System.err;
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code;
+            try {
+                code = ConfigCenterCommand.run("get", "app/web", "port", "--server", dead + "," + server.syncEndpoint(),
+                        "--admin=ops", "--admin-password=wrong");
+            } finally {
+                System.setErr(saved);
+            }
+            assertThat(code).isNotZero();
+            assertThat(err.toString(StandardCharsets.UTF_8))
+                    .contains(server.syncEndpoint() + ": the server refused the admin name or password");
+        }
+    }
+
+    @Test
     void anAgentNeedsAnUpdatesEndpointPerServer() {
         assertThat(ConfigCenterCommand.run("agent", "--node", "web-1", "--password", "pw", "--namespace", "app/web",
                 "--server", "tcp://127.0.0.1:7001,tcp://127.0.0.1:7002")).isEqualTo(2);
