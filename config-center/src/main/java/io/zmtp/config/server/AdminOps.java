@@ -50,8 +50,9 @@ final class AdminOps {
                 String author = author(userId, h);
                 String ns = Namespaces.validate(Wire.text(h, "ns"));
                 List<Change> changes = Wire.readChanges(h, m, firstValue);
-                Rollout r = server.publish(ns, changes, author, source, message(h));
-                revision(out, r.revision());
+                // Committed with the other puts that arrived with it, and answered then.
+                server.queuePut(new ConfigStore.Commit(ns, changes, author, source, message(h)), h, out, reply);
+                return;
             }
             case "rollback" -> {
                 String author = author(userId, h);
@@ -175,7 +176,7 @@ final class AdminOps {
         }
     }
 
-    private static void revision(ObjectNode out, Revision r) {
+    static void revision(ObjectNode out, Revision r) {
         out.put("ns", r.namespace());
         out.put("rev", r.number());
         out.put("digest", r.digest());

@@ -41,6 +41,12 @@ final class AnswerBudget {
     private final ServerLimits limits;
     /** Per connection (routing id): namespaces whose sync answer went out while answers were still queued. */
     private final Map<ByteBuffer, Set<String>> syncing = new HashMap<>();
+    /** The peers as last read, or null to read them at the next use; see {@link #peers}. */
+    private List<PeerInfo> peers;
+    /** Bytes of answers queued since the peers were read. */
+    private long sinceRead;
+    /** How many bytes of answers may be queued before the peers are read again. */
+    static final long STALE_AFTER_BYTES = 256 * 1024;
 
     AnswerBudget(Socket router, ServerLimits limits) {
         this.router = router;
@@ -52,7 +58,7 @@ final class AnswerBudget {
      * {@code syncOf} is the namespace of a SYNC, or null for another request.
      */
     Decision check(String node, byte[] routingId, String syncOf) {
-        List<PeerInfo> peers = router.peers();
+        List<PeerInfo> peers = peers();
         ByteBuffer connection = ByteBuffer.wrap(routingId);
         long nodeBytes = 0;
         long total = 0;
@@ -95,8 +101,40 @@ final class AnswerBudget {
         return ANSWER;
     }
 
+    /**
+     * The peers with their queue depths, read from the socket (a round trip to its event loop, and
+     * a list of every connection) once per batch of requests the server reads together, and again
+     * after each sync answer: a batch of admin requests or reports costs one read, while the
+     * bytes a sync answer queued are always counted before the next request is judged.
+     */
+    List<PeerInfo> peers() {
+        if (peers == null) {
+            peers = router.peers();
+            sinceRead = 0;
+        }
+        return peers;
+    }
+
+    /** The server starts reading a new batch of requests: queues are read afresh. */
+    void newBatch() {
+        peers = null;
+    }
+
+    /**
+     * An answer of {@code bytes} was queued. Once the answers queued since the peers were read add
+     * up to {@link #STALE_AFTER_BYTES}, they are read again, so a batch of large answers (an admin
+     * asking for a big namespace many times) is judged on what it really queued.
+     */
+    void queued(long bytes) {
+        sinceRead += bytes + MESSAGE_COST;
+        if (sinceRead >= STALE_AFTER_BYTES) {
+            peers = null;
+        }
+    }
+
     /** A sync answer of {@code namespace} was queued on connection {@code routingId}. */
     void syncSent(byte[] routingId, String namespace) {
+        peers = null;
         syncing.computeIfAbsent(ByteBuffer.wrap(routingId.clone()), k -> new HashSet<>()).add(namespace);
     }
 }

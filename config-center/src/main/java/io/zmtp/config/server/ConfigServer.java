@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -55,6 +56,8 @@ public final class ConfigServer implements AutoCloseable {
     /** The retry hint of a {@code busy} ERROR. */
     static final Duration BUSY_RETRY = Duration.ofMillis(250);
     private static final Duration DROP_LOG_INTERVAL = Duration.ofSeconds(10);
+    /** Most requests read in one go before the puts among them are committed and answered. */
+    static final int MAX_BATCH = 256;
     /** Longest REPORT error kept, in characters; the rest is cut. */
     static final int MAX_REPORT_ERROR = 1000;
 
@@ -266,6 +269,73 @@ public final class ConfigServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Namespaces known to exist (a namespace, once it has a revision, never goes away), so that the
+     * thousand REPORTs a second of a large fleet do not each ask the store. Server thread only.
+     */
+    private final java.util.Set<String> existing = new java.util.HashSet<>();
+
+    /** Admin puts received and not committed yet, in order; the server thread's only. */
+    private final List<PendingPut> pendingPuts = new ArrayList<>();
+
+    /** An admin put waiting for the group commit: the change set, and where its answer goes. */
+    private record PendingPut(ConfigStore.Commit commit, ObjectNode request, ObjectNode answer, Reply reply) {
+    }
+
+    /**
+     * Holds an admin put until the requests that arrived with it are read (see {@link #run}): then
+     * all the puts are committed at once and answered in order. Server thread only.
+     */
+    void queuePut(ConfigStore.Commit commit, ObjectNode request, ObjectNode answer, Reply reply) {
+        pendingPuts.add(new PendingPut(commit, request, answer, reply));
+    }
+
+    /**
+     * Commits the waiting puts with one {@link ConfigStore#commitAll}, publishes each revision in
+     * order, then answers each put: its revision, or why it was refused. Server thread only.
+     */
+    private void flushPuts() {
+        if (pendingPuts.isEmpty()) {
+            return;
+        }
+        List<PendingPut> batch = List.copyOf(pendingPuts);
+        pendingPuts.clear();
+        List<ConfigStore.Outcome> outcomes;
+        publishLock.lock();
+        try {
+            try {
+                outcomes = store.commitAll(batch.stream().map(PendingPut::commit).toList());
+            } catch (RuntimeException e) {
+                log.error("committing {} put(s) failed", batch.size(), e);
+                for (PendingPut p : batch) {
+                    p.reply().error(p.request(), "internal", "the server failed on this request: " + e);
+                }
+                return;
+            }
+            for (ConfigStore.Outcome o : outcomes) {
+                if (o.revision() != null) {
+                    publishThrough(o.revision().namespace(), o.revision().number(), o.revision());
+                }
+            }
+        } finally {
+            publishLock.unlock();
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            PendingPut p = batch.get(i);
+            ConfigStore.Outcome o = outcomes.get(i);
+            if (o.revision() != null) {
+                AdminOps.revision(p.answer(), o.revision());
+                p.reply().result(p.answer(), null);
+            } else if (o.refused() instanceof ConfigLimitException) {
+                p.reply().error(p.request(), "too-large", o.refused().getMessage());
+            } else if (o.refused() instanceof IllegalArgumentException) {
+                p.reply().error(p.request(), "bad-request", o.refused().getMessage());
+            } else {
+                p.reply().error(p.request(), "internal", "the server failed on this request: " + o.refused());
+            }
+        }
+    }
+
     /** Rolls {@code namespace} back to the content of {@code revision}, as a new revision. */
     public Rollout rollback(String namespace, long revision, String author, String message) {
         return rollback(namespace, revision, author, "", message);
@@ -384,9 +454,7 @@ public final class ConfigServer implements AutoCloseable {
             publishLock.unlock();
         }
         refusalLogLine.flushIfDue();
-        for (NodeReport r : tracker.takeUnsaved()) {
-            store.recordReport(r);
-        }
+        store.recordReports(tracker.takeUnsaved());
     }
 
     /** The digest of the latest revision, from its history entry when kept (cheap), else the content. */
@@ -415,8 +483,18 @@ public final class ConfigServer implements AutoCloseable {
                 }
                 Message m = router.receive(Duration.ofNanos(Math.max(1_000_000, nextBeat - now)));
                 if (m != null) {
-                    try (m) {
-                        handle(m);
+                    budget.newBatch();
+                    try {
+                        // Everything that has arrived, up to a bound: puts among it are committed
+                        // together (one disk flush) before anything else is answered.
+                        int handled = 0;
+                        do {
+                            try (Message request = m) {
+                                handle(request);
+                            }
+                        } while (++handled < MAX_BATCH && (m = router.tryReceive()) != null);
+                    } finally {
+                        flushPuts();
                     }
                 }
             } catch (IllegalStateException closed) {
@@ -504,7 +582,7 @@ public final class ConfigServer implements AutoCloseable {
 
     /** The remote address of the ROUTER connection with this routing id, or "" if it is gone. */
     private String peerAddress(byte[] routingId) {
-        for (io.zmtp.socket.pipe.PeerInfo p : router.peers()) {
+        for (io.zmtp.socket.pipe.PeerInfo p : budget.peers()) {
             if (p.routingId() != null && java.util.Arrays.equals(p.routingId(), routingId)) {
                 java.net.SocketAddress a = p.remoteAddress();
                 if (a instanceof java.net.InetSocketAddress in && in.getAddress() != null) {
@@ -551,6 +629,9 @@ public final class ConfigServer implements AutoCloseable {
         } catch (Wire.ProtocolException e) {
             reply.error(h, "bad-request", e.getMessage());
             return;
+        }
+        if (!(command.equals(Wire.REPORT) || (command.equals(Wire.ADMIN) && "put".equals(h.path("op").asText(null))))) {
+            flushPuts();  // what comes next must see the puts before it committed, and answered first
         }
         try {
             if (Whitelist.isAdmin(user)) {
@@ -702,9 +783,12 @@ public final class ConfigServer implements AutoCloseable {
             refuseReport(node, reply, h, "forbidden", "node " + node + " may not read " + ns);
             return;
         }
-        if (store.latestRevision(ns) == 0) {
-            refuseReport(node, reply, h, "unknown-namespace", "the server holds no namespace " + ns + "; the report is not kept");
-            return;
+        if (!existing.contains(ns)) {
+            if (store.latestRevision(ns) == 0) {
+                refuseReport(node, reply, h, "unknown-namespace", "the server holds no namespace " + ns + "; the report is not kept");
+                return;
+            }
+            existing.add(ns);
         }
         String error = null;
         if (h.hasNonNull("error")) {
@@ -757,6 +841,7 @@ public final class ConfigServer implements AutoCloseable {
                 body.push(new byte[0]);
             }
             body.push(id);
+            budget.queued(body.byteSize());
             if (!router.trySend(body)) {
                 body.close();
                 log.warn("reply to {} dropped: router full", UntrustedText.of(new String(id, StandardCharsets.ISO_8859_1)));
@@ -801,9 +886,7 @@ public final class ConfigServer implements AutoCloseable {
         }
         pub.close();
         router.close();
-        for (NodeReport r : tracker.takeUnsaved()) {
-            store.recordReport(r);
-        }
+        store.recordReports(tracker.takeUnsaved());
         if (ownsContext) {
             context.close();
         }

@@ -98,6 +98,35 @@ public interface ConfigStore extends AutoCloseable {
     /** {@link #rollback(String, long, String, String)} recording the source address; see {@link #commit(String, List, String, String, String)}. */
     Revision rollback(String namespace, long toRevision, String author, String source, String message);
 
+    /** One change set of {@link #commitAll}: what {@link #commit} takes. */
+    record Commit(String namespace, List<Change> changes, String author, String source, String message) {
+    }
+
+    /** What became of one {@link Commit}: its revision, or why it was refused (then nothing of it is stored). */
+    record Outcome(Revision revision, RuntimeException refused) {
+    }
+
+    /**
+     * Commits several change sets in order, as {@link #commit} would one after the other, with one
+     * disk flush for all of them where the store can (a group commit): a server that has several
+     * puts waiting commits them together instead of paying a flush each. A change set that is
+     * invalid or over the limits is refused on its own ({@link Outcome#refused}) and the others go
+     * on. A failure of the store itself throws, and then none of them is stored (this default, which
+     * commits one by one, refuses just the ones that failed instead). When this returns, every
+     * revision in it is as durable as one {@link #commit} makes it.
+     */
+    default List<Outcome> commitAll(List<Commit> commits) {
+        List<Outcome> out = new java.util.ArrayList<>(commits.size());
+        for (Commit c : commits) {
+            try {
+                out.add(new Outcome(commit(c.namespace(), c.changes(), c.author(), c.source(), c.message()), null));
+            } catch (RuntimeException e) {
+                out.add(new Outcome(null, e));
+            }
+        }
+        return out;
+    }
+
     /** Every namespace that has at least one revision, sorted. */
     List<String> namespaces();
 
@@ -108,6 +137,19 @@ public interface ConfigStore extends AutoCloseable {
 
     /** Stores {@code report}, replacing any earlier report of the same node and namespace. */
     void recordReport(NodeReport report);
+
+    /**
+     * Stores every report of {@code reports} as {@link #recordReport} does; a store writes them in
+     * one transaction, since a server with a thousand nodes saves a thousand reports a second and a
+     * transaction (a disk flush) for each would take its thread from publishing. Reports are a view
+     * of who runs what, sent again by every node each report interval: a store may write them
+     * without waiting for the disk.
+     */
+    default void recordReports(java.util.Collection<NodeReport> reports) {
+        for (NodeReport r : reports) {
+            recordReport(r);
+        }
+    }
 
     /** All stored reports, sorted by node id then namespace. */
     List<NodeReport> reports();

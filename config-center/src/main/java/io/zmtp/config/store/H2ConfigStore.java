@@ -1,6 +1,7 @@
 package io.zmtp.config.store;
 
 import io.zmtp.config.model.Change;
+import io.zmtp.config.model.ConfigLimitException;
 import io.zmtp.config.model.Digest;
 import io.zmtp.config.model.Namespaces;
 import io.zmtp.config.model.NodeReport;
@@ -398,6 +399,30 @@ public final class H2ConfigStore implements ConfigStore {
     }
 
     @Override
+    public void recordReports(java.util.Collection<NodeReport> reports) {
+        if (reports.isEmpty()) {
+            return;
+        }
+        locked(() -> transact("recording " + reports.size() + " reports", () -> {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "MERGE INTO reports (node_id, ns, rev, digest, applied_at, seen_at) KEY (node_id, ns)"
+                            + " VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (NodeReport report : reports) {
+                    ps.setString(1, report.nodeId());
+                    ps.setString(2, report.namespace());
+                    ps.setLong(3, report.revision());
+                    ps.setString(4, report.digest());
+                    ps.setObject(5, utc(report.appliedAt()));
+                    ps.setObject(6, utc(report.seenAt()));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        }));
+    }
+
+    @Override
     public List<NodeReport> reports() {
         return locked(() -> transact("reading reports", () -> {
             List<NodeReport> out = new ArrayList<>();
@@ -476,23 +501,10 @@ public final class H2ConfigStore implements ConfigStore {
     }
 
     private Revision apply(String namespace, List<Change> changes, String author, String source, String message) {
-        Current before = current(namespace);
-        ChangeSets.Applied applied = ChangeSets.apply(before.snapshot(), before.totalBytes(), changes, limits);
-        List<Change> effective = applied.effective();
-        long total = applied.totalBytes();
-        TreeMap<String, byte[]> after = applied.after();
-        List<Change> undo = applied.undo();
-        byte[] changesBlob = ChangeSetCodec.encode(effective);
-        byte[] undoBlob = ChangeSetCodec.encode(undo);
-        long rev = before.snapshot().revision() + 1;
-        Snapshot next = Snapshot.of(namespace, rev, after);
-        Revision revision = new Revision(namespace, rev, next.digest(), author, clock.instant(), message, effective,
-                source);
-        RevisionJournal.Entry entry = new RevisionJournal.Entry(namespace, rev, next.digest(), author, revision.time(),
-                message, changesBlob, undoBlob, source);
-        long journaledFrom = journal == null ? -1 : journal.append(entry);
+        Prepared p = prepare(current(namespace), namespace, changes, author, source, message);
+        long journaledFrom = journal == null ? -1 : journal.append(p.entry());
         try {
-            persist(entry, effective);
+            persist(p.entry(), p.effective());
         } catch (RuntimeException e) {
             cache.remove(namespace); // reload from the database, whatever state it is in
             if (journal != null) {
@@ -500,34 +512,108 @@ public final class H2ConfigStore implements ConfigStore {
             }
             throw e;
         }
-        cache.put(namespace, new Current(next, total));
+        cache.put(namespace, p.next());
+        settleIfDue();
+        return p.revision();
+    }
+
+    /** A revision worked out in memory, not yet written: its journal entry and the content after it. */
+    private record Prepared(Revision revision, RevisionJournal.Entry entry, List<Change> effective, Current next) {
+    }
+
+    /** Applies a validated change set to {@code before} in memory: the next revision, not yet stored. */
+    private Prepared prepare(Current before, String namespace, List<Change> changes, String author, String source,
+                             String message) {
+        ChangeSets.Applied applied = ChangeSets.apply(before.snapshot(), before.totalBytes(), changes, limits);
+        List<Change> effective = applied.effective();
+        long rev = before.snapshot().revision() + 1;
+        Snapshot next = Snapshot.of(namespace, rev, applied.after());
+        Revision revision = new Revision(namespace, rev, next.digest(), author, clock.instant(), message, effective,
+                source);
+        RevisionJournal.Entry entry = new RevisionJournal.Entry(namespace, rev, next.digest(), author, revision.time(),
+                message, ChangeSetCodec.encode(effective), ChangeSetCodec.encode(applied.undo()), source);
+        return new Prepared(revision, entry, effective, new Current(next, applied.totalBytes()));
+    }
+
+    /**
+     * A group commit: every valid change set is worked out in memory in order, then all are
+     * journaled with one disk flush and written to H2 in one transaction.
+     */
+    @Override
+    public List<Outcome> commitAll(List<Commit> commits) {
+        return locked(() -> {
+            List<Outcome> out = new ArrayList<>(commits.size());
+            List<Prepared> prepared = new ArrayList<>();
+            Map<String, Current> heads = new HashMap<>();
+            for (Commit c : commits) {
+                try {
+                    ChangeSets.checkCommit(c.namespace(), c.changes(), c.author(), c.message());
+                    Current before = heads.containsKey(c.namespace()) ? heads.get(c.namespace()) : current(c.namespace());
+                    Prepared p = prepare(before, c.namespace(), c.changes(), c.author(), source(c.source()), c.message());
+                    heads.put(c.namespace(), p.next());
+                    prepared.add(p);
+                    out.add(new Outcome(p.revision(), null));
+                } catch (ConfigLimitException | IllegalArgumentException e) {
+                    out.add(new Outcome(null, e));
+                }
+            }
+            if (prepared.isEmpty()) {
+                return out;
+            }
+            List<RevisionJournal.Entry> entries = prepared.stream().map(Prepared::entry).toList();
+            long journaledFrom = journal == null ? -1 : journal.appendAll(entries);
+            try {
+                transact("committing " + prepared.size() + " revision(s)", () -> {
+                    for (Prepared p : prepared) {
+                        writeRevision(p.entry(), p.effective());
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                heads.keySet().forEach(cache::remove); // reload from the database, whatever state it is in
+                if (journal != null) {
+                    journal.discardFrom(journaledFrom, e);
+                }
+                throw e;
+            }
+            cache.putAll(heads);
+            settleIfDue();
+            return out;
+        });
+    }
+
+    private void settleIfDue() {
         if (journal != null && journal.size() > JOURNAL_SETTLE_BYTES) {
             settle();
         }
-        return revision;
     }
 
     /** Writes one revision (its content changes, head and history row) in one transaction. */
     private void persist(RevisionJournal.Entry e, List<Change> effective) {
         transact("committing revision " + e.revision() + " of " + e.namespace(), () -> {
-            writeContent(e.namespace(), effective);
-            writeHead(e.namespace(), e.revision(), e.digest());
-            try (PreparedStatement ps = db.prepareStatement(
-                    "INSERT INTO revisions (ns, rev, digest, author, committed_at, message, changes, undo, source)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, e.namespace());
-                ps.setLong(2, e.revision());
-                ps.setString(3, e.digest());
-                ps.setString(4, e.author());
-                ps.setObject(5, utc(e.time()));
-                ps.setString(6, e.message());
-                ps.setBytes(7, e.changes());
-                ps.setBytes(8, e.undo());
-                ps.setString(9, e.source() == null ? "" : e.source());
-                ps.executeUpdate();
-            }
+            writeRevision(e, effective);
             return null;
         });
+    }
+
+    /** The rows of one revision: its content changes, the head and the history row; in a transaction. */
+    private void writeRevision(RevisionJournal.Entry e, List<Change> effective) throws SQLException {
+        writeContent(e.namespace(), effective);
+        writeHead(e.namespace(), e.revision(), e.digest());
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT INTO revisions (ns, rev, digest, author, committed_at, message, changes, undo, source)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, e.namespace());
+            ps.setLong(2, e.revision());
+            ps.setString(3, e.digest());
+            ps.setString(4, e.author());
+            ps.setObject(5, utc(e.time()));
+            ps.setString(6, e.message());
+            ps.setBytes(7, e.changes());
+            ps.setBytes(8, e.undo());
+            ps.setString(9, e.source() == null ? "" : e.source());
+            ps.executeUpdate();
+        }
     }
 
     // ---------------------------------------------------------------- journal

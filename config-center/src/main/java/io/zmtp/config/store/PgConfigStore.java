@@ -1,6 +1,7 @@
 package io.zmtp.config.store;
 
 import io.zmtp.config.model.Change;
+import io.zmtp.config.model.ConfigLimitException;
 import io.zmtp.config.model.Digest;
 import io.zmtp.config.model.Namespaces;
 import io.zmtp.config.model.NodeReport;
@@ -184,6 +185,71 @@ public final class PgConfigStore implements ConfigStore {
         return done.revision();
     }
 
+    /**
+     * A group commit: the change sets in one transaction, so PostgreSQL flushes its WAL once for all
+     * of them. Each takes its namespace's head row lock in turn, as {@link #commit} does; one that
+     * is invalid or over the limits is refused before it writes anything, and the others go on.
+     */
+    @Override
+    public List<Outcome> commitAll(List<Commit> commits) {
+        ensureOpen();
+        List<RuntimeException> invalid = new ArrayList<>(commits.size());
+        for (Commit c : commits) {
+            RuntimeException refused = null;
+            try {
+                ChangeSets.checkCommit(c.namespace(), c.changes(), c.author(), c.message());
+            } catch (IllegalArgumentException e) {
+                refused = e;
+            }
+            invalid.add(refused);
+        }
+        List<Object> done = pool.transact("committing " + commits.size() + " change sets", false, conn -> {
+            List<Object> results = new ArrayList<>(commits.size());  // Committed, or the refusal
+            // Per namespace, in order of first appearance: the head locked, and the rows after it.
+            java.util.Map<String, Head> locked = new java.util.LinkedHashMap<>();
+            java.util.Map<String, List<Row>> rows = new java.util.HashMap<>();
+            for (int i = 0; i < commits.size(); i++) {
+                Commit c = commits.get(i);
+                if (invalid.get(i) != null) {
+                    results.add(invalid.get(i));
+                    continue;
+                }
+                Head head = locked.get(c.namespace());
+                if (head == null) {
+                    head = lockHead(conn, c.namespace(), true);
+                    locked.put(c.namespace(), head);
+                }
+                List<Row> after = rows.computeIfAbsent(c.namespace(), k -> new ArrayList<>());
+                Current before = after.isEmpty() ? current(conn, c.namespace(), head) : after.get(after.size() - 1).committed().current();
+                long revision = after.isEmpty() ? head.revision() : after.get(after.size() - 1).committed().revision().number();
+                try {
+                    Row row = next(c.namespace(), revision, before, c.changes(), c.author(), c.source(), c.message());
+                    after.add(row);
+                    results.add(row.committed());
+                } catch (ConfigLimitException e) {
+                    results.add(e);  // refused; nothing of it is written
+                }
+            }
+            for (java.util.Map.Entry<String, Head> e : locked.entrySet()) {
+                List<Row> written = rows.get(e.getKey());
+                if (!written.isEmpty()) {
+                    writeRows(conn, e.getKey(), e.getValue().revision(), written);
+                }
+            }
+            return results;
+        });
+        List<Outcome> out = new ArrayList<>(done.size());
+        for (Object o : done) {
+            if (o instanceof Committed c) {
+                remember(c.current());
+                out.add(new Outcome(c.revision(), null));
+            } else {
+                out.add(new Outcome(null, (RuntimeException) o));
+            }
+        }
+        return out;
+    }
+
     @Override
     public Snapshot snapshot(String namespace) {
         ensureOpen();
@@ -328,6 +394,43 @@ public final class PgConfigStore implements ConfigStore {
         });
     }
 
+    /**
+     * One transaction, in (node, namespace) order so that two replicas saving reports of the same
+     * nodes take the rows' locks in one order; committed without waiting for the WAL flush
+     * ({@code synchronous_commit off}: a crash can lose the last moment of reports, which every
+     * node sends again within its report interval, never a revision).
+     */
+    @Override
+    public void recordReports(java.util.Collection<NodeReport> reports) {
+        if (reports.isEmpty()) {
+            return;
+        }
+        List<NodeReport> sorted = new ArrayList<>(reports);
+        sorted.sort(java.util.Comparator.comparing(NodeReport::nodeId).thenComparing(NodeReport::namespace));
+        ensureOpen();
+        pool.transact("recording " + sorted.size() + " reports", false, c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LOCAL synchronous_commit TO OFF");
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO reports (node_id, ns, rev, digest, applied_at, seen_at) VALUES (?, ?, ?, ?, ?, ?)"
+                            + " ON CONFLICT (node_id, ns) DO UPDATE SET rev = EXCLUDED.rev, digest = EXCLUDED.digest,"
+                            + " applied_at = EXCLUDED.applied_at, seen_at = EXCLUDED.seen_at")) {
+                for (NodeReport report : sorted) {
+                    ps.setString(1, report.nodeId());
+                    ps.setString(2, report.namespace());
+                    ps.setLong(3, report.revision());
+                    ps.setString(4, report.digest());
+                    ps.setObject(5, utc(report.appliedAt()));
+                    ps.setObject(6, utc(report.seenAt()));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
     @Override
     public List<NodeReport> reports() {
         ensureOpen();
@@ -454,47 +557,75 @@ public final class PgConfigStore implements ConfigStore {
     /** Writes the next revision after the locked {@code head}, whose content is {@code before}. */
     private Committed apply(Connection c, String namespace, Head head, Current before, List<Change> changes,
                             String author, String rawSource, String message) throws SQLException {
+        Row row = next(namespace, head.revision(), before, changes, author, rawSource, message);
+        writeRows(c, namespace, head.revision(), List.of(row));
+        return row.committed();
+    }
+
+    /** A revision worked out in memory, to be written by {@link #writeRows}. */
+    private record Row(Committed committed, List<Change> effective, byte[] changes, byte[] undo, long totalBytes) {
+    }
+
+    /** The revision after {@code revision}, whose content is {@code before}, in memory. */
+    private Row next(String namespace, long revision, Current before, List<Change> changes, String author,
+                     String rawSource, String message) {
         String source = rawSource == null ? "" : rawSource.length() > 300 ? rawSource.substring(0, 300) : rawSource;
         ChangeSets.Applied applied = ChangeSets.apply(before.snapshot(), before.totalBytes(), changes, limits);
-        long rev = head.revision() + 1;
+        long rev = revision + 1;
         Snapshot next = Snapshot.of(namespace, rev, applied.after());
         Instant time = clock.instant().truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps
-        writeContent(c, namespace, applied.effective());
+        Revision r = new Revision(namespace, rev, next.digest(), author, time, message, applied.effective(), source);
+        return new Row(new Committed(r, new Current(next, applied.totalBytes())), applied.effective(),
+                ChangeSetCodec.encode(applied.effective()), ChangeSetCodec.encode(applied.undo()), applied.totalBytes());
+    }
+
+    /**
+     * Writes consecutive revisions of one namespace after its locked head {@code from}: their
+     * content changes in order, their history rows in one batch, the head once (to the last), and
+     * one NOTIFY naming the last (a listening server publishes every revision up to the one named).
+     */
+    private void writeRows(Connection c, String namespace, long from, List<Row> rows) throws SQLException {
+        for (Row row : rows) {
+            writeContent(c, namespace, row.effective());
+        }
+        Row last = rows.get(rows.size() - 1);
+        Revision head = last.committed().revision();
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE namespaces SET latest_rev = ?, digest = ?, total_bytes = ? WHERE ns = ? AND latest_rev = ?")) {
-            ps.setLong(1, rev);
-            ps.setString(2, next.digest());
-            ps.setLong(3, applied.totalBytes());
+            ps.setLong(1, head.number());
+            ps.setString(2, head.digest());
+            ps.setLong(3, last.totalBytes());
             ps.setString(4, namespace);
-            ps.setLong(5, head.revision());
+            ps.setLong(5, from);
             if (ps.executeUpdate() != 1) {
-                throw new ConfigStoreException("namespace '" + namespace + "' moved from revision " + head.revision()
+                throw new ConfigStoreException("namespace '" + namespace + "' moved from revision " + from
                         + " under a lock in " + where);
             }
         }
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO revisions (ns, rev, digest, author, committed_at, message, changes, undo, source)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, namespace);
-            ps.setLong(2, rev);
-            ps.setString(3, next.digest());
-            ps.setString(4, author);
-            ps.setObject(5, utc(time));
-            ps.setString(6, message);
-            ps.setBytes(7, ChangeSetCodec.encode(applied.effective()));
-            ps.setBytes(8, ChangeSetCodec.encode(applied.undo()));
-            ps.setString(9, source);
-            ps.executeUpdate();
+            for (Row row : rows) {
+                Revision r = row.committed().revision();
+                ps.setString(1, namespace);
+                ps.setLong(2, r.number());
+                ps.setString(3, r.digest());
+                ps.setString(4, r.author());
+                ps.setObject(5, utc(r.time()));
+                ps.setString(6, r.message());
+                ps.setBytes(7, row.changes());
+                ps.setBytes(8, row.undo());
+                ps.setString(9, r.source());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
         // Delivered to every listening server when (and only if) this transaction commits.
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
             ps.setString(1, PgRevisionFeed.CHANNEL);
-            ps.setString(2, rev + " " + namespace);
+            ps.setString(2, head.number() + " " + namespace);
             ps.execute();
         }
-        Revision revision = new Revision(namespace, rev, next.digest(), author, time, message, applied.effective(),
-                source);
-        return new Committed(revision, new Current(next, applied.totalBytes()));
     }
 
     private static void writeContent(Connection c, String namespace, List<Change> effective) throws SQLException {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
@@ -128,9 +129,16 @@ final class RevisionJournal implements AutoCloseable {
      * @return the offset the record starts at, for {@link #discardFrom} if the commit then fails
      */
     long append(Entry e) {
-        byte[] payload = encode(e);
-        ByteBuffer record = ByteBuffer.allocate(HEADER + payload.length);
-        record.putInt(MAGIC).putInt(payload.length).putInt(crc(payload)).put(payload).flip();
+        return appendAll(List.of(e));
+    }
+
+    /**
+     * Appends every entry of {@code entries} and forces them to disk once (a group commit); once this
+     * returns they all survive a crash.
+     *
+     * @return the offset the first record starts at, for {@link #discardFrom} if the commit then fails
+     */
+    long appendAll(List<Entry> entries) {
         long start;
         try {
             start = channel.position();
@@ -138,13 +146,20 @@ final class RevisionJournal implements AutoCloseable {
             throw new ConfigStoreException("cannot use the revision journal " + file + ": " + io.getMessage(), io);
         }
         try {
-            while (record.hasRemaining()) {
-                channel.write(record);
+            for (Entry e : entries) {
+                byte[] payload = encode(e);
+                ByteBuffer record = ByteBuffer.allocate(HEADER + payload.length);
+                record.putInt(MAGIC).putInt(payload.length).putInt(crc(payload)).put(payload).flip();
+                while (record.hasRemaining()) {
+                    channel.write(record);
+                }
             }
             channel.force(false);
         } catch (IOException io) {
-            ConfigStoreException failed = new ConfigStoreException("cannot write revision " + e.revision() + " of "
-                    + e.namespace() + " to the revision journal " + file + ": " + io.getMessage(), io);
+            Entry first = entries.get(0);
+            ConfigStoreException failed = new ConfigStoreException("cannot write revision " + first.revision() + " of "
+                    + first.namespace() + (entries.size() > 1 ? " and " + (entries.size() - 1) + " more" : "")
+                    + " to the revision journal " + file + ": " + io.getMessage(), io);
             discardFrom(start, failed); // no half record ahead of the next one
             throw failed;
         }

@@ -187,6 +187,53 @@ abstract class ConfigStoreContractTest {
         assertThat(put(store, "ns", "b", "2").number()).isEqualTo(2);
     }
 
+    // ------------------------------------------------------------------ group commit
+
+    @Test
+    void aGroupCommitNumbersInOrderRefusesBadChangeSetsAloneAndEqualsCommittingOneByOne() {
+        ConfigStore store = open(new StoreLimits(16, 1024));
+        put(store, "a", "k", "0");
+        List<ConfigStore.Commit> commits = List.of(
+                new ConfigStore.Commit("a", List.of(Change.put("k", "1")), "t", "10.0.0.1:1", "one"),
+                new ConfigStore.Commit("b", List.of(Change.put("x", "1")), "t", "", "b one"),
+                new ConfigStore.Commit("a", List.of(Change.put("k", "x".repeat(17))), "t", "", "over the value limit"),
+                new ConfigStore.Commit("a", List.of(), "t", "", "empty"),
+                new ConfigStore.Commit("a", List.of(Change.put("k", "2"), Change.put("j", "2")), "t", "", "two"),
+                new ConfigStore.Commit("bad ns!", List.of(Change.put("k", "1")), "t", "", "bad namespace"),
+                new ConfigStore.Commit("a", List.of(Change.delete("j")), "t", "", "three"));
+        List<ConfigStore.Outcome> out = store.commitAll(commits);
+
+        assertThat(out).hasSize(7);
+        assertThat(out.get(0).revision().number()).isEqualTo(2);
+        assertThat(out.get(0).revision().source()).isEqualTo("10.0.0.1:1");
+        assertThat(out.get(1).revision().number()).isEqualTo(1);
+        assertThat(out.get(2).refused()).isInstanceOf(ConfigLimitException.class);
+        assertThat(out.get(3).refused()).isInstanceOf(IllegalArgumentException.class);
+        assertThat(out.get(4).revision().number()).isEqualTo(3);
+        assertThat(out.get(5).refused()).isInstanceOf(IllegalArgumentException.class);
+        assertThat(out.get(6).revision().number()).isEqualTo(4);
+        for (int i : new int[] {2, 3, 5}) {
+            assertThat(out.get(i).revision()).isNull();
+        }
+
+        // The same change sets committed one by one on another store give the same digests.
+        ConfigStore reference = closeLater(H2ConfigStore.inMemory(StoreLimits.DEFAULTS));
+        reference.commit("a", List.of(Change.put("k", "0")), "t", "");
+        reference.commit("a", List.of(Change.put("k", "1")), "t", "");
+        reference.commit("a", List.of(Change.put("k", "2"), Change.put("j", "2")), "t", "");
+        Revision last = reference.commit("a", List.of(Change.delete("j")), "t", "");
+        assertThat(out.get(6).revision().digest()).isEqualTo(last.digest());
+        assertThat(store.snapshot("a").digest()).isEqualTo(last.digest());
+        assertThat(store.history("a", 0, 10)).extracting(Revision::number).containsExactly(1L, 2L, 3L, 4L);
+        store.close();
+
+        ConfigStore again = open(new StoreLimits(16, 1024));
+        assertThat(again.latestRevision("a")).isEqualTo(4);
+        assertThat(again.snapshot("a").digest()).isEqualTo(last.digest());
+        assertThat(again.latestRevision("b")).isEqualTo(1);
+        assertThat(again.commitAll(List.of()).isEmpty()).isTrue();
+    }
+
     // ------------------------------------------------------------------ limits
 
     @Test
@@ -489,6 +536,29 @@ abstract class ConfigStoreContractTest {
         assertThatThrownBy(() -> store.recordReport(null)).isInstanceOf(IllegalArgumentException.class);
         store.close();
 
+        assertThat(open().reports()).isEqualTo(reports);
+    }
+
+    @Test
+    void reportsRecordedTogetherReplaceEarlierOnesAndSurviveAReopen() {
+        ConfigStore store = open();
+        Instant t0 = Instant.parse("2024-05-01T10:15:30.123456Z");
+        String d1 = ReferenceDigest.of(Map.of("k", new byte[] {1}));
+        store.recordReport(new NodeReport("node-a", "ns", 1, d1, t0, t0));
+        store.recordReports(List.of());
+        List<NodeReport> batch = new ArrayList<>();
+        for (int i = 999; i >= 0; i--) {  // out of order: the store sorts or does not care
+            batch.add(new NodeReport(String.format("node-%03d", i), "ns", i, Digest.EMPTY, t0.plusSeconds(i), t0.plusSeconds(i)));
+        }
+        NodeReport newerA = new NodeReport("node-a", "ns", 7, Digest.EMPTY, t0.plusSeconds(9), t0.plusSeconds(9));
+        batch.add(newerA);
+        store.recordReports(batch);
+
+        List<NodeReport> reports = store.reports();
+        assertThat(reports).hasSize(1001);
+        assertThat(reports.get(0)).isEqualTo(new NodeReport("node-000", "ns", 0, Digest.EMPTY, t0, t0));
+        assertThat(reports.get(1000)).isEqualTo(newerA);
+        store.close();
         assertThat(open().reports()).isEqualTo(reports);
     }
 }
