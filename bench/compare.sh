@@ -702,6 +702,12 @@ Not run yet: \`bench/jmh.sh\` fills this section.
 <!-- jmh:end -->"
 fi
 
+# The config center's fleet section (bench/fleet.sh) survives a rerun too, at the end.
+fleet_section=""
+if [[ -f $OUT ]]; then
+    fleet_section=$(awk '/<!-- fleet:begin -->/ { on = 1 } on { print } /<!-- fleet:end -->/ { on = 0 }' "$OUT")
+fi
+
 # The profile section bench/profile.sh writes between these markers survives a rerun, in its
 # place after the targets (it says itself which run produced it).
 profile_section=""
@@ -878,5 +884,9 @@ EOF
     echo "| inproc_thr | ours-nio | (same process) | 16 | ${inproc_got[*]:-} |"
     echo
     printf '%s\n' "$jmh_section"
+    if [[ -n $fleet_section ]]; then
+        echo
+        printf '%s\n' "$fleet_section"
+    fi
 } >"$OUT"
 say "wrote $OUT"

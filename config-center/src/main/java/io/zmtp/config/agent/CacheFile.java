@@ -7,7 +7,6 @@ import io.zmtp.config.model.Digest;
 import io.zmtp.config.model.Snapshot;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -89,20 +88,36 @@ final class CacheFile {
         writeAtomically(dir.resolve(name), bytes);
     }
 
+    /**
+     * Names the temporary file of each write: unique per process (a random token drawn once) and per
+     * writing thread (an agent writes from its own thread), so concurrent writers of one directory
+     * never share one, while a write costs no random draw and no exclusive create (an agent of a
+     * large fleet writes its cache at every revision; {@link Files#createTempFile} was most of it).
+     */
+    private static final String PROCESS_TOKEN = java.util.HexFormat.of().formatHex(
+            new java.security.SecureRandom().generateSeed(4));
+
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".part-" + PROCESS_TOKEN + "-"
+                + Thread.currentThread().getId());
+        boolean moved = false;
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                out.write(bytes);
+            try {
+                Files.write(tmp, bytes);
+            } catch (java.nio.file.NoSuchFileException e) {
+                Files.createDirectories(target.getParent());  // removed under us, or never made
+                Files.write(tmp, bytes);
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            moved = true;
         } finally {
-            Files.deleteIfExists(tmp);
+            if (!moved) {
+                Files.deleteIfExists(tmp);
+            }
         }
     }
 }
