@@ -22,9 +22,10 @@ import java.util.TreeMap;
 /**
  * Files an agent keeps: the cache of each namespace (JSON with revision, digest and base64 values,
  * read back at start so a node serves its last good configuration while the server is down), and
- * the optional plain files for non-Java services (JSON or properties of UTF-8 text). Every write
- * goes to a temporary file in the same directory and is renamed over the old one, so a reader
- * or a crash never sees half a file.
+ * the optional plain files for non-Java services (JSON or properties of UTF-8 text). A plain file
+ * is written to a temporary file in the same directory and renamed over the old one, so a reader
+ * or a crash never sees half a file; the cache, which only the agent reads, is two files written
+ * in turn (see {@link #SLOTS}).
  */
 final class CacheFile {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,24 +38,72 @@ final class CacheFile {
         return namespace.replace("%", "%25").replace("/", "%2F");
     }
 
-    static void writeCache(Path dir, Snapshot s) throws IOException {
+    /**
+     * A namespace's cache is two files, written in turn, each over its own previous content (no new
+     * file, no rename: a new inode per revision was most of an agent's cost per revision in a large
+     * fleet). A write cut short by a crash leaves that file invalid (its digest no longer matches),
+     * while the other still holds the write before; {@code seq} says which of two good files is the
+     * newer. The first slot keeps the name older versions used, so their caches are read too.
+     */
+    static final String[] SLOTS = {".cache.json", ".cache-b.json"};
+
+    /** A cached snapshot, the slot it was read from, and its write sequence number (0 if it has none). */
+    record Cached(Snapshot snapshot, int slot, long seq) {
+    }
+
+    /** Writes {@code s} into cache slot {@code slot} with sequence number {@code seq}. */
+    static void writeCache(Path dir, Snapshot s, int slot, long seq) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("ns", s.namespace());
         root.put("rev", s.revision());
         root.put("digest", s.digest());
+        root.put("seq", seq);
         ObjectNode entries = root.putObject("entries");
         Base64.Encoder b64 = Base64.getEncoder();
         s.entries().forEach((k, v) -> entries.put(k, b64.encodeToString(v)));
-        writeAtomically(dir.resolve(fileName(s.namespace()) + ".cache.json"), JSON.writeValueAsBytes(root));
+        overwrite(dir.resolve(fileName(s.namespace()) + SLOTS[slot]), JSON.writeValueAsBytes(root));
     }
 
     /** The cached snapshot, if there is one whose digest still matches its content. */
     static Optional<Snapshot> readCache(Path dir, String namespace) throws IOException {
-        Path file = dir.resolve(fileName(namespace) + ".cache.json");
-        if (!Files.exists(file)) {
+        return readNewest(dir, namespace).map(Cached::snapshot);
+    }
+
+    /**
+     * The newest good copy among the slots, if any. A slot that cannot be read is passed over when
+     * the other is good; when none is good, the first failure is thrown.
+     */
+    static Optional<Cached> readNewest(Path dir, String namespace) throws IOException {
+        Cached best = null;
+        Exception failed = null;
+        for (int slot = 0; slot < SLOTS.length; slot++) {
+            Path file = dir.resolve(fileName(namespace) + SLOTS[slot]);
+            if (!Files.exists(file)) {
+                continue;
+            }
+            try {
+                Optional<Cached> c = readSlot(file, namespace, slot);
+                if (c.isPresent() && (best == null || c.get().seq() > best.seq())) {
+                    best = c.get();
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                failed = failed == null ? e : failed;
+            }
+        }
+        if (best == null && failed != null) {
+            if (failed instanceof IOException io) {
+                throw io;
+            }
+            throw (IllegalArgumentException) failed;
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static Optional<Cached> readSlot(Path file, String namespace, int slot) throws IOException {
+        JsonNode root = JSON.readTree(file.toFile());
+        if (root == null) {
             return Optional.empty();
         }
-        JsonNode root = JSON.readTree(file.toFile());
         TreeMap<String, byte[]> content = new TreeMap<>(Digest.KEY_ORDER);
         Base64.Decoder b64 = Base64.getDecoder();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.path("entries").fields(); it.hasNext(); ) {
@@ -65,7 +114,30 @@ final class CacheFile {
         if (!namespace.equals(root.path("ns").asText()) || !digest.equals(root.path("digest").asText())) {
             return Optional.empty();
         }
-        return Optional.of(new Snapshot(namespace, root.path("rev").asLong(), digest, content));
+        return Optional.of(new Cached(new Snapshot(namespace, root.path("rev").asLong(), digest, content), slot,
+                root.path("seq").asLong(0)));
+    }
+
+    /** Writes {@code bytes} over {@code file} in place (created, with its directory, if missing). */
+    private static void overwrite(Path file, byte[] bytes) throws IOException {
+        try {
+            overwriteOnce(file, bytes);
+        } catch (java.nio.file.NoSuchFileException e) {
+            Files.createDirectories(file.getParent());  // removed under us, or never made
+            overwriteOnce(file, bytes);
+        }
+    }
+
+    private static void overwriteOnce(Path file, byte[] bytes) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            long at = 0;
+            while (b.hasRemaining()) {
+                at += ch.write(b, at);
+            }
+            ch.truncate(bytes.length);
+        }
     }
 
     /** The plain-file view: {@code <ns>.json} (an object of text values) or {@code <ns>.properties}. */

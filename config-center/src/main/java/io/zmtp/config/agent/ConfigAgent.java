@@ -81,18 +81,24 @@ public final class ConfigAgent implements AutoCloseable {
         for (String ns : b.namespaces) {
             Namespaces.validate(ns);
             Snapshot initial = Snapshot.empty(ns);
+            CacheFile.Cached cached = null;
             if (b.cacheDir != null) {
                 try {
-                    Optional<Snapshot> cached = CacheFile.readCache(b.cacheDir, ns);
-                    if (cached.isPresent()) {
-                        initial = cached.get();
+                    cached = CacheFile.readNewest(b.cacheDir, ns).orElse(null);
+                    if (cached != null) {
+                        initial = cached.snapshot();
                         log.info("{}: serving cached {} r{} until the server confirms it", b.nodeId, ns, initial.revision());
                     }
                 } catch (IOException | RuntimeException e) {
                     log.warn("{}: cache of {} unreadable, starting empty: {}", b.nodeId, ns, e.toString());
                 }
             }
-            states.put(ns, new NamespaceState(ns, initial));
+            NamespaceState state = new NamespaceState(ns, initial);
+            if (cached != null) {
+                state.cacheSlot = 1 - cached.slot();  // keep the good copy until the next one is whole
+                state.cacheSeq = cached.seq() + 1;
+            }
+            states.put(ns, state);
         }
         this.ownsContext = b.context == null;
         this.context = ownsContext ? new ZmtpContext() : b.context;
@@ -493,7 +499,11 @@ public final class ConfigAgent implements AutoCloseable {
         String was = s.writeError;
         try {
             if (config.cacheDir != null) {
-                write("cache", config.cacheDir, () -> CacheFile.writeCache(config.cacheDir, now));
+                write("cache", config.cacheDir, () -> {
+                    CacheFile.writeCache(config.cacheDir, now, s.cacheSlot, s.cacheSeq);
+                    s.cacheSlot = 1 - s.cacheSlot;
+                    s.cacheSeq++;
+                });
             }
             if (config.writeDir != null) {
                 write("write-dir", config.writeDir, () -> CacheFile.writePlain(config.writeDir, now, config.writeFormat));

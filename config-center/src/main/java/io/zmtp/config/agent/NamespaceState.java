@@ -26,6 +26,9 @@ final class NamespaceState {
     volatile String failure;
     /** Why the files of {@link #current} (cache, write-dir) could not be written, or null; retried. */
     volatile String writeError;
+    /** The cache slot the next write goes to (the other holds the newest good copy), and its sequence number. */
+    int cacheSlot;
+    long cacheSeq = 1;
 
     boolean syncing;
     long syncReq;
