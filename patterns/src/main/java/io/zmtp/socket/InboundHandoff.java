@@ -319,7 +319,7 @@ final class InboundHandoff {
             if (receiversWaiting.get() > 0) {
                 wakeReceivers();
             }
-            socket.notifyWatchers();
+            socket.notifyWatchers(Socket.READABLE);
         }
     }
 

@@ -193,7 +193,7 @@ final class OutboundHandoff {
             if (sendersWaiting.get() > 0 && left <= options.sendHwm() / 2) {
                 signalNotFull();
             }
-            socket.notifyWatchers();
+            socket.notifyWatchers(Socket.WRITABLE);
             admitAsyncSends();
             if (stalled == null && !queue.isEmpty()) {
                 scheduleDrain();

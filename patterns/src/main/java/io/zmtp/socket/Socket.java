@@ -49,7 +49,7 @@ public abstract class Socket implements AutoCloseable {
     private final TransportHost host = new SocketHost(this);
 
     /** Pollers waiting on this socket: told when a message arrives or room frees up. */
-    private final List<Runnable> readinessWatchers = new CopyOnWriteArrayList<>();
+    private final List<Watcher> readinessWatchers = new CopyOnWriteArrayList<>();
     /** What bind made, and what connect started; loop only once closing. */
     final List<Transport.Listener> listeners = new CopyOnWriteArrayList<>();
     final List<Transport.Dialer> dialers = new ArrayList<>();
@@ -248,18 +248,33 @@ public abstract class Socket implements AutoCloseable {
         return !closed && outbound.hasRoom();
     }
 
-    void addReadinessWatcher(Runnable watcher) {
-        readinessWatchers.add(watcher);
+    /** Readiness bits of {@link #notifyWatchers}: the same values as the poller's POLLIN and POLLOUT. */
+    static final int READABLE = 1;
+    static final int WRITABLE = 2;
+
+    /** A readiness watcher: the readiness it waits for ({@link #READABLE}, {@link #WRITABLE}) and whom to wake. */
+    private record Watcher(int events, Runnable wake) {
     }
 
-    void removeReadinessWatcher(Runnable watcher) {
-        readinessWatchers.remove(watcher);
+    void addReadinessWatcher(int events, Runnable watcher) {
+        readinessWatchers.add(new Watcher(events, watcher));
     }
 
-    void notifyWatchers() {
+    void removeReadinessWatcher(int events, Runnable watcher) {
+        readinessWatchers.remove(new Watcher(events, watcher));
+    }
+
+    /**
+     * Loop: the socket may have become {@code became} ({@link #READABLE} or {@link #WRITABLE});
+     * wakes the watchers waiting for that, and only those (a poller waiting for messages is not
+     * woken each time the socket's sends are written out).
+     */
+    void notifyWatchers(int became) {
         if (!readinessWatchers.isEmpty()) {
-            for (Runnable w : readinessWatchers) {
-                w.run();
+            for (Watcher w : readinessWatchers) {
+                if ((w.events() & became) != 0) {
+                    w.wake().run();
+                }
             }
         }
     }

@@ -8,11 +8,12 @@ public final class SocketAccess {
     private SocketAccess() {
     }
 
-    public static void addReadinessWatcher(Socket socket, Runnable watcher) {
-        socket.addReadinessWatcher(watcher);
+    /** {@code events}: the poller's POLLIN and/or POLLOUT; {@code watcher} runs (on the loop) when one may have come. */
+    public static void addReadinessWatcher(Socket socket, int events, Runnable watcher) {
+        socket.addReadinessWatcher(events, watcher);
     }
 
-    public static void removeReadinessWatcher(Socket socket, Runnable watcher) {
-        socket.removeReadinessWatcher(watcher);
+    public static void removeReadinessWatcher(Socket socket, int events, Runnable watcher) {
+        socket.removeReadinessWatcher(events, watcher);
     }
 }

@@ -39,7 +39,7 @@ public final class Poller implements AutoCloseable {
         }
         items.add(new Item(socket, events));
         ready = new int[items.size()];
-        SocketAccess.addReadinessWatcher(socket, wake);
+        SocketAccess.addReadinessWatcher(socket, events, wake);
         return items.size() - 1;
     }
 
@@ -124,7 +124,7 @@ public final class Poller implements AutoCloseable {
     @Override
     public void close() {
         for (Item item : items) {
-            SocketAccess.removeReadinessWatcher(item.socket, wake);
+            SocketAccess.removeReadinessWatcher(item.socket, item.events, wake);
         }
         items.clear();
     }
