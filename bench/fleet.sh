@@ -150,11 +150,12 @@ section="$work/section.md"
     echo "wall clock when it has applied the revision (cache written, listeners called); publish -> applied is the"
     echo "difference, for every agent and every measured revision (the warm-up revisions are not counted). \"ack\" is"
     echo "the publisher's put round trip. Server CPU: user + system time of the server process (every thread, JIT and"
-    echo "GC included) while idle with all agents connected (heartbeats and reports), and per measured revision; RSS"
-    echo "before the agents connected and after the run."
+    echo "GC included) while idle with all agents connected (heartbeats and reports), and per measured revision; the"
+    echo "agents' CPU is that of all their processes together per measured revision; RSS before the agents connected"
+    echo "and after the run."
     echo
-    echo "| cell | store | agents | agent processes | published | ack p50 / p99 [ms] | samples | p50 [ms] | p99 [ms] | p99.9 [ms] | max [ms] | server CPU idle [%] | server CPU per revision [ms] | server RSS [MiB] | digest on every agent |"
-    echo "| --- | --- | ---: | ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+    echo "| cell | store | agents | agent processes | published | ack p50 / p99 [ms] | samples | p50 [ms] | p99 [ms] | p99.9 [ms] | max [ms] | server CPU idle [%] | server CPU per revision [ms] | agents' CPU per revision [ms] | server RSS [MiB] | digest on every agent |"
+    echo "| --- | --- | ---: | ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
     grep '^| latency ' "$rows" 2>/dev/null || true
     echo
     echo "**Throughput.** Durable change sets a second: 4 admin connections, each keeping 16 puts in flight (a put"

@@ -136,12 +136,14 @@ public final class FleetBench {
         long periodNanos = 1_000_000_000L / rate;
         long start = System.nanoTime();
         long cpu0 = 0;
+        long agentsCpu0 = 0;
         long t0 = 0;
         long last = 0;
         long[] acks = new long[revisions];
         for (int k = 0; k < warmup + revisions; k++) {
             if (k == warmup) {
                 cpu0 = server.cpuNanos();
+                agentsCpu0 = cpuOf(fleet);
                 t0 = System.nanoTime();
             }
             long due = start + k * periodNanos;
@@ -158,6 +160,7 @@ public final class FleetBench {
         Arrays.sort(acks);
         long measuredNanos = System.nanoTime() - t0;
         long cpuPerRevision = (server.cpuNanos() - cpu0) / revisions;
+        long agentsCpuPerRevision = (cpuOf(fleet) - agentsCpu0) / revisions;
         String digest = converge(fleet, last, agents);
         long rss = server.rssBytes();
         long firstMeasured = first + warmup;
@@ -165,10 +168,11 @@ public final class FleetBench {
         long expected = (long) agents * (last - firstMeasured + 1);
         Arrays.sort(lat);
         row(String.format(Locale.ROOT,
-                "| latency | %s | %,d | %d | %d/s, %d (+%d warm-up) | %.1f / %.1f | %,d of %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.0f -> %.0f | `%s` |",
+                "| latency | %s | %,d | %d | %d/s, %d (+%d warm-up) | %.1f / %.1f | %,d of %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.1f | %.0f -> %.0f | `%s` |",
                 storeName(), agents, procs, rate, revisions, warmup, ms(pct(acks, 50)), ms(pct(acks, 99)), lat.length, expected,
                 ms(pct(lat, 50)), ms(pct(lat, 99)), ms(pct(lat, 99.9)), ms(lat.length == 0 ? 0 : lat[lat.length - 1]),
-                idleCpuPct, cpuPerRevision / 1e6, rssBefore / 1048576.0, rss / 1048576.0, digest.substring(0, 12)));
+                idleCpuPct, cpuPerRevision / 1e6, agentsCpuPerRevision / 1e6, rssBefore / 1048576.0, rss / 1048576.0,
+                digest.substring(0, 12)));
         figure("latency", agents, "p50_ms", ms(pct(lat, 50)));
         figure("latency", agents, "p99_ms", ms(pct(lat, 99)));
         figure("latency", agents, "max_ms", ms(lat.length == 0 ? 0 : lat[lat.length - 1]));
@@ -363,6 +367,15 @@ public final class FleetBench {
         Child c = Child.start(name, work, jvmOptions("FLEET_SERVER_JAVA_OPTS", "-Xmx1g"), "io.zmtp.config.cli.ConfigCenterCommand", a);
         c.expect(Duration.ofSeconds(60), "config-center server:");
         return c;
+    }
+
+    /** The CPU time of every process in {@code procs} together, in nanoseconds. */
+    private static long cpuOf(List<Child> procs) {
+        long sum = 0;
+        for (Child c : procs) {
+            sum += c.cpuNanos();
+        }
+        return sum;
     }
 
     /** JVM options of a child: {@code base}, quiet logging, and what {@code env} adds (a profiler's -agentpath, say). */

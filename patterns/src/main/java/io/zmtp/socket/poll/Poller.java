@@ -79,7 +79,10 @@ public final class Poller implements AutoCloseable {
             lock.lock();
             try {
                 if (!dirty) {
-                    changed.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+                    // Woken by the sockets (see wake); the bound is only a backstop, long enough that
+                    // a thousand idle pollers in one process cost little (at 100 ms they woke
+                    // 10,000 times a second between them).
+                    changed.awaitNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
                 }
             } finally {
                 lock.unlock();
