@@ -51,8 +51,14 @@ final class CacheFile {
     record Cached(Snapshot snapshot, int slot, long seq) {
     }
 
-    /** Writes {@code s} into cache slot {@code slot} with sequence number {@code seq}. */
+    /** Writes {@code s} into cache slot {@code slot} with sequence number {@code seq} (opening and closing the file). */
     static void writeCache(Path dir, Snapshot s, int slot, long seq) throws IOException {
+        try (Writer w = new Writer(dir, s.namespace(), slot, seq)) {
+            w.write(s);
+        }
+    }
+
+    private static byte[] encode(Snapshot s, long seq) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("ns", s.namespace());
         root.put("rev", s.revision());
@@ -61,7 +67,91 @@ final class CacheFile {
         ObjectNode entries = root.putObject("entries");
         Base64.Encoder b64 = Base64.getEncoder();
         s.entries().forEach((k, v) -> entries.put(k, b64.encodeToString(v)));
-        overwrite(dir.resolve(fileName(s.namespace()) + SLOTS[slot]), JSON.writeValueAsBytes(root));
+        return JSON.writeValueAsBytes(root);
+    }
+
+    /**
+     * An agent's writer of one namespace's cache: writes each snapshot into the slot that does not
+     * hold the newest good copy, then turns to the other. It keeps both files open (an open and a
+     * close per revision were what remained of a write's cost), checks before each write that the
+     * file is still there (a cache directory removed or replaced is made again) and truncates only
+     * when the content got shorter. Used by one thread at a time.
+     */
+    static final class Writer implements AutoCloseable {
+        private final Path[] files = new Path[SLOTS.length];
+        private final java.nio.channels.FileChannel[] open = new java.nio.channels.FileChannel[SLOTS.length];
+        private final long[] sizes = new long[SLOTS.length];
+        private int slot;
+        private long seq;
+
+        /** {@code slot}: where the first write goes; {@code seq}: its sequence number. */
+        Writer(Path dir, String namespace, int slot, long seq) {
+            for (int i = 0; i < SLOTS.length; i++) {
+                files[i] = dir.resolve(fileName(namespace) + SLOTS[i]);
+            }
+            this.slot = slot;
+            this.seq = seq;
+        }
+
+        void write(Snapshot s) throws IOException {
+            byte[] bytes = encode(s, seq);
+            try {
+                java.nio.channels.FileChannel ch = channel(slot);
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+                long at = 0;
+                while (b.hasRemaining()) {
+                    at += ch.write(b, at);
+                }
+                if (bytes.length < sizes[slot]) {
+                    ch.truncate(bytes.length);
+                }
+                sizes[slot] = bytes.length;
+            } catch (IOException | RuntimeException e) {
+                closeSlot(slot);  // opened afresh at the next attempt
+                throw e;
+            }
+            slot = 1 - slot;
+            seq++;
+        }
+
+        private java.nio.channels.FileChannel channel(int i) throws IOException {
+            if (open[i] != null && !Files.exists(files[i])) {
+                closeSlot(i);
+            }
+            if (open[i] == null) {
+                try {
+                    open[i] = openSlot(files[i]);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    Files.createDirectories(files[i].getParent());  // removed under us, or never made
+                    open[i] = openSlot(files[i]);
+                }
+                sizes[i] = open[i].size();
+            }
+            return open[i];
+        }
+
+        private static java.nio.channels.FileChannel openSlot(Path file) throws IOException {
+            return java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE);
+        }
+
+        private void closeSlot(int i) {
+            if (open[i] != null) {
+                try {
+                    open[i].close();
+                } catch (IOException ignored) {
+                    // nothing is buffered
+                }
+                open[i] = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            for (int i = 0; i < open.length; i++) {
+                closeSlot(i);
+            }
+        }
     }
 
     /** The cached snapshot, if there is one whose digest still matches its content. */
@@ -116,28 +206,6 @@ final class CacheFile {
         }
         return Optional.of(new Cached(new Snapshot(namespace, root.path("rev").asLong(), digest, content), slot,
                 root.path("seq").asLong(0)));
-    }
-
-    /** Writes {@code bytes} over {@code file} in place (created, with its directory, if missing). */
-    private static void overwrite(Path file, byte[] bytes) throws IOException {
-        try {
-            overwriteOnce(file, bytes);
-        } catch (java.nio.file.NoSuchFileException e) {
-            Files.createDirectories(file.getParent());  // removed under us, or never made
-            overwriteOnce(file, bytes);
-        }
-    }
-
-    private static void overwriteOnce(Path file, byte[] bytes) throws IOException {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
-            long at = 0;
-            while (b.hasRemaining()) {
-                at += ch.write(b, at);
-            }
-            ch.truncate(bytes.length);
-        }
     }
 
     /** The plain-file view: {@code <ns>.json} (an object of text values) or {@code <ns>.properties}. */

@@ -94,9 +94,10 @@ public final class ConfigAgent implements AutoCloseable {
                 }
             }
             NamespaceState state = new NamespaceState(ns, initial);
-            if (cached != null) {
-                state.cacheSlot = 1 - cached.slot();  // keep the good copy until the next one is whole
-                state.cacheSeq = cached.seq() + 1;
+            if (b.cacheDir != null) {
+                // The first write goes to the other slot: the good copy stays until the next one is whole.
+                state.cache = cached == null ? new CacheFile.Writer(b.cacheDir, ns, 0, 1)
+                        : new CacheFile.Writer(b.cacheDir, ns, 1 - cached.slot(), cached.seq() + 1);
             }
             states.put(ns, state);
         }
@@ -521,11 +522,7 @@ public final class ConfigAgent implements AutoCloseable {
         String was = s.writeError;
         try {
             if (config.cacheDir != null) {
-                write("cache", config.cacheDir, () -> {
-                    CacheFile.writeCache(config.cacheDir, now, s.cacheSlot, s.cacheSeq);
-                    s.cacheSlot = 1 - s.cacheSlot;
-                    s.cacheSeq++;
-                });
+                write("cache", config.cacheDir, () -> s.cache.write(now));
             }
             if (config.writeDir != null) {
                 write("write-dir", config.writeDir, () -> CacheFile.writePlain(config.writeDir, now, config.writeFormat));
@@ -621,6 +618,11 @@ public final class ConfigAgent implements AutoCloseable {
         // The agent thread has stopped (or is stuck): the sockets it last opened are these.
         sub.close();
         dealer.close();
+        for (NamespaceState s : states.values()) {
+            if (s.cache != null) {
+                s.cache.close();
+            }
+        }
         if (ownsContext) {
             context.close();
         }

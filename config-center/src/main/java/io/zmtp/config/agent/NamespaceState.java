@@ -26,9 +26,8 @@ final class NamespaceState {
     volatile String failure;
     /** Why the files of {@link #current} (cache, write-dir) could not be written, or null; retried. */
     volatile String writeError;
-    /** The cache slot the next write goes to (the other holds the newest good copy), and its sequence number. */
-    int cacheSlot;
-    long cacheSeq = 1;
+    /** Writes the cache of this namespace, or null when the agent keeps none; agent thread only. */
+    CacheFile.Writer cache;
 
     boolean syncing;
     long syncReq;

@@ -71,6 +71,32 @@ class CacheSlotsTest {
     }
 
     @Test
+    void theAgentsWriterTakesTurnsKeepsNoTailAndMakesARemovedDirectoryAgain() throws Exception {
+        Path cache = dir.resolve("cache");
+        try (CacheFile.Writer w = new CacheFile.Writer(cache, NS, 0, 1)) {
+            w.write(snapshot(1, "x".repeat(5000)));
+            w.write(snapshot(2, "y".repeat(5000)));
+            w.write(snapshot(3, "short"));  // over r1's longer file, in slot 0
+            CacheFile.Cached c = CacheFile.readNewest(cache, NS).orElseThrow();
+            assertThat(c.snapshot().revision()).isEqualTo(3);
+            assertThat(c.slot()).isZero();
+            assertThat(c.seq()).isEqualTo(3);
+            assertThat(Files.size(cache.resolve(CacheFile.fileName(NS) + CacheFile.SLOTS[0]))).isLessThan(1000);
+
+            // Somebody removes the cache directory while the agent runs: the next writes make it again.
+            try (var files = Files.list(cache)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(cache);
+            w.write(snapshot(4, "four"));
+            w.write(snapshot(5, "five"));
+            assertThat(CacheFile.readNewest(cache, NS).orElseThrow().snapshot().revision()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void whenNoSlotIsGoodTheFailureIsReportedAndAnEmptyDirectoryHasNoCache() throws Exception {
         assertThat(CacheFile.readNewest(dir, NS)).isEmpty();
         Files.writeString(slot(0), "{ not json");
