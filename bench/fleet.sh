@@ -150,7 +150,7 @@ section="$work/section.md"
     echo "wall clock when it has applied the revision (cache written, listeners called); publish -> applied is the"
     echo "difference, for every agent and every measured revision (the warm-up revisions are not counted). \"ack\" is"
     echo "the publisher's put round trip. Server CPU: user + system time of the server process (every thread, JIT and"
-    echo "GC included) while idle with all agents connected (heartbeats and reports), and per measured revision; the"
+    echo "GC included) per measured revision, and while idle with all agents connected (heartbeats and reports) for 5 s after the run; the"
     echo "agents' CPU is that of all their processes together per measured revision; RSS before the agents connected"
     echo "and after the run."
     echo

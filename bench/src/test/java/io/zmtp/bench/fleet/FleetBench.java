@@ -127,12 +127,6 @@ public final class FleetBench {
         int revisions = args.integer("revisions", 100);
         int warmup = args.integer("warmup", 20);
         long first = 2;  // revision 1 made the namespace
-        // Idle: the server with every agent connected, heartbeats and reports only.
-        long idleCpu0 = server.cpuNanos();
-        long idleT0 = System.nanoTime();
-        Thread.sleep(5000);  // a measuring window, not a wait for a condition
-        double idleCpuPct = 100.0 * (server.cpuNanos() - idleCpu0) / (System.nanoTime() - idleT0);
-
         long periodNanos = 1_000_000_000L / rate;
         long start = System.nanoTime();
         long cpu0 = 0;
@@ -162,6 +156,11 @@ public final class FleetBench {
         long cpuPerRevision = (server.cpuNanos() - cpu0) / revisions;
         long agentsCpuPerRevision = (cpuOf(fleet) - agentsCpu0) / revisions;
         String digest = converge(fleet, last, agents);
+        // Idle, after the run (warm): the server with every agent connected, heartbeats and reports only.
+        long idleCpu0 = server.cpuNanos();
+        long idleT0 = System.nanoTime();
+        Thread.sleep(5000);  // a measuring window, not a wait for a condition
+        double idleCpuPct = 100.0 * (server.cpuNanos() - idleCpu0) / (System.nanoTime() - idleT0);
         long rss = server.rssBytes();
         long firstMeasured = first + warmup;
         long[] lat = collect(fleet, "lat", firstMeasured, last);

@@ -73,14 +73,18 @@ final class CacheFile {
     /**
      * An agent's writer of one namespace's cache: writes each snapshot into the slot that does not
      * hold the newest good copy, then turns to the other. It keeps both files open (an open and a
-     * close per revision were what remained of a write's cost), checks before each write that the
-     * file is still there (a cache directory removed or replaced is made again) and truncates only
-     * when the content got shorter. Used by one thread at a time.
+     * close per revision were what remained of a write's cost), checks at most once a second that
+     * the file is still there (a cache directory removed or replaced is made again) and truncates
+     * only when the content got shorter. Used by one thread at a time.
      */
     static final class Writer implements AutoCloseable {
         private final Path[] files = new Path[SLOTS.length];
         private final java.nio.channels.FileChannel[] open = new java.nio.channels.FileChannel[SLOTS.length];
         private final long[] sizes = new long[SLOTS.length];
+        /** When each open file was last checked to be still there. */
+        private final long[] checkedAt = new long[SLOTS.length];
+        /** How often an open file is checked to be still there (a check is a system call). */
+        private static final long CHECK_EVERY_NANOS = 1_000_000_000L;
         private int slot;
         private long seq;
 
@@ -115,8 +119,12 @@ final class CacheFile {
         }
 
         private java.nio.channels.FileChannel channel(int i) throws IOException {
-            if (open[i] != null && !Files.exists(files[i])) {
-                closeSlot(i);
+            long now = System.nanoTime();
+            if (open[i] != null && now - checkedAt[i] > CHECK_EVERY_NANOS) {
+                checkedAt[i] = now;
+                if (!Files.exists(files[i])) {
+                    closeSlot(i);
+                }
             }
             if (open[i] == null) {
                 try {
@@ -126,6 +134,7 @@ final class CacheFile {
                     open[i] = openSlot(files[i]);
                 }
                 sizes[i] = open[i].size();
+                checkedAt[i] = now;
             }
             return open[i];
         }

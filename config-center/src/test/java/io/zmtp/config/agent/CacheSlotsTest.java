@@ -90,8 +90,13 @@ class CacheSlotsTest {
                 }
             }
             Files.delete(cache);
-            w.write(snapshot(4, "four"));
-            w.write(snapshot(5, "five"));
+            // Checked at most once a second: the writes go on until one finds the files gone.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(100))
+                    .until(() -> {
+                        w.write(snapshot(4, "four"));
+                        w.write(snapshot(5, "five"));
+                        return Files.isDirectory(cache);
+                    });
             assertThat(CacheFile.readNewest(cache, NS).orElseThrow().snapshot().revision()).isEqualTo(5);
         }
     }
