@@ -43,10 +43,12 @@ final class AnswerBudget {
     private final Map<ByteBuffer, Set<String>> syncing = new HashMap<>();
     /** The peers as last read, or null to read them at the next use; see {@link #peers}. */
     private List<PeerInfo> peers;
-    /** Bytes of answers queued since the peers were read. */
+    /** From {@link #peers}, plus what was queued since: bytes waiting per user, per connection, in all. */
+    private final Map<String, Long> byUser = new HashMap<>();
+    private final Map<ByteBuffer, Long> byConnection = new HashMap<>();
+    private long total;
+    /** Bytes queued since the peers were read (counted here, not read). */
     private long sinceRead;
-    /** How many bytes of answers may be queued before the peers are read again. */
-    static final long STALE_AFTER_BYTES = 256 * 1024;
 
     AnswerBudget(Socket router, ServerLimits limits) {
         this.router = router;
@@ -55,31 +57,25 @@ final class AnswerBudget {
 
     /**
      * May the server answer {@code node}'s request that came on connection {@code routingId}?
-     * {@code syncOf} is the namespace of a SYNC, or null for another request.
+     * {@code syncOf} is the namespace of a SYNC, or null for another request. Judged on the queues
+     * as last read plus the answers queued since, which can only overstate what waits (answers are
+     * written out meanwhile); a request that would be refused is judged again on a fresh read, so a
+     * refusal always rests on the queues as they are.
      */
     Decision check(String node, byte[] routingId, String syncOf) {
-        List<PeerInfo> peers = peers();
-        ByteBuffer connection = ByteBuffer.wrap(routingId);
-        long nodeBytes = 0;
-        long total = 0;
-        long connectionBytes = 0;
-        Set<ByteBuffer> live = new HashSet<>();
-        for (PeerInfo p : peers) {
-            long queued = p.outboundBytes() + (long) p.outboundDepth() * MESSAGE_COST;
-            total += queued;
-            if (node.equals(p.userId())) {
-                nodeBytes += queued;
-            }
-            if (p.routingId() != null) {
-                ByteBuffer id = ByteBuffer.wrap(p.routingId());
-                live.add(id);
-                if (id.equals(connection)) {
-                    connectionBytes = queued;
-                }
-            }
+        peers();
+        Decision d = judge(node, ByteBuffer.wrap(routingId), syncOf);
+        if (d.verdict() != Verdict.ANSWER && sinceRead > 0) {
+            peers = null;
+            peers();
+            d = judge(node, ByteBuffer.wrap(routingId), syncOf);
         }
-        syncing.keySet().retainAll(live);
-        if (connectionBytes == 0) {
+        return d;
+    }
+
+    private Decision judge(String node, ByteBuffer connection, String syncOf) {
+        long nodeBytes = byUser.getOrDefault(node, 0L);
+        if (byConnection.getOrDefault(connection, 0L) == 0) {
             syncing.remove(connection);
         }
         if (nodeBytes >= 2 * limits.nodeBacklogBytes() || (total >= 2 * limits.totalBacklogBytes() && nodeBytes > 0)) {
@@ -104,13 +100,30 @@ final class AnswerBudget {
     /**
      * The peers with their queue depths, read from the socket (a round trip to its event loop, and
      * a list of every connection) once per batch of requests the server reads together, and again
-     * after each sync answer: a batch of admin requests or reports costs one read, while the
-     * bytes a sync answer queued are always counted before the next request is judged.
+     * only before a refusal: a thousand agents syncing at once after a restart used to cost a read
+     * of a thousand connections each.
      */
     List<PeerInfo> peers() {
         if (peers == null) {
             peers = router.peers();
+            byUser.clear();
+            byConnection.clear();
+            total = 0;
             sinceRead = 0;
+            Set<ByteBuffer> live = new HashSet<>();
+            for (PeerInfo p : peers) {
+                long queued = p.outboundBytes() + (long) p.outboundDepth() * MESSAGE_COST;
+                total += queued;
+                if (p.userId() != null) {
+                    byUser.merge(p.userId(), queued, Long::sum);
+                }
+                if (p.routingId() != null) {
+                    ByteBuffer id = ByteBuffer.wrap(p.routingId());
+                    live.add(id);
+                    byConnection.merge(id, queued, Long::sum);
+                }
+            }
+            syncing.keySet().retainAll(live);
         }
         return peers;
     }
@@ -120,21 +133,22 @@ final class AnswerBudget {
         peers = null;
     }
 
-    /**
-     * An answer of {@code bytes} was queued. Once the answers queued since the peers were read add
-     * up to {@link #STALE_AFTER_BYTES}, they are read again, so a batch of large answers (an admin
-     * asking for a big namespace many times) is judged on what it really queued.
-     */
-    void queued(long bytes) {
-        sinceRead += bytes + MESSAGE_COST;
-        if (sinceRead >= STALE_AFTER_BYTES) {
-            peers = null;
+    /** An answer of {@code bytes} was queued toward {@code user} on connection {@code routingId}. */
+    void queued(String user, byte[] routingId, long bytes) {
+        if (peers == null) {
+            return;  // the next read sees it
         }
+        long cost = bytes + MESSAGE_COST;
+        sinceRead += cost;
+        total += cost;
+        if (user != null) {
+            byUser.merge(user, cost, Long::sum);
+        }
+        byConnection.merge(ByteBuffer.wrap(routingId), cost, Long::sum);
     }
 
     /** A sync answer of {@code namespace} was queued on connection {@code routingId}. */
     void syncSent(byte[] routingId, String namespace) {
-        peers = null;
         syncing.computeIfAbsent(ByteBuffer.wrap(routingId.clone()), k -> new HashSet<>()).add(namespace);
     }
 }

@@ -609,8 +609,8 @@ public final class ConfigServer implements AutoCloseable {
         if (delimited) {
             at = 2;
         }
-        Reply reply = new Reply(m.bytes(0), delimited);
         String user = m.userId();
+        Reply reply = new Reply(m.bytes(0), delimited, user);
         ObjectNode h;
         String command;
         try {
@@ -830,10 +830,13 @@ public final class ConfigServer implements AutoCloseable {
     final class Reply {
         private final byte[] id;
         private final boolean delimited;
+        /** The authenticated user the answers go to, for {@link AnswerBudget}. */
+        private final String user;
 
-        Reply(byte[] id, boolean delimited) {
+        Reply(byte[] id, boolean delimited, String user) {
             this.id = id;
             this.delimited = delimited;
+            this.user = user;
         }
 
         void send(Message body) {
@@ -841,7 +844,7 @@ public final class ConfigServer implements AutoCloseable {
                 body.push(new byte[0]);
             }
             body.push(id);
-            budget.queued(body.byteSize());
+            budget.queued(user, id, body.byteSize());
             if (!router.trySend(body)) {
                 body.close();
                 log.warn("reply to {} dropped: router full", UntrustedText.of(new String(id, StandardCharsets.ISO_8859_1)));
