@@ -16,7 +16,7 @@
 #   SMALL=20 LARGE=100 FAILOVER_AGENTS=50 REVISIONS=50 WARMUP=50 OUT=- bench/fleet.sh    a short check
 #
 # Environment: SMALL (100), LARGE (1000), PROCS (agent processes, 4), RATE (10 a second), REVISIONS
-# (200), WARMUP (300), TP_SECONDS (5), TP_RUNS (5, the first is dropped as warm-up), FAILOVER_AGENTS
+# (200), WARMUP (300), TP_SECONDS (5), TP_RUNS (5, the first two are warm-up), FAILOVER_AGENTS
 # (1000), ROUNDS (3), STORES ("h2 pg"), MVN_FLAGS (e.g. -o), OUT (default <repo>/BENCHMARKS.md; "-" for
 # none). PostgreSQL: ZMTP_PG_HOST/PORT/USER/PASSWORD as for the tests (127.0.0.1:5432, zmtp/zmtp-test, a
 # role with CREATEDB); each run makes a database of its own and drops it.
@@ -90,7 +90,7 @@ for store in $STORES; do
             --rate "$RATE" --revisions "$REVISIONS" --warmup "$WARMUP"
     done
     cell "throughput $store" --mode throughput --store "$store" --agents "$LARGE" --procs "$PROCS" --readers 10 \
-        --connections 4 --window 16 --seconds "$TP_SECONDS" --runs "$TP_RUNS" --warmup-runs 1
+        --connections 4 --window 16 --seconds "$TP_SECONDS" --runs "$TP_RUNS" --warmup-runs 2
 done
 if [[ -n $pg_ok ]]; then
     cell "failover pg" --mode failover --store pg --agents "$FAILOVER_AGENTS" --procs "$PROCS" --rounds "$ROUNDS" \
@@ -160,7 +160,7 @@ section="$work/section.md"
     echo
     echo "**Throughput.** Durable change sets a second: 4 admin connections, each keeping 16 puts in flight (a put"
     echo "is answered after its revision is durable), for $TP_SECONDS s after one second of warm-up; $TP_RUNS runs, the"
-    echo "first a warm-up (shown in brackets), the median of the others the figure; the server commits the puts that"
+    echo "first two a warm-up of the JIT (shown in brackets), the median of the others the figure; the server commits the puts that"
     echo "arrive together as one group (one journal flush,"
     echo "or one PostgreSQL transaction). The $LARGE agents stay connected on their namespace; 10 readers follow the"
     echo "published one and end at its last revision with the server's digest."

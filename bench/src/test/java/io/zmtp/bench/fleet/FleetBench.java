@@ -571,15 +571,22 @@ public final class FleetBench {
         return pgServer() + pgDatabase;
     }
 
-    private void dropDatabase() {
+    /** Drops this run's database; the servers' last sessions may take a moment to end, so it tries a few times. */
+    private void dropDatabase() throws InterruptedException {
         if (pgDatabase == null) {
             return;
         }
-        try (Connection c = DriverManager.getConnection(pgServer() + "postgres", pgUser(), pgPassword());
-             Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + pgDatabase + " WITH (FORCE)");
-        } catch (SQLException e) {
-            System.err.println("could not drop " + pgDatabase + ": " + e.getMessage());
+        SQLException last = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (Connection c = DriverManager.getConnection(pgServer() + "postgres", pgUser(), pgPassword());
+                 Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + pgDatabase);
+                return;
+            } catch (SQLException e) {
+                last = e;
+                Thread.sleep(500);  // sessions still closing: a bounded retry, not a wait on a condition we can see
+            }
         }
+        System.err.println("could not drop " + pgDatabase + ": " + last.getMessage());
     }
 }

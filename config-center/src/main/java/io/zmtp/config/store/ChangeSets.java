@@ -178,6 +178,24 @@ final class ChangeSets {
     }
 
     /** A stored change set or undo set, decoded; a corrupt one is a {@link ConfigStoreException}. */
+    /**
+     * The content rows to write for several consecutive change sets of one namespace: each key they
+     * touch once, with its last put or delete (a store's {@code content} holds only the latest
+     * content, so the values in between need not be written).
+     */
+    static List<Change> lastPerKey(List<List<Change>> changeSets) {
+        if (changeSets.size() == 1) {
+            return changeSets.get(0);
+        }
+        java.util.LinkedHashMap<String, Change> last = new java.util.LinkedHashMap<>();
+        for (List<Change> set : changeSets) {
+            for (Change c : set) {
+                last.put(c.key(), c);
+            }
+        }
+        return new java.util.ArrayList<>(last.values());
+    }
+
     static List<Change> decode(byte[] blob, String namespace, long rev, String column) {
         try {
             return ChangeSetCodec.decode(blob);

@@ -564,9 +564,7 @@ public final class H2ConfigStore implements ConfigStore {
             long journaledFrom = journal == null ? -1 : journal.appendAll(entries);
             try {
                 transact("committing " + prepared.size() + " revision(s)", () -> {
-                    for (Prepared p : prepared) {
-                        writeRevision(p.entry(), p.effective());
-                    }
+                    writeGroup(prepared);
                     return null;
                 });
             } catch (RuntimeException e) {
@@ -598,21 +596,41 @@ public final class H2ConfigStore implements ConfigStore {
 
     /** The rows of one revision: its content changes, the head and the history row; in a transaction. */
     private void writeRevision(RevisionJournal.Entry e, List<Change> effective) throws SQLException {
-        writeContent(e.namespace(), effective);
-        writeHead(e.namespace(), e.revision(), e.digest());
+        writeGroup(List.of(new Prepared(null, e, effective, null)));
+    }
+
+    /**
+     * The rows of consecutive revisions, in a transaction: per namespace, each touched key's latest
+     * content once and the head once (to its last revision); the history rows in one batch.
+     */
+    private void writeGroup(List<Prepared> group) throws SQLException {
+        Map<String, List<Prepared>> byNamespace = new java.util.LinkedHashMap<>();
+        for (Prepared p : group) {
+            byNamespace.computeIfAbsent(p.entry().namespace(), k -> new ArrayList<>()).add(p);
+        }
+        for (Map.Entry<String, List<Prepared>> e : byNamespace.entrySet()) {
+            List<Prepared> run = e.getValue();
+            writeContent(e.getKey(), ChangeSets.lastPerKey(run.stream().map(Prepared::effective).toList()));
+            RevisionJournal.Entry last = run.get(run.size() - 1).entry();
+            writeHead(e.getKey(), run.get(0).entry().revision() - 1, last.revision(), last.digest());
+        }
         try (PreparedStatement ps = db.prepareStatement(
                 "INSERT INTO revisions (ns, rev, digest, author, committed_at, message, changes, undo, source)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, e.namespace());
-            ps.setLong(2, e.revision());
-            ps.setString(3, e.digest());
-            ps.setString(4, e.author());
-            ps.setObject(5, utc(e.time()));
-            ps.setString(6, e.message());
-            ps.setBytes(7, e.changes());
-            ps.setBytes(8, e.undo());
-            ps.setString(9, e.source() == null ? "" : e.source());
-            ps.executeUpdate();
+            for (Prepared p : group) {
+                RevisionJournal.Entry r = p.entry();
+                ps.setString(1, r.namespace());
+                ps.setLong(2, r.revision());
+                ps.setString(3, r.digest());
+                ps.setString(4, r.author());
+                ps.setObject(5, utc(r.time()));
+                ps.setString(6, r.message());
+                ps.setBytes(7, r.changes());
+                ps.setBytes(8, r.undo());
+                ps.setString(9, r.source() == null ? "" : r.source());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
@@ -732,8 +750,9 @@ public final class H2ConfigStore implements ConfigStore {
     }
 
     /** Moves the namespace's head from {@code rev - 1} to {@code rev}, refusing if it was elsewhere. */
-    private void writeHead(String namespace, long rev, String digest) throws SQLException {
-        if (rev == 1) {
+    /** Moves the head of {@code namespace} from revision {@code from} (0: none yet) to {@code rev}. */
+    private void writeHead(String namespace, long from, long rev, String digest) throws SQLException {
+        if (from == 0) {
             try (PreparedStatement ps = db.prepareStatement(
                     "INSERT INTO namespaces (ns, latest_rev, digest) VALUES (?, ?, ?)")) {
                 ps.setString(1, namespace);
@@ -748,9 +767,9 @@ public final class H2ConfigStore implements ConfigStore {
             ps.setLong(1, rev);
             ps.setString(2, digest);
             ps.setString(3, namespace);
-            ps.setLong(4, rev - 1);
+            ps.setLong(4, from);
             if (ps.executeUpdate() != 1) {
-                throw new ConfigStoreException("namespace '" + namespace + "' is no longer at revision " + (rev - 1)
+                throw new ConfigStoreException("namespace '" + namespace + "' is no longer at revision " + from
                         + " in the database; was it changed by something else?");
             }
         }

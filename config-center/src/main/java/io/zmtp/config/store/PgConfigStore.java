@@ -580,14 +580,12 @@ public final class PgConfigStore implements ConfigStore {
     }
 
     /**
-     * Writes consecutive revisions of one namespace after its locked head {@code from}: their
-     * content changes in order, their history rows in one batch, the head once (to the last), and
+     * Writes consecutive revisions of one namespace after its locked head {@code from}: each key
+     * they touch once with its latest content, their history rows in one batch, the head once (to the last), and
      * one NOTIFY naming the last (a listening server publishes every revision up to the one named).
      */
     private void writeRows(Connection c, String namespace, long from, List<Row> rows) throws SQLException {
-        for (Row row : rows) {
-            writeContent(c, namespace, row.effective());
-        }
+        writeContent(c, namespace, ChangeSets.lastPerKey(rows.stream().map(Row::effective).toList()));
         Row last = rows.get(rows.size() - 1);
         Revision head = last.committed().revision();
         try (PreparedStatement ps = c.prepareStatement(
