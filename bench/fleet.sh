@@ -2,9 +2,9 @@
 # The config center's fleet benchmark (not part of CI): a real `config-center server` process, real
 # agents spread over several processes, and a publisher speaking the admin protocol
 # (io.zmtp.bench.fleet.FleetBench). For each store (the embedded H2 and PostgreSQL):
-#   - publish -> applied latency at SMALL and LARGE agents: 1 KiB change sets published at RATE a
-#     second, WARMUP revisions of warm-up, then REVISIONS measured on every agent (p50/p99/p99.9/max),
-#     with the server's CPU and memory;
+#   - publish -> applied latency at SMALL and LARGE agents: 1 KiB change sets, WARMUP revisions of
+#     warm-up at RATE a second, then REVISIONS measured on every agent (p50/p99/p99.9/max) at RATE
+#     (SMALL) or RATE_LARGE (LARGE) a second, with the server's and the agents' CPU and memory;
 #   - publish throughput: durable change sets a second from 4 admin connections with 16 puts in flight
 #     each, while LARGE agents stay connected and 10 readers of that namespace follow (median of runs);
 #   - on PostgreSQL, failover: two replicas on one database, FAILOVER_AGENTS agents listing both;
@@ -15,7 +15,7 @@
 #   bench/fleet.sh                 the full run (about 15 minutes)
 #   SMALL=20 LARGE=100 FAILOVER_AGENTS=50 REVISIONS=50 WARMUP=50 OUT=- bench/fleet.sh    a short check
 #
-# Environment: SMALL (100), LARGE (1000), PROCS (agent processes, 4), RATE (10 a second), REVISIONS
+# Environment: SMALL (100), LARGE (1000), PROCS (agent processes, 4), RATE (10 a second), RATE_LARGE (2), REVISIONS
 # (200), WARMUP (300), TP_SECONDS (5), TP_RUNS (5, the first two are warm-up), FAILOVER_AGENTS
 # (1000), ROUNDS (3), STORES ("h2 pg"), MVN_FLAGS (e.g. -o), OUT (default <repo>/BENCHMARKS.md; "-" for
 # none). PostgreSQL: ZMTP_PG_HOST/PORT/USER/PASSWORD as for the tests (127.0.0.1:5432, zmtp/zmtp-test, a
@@ -28,6 +28,7 @@ SMALL=${SMALL:-100}
 LARGE=${LARGE:-1000}
 PROCS=${PROCS:-4}
 RATE=${RATE:-10}
+RATE_LARGE=${RATE_LARGE:-2}
 REVISIONS=${REVISIONS:-200}
 WARMUP=${WARMUP:-300}
 TP_SECONDS=${TP_SECONDS:-5}
@@ -85,10 +86,10 @@ fi
 
 for store in $STORES; do
     [[ $store == pg && -z $pg_ok ]] && continue
-    for n in "$SMALL" "$LARGE"; do
-        cell "latency $store $n agents" --mode latency --store "$store" --agents "$n" --procs "$PROCS" \
-            --rate "$RATE" --revisions "$REVISIONS" --warmup "$WARMUP"
-    done
+    cell "latency $store $SMALL agents" --mode latency --store "$store" --agents "$SMALL" --procs "$PROCS" \
+        --rate "$RATE" --revisions "$REVISIONS" --warmup "$WARMUP"
+    cell "latency $store $LARGE agents" --mode latency --store "$store" --agents "$LARGE" --procs "$PROCS" \
+        --rate "$RATE_LARGE" --warmup-rate "$RATE" --revisions "$REVISIONS" --warmup "$WARMUP"
     cell "throughput $store" --mode throughput --store "$store" --agents "$LARGE" --procs "$PROCS" --readers 10 \
         --connections 4 --window 16 --seconds "$TP_SECONDS" --runs "$TP_RUNS" --warmup-runs 2
 done
@@ -138,21 +139,23 @@ section="$work/section.md"
     echo "\`ConfigAgent\`s, PLAIN, each with its cache directory) spread over $PROCS processes, and a publisher speaking the"
     echo "admin protocol over its own DEALER. Everything on this machine, over TCP on 127.0.0.1."
     echo
-    echo "- Run: \`bench/fleet.sh\` (SMALL=$SMALL LARGE=$LARGE PROCS=$PROCS RATE=$RATE REVISIONS=$REVISIONS WARMUP=$WARMUP"
+    echo "- Run: \`bench/fleet.sh\` (SMALL=$SMALL LARGE=$LARGE PROCS=$PROCS RATE=$RATE RATE_LARGE=$RATE_LARGE REVISIONS=$REVISIONS WARMUP=$WARMUP"
     echo "  TP_SECONDS=$TP_SECONDS TP_RUNS=$TP_RUNS FAILOVER_AGENTS=$FAILOVER_AGENTS ROUNDS=$ROUNDS), started $started, took ${elapsed} s"
     echo "- Commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':(exclude)BENCHMARKS.md' 2>/dev/null || echo ' (with uncommitted changes)')"
     echo "- Machine: $cpu, $(nproc) CPUs, $mem RAM, $(uname -sr), $(java -version 2>&1 | head -1); $pg_version"
     [[ -n $pg_note ]] && echo "- $pg_note"
     echo
     echo "**Latency.** Each revision is a 1 KiB change set (a \`sent\` key holding the publisher's wall clock and a"
-    echo "1,000-byte value that changes every time), published at a steady rate, one put at a time, each acknowledged"
+    echo "1,000-byte value that changes every time), published at a steady rate ($RATE a second to $SMALL agents, $RATE_LARGE a"
+    echo "second to $LARGE: at $RATE a second the $LARGE agents' own CPU, all on this machine's two cores, would be most"
+    echo "of the machine; the warm-up runs at $RATE a second and is let settle before the clock starts), one put at a time, each acknowledged"
     echo "only once it is durable (H2: forced to the revision journal; PostgreSQL: committed). An agent records the"
     echo "wall clock when it has applied the revision (cache written, listeners called); publish -> applied is the"
     echo "difference, for every agent and every measured revision (the warm-up revisions are not counted). \"ack\" is"
     echo "the publisher's put round trip. Server CPU: user + system time of the server process (every thread, JIT and"
-    echo "GC included) per measured revision, and while idle with all agents connected (heartbeats and reports) for 5 s after the run; the"
-    echo "agents' CPU is that of all their processes together per measured revision; RSS before the agents connected"
-    echo "and after the run."
+    echo "GC included) while idle with all agents connected (heartbeats and reports), over 5 s after the run, and per"
+    echo "measured revision above that idle cost; the agents' CPU is that of all their processes together, per revision"
+    echo "above their idle cost too; RSS before the agents connected and after the run."
     echo
     echo "| cell | store | agents | agent processes | published | ack p50 / p99 [ms] | samples | p50 [ms] | p99 [ms] | p99.9 [ms] | max [ms] | server CPU idle [%] | server CPU per revision [ms] | agents' CPU per revision [ms] | server RSS [MiB] | digest on every agent |"
     echo "| --- | --- | ---: | ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
