@@ -69,6 +69,13 @@ public final class ConfigAgent implements AutoCloseable {
     private volatile int current;
     /** When the current server was last heard from (any message); agent thread only. */
     private long lastHeard;
+    /**
+     * When a connection to the current server last completed its handshake (set on the sockets'
+     * event loop): the server is there even if it is too busy to say anything yet.
+     */
+    private volatile long lastContact;
+    /** Moves to another server since a message was last heard; each one doubles the silence allowed. */
+    private int movesUnheard;
     private Sub sub;
     private Socket dealer;
     private final Thread thread;
@@ -124,6 +131,13 @@ public final class ConfigAgent implements AutoCloseable {
             } else {
                 s.options().plainCredentials(b.nodeId, b.password);
             }
+        }
+        for (Socket s : new Socket[] {newSub, newDealer}) {
+            s.addEventListener(ev -> {
+                if (ev.type() == io.zmtp.socket.SocketEvent.Type.HANDSHAKE_SUCCEEDED) {
+                    lastContact = System.nanoTime();
+                }
+            });
         }
         for (String ns : b.namespaces) {
             newSub.subscribe(Wire.topic(ns));
@@ -226,6 +240,7 @@ public final class ConfigAgent implements AutoCloseable {
                 Message m;
                 while (running && (m = sub.tryReceive()) != null) {
                     lastHeard = System.nanoTime();
+                    movesUnheard = 0;
                     try (Message update = m) {
                         onUpdate(update);
                     } catch (Wire.ProtocolException | IllegalArgumentException e) {
@@ -234,6 +249,7 @@ public final class ConfigAgent implements AutoCloseable {
                 }
                 while (running && (m = dealer.tryReceive()) != null) {
                     lastHeard = System.nanoTime();
+                    movesUnheard = 0;
                     try (Message reply = m) {
                         onReply(reply);
                     } catch (Wire.ProtocolException | IllegalArgumentException e) {
@@ -254,8 +270,9 @@ public final class ConfigAgent implements AutoCloseable {
     private void moveOn() {
         Endpoints was = servers.get(current);
         current = (current + 1) % servers.size();
-        log.warn("{}: heard nothing from {} for {}; moving to {}", config.nodeId, was.sync(), config.failoverAfter,
-                servers.get(current).sync());
+        log.warn("{}: heard nothing from {} for {} ms; moving to {}", config.nodeId, was.sync(),
+                silenceAllowed() / 1_000_000, servers.get(current).sync());
+        movesUnheard++;
         sub.close();
         dealer.close();
         openSockets();
@@ -268,6 +285,21 @@ public final class ConfigAgent implements AutoCloseable {
         }
     }
 
+    /** Since when the current server has been silent: its last message or its last completed handshake. */
+    private long silenceSince() {
+        return Math.max(lastHeard, lastContact);
+    }
+
+    /**
+     * The silence after which the agent moves on: {@code failoverAfter}, doubled for each move since
+     * a message was last heard, up to eight times. A fleet that starts at once, or meets servers too
+     * busy to answer within {@code failoverAfter}, would otherwise go round the list for ever, each
+     * move adding connections and syncs to the load that caused it.
+     */
+    private long silenceAllowed() {
+        return config.failoverAfter.toNanos() << Math.min(movesUnheard, 3);
+    }
+
     /**
      * How long the agent may wait for a message before {@link #timers} has something to do: until
      * the next report, sync timeout or failover deadline, between 1 ms and 1 s. A thousand idle
@@ -278,7 +310,7 @@ public final class ConfigAgent implements AutoCloseable {
         long now = System.nanoTime();
         long next = lastKeepalive + config.reportInterval.toNanos();
         if (servers.size() > 1) {
-            next = Math.min(next, lastHeard + config.failoverAfter.toNanos());
+            next = Math.min(next, silenceSince() + silenceAllowed());
         }
         for (NamespaceState s : states.values()) {
             if (s.reportDue) {
@@ -292,7 +324,7 @@ public final class ConfigAgent implements AutoCloseable {
 
     private void timers() {
         long now = System.nanoTime();
-        if (servers.size() > 1 && now - lastHeard > config.failoverAfter.toNanos()) {
+        if (servers.size() > 1 && now - silenceSince() > silenceAllowed()) {
             moveOn();
             return;
         }
