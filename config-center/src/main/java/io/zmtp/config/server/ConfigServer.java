@@ -470,18 +470,30 @@ public final class ConfigServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ the ROUTER side
 
+    /** When the next heartbeat is due (System.nanoTime); server thread only. */
+    private long nextBeat;
+
+    /**
+     * Sends the heartbeats if they are due. Called between requests too, not only between batches:
+     * heartbeats are how agents know the server is alive, and a batch of slow requests (a thousand
+     * agents syncing at once after a failover) must not silence them, or the agents move on and
+     * bring their syncs to the next server, and back.
+     */
+    private void beatIfDue() {
+        long now = System.nanoTime();
+        if (now >= nextBeat) {
+            // Set first: a store that fails on every call must not turn this loop into a
+            // busy one that logs the same failure as fast as it can.
+            nextBeat = now + heartbeat.toNanos();
+            sendHeartbeats();
+        }
+    }
+
     private void run() {
-        long nextBeat = 0;
         while (running) {
             try {
-                long now = System.nanoTime();
-                if (now >= nextBeat) {
-                    // Set first: a store that fails on every call must not turn this loop into a
-                    // busy one that logs the same failure as fast as it can.
-                    nextBeat = now + heartbeat.toNanos();
-                    sendHeartbeats();
-                }
-                Message m = router.receive(Duration.ofNanos(Math.max(1_000_000, nextBeat - now)));
+                beatIfDue();
+                Message m = router.receive(Duration.ofNanos(Math.max(1_000_000, nextBeat - System.nanoTime())));
                 if (m != null) {
                     budget.newBatch();
                     try {
@@ -492,6 +504,7 @@ public final class ConfigServer implements AutoCloseable {
                             try (Message request = m) {
                                 handle(request);
                             }
+                            beatIfDue();
                         } while (++handled < MAX_BATCH && (m = router.tryReceive()) != null);
                     } finally {
                         flushPuts();
