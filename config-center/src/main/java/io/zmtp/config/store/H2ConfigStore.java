@@ -2,6 +2,7 @@ package io.zmtp.config.store;
 
 import io.zmtp.config.model.Change;
 import io.zmtp.config.model.Digest;
+import io.zmtp.config.model.GrayRelease;
 import io.zmtp.config.model.Namespaces;
 import io.zmtp.config.model.NodeReport;
 import io.zmtp.config.model.Revision;
@@ -39,7 +40,7 @@ import java.util.function.Supplier;
  * A {@link ConfigStore} in an embedded H2 database: a single file {@code config.mv.db} in the data
  * directory, so the server needs no database service and a backup is one file copy.
  *
- * <h2>Schema (version 2)</h2>
+ * <h2>Schema (version 3)</h2>
  * <pre>
  * schema_version (version INT)                     -- one row; a newer version is refused
  * namespaces     (ns PK, latest_rev, digest)       -- the latest revision and its digest
@@ -52,7 +53,13 @@ import java.util.function.Supplier;
  * 1024 code points. A version-1 database is migrated in place when opened (two ALTER TABLEs).
  * <pre>
  * reports        (node_id, ns, rev, digest, applied_at, seen_at; PK node_id, ns)
+ * gray_releases  (ns, rev, digest, author, source, opened_at, message, changes, selector, nodes,
+ *                 state, settled_by, settled_source, settled_at, settled_message; PK ns, rev)
  * </pre>
+ * Version 3 added {@code gray_releases} (see {@link GrayRows}); versions 1 and 2 are migrated in
+ * place. An abort writes its two revisions and the row's new state in one transaction, after
+ * journaling both revisions; if only the journal kept them (an unclean stop), the open row is
+ * settled again from the revisions when the store opens ({@link #settleStaleGrayRows}).
  * {@code changes} is the revision's effective change set and {@code undo} its inverse (each
  * touched key's previous value, or a delete if it was absent), both in the binary form of
  * {@link ChangeSetCodec}. Old content is rebuilt by undoing revisions backwards from the latest
@@ -71,7 +78,7 @@ import java.util.function.Supplier;
  */
 public final class H2ConfigStore implements ConfigStore {
     /** The schema this class reads and writes. */
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
     /** Longest source address kept with a revision. */
     static final int MAX_SOURCE_LENGTH = 300;
     /** The longest author accepted by {@link #commit}, in characters. */
@@ -115,6 +122,23 @@ public final class H2ConfigStore implements ConfigStore {
                 + " applied_at TIMESTAMP(9) WITH TIME ZONE NOT NULL,"
                 + " seen_at TIMESTAMP(9) WITH TIME ZONE NOT NULL,"
                 + " PRIMARY KEY (node_id, ns))",
+        "CREATE TABLE IF NOT EXISTS gray_releases ("
+                + " ns VARCHAR(200) NOT NULL,"
+                + " rev BIGINT NOT NULL,"
+                + " digest VARCHAR(64) NOT NULL,"
+                + " author VARCHAR(" + MAX_AUTHOR_LENGTH + ") NOT NULL,"
+                + " source VARCHAR(" + MAX_SOURCE_LENGTH + ") DEFAULT '' NOT NULL,"
+                + " opened_at TIMESTAMP(9) WITH TIME ZONE NOT NULL,"
+                + " message VARCHAR(" + MAX_MESSAGE_LENGTH + ") NOT NULL,"
+                + " changes BLOB NOT NULL,"
+                + " selector VARCHAR(" + GrayRows.MAX_SELECTOR_LENGTH + ") NOT NULL,"
+                + " nodes CLOB NOT NULL,"
+                + " state VARCHAR(16) NOT NULL,"
+                + " settled_by VARCHAR(" + MAX_AUTHOR_LENGTH + "),"
+                + " settled_source VARCHAR(" + MAX_SOURCE_LENGTH + "),"
+                + " settled_at TIMESTAMP(9) WITH TIME ZONE,"
+                + " settled_message VARCHAR(" + MAX_MESSAGE_LENGTH + "),"
+                + " PRIMARY KEY (ns, rev))",
     };
 
     /** The latest state of a namespace, as cached. */
@@ -240,6 +264,10 @@ public final class H2ConfigStore implements ConfigStore {
                     s.executeUpdate("INSERT INTO schema_version (version) VALUES (" + SCHEMA_VERSION + ")");
                 } else if (versions.equals(List.of(1))) {
                     migrateFromVersion1(s);
+                } else if (versions.equals(List.of(2))) {
+                    // Version 3 only adds gray_releases, which the CREATE TABLE below makes.
+                    s.executeUpdate("UPDATE schema_version SET version = " + SCHEMA_VERSION);
+                    log.info("config database {} migrated from schema version 2 to {}", where, SCHEMA_VERSION);
                 } else if (!versions.equals(List.of(SCHEMA_VERSION))) {
                     throw new ConfigStoreException("config database " + where + " has schema version(s) " + versions
                             + " but this build reads only version " + SCHEMA_VERSION);
@@ -260,6 +288,7 @@ public final class H2ConfigStore implements ConfigStore {
         s.execute("ALTER TABLE revisions ADD COLUMN IF NOT EXISTS source VARCHAR(" + MAX_SOURCE_LENGTH
                 + ") DEFAULT '' NOT NULL");
         s.execute("ALTER TABLE content ALTER COLUMN k SET DATA TYPE VARCHAR(2048)");
+        // Version 3's gray_releases is made by the CREATE TABLE that follows.
         s.executeUpdate("UPDATE schema_version SET version = " + SCHEMA_VERSION);
         log.info("config database {} migrated from schema version 1 to {}", where, SCHEMA_VERSION);
     }
@@ -270,8 +299,137 @@ public final class H2ConfigStore implements ConfigStore {
     public Revision commit(String namespace, List<Change> changes, String author, String source, String message) {
         return locked(() -> {
             ChangeSets.checkCommit(namespace, changes, author, message);
+            refuseWhileGray(namespace);
             return apply(namespace, changes, author, source(source), message);
         });
+    }
+
+    @Override
+    public Revision openGray(String namespace, List<Change> changes, String author, String source, String message,
+                             String selector, List<String> nodes) {
+        return locked(() -> {
+            ChangeSets.checkCommit(namespace, changes, author, message);
+            GrayRows.check(selector, nodes);
+            refuseWhileGray(namespace);
+            Current main = current(namespace);
+            if (main.snapshot().revision() == 0) {
+                throw new IllegalArgumentException("namespace '" + namespace + "' has no revision yet; a gray release"
+                        + " needs a main line to fall back to");
+            }
+            Planned g = plan(main, changes, author, source(source), message, clock.instant());
+            GrayRelease open = new GrayRelease(g.revision(), selector, sorted(nodes), GrayRelease.State.OPEN, null);
+            transact("opening a gray release of " + namespace, () -> {
+                GrayRows.insert(db, open);
+                return null;
+            });
+            return g.revision();
+        });
+    }
+
+    @Override
+    public Optional<GrayRelease> grayRelease(String namespace) {
+        return locked(() -> openGrayRow(Namespaces.validate(namespace)));
+    }
+
+    @Override
+    public List<GrayRelease> grayReleases(String namespace, long afterRevision, int limit) {
+        return locked(() -> {
+            Namespaces.validate(namespace);
+            if (afterRevision < 0 || limit < 1) {
+                throw new IllegalArgumentException("afterRevision must be >= 0 and limit >= 1");
+            }
+            return transact("reading the gray releases of " + namespace,
+                    () -> GrayRows.list(db, namespace, afterRevision, limit));
+        });
+    }
+
+    @Override
+    public Revision promoteGray(String namespace, String author, String source, String message) {
+        return locked(() -> {
+            ChangeSets.checkAuthorAndMessage(author, message);
+            GrayRelease g = openGrayRow(namespace).orElseThrow(() -> noGray(namespace));
+            Revision r = g.revision();
+            Planned p = plan(current(namespace), r.changes(), r.author(), r.source(), r.message(), r.time());
+            checkSameAsGray(p, g);
+            GrayRelease.Settled by = new GrayRelease.Settled(author, source(source), clock.instant(), message);
+            persistAll(namespace, List.of(p), () -> GrayRows.settle(db, namespace, r.number(), GrayRelease.State.PROMOTED, by));
+            return p.revision();
+        });
+    }
+
+    @Override
+    public Revision abortGray(String namespace, String author, String source, String message) {
+        return locked(() -> {
+            ChangeSets.checkAuthorAndMessage(author, message);
+            GrayRelease g = openGrayRow(namespace).orElseThrow(() -> noGray(namespace));
+            Revision r = g.revision();
+            Planned gray = plan(current(namespace), r.changes(), r.author(), r.source(), r.message(), r.time());
+            checkSameAsGray(gray, g);
+            Instant now = clock.instant();
+            Planned back = plan(gray.after(), gray.undo(), author, source(source), message, now);
+            GrayRelease.Settled by = new GrayRelease.Settled(author, source(source), now, message);
+            persistAll(namespace, List.of(gray, back),
+                    () -> GrayRows.settle(db, namespace, r.number(), GrayRelease.State.ABORTED, by));
+            return back.revision();
+        });
+    }
+
+    /** The open gray release; a row whose revision the main line already holds is not open (see the class notes). */
+    private Optional<GrayRelease> openGrayRow(String namespace) {
+        long latest = latest(namespace);
+        return transact("reading the gray release of " + namespace, () -> GrayRows.open(db, namespace))
+                .filter(g -> g.number() > latest);
+    }
+
+    private void refuseWhileGray(String namespace) {
+        Optional<GrayRelease> open = openGrayRow(namespace);
+        if (open.isPresent()) {
+            throw new GrayStateException(GrayStateException.GRAY_OPEN, "namespace '" + namespace + "' has gray release r"
+                    + open.get().number() + " open; promote or abort it first");
+        }
+    }
+
+    static GrayStateException noGray(String namespace) {
+        return new GrayStateException(GrayStateException.NO_GRAY, "namespace '" + namespace + "' has no open gray release");
+    }
+
+    private void checkSameAsGray(Planned p, GrayRelease g) {
+        if (p.revision().number() != g.number() || !p.revision().digest().equals(g.revision().digest())) {
+            throw new ConfigStoreException("gray release r" + g.number() + " of namespace '" + g.namespace()
+                    + "' no longer follows the main line at r" + (p.revision().number() - 1) + " in " + where);
+        }
+    }
+
+    private static List<String> sorted(List<String> nodes) {
+        return nodes.stream().sorted().distinct().toList();
+    }
+
+    /**
+     * Settles open gray rows whose revisions the main line holds already: an abort or promote whose
+     * revisions only the journal kept through an unclean stop. Two revisions whose second restores
+     * the content before the first is an abort; one alone is a promote.
+     */
+    private void settleStaleGrayRows() {
+        for (String ns : namespaces()) {
+            Optional<GrayRelease> row = transact("reading the gray release of " + ns, () -> GrayRows.open(db, ns));
+            long latest = latest(ns);
+            if (row.isEmpty() || row.get().number() > latest) {
+                continue;
+            }
+            long g = row.get().number();
+            List<Revision> after = history(ns, g, 1);
+            Optional<Snapshot> before = rebuild(ns, g - 1);
+            boolean aborted = !after.isEmpty() && before.isPresent() && after.get(0).digest().equals(before.get().digest());
+            Revision by = aborted ? after.get(0) : row.get().revision();
+            GrayRelease.Settled settled = new GrayRelease.Settled(by.author(), by.source(), by.time(),
+                    by.message() + " (settled from the journal)");
+            transact("settling the gray release of " + ns, () -> {
+                GrayRows.settle(db, ns, g, aborted ? GrayRelease.State.ABORTED : GrayRelease.State.PROMOTED, settled);
+                return null;
+            });
+            log.warn("config database {}: gray release r{} of {} settled as {} from the journal", where, g, ns,
+                    aborted ? "aborted" : "promoted");
+        }
     }
 
     @Override
@@ -357,6 +515,7 @@ public final class H2ConfigStore implements ConfigStore {
             Snapshot target = rebuild(namespace, toRevision).orElseThrow(() -> new IllegalArgumentException(
                     "cannot roll namespace '" + namespace + "' back to revision " + toRevision
                             + ": it does not exist or was pruned"));
+            refuseWhileGray(namespace);
             SortedMap<String, byte[]> now = current(namespace).snapshot().entries();
             return apply(namespace, ChangeSets.rollbackTo(namespace, now, target), author, source(source), message);
         });
@@ -476,23 +635,57 @@ public final class H2ConfigStore implements ConfigStore {
     }
 
     private Revision apply(String namespace, List<Change> changes, String author, String source, String message) {
-        Current before = current(namespace);
+        Planned p = plan(current(namespace), changes, author, source, message, clock.instant());
+        persistAll(namespace, List.of(p), null);
+        return p.revision();
+    }
+
+    /** One revision computed but not yet written: its journal entry and the state after it. */
+    private record Planned(RevisionJournal.Entry entry, Revision revision, List<Change> undo, Current after) {
+    }
+
+    /** The revision that {@code changes} make after {@code before}; nothing is written. */
+    private Planned plan(Current before, List<Change> changes, String author, String source, String message,
+                         Instant time) {
+        String namespace = before.snapshot().namespace();
         ChangeSets.Applied applied = ChangeSets.apply(before.snapshot(), before.totalBytes(), changes, limits);
         List<Change> effective = applied.effective();
-        long total = applied.totalBytes();
-        TreeMap<String, byte[]> after = applied.after();
-        List<Change> undo = applied.undo();
-        byte[] changesBlob = ChangeSetCodec.encode(effective);
-        byte[] undoBlob = ChangeSetCodec.encode(undo);
         long rev = before.snapshot().revision() + 1;
-        Snapshot next = Snapshot.of(namespace, rev, after);
-        Revision revision = new Revision(namespace, rev, next.digest(), author, clock.instant(), message, effective,
-                source);
-        RevisionJournal.Entry entry = new RevisionJournal.Entry(namespace, rev, next.digest(), author, revision.time(),
-                message, changesBlob, undoBlob, source);
-        long journaledFrom = journal == null ? -1 : journal.append(entry);
+        Snapshot next = Snapshot.of(namespace, rev, applied.after());
+        Revision revision = new Revision(namespace, rev, next.digest(), author, time, message, effective, source);
+        RevisionJournal.Entry entry = new RevisionJournal.Entry(namespace, rev, next.digest(), author, time,
+                message, ChangeSetCodec.encode(effective), ChangeSetCodec.encode(applied.undo()), source);
+        return new Planned(entry, revision, applied.undo(), new Current(next, applied.totalBytes()));
+    }
+
+    /** Extra work done in the transaction of {@link #persistAll}. */
+    @FunctionalInterface
+    private interface SqlStep {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Journals {@code plans} (consecutive revisions of one namespace), then writes them and
+     * {@code extra} in one H2 transaction; a failure cuts them from the journal again.
+     */
+    private void persistAll(String namespace, List<Planned> plans, SqlStep extra) {
+        long journaledFrom = -1;
+        if (journal != null) {
+            for (Planned p : plans) {
+                long at = journal.append(p.entry());
+                journaledFrom = journaledFrom < 0 ? at : journaledFrom;
+            }
+        }
         try {
-            persist(entry, effective);
+            transact("committing revision " + plans.get(0).revision().number() + " of " + namespace, () -> {
+                for (Planned p : plans) {
+                    persistRows(p.entry(), p.revision().changes());
+                }
+                if (extra != null) {
+                    extra.run();
+                }
+                return null;
+            });
         } catch (RuntimeException e) {
             cache.remove(namespace); // reload from the database, whatever state it is in
             if (journal != null) {
@@ -500,34 +693,38 @@ public final class H2ConfigStore implements ConfigStore {
             }
             throw e;
         }
-        cache.put(namespace, new Current(next, total));
+        cache.put(namespace, plans.get(plans.size() - 1).after());
         if (journal != null && journal.size() > JOURNAL_SETTLE_BYTES) {
             settle();
         }
-        return revision;
     }
 
     /** Writes one revision (its content changes, head and history row) in one transaction. */
     private void persist(RevisionJournal.Entry e, List<Change> effective) {
         transact("committing revision " + e.revision() + " of " + e.namespace(), () -> {
-            writeContent(e.namespace(), effective);
-            writeHead(e.namespace(), e.revision(), e.digest());
-            try (PreparedStatement ps = db.prepareStatement(
-                    "INSERT INTO revisions (ns, rev, digest, author, committed_at, message, changes, undo, source)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, e.namespace());
-                ps.setLong(2, e.revision());
-                ps.setString(3, e.digest());
-                ps.setString(4, e.author());
-                ps.setObject(5, utc(e.time()));
-                ps.setString(6, e.message());
-                ps.setBytes(7, e.changes());
-                ps.setBytes(8, e.undo());
-                ps.setString(9, e.source() == null ? "" : e.source());
-                ps.executeUpdate();
-            }
+            persistRows(e, effective);
             return null;
         });
+    }
+
+    /** The rows of one revision, in the caller's transaction. */
+    private void persistRows(RevisionJournal.Entry e, List<Change> effective) throws SQLException {
+        writeContent(e.namespace(), effective);
+        writeHead(e.namespace(), e.revision(), e.digest());
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT INTO revisions (ns, rev, digest, author, committed_at, message, changes, undo, source)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, e.namespace());
+            ps.setLong(2, e.revision());
+            ps.setString(3, e.digest());
+            ps.setString(4, e.author());
+            ps.setObject(5, utc(e.time()));
+            ps.setString(6, e.message());
+            ps.setBytes(7, e.changes());
+            ps.setBytes(8, e.undo());
+            ps.setString(9, e.source() == null ? "" : e.source());
+            ps.executeUpdate();
+        }
     }
 
     // ---------------------------------------------------------------- journal
@@ -549,6 +746,7 @@ public final class H2ConfigStore implements ConfigStore {
             if (journal.size() > 0) {
                 settle();
             }
+            settleStaleGrayRows();
         } finally {
             lock.unlock();
         }

@@ -2,6 +2,7 @@ package io.zmtp.config.store;
 
 import io.zmtp.config.model.Change;
 import io.zmtp.config.model.Digest;
+import io.zmtp.config.model.GrayRelease;
 import io.zmtp.config.model.Namespaces;
 import io.zmtp.config.model.NodeReport;
 import io.zmtp.config.model.Revision;
@@ -178,10 +179,109 @@ public final class PgConfigStore implements ConfigStore {
         ChangeSets.checkCommit(namespace, changes, author, message);
         Committed done = pool.transact("committing to " + namespace, false, c -> {
             Head head = lockHead(c, namespace, true);
+            refuseWhileGray(c, namespace);
             return apply(c, namespace, head, current(c, namespace, head), changes, author, source, message);
         });
         remember(done.current());
         return done.revision();
+    }
+
+    @Override
+    public Revision openGray(String namespace, List<Change> changes, String author, String source, String message,
+                             String selector, List<String> nodes) {
+        ensureOpen();
+        ChangeSets.checkCommit(namespace, changes, author, message);
+        GrayRows.check(selector, nodes);
+        return pool.transact("opening a gray release of " + namespace, false, c -> {
+            Head head = lockHead(c, namespace, false);
+            if (head.revision() == 0) {
+                throw new IllegalArgumentException("namespace '" + namespace + "' has no revision yet; a gray release"
+                        + " needs a main line to fall back to");
+            }
+            refuseWhileGray(c, namespace);
+            Current main = current(c, namespace, head);
+            ChangeSets.Applied applied = ChangeSets.apply(main.snapshot(), main.totalBytes(), changes, limits);
+            Snapshot gray = Snapshot.of(namespace, head.revision() + 1, applied.after());
+            Revision r = new Revision(namespace, gray.revision(), gray.digest(), author,
+                    clock.instant().truncatedTo(ChronoUnit.MICROS), message, applied.effective(), cut(source));
+            GrayRows.insert(c, new GrayRelease(r, selector, nodes.stream().sorted().distinct().toList(),
+                    GrayRelease.State.OPEN, null));
+            return r;
+        });
+    }
+
+    @Override
+    public Optional<GrayRelease> grayRelease(String namespace) {
+        ensureOpen();
+        Namespaces.validate(namespace);
+        return pool.transact("reading the gray release of " + namespace, false, c -> GrayRows.open(c, namespace));
+    }
+
+    @Override
+    public List<GrayRelease> grayReleases(String namespace, long afterRevision, int limit) {
+        ensureOpen();
+        Namespaces.validate(namespace);
+        if (afterRevision < 0 || limit < 1) {
+            throw new IllegalArgumentException("afterRevision must be >= 0 and limit >= 1");
+        }
+        return pool.transact("reading the gray releases of " + namespace, false,
+                c -> GrayRows.list(c, namespace, afterRevision, limit));
+    }
+
+    @Override
+    public Revision promoteGray(String namespace, String author, String source, String message) {
+        return settleGray(namespace, author, source, message, GrayRelease.State.PROMOTED);
+    }
+
+    @Override
+    public Revision abortGray(String namespace, String author, String source, String message) {
+        return settleGray(namespace, author, source, message, GrayRelease.State.ABORTED);
+    }
+
+    /**
+     * Promote or abort, in one transaction under the head's lock: the gray revision is committed
+     * with its own author and time, an abort adds the revision back to the main line's content,
+     * and the row is settled; every server's feed hears of the revisions only once all is done.
+     */
+    private Revision settleGray(String namespace, String author, String source, String message, GrayRelease.State to) {
+        ensureOpen();
+        Namespaces.validate(namespace);
+        ChangeSets.checkAuthorAndMessage(author, message);
+        Committed done = pool.transact("settling the gray release of " + namespace, false, c -> {
+            Head head = lockHead(c, namespace, false);
+            GrayRelease g = GrayRows.open(c, namespace).orElseThrow(() -> H2ConfigStore.noGray(namespace));
+            Revision r = g.revision();
+            Current main = current(c, namespace, head);
+            Committed gray = apply(c, namespace, head, main, r.changes(), r.author(), r.source(), r.message(), r.time());
+            if (gray.revision().number() != r.number() || !gray.revision().digest().equals(r.digest())) {
+                throw new ConfigStoreException("gray release r" + r.number() + " of namespace '" + namespace
+                        + "' no longer follows the main line at r" + head.revision() + " in " + where);
+            }
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+            Committed last = gray;
+            if (to == GrayRelease.State.ABORTED) {
+                Head grayHead = new Head(gray.revision().number(), gray.revision().digest(), gray.current().totalBytes());
+                List<Change> back = ChangeSets.rollbackTo(namespace, gray.current().snapshot().entries(),
+                        main.snapshot());
+                last = apply(c, namespace, grayHead, gray.current(), back, author, source, message, now);
+            }
+            GrayRows.settle(c, namespace, r.number(), to, new GrayRelease.Settled(author, cut(source), now, message));
+            return last;
+        });
+        remember(done.current());
+        return done.revision();
+    }
+
+    private void refuseWhileGray(Connection c, String namespace) throws SQLException {
+        Optional<GrayRelease> open = GrayRows.open(c, namespace);
+        if (open.isPresent()) {
+            throw new GrayStateException(GrayStateException.GRAY_OPEN, "namespace '" + namespace + "' has gray release r"
+                    + open.get().number() + " open; promote or abort it first");
+        }
+    }
+
+    private static String cut(String source) {
+        return source == null ? "" : source.length() > 300 ? source.substring(0, 300) : source;
     }
 
     @Override
@@ -276,6 +376,7 @@ public final class PgConfigStore implements ConfigStore {
         ChangeSets.checkAuthorAndMessage(author, message);
         Committed done = pool.transact("rolling back " + namespace, false, c -> {
             Head head = lockHead(c, namespace, false);
+            refuseWhileGray(c, namespace);
             Current now = current(c, namespace, head);
             Optional<Snapshot> target = toRevision < 1 || toRevision > head.revision() ? Optional.empty()
                     : RevisionRows.rebuild(c, now.snapshot(), toRevision);
@@ -454,11 +555,18 @@ public final class PgConfigStore implements ConfigStore {
     /** Writes the next revision after the locked {@code head}, whose content is {@code before}. */
     private Committed apply(Connection c, String namespace, Head head, Current before, List<Change> changes,
                             String author, String rawSource, String message) throws SQLException {
-        String source = rawSource == null ? "" : rawSource.length() > 300 ? rawSource.substring(0, 300) : rawSource;
+        // truncated to what timestamptz keeps
+        return apply(c, namespace, head, before, changes, author, rawSource, message,
+                clock.instant().truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /** {@link #apply(Connection, String, Head, Current, List, String, String, String)} at a given time. */
+    private Committed apply(Connection c, String namespace, Head head, Current before, List<Change> changes,
+                            String author, String rawSource, String message, Instant time) throws SQLException {
+        String source = cut(rawSource);
         ChangeSets.Applied applied = ChangeSets.apply(before.snapshot(), before.totalBytes(), changes, limits);
         long rev = head.revision() + 1;
         Snapshot next = Snapshot.of(namespace, rev, applied.after());
-        Instant time = clock.instant().truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps
         writeContent(c, namespace, applied.effective());
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE namespaces SET latest_rev = ?, digest = ?, total_bytes = ? WHERE ns = ? AND latest_rev = ?")) {
