@@ -213,6 +213,33 @@ class GroupCommitTest {
         }
 
         @Override
+        public io.zmtp.config.model.Revision openGray(String namespace, List<io.zmtp.config.model.Change> changes,
+                                                      String author, String source, String message, String selector,
+                                                      List<String> nodes) {
+            return store.openGray(namespace, changes, author, source, message, selector, nodes);
+        }
+
+        @Override
+        public java.util.Optional<io.zmtp.config.model.GrayRelease> grayRelease(String namespace) {
+            return store.grayRelease(namespace);
+        }
+
+        @Override
+        public List<io.zmtp.config.model.GrayRelease> grayReleases(String namespace, long afterRevision, int limit) {
+            return store.grayReleases(namespace, afterRevision, limit);
+        }
+
+        @Override
+        public io.zmtp.config.model.Revision promoteGray(String namespace, String author, String source, String message) {
+            return store.promoteGray(namespace, author, source, message);
+        }
+
+        @Override
+        public io.zmtp.config.model.Revision abortGray(String namespace, String author, String source, String message) {
+            return store.abortGray(namespace, author, source, message);
+        }
+
+        @Override
         public void close() {
             // the test closes the file store itself
         }

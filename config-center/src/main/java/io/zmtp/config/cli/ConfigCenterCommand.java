@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
         subcommands = {ServerCommand.class, AgentCommand.class, DemoCommand.class,
                 ConfigCenterCommand.Put.class, ConfigCenterCommand.Delete.class, ConfigCenterCommand.Get.class,
                 ConfigCenterCommand.History.class, ConfigCenterCommand.Diff.class, ConfigCenterCommand.Rollback.class,
-                ConfigCenterCommand.Status.class, ConfigCenterCommand.Nodes.class, ConfigCenterCommand.Audit.class})
+                ConfigCenterCommand.Status.class, ConfigCenterCommand.Nodes.class, ConfigCenterCommand.Audit.class,
+                ConfigCenterCommand.Promote.class, ConfigCenterCommand.Abort.class})
 public final class ConfigCenterCommand {
     public static void main(String[] args) {
         System.exit(run(args));
@@ -156,7 +157,24 @@ public final class ConfigCenterCommand {
         abstract int run(AdminClient c);
     }
 
-    @Command(name = "put", description = "Commit key=value pairs to a namespace and publish them.")
+    /** The help text of {@code --to}. */
+    static final String TO_HELP = "a gray (canary) release for some nodes only: KEY=VALUE[,KEY=VALUE...] (whitelist"
+            + " labels, all must match), N (that many nodes) or N% (that share, rounded up); resolved now to fixed"
+            + " node ids, online nodes first. Then 'promote' or 'abort'.";
+
+    /** Checks a {@code --to} selector before anything is sent. */
+    static void checkSelector(CommandSpec spec, String to) {
+        if (to != null) {
+            try {
+                io.zmtp.config.server.GraySelector.parse(to);
+            } catch (IllegalArgumentException e) {
+                throw Arguments.usage(spec, "--to: " + e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "put", description = {"Commit key=value pairs to a namespace and publish them.",
+            "With --to, publish them as a gray revision to the selected nodes only."})
     static final class Put extends AdminCall {
         @Parameters(index = "0", description = "namespace")
         String ns;
@@ -164,6 +182,8 @@ public final class ConfigCenterCommand {
         List<String> pairs;
         @Option(names = {"-m", "--message"}, defaultValue = "", description = "what this change is for")
         String message;
+        @Option(names = "--to", paramLabel = "SELECTOR", description = TO_HELP)
+        String to;
         @Option(names = "--wait", defaultValue = "none", description = "all | N (>= 1) | none: wait until that many nodes applied it")
         String wait;
         @Option(names = "--timeout", defaultValue = "30s", description = "how long --wait waits (default ${DEFAULT-VALUE})")
@@ -174,6 +194,7 @@ public final class ConfigCenterCommand {
         @Override
         void validate() {
             Arguments.namespace(spec, ns);
+            checkSelector(spec, to);
             goal = Arguments.waitGoal(spec, wait);
             waitFor = Arguments.positiveDuration(spec, "--timeout", waitTimeout);
             for (String p : pairs) {
@@ -201,11 +222,15 @@ public final class ConfigCenterCommand {
                 changes.addObject().put("key", p.substring(0, eq)).put("op", "put");
                 values.add(p.substring(eq + 1).getBytes(StandardCharsets.UTF_8));
             }
+            if (to != null) {
+                h.put("to", to);
+            }
             return committed(c, c.call("put", h, values).header(), goal, waitFor);
         }
     }
 
-    @Command(name = "delete", description = "Delete keys from a namespace.")
+    @Command(name = "delete", description = {"Delete keys from a namespace.",
+            "With --to, as a gray revision for the selected nodes only."})
     static final class Delete extends AdminCall {
         @Parameters(index = "0", description = "namespace")
         String ns;
@@ -213,10 +238,13 @@ public final class ConfigCenterCommand {
         List<String> keys;
         @Option(names = {"-m", "--message"}, defaultValue = "")
         String message;
+        @Option(names = "--to", paramLabel = "SELECTOR", description = TO_HELP)
+        String to;
 
         @Override
         void validate() {
             Arguments.namespace(spec, ns);
+            checkSelector(spec, to);
             for (String k : keys) {
                 try {
                     Change.delete(k);
@@ -233,6 +261,9 @@ public final class ConfigCenterCommand {
             h.put("message", message);
             var changes = h.putArray("changes");
             keys.forEach(k -> changes.addObject().put("key", k).put("op", "delete"));
+            if (to != null) {
+                h.put("to", to);
+            }
             return committed(c, c.call("put", h, List.of()).header(), 0, Duration.ZERO);
         }
     }
@@ -305,14 +336,26 @@ public final class ConfigCenterCommand {
             for (JsonNode r : c.call("history", h, List.of()).header().path("revisions")) {
                 List<String> keys = new ArrayList<>();
                 r.path("changes").forEach(ch -> keys.add((ch.path("op").asText().equals("delete") ? "-" : "") + ch.path("key").asText()));
-                System.out.printf("r%-5d %s %-10s %-21s %s  %s  [%s]%n", r.path("rev").asLong(),
+                System.out.printf("r%-5d %s %-10s %-21s %s  %s  [%s]%s%n", r.path("rev").asLong(),
                         Instant.ofEpochMilli(r.path("time").asLong()), StatusTable.shown(r, "author"),
                         r.path("source").asText("").isEmpty() ? "-" : StatusTable.shown(r, "source"),
                         UntrustedText.of(r.path("digest").asText(), 16), UntrustedText.of(r.path("message").asText(), 500),
-                        UntrustedText.of(String.join(" ", keys), 2000));
+                        UntrustedText.of(String.join(" ", keys), 2000), grayNote(r.path("gray")));
             }
             return 0;
         }
+    }
+
+    /** How history marks a gray revision: its state, selector and who settled it. */
+    static String grayNote(JsonNode gray) {
+        if (gray.isMissingNode()) {
+            return "";
+        }
+        String note = "  GRAY " + StatusTable.shown(gray, "state") + " to " + StatusTable.shown(gray, "to");
+        if (gray.has("by")) {
+            note += " (" + StatusTable.shown(gray, "by") + " at " + Instant.ofEpochMilli(gray.path("time").asLong()) + ")";
+        }
+        return note;
     }
 
     @Command(name = "audit", description = "Who changed what, from where and when: the latest revisions, newest first"
@@ -344,10 +387,13 @@ public final class ConfigCenterCommand {
             String fmt = "%-24s %-14s %6s %-12s %-21s %7s  %s%n";
             System.out.printf(fmt, "TIME", "NAMESPACE", "REV", "ADMIN", "SOURCE", "CHANGES", "MESSAGE");
             for (JsonNode r : c.call("audit", h, List.of()).header().path("revisions")) {
+                // A gray revision is marked [gray ...]; its promote or abort is an entry of its own.
+                String what = r.has("action") ? "[" + StatusTable.shown(r, "action") + " gray r" + r.path("rev").asLong() + "] "
+                        : r.has("gray") ? "[gray, " + StatusTable.shown(r, "gray") + "] " : "";
                 System.out.printf(fmt, Instant.ofEpochMilli(r.path("time").asLong()), StatusTable.shown(r, "ns"),
                         "r" + r.path("rev").asLong(), StatusTable.shown(r, "author"),
                         r.path("source").asText("").isEmpty() ? "-" : StatusTable.shown(r, "source"),
-                        r.path("changes").asLong(), UntrustedText.of(r.path("message").asText(), 500));
+                        r.path("changes").asLong(), what + UntrustedText.of(r.path("message").asText(), 500));
             }
             return 0;
         }
@@ -414,7 +460,59 @@ public final class ConfigCenterCommand {
         }
     }
 
-    @Command(name = "status", description = "Per node and namespace: applied revision, digest check, last seen; refused nodes.")
+    @Command(name = "promote", description = {"Make a namespace's open gray revision everyone's: it is published to"
+            + " all nodes under its own number (the gray nodes hold it already)."})
+    static final class Promote extends GraySettle {
+        Promote() {
+            super("promote");
+        }
+    }
+
+    @Command(name = "abort", description = {"Withdraw a namespace's open gray revision: a new revision restores the"
+            + " main line's content; gray nodes go back to it, the others never see the gray content.",
+            "The history keeps the gray revision, marked aborted."})
+    static final class Abort extends GraySettle {
+        Abort() {
+            super("abort");
+        }
+    }
+
+    /** {@code promote} and {@code abort}: one namespace, a message, the new revision printed. */
+    abstract static class GraySettle extends AdminCall {
+        private final String op;
+        @Parameters(index = "0", description = "namespace")
+        String ns;
+        @Option(names = {"-m", "--message"}, defaultValue = "", description = "why")
+        String message;
+        @Option(names = "--wait", defaultValue = "none", description = "all | N (>= 1) | none: wait until that many nodes applied it")
+        String wait;
+        @Option(names = "--timeout", defaultValue = "30s", description = "how long --wait waits (default ${DEFAULT-VALUE})")
+        String waitTimeout;
+        private int goal;
+        private Duration waitFor;
+
+        GraySettle(String op) {
+            this.op = op;
+        }
+
+        @Override
+        void validate() {
+            Arguments.namespace(spec, ns);
+            goal = Arguments.waitGoal(spec, wait);
+            waitFor = Arguments.positiveDuration(spec, "--timeout", waitTimeout);
+        }
+
+        @Override
+        int run(AdminClient c) {
+            ObjectNode h = Wire.object();
+            h.put("ns", ns);
+            h.put("message", message.isEmpty() ? op + " the gray release" : message);
+            return committed(c, c.call(op, h, List.of()).header(), goal, waitFor);
+        }
+    }
+
+    @Command(name = "status", description = {"Per node and namespace: applied revision, digest check, last seen; refused nodes.",
+            "GRAY shows r<N> for a node an open gray release selected: 'r<N>' once it runs it, 'r<N>?' before."})
     static final class Status extends AdminCall {
         @Override
         int run(AdminClient c) {
@@ -429,9 +527,11 @@ public final class ConfigCenterCommand {
         int run(AdminClient c) {
             ObjectNode merged = ReplicaMerge.nodes(ReplicaMerge.results(c.callEach("nodes", Wire.object()), System.err));
             for (JsonNode n : merged.path("nodes")) {
-                System.out.printf("%-12s %-8s %-30s last seen %s%n", StatusTable.shown(n, "node"),
+                List<String> labels = new ArrayList<>();
+                n.path("labels").fields().forEachRemaining(l -> labels.add(l.getKey() + "=" + l.getValue().asText()));
+                System.out.printf("%-12s %-8s %-30s %-24s last seen %s%n", StatusTable.shown(n, "node"),
                         n.path("online").asBoolean() ? "online" : "offline", UntrustedText.of(n.path("namespaces").asText(), 500),
-                        StatusTable.shown(n, "lastSeen"));
+                        labels.isEmpty() ? "-" : UntrustedText.of(String.join(",", labels), 300), StatusTable.shown(n, "lastSeen"));
             }
             return 0;
         }
@@ -442,6 +542,12 @@ public final class ConfigCenterCommand {
         String ns = result.path("ns").asText();
         long rev = result.path("rev").asLong();
         System.out.println(UntrustedText.of(ns) + " r" + rev + " " + UntrustedText.of(result.path("digest").asText()));
+        if (result.path("gray").asBoolean()) {
+            List<String> nodes = new ArrayList<>();
+            result.path("nodes").forEach(n -> nodes.add(n.asText()));
+            System.out.println("gray release to " + nodes.size() + " node(s): "
+                    + UntrustedText.of(String.join(",", nodes), 2000));
+        }
         if (goal == 0) {
             return 0;
         }

@@ -24,8 +24,8 @@ final class StatusTable {
      * "yes" and "behind" in STATE); a server from before {@code upToDate} is read from REV = LATEST.
      */
     static boolean print(JsonNode status, PrintStream out) {
-        String fmt = "%-10s %-14s %8s %8s  %-16s %-9s %-8s %-30s %s%n";
-        out.printf(fmt, "NODE", "NAMESPACE", "REV", "LATEST", "DIGEST", "DIGEST OK", "STATE", "LAST SEEN", "ERROR");
+        String fmt = "%-10s %-14s %8s %8s %-7s %-16s %-9s %-8s %-30s %s%n";
+        out.printf(fmt, "NODE", "NAMESPACE", "REV", "LATEST", "GRAY", "DIGEST", "DIGEST OK", "STATE", "LAST SEEN", "ERROR");
         boolean all = true;
         for (JsonNode row : status.path("nodes")) {
             String digest = row.path("digest").asText();
@@ -33,8 +33,11 @@ final class StatusTable {
             boolean current = row.has("upToDate") ? row.path("upToDate").asBoolean()
                     : row.path("rev").asLong() == row.path("latest").asLong();
             all &= ok && current;
+            // A node an open gray release selected: r<G> once it runs the gray revision, r<G>? before.
+            String gray = !row.has("grayRev") ? "-"
+                    : "r" + row.path("grayRev").asLong() + (row.path("gray").asBoolean() ? "" : "?");
             out.printf(fmt, shown(row, "node"), shown(row, "ns"), row.path("rev").asLong(),
-                    row.path("latest").asLong(), digest.isEmpty() ? "-" : UntrustedText.of(digest, 16),
+                    row.path("latest").asLong(), gray, digest.isEmpty() ? "-" : UntrustedText.of(digest, 16),
                     ok ? "yes" : "NO", current ? "current" : "behind", shown(row, "lastSeen"),
                     UntrustedText.of(row.path("error").asText(""), 300));
         }

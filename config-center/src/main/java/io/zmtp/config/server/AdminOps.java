@@ -3,6 +3,7 @@ package io.zmtp.config.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zmtp.config.model.Change;
+import io.zmtp.config.model.GrayRelease;
 import io.zmtp.config.model.Namespaces;
 import io.zmtp.config.model.NodeReport;
 import io.zmtp.config.model.Revision;
@@ -14,6 +15,7 @@ import io.zmtp.socket.Message;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,9 +52,24 @@ final class AdminOps {
                 String author = author(userId, h);
                 String ns = Namespaces.validate(Wire.text(h, "ns"));
                 List<Change> changes = Wire.readChanges(h, m, firstValue);
-                // Committed with the other puts that arrived with it, and answered then.
-                server.queuePut(new ConfigStore.Commit(ns, changes, author, source, message(h)), h, out, reply);
-                return;
+                if (h.has("to")) {
+                    Rollout r = server.publishGray(ns, changes, author, source, message(h), Wire.text(h, "to"));
+                    revision(out, r.revision());
+                    out.put("gray", true);
+                    ArrayNode nodes = out.putArray("nodes");
+                    r.states().keySet().forEach(nodes::add);
+                } else {
+                    // Committed with the other puts that arrived with it, and answered then.
+                    server.queuePut(new ConfigStore.Commit(ns, changes, author, source, message(h)), h, out, reply);
+                    return;
+                }
+            }
+            case "promote", "abort" -> {
+                String author = author(userId, h);
+                String ns = Namespaces.validate(Wire.text(h, "ns"));
+                Rollout r = op.equals("promote") ? server.promote(ns, author, source, message(h))
+                        : server.abort(ns, author, source, message(h));
+                revision(out, r.revision());
             }
             case "rollback" -> {
                 String author = author(userId, h);
@@ -81,9 +98,25 @@ final class AdminOps {
             case "history" -> {
                 String ns = Namespaces.validate(Wire.text(h, "ns"));
                 ArrayNode list = out.putArray("revisions");
-                for (Revision r : store.history(ns, h.has("after") ? Wire.count(h, "after") : 0, limit(h))) {
-                    list.add(Wire.revisionHeader(r));
+                long after = h.has("after") ? Wire.count(h, "after") : 0;
+                int limit = limit(h);
+                List<Revision> revisions = store.history(ns, after, limit);
+                Map<Long, GrayRelease> grays = new HashMap<>();
+                store.grayReleases(ns, after, limit + 1).forEach(g -> grays.put(g.number(), g));
+                for (Revision r : revisions) {
+                    ObjectNode rh = Wire.revisionHeader(r);
+                    GrayRelease g = grays.get(r.number());
+                    if (g != null && g.state() != GrayRelease.State.OPEN) {
+                        rh.set("gray", grayInfo(g));
+                    }
+                    list.add(rh);
                 }
+                // The open gray revision follows the main line's latest, marked as such.
+                store.grayRelease(ns).filter(g -> g.number() > after && list.size() < limit).ifPresent(g -> {
+                    ObjectNode rh = Wire.revisionHeader(g.revision());
+                    rh.set("gray", grayInfo(g));
+                    list.add(rh);
+                });
             }
             case "audit" -> audit(h, out);
             case "diff" -> {
@@ -108,6 +141,8 @@ final class AdminOps {
                     ObjectNode o = list.addObject();
                     o.put("node", n.id());
                     o.put("namespaces", String.join(",", n.namespaces()));
+                    ObjectNode labels = o.putObject("labels");
+                    n.labels().forEach(labels::put);
                     o.put("online", tracker.online(n.id(), server.offlineAfter()));
                     Instant seen = tracker.lastSeen(n.id());
                     o.put("lastSeen", seen == null ? "never" : seen.toString());
@@ -143,6 +178,22 @@ final class AdminOps {
         return admin;
     }
 
+    /** A gray release as history and audit show it: selector, nodes, state and who settled it. */
+    private static ObjectNode grayInfo(GrayRelease g) {
+        ObjectNode o = Wire.object();
+        o.put("state", g.state().name().toLowerCase(java.util.Locale.ROOT));
+        o.put("to", g.selector());
+        ArrayNode nodes = o.putArray("nodes");
+        g.nodes().forEach(nodes::add);
+        if (g.settled() != null) {
+            o.put("by", g.settled().author());
+            o.put("source", g.settled().source());
+            o.put("time", g.settled().time().toEpochMilli());
+            o.put("message", g.settled().message());
+        }
+        return o;
+    }
+
     private static String message(ObjectNode h) {
         return h.has("message") ? Wire.text(h, "message") : "";
     }
@@ -154,26 +205,60 @@ final class AdminOps {
     private void audit(ObjectNode h, ObjectNode out) {
         int limit = limit(h);
         List<String> namespaces = h.has("ns") ? List.of(Namespaces.validate(Wire.text(h, "ns"))) : store.namespaces();
-        List<Revision> all = new ArrayList<>();
+        List<ObjectNode> all = new ArrayList<>();
         for (String ns : namespaces) {
             long latest = store.latestRevision(ns);
-            all.addAll(store.history(ns, Math.max(0, latest - limit), limit));
+            long after = Math.max(0, latest - limit);
+            Map<Long, GrayRelease> grays = new HashMap<>();
+            store.grayReleases(ns, after, limit + 1).forEach(g -> grays.put(g.number(), g));
+            for (Revision r : store.history(ns, after, limit)) {
+                ObjectNode o = auditEntry(r);
+                GrayRelease g = grays.remove(r.number());
+                if (g != null) {
+                    o.put("gray", g.state().name().toLowerCase(java.util.Locale.ROOT));
+                    all.add(settledEntry(g));
+                }
+                all.add(o);
+            }
+            // The open gray release: its revision is in no history yet.
+            grays.values().stream().filter(g -> g.state() == GrayRelease.State.OPEN).forEach(g -> {
+                ObjectNode o = auditEntry(g.revision());
+                o.put("gray", "open");
+                all.add(o);
+            });
         }
         all.sort((a, b) -> {
-            int byTime = b.time().compareTo(a.time());
-            return byTime != 0 ? byTime : Long.compare(b.number(), a.number());
+            int byTime = Long.compare(b.get("time").asLong(), a.get("time").asLong());
+            return byTime != 0 ? byTime : Long.compare(b.get("rev").asLong(), a.get("rev").asLong());
         });
         ArrayNode list = out.putArray("revisions");
-        for (Revision r : all.subList(0, Math.min(limit, all.size()))) {
-            ObjectNode o = list.addObject();
-            o.put("ns", r.namespace());
-            o.put("rev", r.number());
-            o.put("author", r.author());
-            o.put("source", r.source());
-            o.put("time", r.time().toEpochMilli());
-            o.put("message", r.message());
-            o.put("changes", r.changes().size());
-        }
+        all.subList(0, Math.min(limit, all.size())).forEach(list::add);
+    }
+
+    private static ObjectNode auditEntry(Revision r) {
+        ObjectNode o = Wire.object();
+        o.put("ns", r.namespace());
+        o.put("rev", r.number());
+        o.put("author", r.author());
+        o.put("source", r.source());
+        o.put("time", r.time().toEpochMilli());
+        o.put("message", r.message());
+        o.put("changes", r.changes().size());
+        return o;
+    }
+
+    /** The promote or abort of gray release {@code g} as an audit entry: who, from where, when, why. */
+    private static ObjectNode settledEntry(GrayRelease g) {
+        ObjectNode o = Wire.object();
+        o.put("ns", g.namespace());
+        o.put("rev", g.number());
+        o.put("action", g.state() == GrayRelease.State.PROMOTED ? "promote" : "abort");
+        o.put("author", g.settled().author());
+        o.put("source", g.settled().source());
+        o.put("time", g.settled().time().toEpochMilli());
+        o.put("message", g.settled().message());
+        o.put("changes", 0);
+        return o;
     }
 
     static void revision(ObjectNode out, Revision r) {
@@ -227,6 +312,7 @@ final class AdminOps {
         for (String ns : store.namespaces()) {
             long latest = store.latestRevision(ns);
             String digest = server.headDigest(ns, latest);
+            GrayRelease open = store.grayRelease(ns).orElse(null);
             for (Whitelist.Node n : whitelist.nodes()) {
                 if (!n.mayRead(ns)) {
                     continue;
@@ -241,9 +327,21 @@ final class AdminOps {
                 String error = r == null ? null : tracker.error(n.id(), ns);
                 // digestOk: the digest is right for the revision the node holds, even when that is not
                 // the latest (a node that is merely behind is not corrupt); upToDate says whether it is.
-                String expected = r == null ? null : r.revision() == latest ? digest : digestOf(ns, r.revision(), latest);
-                o.put("digestOk", r != null && error == null && Objects.equals(r.digest(), expected));
-                o.put("upToDate", r != null && r.revision() == latest);
+                // A node the open gray release selected should hold the gray revision, checked
+                // against the gray revision's digest.
+                boolean selected = open != null && open.selects(n.id());
+                String expected = r == null ? null : selected && r.revision() == open.number() ? open.revision().digest()
+                        : r.revision() == latest ? digest : digestOf(ns, r.revision(), latest);
+                boolean digestOk = r != null && error == null && Objects.equals(r.digest(), expected);
+                o.put("digestOk", digestOk);
+                long target = selected ? open.number() : latest;
+                o.put("upToDate", r != null && r.revision() == target);
+                if (selected) {
+                    o.put("grayRev", open.number());
+                    o.put("gray", r != null && r.revision() == open.number() && digestOk);
+                } else {
+                    o.put("gray", false);
+                }
                 if (error != null) {
                     o.put("error", error);
                 }

@@ -7,12 +7,14 @@ import io.zmtp.codec.auth.AuthResult;
 import io.zmtp.codec.auth.Authenticator;
 import io.zmtp.config.model.Change;
 import io.zmtp.config.model.ConfigLimitException;
+import io.zmtp.config.model.GrayRelease;
 import io.zmtp.config.model.Namespaces;
 import io.zmtp.config.model.NodeReport;
 import io.zmtp.config.model.Revision;
 import io.zmtp.config.model.Snapshot;
 import io.zmtp.config.protocol.Wire;
 import io.zmtp.config.store.ConfigStore;
+import io.zmtp.config.store.GrayStateException;
 import io.zmtp.config.store.RevisionFeed;
 import io.zmtp.socket.Message;
 import io.zmtp.socket.Socket;
@@ -76,6 +78,7 @@ public final class ConfigServer implements AutoCloseable {
     static final int MAX_REPLAY = 1000;
     private final RevisionFeed feed;
     private final AdminOps admin;
+    private final GrayView gray;
     private final Thread thread;
     private final String updatesEndpoint;
     private final String syncEndpoint;
@@ -148,6 +151,7 @@ public final class ConfigServer implements AutoCloseable {
             published.put(ns, store.latestRevision(ns));  // what came before this run is not news
         }
         this.admin = new AdminOps(this, store, whitelist, tracker);
+        this.gray = new GrayView(store);
         try {
             pub = context.socket(SocketType.PUB);
             pub.options().linger(0).sendHwm(100_000);
@@ -326,6 +330,8 @@ public final class ConfigServer implements AutoCloseable {
             if (o.revision() != null) {
                 AdminOps.revision(p.answer(), o.revision());
                 p.reply().result(p.answer(), null);
+            } else if (o.refused() instanceof GrayStateException g) {
+                p.reply().error(p.request(), g.code(), g.getMessage());
             } else if (o.refused() instanceof ConfigLimitException) {
                 p.reply().error(p.request(), "too-large", o.refused().getMessage());
             } else if (o.refused() instanceof IllegalArgumentException) {
@@ -353,8 +359,67 @@ public final class ConfigServer implements AutoCloseable {
         }
     }
 
-    /** A rollout view of an already published revision. */
+    /**
+     * Opens a gray release: {@code changes} become the namespace's next revision for the nodes
+     * {@code selector} picks (resolved now, online nodes first for a count or share) and for
+     * nobody else. Nothing goes out on the PUB socket; the selected nodes learn of it from the
+     * heartbeat and get it by SYNC (see PROTOCOL.md, "Gray release").
+     *
+     * @throws IllegalArgumentException for a selector that does not parse
+     * @throws GrayStateException {@code no-match} when it picks nobody, {@code gray-open} when a
+     *     gray release of the namespace is open already
+     */
+    public Rollout publishGray(String namespace, List<Change> changes, String author, String source, String message,
+                               String selector) {
+        GraySelector to = GraySelector.parse(selector);
+        List<String> nodes = to.resolve(namespace, List.copyOf(whitelist.nodes()), id -> tracker.online(id, offlineAfter()));
+        if (nodes.isEmpty()) {
+            throw new GrayStateException(GrayStateException.NO_MATCH, "gray selector '" + selector
+                    + "' matches no node that may read " + namespace);
+        }
+        publishLock.lock();
+        try {
+            Revision r = store.openGray(namespace, changes, author, source, message, selector, nodes);
+            return new Rollout(r, whitelist, tracker, offlineAfter(), java.util.Set.copyOf(nodes));
+        } finally {
+            publishLock.unlock();
+        }
+    }
+
+    /** Makes the open gray revision everyone's and publishes it as an UPDATE (its nodes hold it already). */
+    public Rollout promote(String namespace, String author, String source, String message) {
+        publishLock.lock();
+        try {
+            Revision r = store.promoteGray(namespace, author, source, message);
+            publishThrough(namespace, r.number(), r);
+            return new Rollout(r, whitelist, tracker, offlineAfter());
+        } finally {
+            publishLock.unlock();
+        }
+    }
+
+    /**
+     * Withdraws the open gray release: the store commits the gray revision G, marked aborted, and
+     * G + 1 with the main line's content; only G + 1 is published (gray nodes apply it as the next
+     * revision, the others see a jump, sync, and get a snapshot).
+     */
+    public Rollout abort(String namespace, String author, String source, String message) {
+        publishLock.lock();
+        try {
+            Revision r = store.abortGray(namespace, author, source, message);
+            publishThrough(namespace, r.number(), r);
+            return new Rollout(r, whitelist, tracker, offlineAfter());
+        } finally {
+            publishLock.unlock();
+        }
+    }
+
+    /** A rollout view of an already published revision, or of the open gray revision (its nodes only). */
     public Rollout rollout(String namespace, long revision) {
+        java.util.Optional<GrayRelease> open = store.grayRelease(namespace);
+        if (open.isPresent() && open.get().number() == revision) {
+            return new Rollout(open.get().revision(), whitelist, tracker, offlineAfter(), java.util.Set.copyOf(open.get().nodes()));
+        }
         Revision r = store.history(namespace, revision - 1, 1).stream().findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no revision " + revision + " in " + namespace));
         return new Rollout(r, whitelist, tracker, offlineAfter());
@@ -391,6 +456,8 @@ public final class ConfigServer implements AutoCloseable {
             log.info("{}: {} revisions made elsewhere at once; agents will sync them", namespace, fromHistory - done);
             done = fromHistory;
         }
+        // An aborted gray revision is never published: its nodes got it by SYNC, and nobody else may.
+        java.util.Set<Long> aborted = fromHistory > done ? gray.abortedIn(namespace, done, fromHistory) : java.util.Set.of();
         while (done < fromHistory) {
             List<Revision> page;
             try {
@@ -412,7 +479,9 @@ public final class ConfigServer implements AutoCloseable {
                 if (r.number() > fromHistory) {
                     break;
                 }
-                sendUpdate(r);
+                if (!aborted.contains(r.number())) {
+                    sendUpdate(r);
+                }
                 done = r.number();
             }
         }
@@ -439,10 +508,20 @@ public final class ConfigServer implements AutoCloseable {
         try {
             for (String ns : store.namespaces()) {
                 long rev = store.latestRevision(ns);
+                String digest;
+                // While a selected node has not taken the gray revision, announce it: every node
+                // syncs once, and each gets its own view (the others are told they are current).
+                java.util.Optional<GrayRelease> g = store.grayRelease(ns);
+                if (g.isPresent() && GrayView.lagging(g.get(), tracker, offlineAfter())) {
+                    rev = g.get().number();
+                    digest = g.get().revision().digest();
+                } else {
+                    digest = headDigest(ns, rev);
+                }
                 ObjectNode h = Wire.object();
                 h.put("ns", ns);
                 h.put("rev", rev);
-                h.put("digest", headDigest(ns, rev));
+                h.put("digest", digest);
                 h.put("time", System.currentTimeMillis());
                 h.put("epoch", epoch);
                 Message m = Message.of(Wire.topic(ns)).add(Wire.HEARTBEAT).add(Wire.json(h));
@@ -643,7 +722,8 @@ public final class ConfigServer implements AutoCloseable {
             reply.error(h, "bad-request", e.getMessage());
             return;
         }
-        if (!(command.equals(Wire.REPORT) || (command.equals(Wire.ADMIN) && "put".equals(h.path("op").asText(null))))) {
+        if (!(command.equals(Wire.REPORT) || (command.equals(Wire.ADMIN) && "put".equals(h.path("op").asText(null))
+                && !h.has("to")))) {
             flushPuts();  // what comes next must see the puts before it committed, and answered first
         }
         try {
@@ -686,6 +766,8 @@ public final class ConfigServer implements AutoCloseable {
             reply.error(h, "bad-request", e.getMessage());
         } catch (ConfigLimitException e) {
             reply.error(h, "too-large", e.getMessage());
+        } catch (GrayStateException e) {
+            reply.error(h, e.code(), e.getMessage());
         } catch (RuntimeException e) {
             log.error("request {} from {} failed", UntrustedText.of(command), UntrustedText.of(user), e);
             reply.error(h, "internal", "the server failed on this request: " + e);
@@ -732,10 +814,16 @@ public final class ConfigServer implements AutoCloseable {
             return;
         }
         long from = Wire.count(h, "from");
+        java.util.Optional<GrayRelease> open = gray.selecting(ns, node);
+        if (open.isPresent()) {
+            syncGray(open.get(), from, reply, req);
+            return;
+        }
         long latest = store.latestRevision(ns);
         long oldest = store.oldestRevision(ns);
         boolean historyCovers = from >= 0 && from <= latest && (from == latest || (oldest > 0 && oldest <= from + 1));
-        if (historyCovers && latest - from <= SNAPSHOT_THRESHOLD) {
+        // A node that does not hold an aborted gray revision must get past it without it: a snapshot.
+        if (historyCovers && latest - from <= SNAPSHOT_THRESHOLD && !gray.abortedWithin(ns, from, latest)) {
             List<Revision> page = store.history(ns, from, SYNC_PAGE);
             String digest = from == latest ? headDigest(ns, latest) : null;
             long rev = from;
@@ -749,7 +837,42 @@ public final class ConfigServer implements AutoCloseable {
             reply.synced(ns, rev, digest, req, rev < latest);
             return;
         }
-        Snapshot s = store.snapshot(ns);
+        sendSnapshot(store.snapshot(ns), reply, req);
+    }
+
+    /**
+     * The sync answer of a node the open gray release selected: its view ends at the gray revision
+     * G. From G itself, SYNCED; from the main line's history, the revisions up to main then G; from
+     * further back (or a revision it cannot hold), a snapshot of G.
+     */
+    private void syncGray(GrayRelease g, long from, Reply reply, long req) {
+        String ns = g.namespace();
+        long main = g.number() - 1;
+        long oldest = store.oldestRevision(ns);
+        if (from == g.number()) {
+            reply.synced(ns, from, g.revision().digest(), req, false);
+            return;
+        }
+        boolean historyCovers = from <= main && (from == main || (oldest > 0 && oldest <= from + 1));
+        if (historyCovers && g.number() - from <= SNAPSHOT_THRESHOLD && !gray.abortedWithin(ns, from, main)) {
+            String digest = from == main ? headDigest(ns, main) : null;
+            long rev = from;
+            for (Revision r : gray.revisionsTo(g, from, SYNC_PAGE)) {
+                ObjectNode rh = Wire.revisionHeader(r);
+                rh.put("req", req);
+                reply.send(Wire.withValues(Message.of(Wire.REVISION).add(Wire.json(rh)), r.changes()));
+                rev = r.number();
+                digest = r.digest();
+            }
+            reply.synced(ns, rev, digest, req, rev < g.number());
+            return;
+        }
+        sendSnapshot(GrayView.content(store.snapshot(ns), g), reply, req);
+    }
+
+    /** SNAPSHOT, its CHUNKs and SYNCED. */
+    private void sendSnapshot(Snapshot s, Reply reply, long req) {
+        String ns = s.namespace();
         ObjectNode sh = Wire.object();
         sh.put("ns", ns);
         sh.put("rev", s.revision());

@@ -6,10 +6,11 @@ import io.zmtp.config.model.Revision;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A published revision on its way to the nodes: per whitelisted node of its namespace, applied
+ * A published revision (or a gray revision, counting only the nodes it went to) on its way to the nodes: per whitelisted node of its namespace, applied
  * (reported this revision or a later one), failed (reported it, but could not write its files), pending (online, not yet) or offline (not heard from
  * within three heartbeat intervals). {@link #await} waits for all or N nodes, with a timeout.
  */
@@ -21,12 +22,20 @@ public final class Rollout {
     private final Whitelist whitelist;
     private final NodeTracker tracker;
     private final Duration offlineAfter;
+    /** The nodes a gray revision went to, or null: every node that may read the namespace. */
+    private final Set<String> only;
 
     Rollout(Revision revision, Whitelist whitelist, NodeTracker tracker, Duration offlineAfter) {
+        this(revision, whitelist, tracker, offlineAfter, null);
+    }
+
+    /** The rollout of a gray revision: only {@code only} count. */
+    Rollout(Revision revision, Whitelist whitelist, NodeTracker tracker, Duration offlineAfter, Set<String> only) {
         this.revision = revision;
         this.whitelist = whitelist;
         this.tracker = tracker;
         this.offlineAfter = offlineAfter;
+        this.only = only;
     }
 
     public Revision revision() {
@@ -37,7 +46,7 @@ public final class Rollout {
     public Map<String, State> states() {
         Map<String, State> out = new LinkedHashMap<>();
         for (Whitelist.Node n : whitelist.nodes()) {
-            if (!n.mayRead(revision.namespace())) {
+            if (!n.mayRead(revision.namespace()) || (only != null && !only.contains(n.id()))) {
                 continue;
             }
             NodeReport r = tracker.report(n.id(), revision.namespace());

@@ -30,9 +30,12 @@ import java.util.regex.Pattern;
  * <p>File format, one entry per line ({@code #} starts a comment):
  * <pre>
  * node  web-1  s3cret  app/web,app/common
- * node  db-1   pa55    app/db*
+ * node  db-1   pa55    app/db*      zone=a,canary=true
  * admin ops    adm1n
  * </pre>
+ * A node line may end with labels, {@code key=value} pairs separated by {@code ,}, which gray
+ * releases select nodes by ({@code put --to zone=a}). They are the operator's word about the node:
+ * an agent cannot declare or change its own. Keys and values are 1-64 of {@code [A-Za-z0-9._/-]}.
  * A namespace pattern ending in {@code *} grants every namespace with that prefix. With CURVE, a
  * credential is {@code curve:<the node's or admin's public key in Z85>} instead of a password; a
  * server runs either PLAIN or CURVE, so one whitelist uses one kind.
@@ -49,8 +52,15 @@ public final class Whitelist {
                 credential.substring(CURVE_PREFIX.length())));
     }
 
-    /** A whitelisted node. */
-    public record Node(String id, String password, List<String> namespaces) {
+    /** A label's key or value. */
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9._/-]{1,64}");
+
+    /** A whitelisted node, with its labels (sorted by key; empty when it has none). */
+    public record Node(String id, String password, List<String> namespaces, Map<String, String> labels) {
+        public Node(String id, String password, List<String> namespaces) {
+            this(id, password, namespaces, Map.of());
+        }
+
         public Node {
             if (!NODE_ID.matcher(id).matches()) {
                 throw new IllegalArgumentException("node id '" + id + "' must be 1-128 of [A-Za-z0-9._-], starting alphanumeric");
@@ -62,6 +72,18 @@ public final class Whitelist {
                 password = CURVE_PREFIX + canonicalKey(password);
             }
             namespaces = List.copyOf(namespaces);
+            for (Map.Entry<String, String> l : labels.entrySet()) {
+                if (!LABEL.matcher(l.getKey()).matches() || !LABEL.matcher(l.getValue()).matches()) {
+                    throw new IllegalArgumentException("node " + id + ": label '" + l.getKey() + "=" + l.getValue()
+                            + "' must be KEY=VALUE, each 1-64 of [A-Za-z0-9._/-]");
+                }
+            }
+            labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
+        }
+
+        /** True when the node carries every one of {@code wanted}'s labels with the same value. */
+        public boolean hasLabels(Map<String, String> wanted) {
+            return labels.entrySet().containsAll(wanted.entrySet());
         }
 
         /** True when one of the node's patterns grants {@code namespace}. */
@@ -92,7 +114,12 @@ public final class Whitelist {
     private final Map<String, byte[]> admins = new LinkedHashMap<>();
 
     public Whitelist node(String id, String password, String... namespaces) {
-        Node n = new Node(id, password, Arrays.asList(namespaces));
+        return node(id, password, Map.of(), namespaces);
+    }
+
+    /** A node with labels, which gray releases select by. */
+    public Whitelist node(String id, String password, Map<String, String> labels, String... namespaces) {
+        Node n = new Node(id, password, Arrays.asList(namespaces), labels);
         if (nodes.putIfAbsent(id, n) != null) {
             throw new IllegalArgumentException("node " + id + " is listed twice");
         }
@@ -121,18 +148,43 @@ public final class Whitelist {
             }
             String[] f = t.split("\\s+");
             try {
-                if (f[0].equals("node") && f.length == 4) {
-                    w.node(f[1], f[2], f[3].split(","));
+                if (f[0].equals("node") && (f.length == 4 || f.length == 5)) {
+                    w.node(f[1], f[2], f.length == 5 ? parseLabels(f[4]) : Map.of(), f[3].split(","));
                 } else if (f[0].equals("admin") && f.length == 3) {
                     w.admin(f[1], f[2]);
                 } else {
-                    throw new IllegalArgumentException("expected 'node ID PASSWORD NS[,NS...]' or 'admin NAME PASSWORD'");
+                    throw new IllegalArgumentException(
+                            "expected 'node ID PASSWORD NS[,NS...] [KEY=VALUE[,KEY=VALUE...]]' or 'admin NAME PASSWORD'");
                 }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + ":" + lineNo + ": " + e.getMessage(), e);
             }
         }
         return w;
+    }
+
+    /**
+     * Labels written {@code key=value[,key=value...]} (a whitelist's fifth column, a selector).
+     *
+     * @throws IllegalArgumentException for anything else, or a key given twice
+     */
+    public static Map<String, String> parseLabels(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : text.split(",", -1)) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || eq == pair.length() - 1) {
+                throw new IllegalArgumentException("label '" + pair + "' is not KEY=VALUE");
+            }
+            String key = pair.substring(0, eq);
+            String value = pair.substring(eq + 1);
+            if (!LABEL.matcher(key).matches() || !LABEL.matcher(value).matches()) {
+                throw new IllegalArgumentException("label '" + pair + "': key and value are 1-64 of [A-Za-z0-9._/-]");
+            }
+            if (out.put(key, value) != null) {
+                throw new IllegalArgumentException("label '" + key + "' is given twice");
+            }
+        }
+        return out;
     }
 
     public Node node(String id) {

@@ -2,6 +2,7 @@ package io.zmtp.config.store;
 
 import io.zmtp.config.model.Change;
 import io.zmtp.config.model.ConfigLimitException;
+import io.zmtp.config.model.GrayRelease;
 import io.zmtp.config.model.NodeReport;
 import io.zmtp.config.model.Revision;
 import io.zmtp.config.model.Snapshot;
@@ -35,6 +36,7 @@ public interface ConfigStore extends AutoCloseable {
      *     too long, or holds U+0000 or an unpaired surrogate
      * @throws ConfigLimitException when a value or the resulting namespace is over the limits;
      *     nothing is stored and no revision is used up
+     * @throws GrayStateException ({@code gray-open}) while a gray release of the namespace is open
      */
     default Revision commit(String namespace, List<Change> changes, String author, String message) {
         return commit(namespace, changes, author, "", message);
@@ -126,6 +128,49 @@ public interface ConfigStore extends AutoCloseable {
         }
         return out;
     }
+
+    /**
+     * Opens a gray release: {@code changes} become revision latest + 1 of {@code namespace}, kept
+     * apart from the main line (which {@link #latestRevision}, {@link #snapshot} and {@link #history}
+     * go on showing) and meant only for {@code nodes}. The namespace must have a revision.
+     *
+     * @param selector the selector as the admin wrote it, 1-200 characters, for the record
+     * @param nodes the node ids it resolved to (none empty or holding ','), stored sorted
+     * @return the gray revision
+     * @throws GrayStateException ({@code gray-open}) when one is already open
+     * @throws IllegalArgumentException as {@link #commit} does, or for a namespace with no revision
+     * @throws ConfigLimitException as {@link #commit} does
+     */
+    Revision openGray(String namespace, List<Change> changes, String author, String source, String message,
+                      String selector, List<String> nodes);
+
+    /** The open gray release of {@code namespace}, if any. */
+    Optional<GrayRelease> grayRelease(String namespace);
+
+    /**
+     * Gray releases of {@code namespace} (open, promoted or aborted) numbered above
+     * {@code afterRevision}, ascending, at most {@code limit}.
+     */
+    List<GrayRelease> grayReleases(String namespace, long afterRevision, int limit);
+
+    /**
+     * Makes the open gray revision the main line's: it is committed as the next revision, with the
+     * author, source, time and message of the gray put; the release records who promoted it.
+     *
+     * @return the revision, now the latest
+     * @throws GrayStateException ({@code no-gray}) when none is open
+     */
+    Revision promoteGray(String namespace, String author, String source, String message);
+
+    /**
+     * Withdraws the open gray release in one step: the gray revision G is committed (so numbers
+     * and history stay whole) and at once followed by G + 1, whose content equals the main line's
+     * before G; the release is marked aborted, which tells servers never to send G to anybody.
+     *
+     * @return revision G + 1, now the latest
+     * @throws GrayStateException ({@code no-gray}) when none is open
+     */
+    Revision abortGray(String namespace, String author, String source, String message);
 
     /** Every namespace that has at least one revision, sorted. */
     List<String> namespaces();

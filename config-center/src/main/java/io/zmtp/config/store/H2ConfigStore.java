@@ -3,6 +3,7 @@ package io.zmtp.config.store;
 import io.zmtp.config.model.Change;
 import io.zmtp.config.model.ConfigLimitException;
 import io.zmtp.config.model.Digest;
+import io.zmtp.config.model.GrayRelease;
 import io.zmtp.config.model.Namespaces;
 import io.zmtp.config.model.NodeReport;
 import io.zmtp.config.model.Revision;
@@ -40,7 +41,7 @@ import java.util.function.Supplier;
  * A {@link ConfigStore} in an embedded H2 database: a single file {@code config.mv.db} in the data
  * directory, so the server needs no database service and a backup is one file copy.
  *
- * <h2>Schema (version 2)</h2>
+ * <h2>Schema (version 3)</h2>
  * <pre>
  * schema_version (version INT)                     -- one row; a newer version is refused
  * namespaces     (ns PK, latest_rev, digest)       -- the latest revision and its digest
@@ -53,7 +54,13 @@ import java.util.function.Supplier;
  * 1024 code points. A version-1 database is migrated in place when opened (two ALTER TABLEs).
  * <pre>
  * reports        (node_id, ns, rev, digest, applied_at, seen_at; PK node_id, ns)
+ * gray_releases  (ns, rev, digest, author, source, opened_at, message, changes, selector, nodes,
+ *                 state, settled_by, settled_source, settled_at, settled_message; PK ns, rev)
  * </pre>
+ * Version 3 added {@code gray_releases} (see {@link GrayRows}); versions 1 and 2 are migrated in
+ * place. An abort writes its two revisions and the row's new state in one transaction, after
+ * journaling both revisions; if only the journal kept them (an unclean stop), the open row is
+ * settled again from the revisions when the store opens ({@link #settleStaleGrayRows}).
  * {@code changes} is the revision's effective change set and {@code undo} its inverse (each
  * touched key's previous value, or a delete if it was absent), both in the binary form of
  * {@link ChangeSetCodec}. Old content is rebuilt by undoing revisions backwards from the latest
@@ -72,7 +79,7 @@ import java.util.function.Supplier;
  */
 public final class H2ConfigStore implements ConfigStore {
     /** The schema this class reads and writes. */
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
     /** Longest source address kept with a revision. */
     static final int MAX_SOURCE_LENGTH = 300;
     /** The longest author accepted by {@link #commit}, in characters. */
@@ -116,6 +123,23 @@ public final class H2ConfigStore implements ConfigStore {
                 + " applied_at TIMESTAMP(9) WITH TIME ZONE NOT NULL,"
                 + " seen_at TIMESTAMP(9) WITH TIME ZONE NOT NULL,"
                 + " PRIMARY KEY (node_id, ns))",
+        "CREATE TABLE IF NOT EXISTS gray_releases ("
+                + " ns VARCHAR(200) NOT NULL,"
+                + " rev BIGINT NOT NULL,"
+                + " digest VARCHAR(64) NOT NULL,"
+                + " author VARCHAR(" + MAX_AUTHOR_LENGTH + ") NOT NULL,"
+                + " source VARCHAR(" + MAX_SOURCE_LENGTH + ") DEFAULT '' NOT NULL,"
+                + " opened_at TIMESTAMP(9) WITH TIME ZONE NOT NULL,"
+                + " message VARCHAR(" + MAX_MESSAGE_LENGTH + ") NOT NULL,"
+                + " changes BLOB NOT NULL,"
+                + " selector VARCHAR(" + GrayRows.MAX_SELECTOR_LENGTH + ") NOT NULL,"
+                + " nodes CLOB NOT NULL,"
+                + " state VARCHAR(16) NOT NULL,"
+                + " settled_by VARCHAR(" + MAX_AUTHOR_LENGTH + "),"
+                + " settled_source VARCHAR(" + MAX_SOURCE_LENGTH + "),"
+                + " settled_at TIMESTAMP(9) WITH TIME ZONE,"
+                + " settled_message VARCHAR(" + MAX_MESSAGE_LENGTH + "),"
+                + " PRIMARY KEY (ns, rev))",
     };
 
     /** The latest state of a namespace, as cached. */
@@ -241,6 +265,10 @@ public final class H2ConfigStore implements ConfigStore {
                     s.executeUpdate("INSERT INTO schema_version (version) VALUES (" + SCHEMA_VERSION + ")");
                 } else if (versions.equals(List.of(1))) {
                     migrateFromVersion1(s);
+                } else if (versions.equals(List.of(2))) {
+                    // Version 3 only adds gray_releases, which the CREATE TABLE below makes.
+                    s.executeUpdate("UPDATE schema_version SET version = " + SCHEMA_VERSION);
+                    log.info("config database {} migrated from schema version 2 to {}", where, SCHEMA_VERSION);
                 } else if (!versions.equals(List.of(SCHEMA_VERSION))) {
                     throw new ConfigStoreException("config database " + where + " has schema version(s) " + versions
                             + " but this build reads only version " + SCHEMA_VERSION);
@@ -261,6 +289,7 @@ public final class H2ConfigStore implements ConfigStore {
         s.execute("ALTER TABLE revisions ADD COLUMN IF NOT EXISTS source VARCHAR(" + MAX_SOURCE_LENGTH
                 + ") DEFAULT '' NOT NULL");
         s.execute("ALTER TABLE content ALTER COLUMN k SET DATA TYPE VARCHAR(2048)");
+        // Version 3's gray_releases is made by the CREATE TABLE that follows.
         s.executeUpdate("UPDATE schema_version SET version = " + SCHEMA_VERSION);
         log.info("config database {} migrated from schema version 1 to {}", where, SCHEMA_VERSION);
     }
@@ -271,8 +300,137 @@ public final class H2ConfigStore implements ConfigStore {
     public Revision commit(String namespace, List<Change> changes, String author, String source, String message) {
         return locked(() -> {
             ChangeSets.checkCommit(namespace, changes, author, message);
+            refuseWhileGray(namespace);
             return apply(namespace, changes, author, source(source), message);
         });
+    }
+
+    @Override
+    public Revision openGray(String namespace, List<Change> changes, String author, String source, String message,
+                             String selector, List<String> nodes) {
+        return locked(() -> {
+            ChangeSets.checkCommit(namespace, changes, author, message);
+            GrayRows.check(selector, nodes);
+            refuseWhileGray(namespace);
+            Current main = current(namespace);
+            if (main.snapshot().revision() == 0) {
+                throw new IllegalArgumentException("namespace '" + namespace + "' has no revision yet; a gray release"
+                        + " needs a main line to fall back to");
+            }
+            Planned g = plan(main, changes, author, source(source), message, clock.instant());
+            GrayRelease open = new GrayRelease(g.revision(), selector, sorted(nodes), GrayRelease.State.OPEN, null);
+            transact("opening a gray release of " + namespace, () -> {
+                GrayRows.insert(db, open);
+                return null;
+            });
+            return g.revision();
+        });
+    }
+
+    @Override
+    public Optional<GrayRelease> grayRelease(String namespace) {
+        return locked(() -> openGrayRow(Namespaces.validate(namespace)));
+    }
+
+    @Override
+    public List<GrayRelease> grayReleases(String namespace, long afterRevision, int limit) {
+        return locked(() -> {
+            Namespaces.validate(namespace);
+            if (afterRevision < 0 || limit < 1) {
+                throw new IllegalArgumentException("afterRevision must be >= 0 and limit >= 1");
+            }
+            return transact("reading the gray releases of " + namespace,
+                    () -> GrayRows.list(db, namespace, afterRevision, limit));
+        });
+    }
+
+    @Override
+    public Revision promoteGray(String namespace, String author, String source, String message) {
+        return locked(() -> {
+            ChangeSets.checkAuthorAndMessage(author, message);
+            GrayRelease g = openGrayRow(namespace).orElseThrow(() -> noGray(namespace));
+            Revision r = g.revision();
+            Planned p = plan(current(namespace), r.changes(), r.author(), r.source(), r.message(), r.time());
+            checkSameAsGray(p, g);
+            GrayRelease.Settled by = new GrayRelease.Settled(author, source(source), clock.instant(), message);
+            persistAll(namespace, List.of(p), () -> GrayRows.settle(db, namespace, r.number(), GrayRelease.State.PROMOTED, by));
+            return p.revision();
+        });
+    }
+
+    @Override
+    public Revision abortGray(String namespace, String author, String source, String message) {
+        return locked(() -> {
+            ChangeSets.checkAuthorAndMessage(author, message);
+            GrayRelease g = openGrayRow(namespace).orElseThrow(() -> noGray(namespace));
+            Revision r = g.revision();
+            Planned gray = plan(current(namespace), r.changes(), r.author(), r.source(), r.message(), r.time());
+            checkSameAsGray(gray, g);
+            Instant now = clock.instant();
+            Planned back = plan(gray.after(), gray.undo(), author, source(source), message, now);
+            GrayRelease.Settled by = new GrayRelease.Settled(author, source(source), now, message);
+            persistAll(namespace, List.of(gray, back),
+                    () -> GrayRows.settle(db, namespace, r.number(), GrayRelease.State.ABORTED, by));
+            return back.revision();
+        });
+    }
+
+    /** The open gray release; a row whose revision the main line already holds is not open (see the class notes). */
+    private Optional<GrayRelease> openGrayRow(String namespace) {
+        long latest = latest(namespace);
+        return transact("reading the gray release of " + namespace, () -> GrayRows.open(db, namespace))
+                .filter(g -> g.number() > latest);
+    }
+
+    private void refuseWhileGray(String namespace) {
+        Optional<GrayRelease> open = openGrayRow(namespace);
+        if (open.isPresent()) {
+            throw new GrayStateException(GrayStateException.GRAY_OPEN, "namespace '" + namespace + "' has gray release r"
+                    + open.get().number() + " open; promote or abort it first");
+        }
+    }
+
+    static GrayStateException noGray(String namespace) {
+        return new GrayStateException(GrayStateException.NO_GRAY, "namespace '" + namespace + "' has no open gray release");
+    }
+
+    private void checkSameAsGray(Planned p, GrayRelease g) {
+        if (p.revision().number() != g.number() || !p.revision().digest().equals(g.revision().digest())) {
+            throw new ConfigStoreException("gray release r" + g.number() + " of namespace '" + g.namespace()
+                    + "' no longer follows the main line at r" + (p.revision().number() - 1) + " in " + where);
+        }
+    }
+
+    private static List<String> sorted(List<String> nodes) {
+        return nodes.stream().sorted().distinct().toList();
+    }
+
+    /**
+     * Settles open gray rows whose revisions the main line holds already: an abort or promote whose
+     * revisions only the journal kept through an unclean stop. Two revisions whose second restores
+     * the content before the first is an abort; one alone is a promote.
+     */
+    private void settleStaleGrayRows() {
+        for (String ns : namespaces()) {
+            Optional<GrayRelease> row = transact("reading the gray release of " + ns, () -> GrayRows.open(db, ns));
+            long latest = latest(ns);
+            if (row.isEmpty() || row.get().number() > latest) {
+                continue;
+            }
+            long g = row.get().number();
+            List<Revision> after = history(ns, g, 1);
+            Optional<Snapshot> before = rebuild(ns, g - 1);
+            boolean aborted = !after.isEmpty() && before.isPresent() && after.get(0).digest().equals(before.get().digest());
+            Revision by = aborted ? after.get(0) : row.get().revision();
+            GrayRelease.Settled settled = new GrayRelease.Settled(by.author(), by.source(), by.time(),
+                    by.message() + " (settled from the journal)");
+            transact("settling the gray release of " + ns, () -> {
+                GrayRows.settle(db, ns, g, aborted ? GrayRelease.State.ABORTED : GrayRelease.State.PROMOTED, settled);
+                return null;
+            });
+            log.warn("config database {}: gray release r{} of {} settled as {} from the journal", where, g, ns,
+                    aborted ? "aborted" : "promoted");
+        }
     }
 
     @Override
@@ -358,6 +516,7 @@ public final class H2ConfigStore implements ConfigStore {
             Snapshot target = rebuild(namespace, toRevision).orElseThrow(() -> new IllegalArgumentException(
                     "cannot roll namespace '" + namespace + "' back to revision " + toRevision
                             + ": it does not exist or was pruned"));
+            refuseWhileGray(namespace);
             SortedMap<String, byte[]> now = current(namespace).snapshot().entries();
             return apply(namespace, ChangeSets.rollbackTo(namespace, now, target), author, source(source), message);
         });
@@ -501,123 +660,129 @@ public final class H2ConfigStore implements ConfigStore {
     }
 
     private Revision apply(String namespace, List<Change> changes, String author, String source, String message) {
-        Prepared p = prepare(current(namespace), namespace, changes, author, source, message);
-        long journaledFrom = journal == null ? -1 : journal.append(p.entry());
+        Planned p = plan(current(namespace), changes, author, source, message, clock.instant());
+        persistAll(namespace, List.of(p), null);
+        return p.revision();
+    }
+
+    /** One revision computed but not yet written: its journal entry and the state after it. */
+    private record Planned(RevisionJournal.Entry entry, Revision revision, List<Change> undo, Current after) {
+    }
+
+    /** The revision that {@code changes} make after {@code before}; nothing is written. */
+    private Planned plan(Current before, List<Change> changes, String author, String source, String message,
+                         Instant time) {
+        String namespace = before.snapshot().namespace();
+        ChangeSets.Applied applied = ChangeSets.apply(before.snapshot(), before.totalBytes(), changes, limits);
+        List<Change> effective = applied.effective();
+        long rev = before.snapshot().revision() + 1;
+        Snapshot next = Snapshot.of(namespace, rev, applied.after());
+        Revision revision = new Revision(namespace, rev, next.digest(), author, time, message, effective, source);
+        RevisionJournal.Entry entry = new RevisionJournal.Entry(namespace, rev, next.digest(), author, time,
+                message, ChangeSetCodec.encode(effective), ChangeSetCodec.encode(applied.undo()), source);
+        return new Planned(entry, revision, applied.undo(), new Current(next, applied.totalBytes()));
+    }
+
+    /** Extra work done in the transaction of {@link #persistAll}. */
+    @FunctionalInterface
+    private interface SqlStep {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Journals {@code plans} (consecutive revisions of one namespace), then writes them and
+     * {@code extra} in one H2 transaction; a failure cuts them from the journal again.
+     */
+    private void persistAll(String namespace, List<Planned> plans, SqlStep extra) {
+        persistGroup(plans, extra);
+    }
+
+    /**
+     * Journals {@code plans} (revisions of one or more namespaces, each namespace's consecutive) with
+     * one disk flush, then writes them and {@code extra} in one H2 transaction; a failure cuts them
+     * from the journal again.
+     */
+    private void persistGroup(List<Planned> plans, SqlStep extra) {
+        long journaledFrom = journal == null ? -1 : journal.appendAll(plans.stream().map(Planned::entry).toList());
         try {
-            persist(p.entry(), p.effective());
+            transact("committing revision " + plans.get(0).revision().number() + " of " + plans.get(0).revision().namespace()
+                    + (plans.size() > 1 ? " and " + (plans.size() - 1) + " more" : ""), () -> {
+                writeGroup(plans);
+                if (extra != null) {
+                    extra.run();
+                }
+                return null;
+            });
         } catch (RuntimeException e) {
-            cache.remove(namespace); // reload from the database, whatever state it is in
+            for (Planned p : plans) {
+                cache.remove(p.revision().namespace()); // reload from the database, whatever state it is in
+            }
             if (journal != null) {
                 journal.discardFrom(journaledFrom, e);
             }
             throw e;
         }
-        cache.put(namespace, p.next());
-        settleIfDue();
-        return p.revision();
-    }
-
-    /** A revision worked out in memory, not yet written: its journal entry and the content after it. */
-    private record Prepared(Revision revision, RevisionJournal.Entry entry, List<Change> effective, Current next) {
-    }
-
-    /** Applies a validated change set to {@code before} in memory: the next revision, not yet stored. */
-    private Prepared prepare(Current before, String namespace, List<Change> changes, String author, String source,
-                             String message) {
-        ChangeSets.Applied applied = ChangeSets.apply(before.snapshot(), before.totalBytes(), changes, limits);
-        List<Change> effective = applied.effective();
-        long rev = before.snapshot().revision() + 1;
-        Snapshot next = Snapshot.of(namespace, rev, applied.after());
-        Revision revision = new Revision(namespace, rev, next.digest(), author, clock.instant(), message, effective,
-                source);
-        RevisionJournal.Entry entry = new RevisionJournal.Entry(namespace, rev, next.digest(), author, revision.time(),
-                message, ChangeSetCodec.encode(effective), ChangeSetCodec.encode(applied.undo()), source);
-        return new Prepared(revision, entry, effective, new Current(next, applied.totalBytes()));
-    }
-
-    /**
-     * A group commit: every valid change set is worked out in memory in order, then all are
-     * journaled with one disk flush and written to H2 in one transaction.
-     */
-    @Override
-    public List<Outcome> commitAll(List<Commit> commits) {
-        return locked(() -> {
-            List<Outcome> out = new ArrayList<>(commits.size());
-            List<Prepared> prepared = new ArrayList<>();
-            Map<String, Current> heads = new HashMap<>();
-            for (Commit c : commits) {
-                try {
-                    ChangeSets.checkCommit(c.namespace(), c.changes(), c.author(), c.message());
-                    Current before = heads.containsKey(c.namespace()) ? heads.get(c.namespace()) : current(c.namespace());
-                    Prepared p = prepare(before, c.namespace(), c.changes(), c.author(), source(c.source()), c.message());
-                    heads.put(c.namespace(), p.next());
-                    prepared.add(p);
-                    out.add(new Outcome(p.revision(), null));
-                } catch (ConfigLimitException | IllegalArgumentException e) {
-                    out.add(new Outcome(null, e));
-                }
-            }
-            if (prepared.isEmpty()) {
-                return out;
-            }
-            List<RevisionJournal.Entry> entries = prepared.stream().map(Prepared::entry).toList();
-            long journaledFrom = journal == null ? -1 : journal.appendAll(entries);
-            try {
-                transact("committing " + prepared.size() + " revision(s)", () -> {
-                    writeGroup(prepared);
-                    return null;
-                });
-            } catch (RuntimeException e) {
-                heads.keySet().forEach(cache::remove); // reload from the database, whatever state it is in
-                if (journal != null) {
-                    journal.discardFrom(journaledFrom, e);
-                }
-                throw e;
-            }
-            cache.putAll(heads);
-            settleIfDue();
-            return out;
-        });
-    }
-
-    private void settleIfDue() {
+        for (Planned p : plans) {
+            cache.put(p.revision().namespace(), p.after());
+        }
         if (journal != null && journal.size() > JOURNAL_SETTLE_BYTES) {
             settle();
         }
     }
 
-    /** Writes one revision (its content changes, head and history row) in one transaction. */
-    private void persist(RevisionJournal.Entry e, List<Change> effective) {
-        transact("committing revision " + e.revision() + " of " + e.namespace(), () -> {
-            writeRevision(e, effective);
-            return null;
+    /**
+     * A group commit: every valid change set is worked out in memory in order, then all are
+     * journaled with one disk flush and written to H2 in one transaction. A change set refused on
+     * its own (invalid, over the limits, or its namespace has a gray release open) is left out.
+     */
+    @Override
+    public List<Outcome> commitAll(List<Commit> commits) {
+        return locked(() -> {
+            List<Outcome> out = new ArrayList<>(commits.size());
+            List<Planned> plans = new ArrayList<>();
+            Map<String, Current> heads = new HashMap<>();
+            for (Commit c : commits) {
+                try {
+                    ChangeSets.checkCommit(c.namespace(), c.changes(), c.author(), c.message());
+                    Current before = heads.get(c.namespace());
+                    if (before == null) {
+                        refuseWhileGray(c.namespace());
+                        before = current(c.namespace());
+                    }
+                    Planned p = plan(before, c.changes(), c.author(), source(c.source()), c.message(), clock.instant());
+                    heads.put(c.namespace(), p.after());
+                    plans.add(p);
+                    out.add(new Outcome(p.revision(), null));
+                } catch (ConfigLimitException | IllegalArgumentException | GrayStateException e) {
+                    out.add(new Outcome(null, e));
+                }
+            }
+            if (!plans.isEmpty()) {
+                persistGroup(plans, null);
+            }
+            return out;
         });
     }
 
-    /** The rows of one revision: its content changes, the head and the history row; in a transaction. */
-    private void writeRevision(RevisionJournal.Entry e, List<Change> effective) throws SQLException {
-        writeGroup(List.of(new Prepared(null, e, effective, null)));
-    }
-
     /**
-     * The rows of consecutive revisions, in a transaction: per namespace, each touched key's latest
+     * The rows of revisions, in the caller's transaction: per namespace, each touched key's latest
      * content once and the head once (to its last revision); the history rows in one batch.
      */
-    private void writeGroup(List<Prepared> group) throws SQLException {
-        Map<String, List<Prepared>> byNamespace = new java.util.LinkedHashMap<>();
-        for (Prepared p : group) {
-            byNamespace.computeIfAbsent(p.entry().namespace(), k -> new ArrayList<>()).add(p);
+    private void writeGroup(List<Planned> group) throws SQLException {
+        Map<String, List<Planned>> byNamespace = new java.util.LinkedHashMap<>();
+        for (Planned p : group) {
+            byNamespace.computeIfAbsent(p.revision().namespace(), k -> new ArrayList<>()).add(p);
         }
-        for (Map.Entry<String, List<Prepared>> e : byNamespace.entrySet()) {
-            List<Prepared> run = e.getValue();
-            writeContent(e.getKey(), ChangeSets.lastPerKey(run.stream().map(Prepared::effective).toList()));
+        for (Map.Entry<String, List<Planned>> e : byNamespace.entrySet()) {
+            List<Planned> run = e.getValue();
+            writeContent(e.getKey(), ChangeSets.lastPerKey(run.stream().map(p -> p.revision().changes()).toList()));
             RevisionJournal.Entry last = run.get(run.size() - 1).entry();
             writeHead(e.getKey(), run.get(0).entry().revision() - 1, last.revision(), last.digest());
         }
         try (PreparedStatement ps = db.prepareStatement(
                 "INSERT INTO revisions (ns, rev, digest, author, committed_at, message, changes, undo, source)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (Prepared p : group) {
+            for (Planned p : group) {
                 RevisionJournal.Entry r = p.entry();
                 ps.setString(1, r.namespace());
                 ps.setLong(2, r.revision());
@@ -631,6 +796,34 @@ public final class H2ConfigStore implements ConfigStore {
                 ps.addBatch();
             }
             ps.executeBatch();
+        }
+    }
+
+    /** Writes one revision (its content changes, head and history row) in one transaction. */
+    private void persist(RevisionJournal.Entry e, List<Change> effective) {
+        transact("committing revision " + e.revision() + " of " + e.namespace(), () -> {
+            persistRows(e, effective);
+            return null;
+        });
+    }
+
+    /** The rows of one revision, in the caller's transaction. */
+    private void persistRows(RevisionJournal.Entry e, List<Change> effective) throws SQLException {
+        writeContent(e.namespace(), effective);
+        writeHead(e.namespace(), e.revision(), e.digest());
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT INTO revisions (ns, rev, digest, author, committed_at, message, changes, undo, source)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, e.namespace());
+            ps.setLong(2, e.revision());
+            ps.setString(3, e.digest());
+            ps.setString(4, e.author());
+            ps.setObject(5, utc(e.time()));
+            ps.setString(6, e.message());
+            ps.setBytes(7, e.changes());
+            ps.setBytes(8, e.undo());
+            ps.setString(9, e.source() == null ? "" : e.source());
+            ps.executeUpdate();
         }
     }
 
@@ -653,6 +846,7 @@ public final class H2ConfigStore implements ConfigStore {
             if (journal.size() > 0) {
                 settle();
             }
+            settleStaleGrayRows();
         } finally {
             lock.unlock();
         }
@@ -750,7 +944,11 @@ public final class H2ConfigStore implements ConfigStore {
     }
 
     /** Moves the namespace's head from {@code rev - 1} to {@code rev}, refusing if it was elsewhere. */
-    /** Moves the head of {@code namespace} from revision {@code from} (0: none yet) to {@code rev}. */
+    private void writeHead(String namespace, long rev, String digest) throws SQLException {
+        writeHead(namespace, rev - 1, rev, digest);
+    }
+
+    /** Moves the namespace's head from {@code from} (0: none yet) to {@code rev}, refusing if it was elsewhere. */
     private void writeHead(String namespace, long from, long rev, String digest) throws SQLException {
         if (from == 0) {
             try (PreparedStatement ps = db.prepareStatement(

@@ -3,6 +3,7 @@ package io.zmtp.config.store;
 import io.zmtp.config.model.Change;
 import io.zmtp.config.model.ConfigLimitException;
 import io.zmtp.config.model.Digest;
+import io.zmtp.config.model.GrayRelease;
 import io.zmtp.config.model.Namespaces;
 import io.zmtp.config.model.NodeReport;
 import io.zmtp.config.model.Revision;
@@ -179,6 +180,7 @@ public final class PgConfigStore implements ConfigStore {
         ChangeSets.checkCommit(namespace, changes, author, message);
         Committed done = pool.transact("committing to " + namespace, false, c -> {
             Head head = lockHead(c, namespace, true);
+            refuseWhileGray(c, namespace);
             return apply(c, namespace, head, current(c, namespace, head), changes, author, source, message);
         });
         remember(done.current());
@@ -187,8 +189,9 @@ public final class PgConfigStore implements ConfigStore {
 
     /**
      * A group commit: the change sets in one transaction, so PostgreSQL flushes its WAL once for all
-     * of them. Each takes its namespace's head row lock in turn, as {@link #commit} does; one that
-     * is invalid or over the limits is refused before it writes anything, and the others go on.
+     * of them. Each namespace's head row is locked once, at its first change set; one that is
+     * invalid, over the limits, or whose namespace has a gray release open is refused before it
+     * writes anything, and the others go on.
      */
     @Override
     public List<Outcome> commitAll(List<Commit> commits) {
@@ -205,25 +208,35 @@ public final class PgConfigStore implements ConfigStore {
         }
         List<Object> done = pool.transact("committing " + commits.size() + " change sets", false, conn -> {
             List<Object> results = new ArrayList<>(commits.size());  // Committed, or the refusal
-            // Per namespace, in order of first appearance: the head locked, and the rows after it.
+            // Per namespace, in order of first appearance: the head locked (null: gray open), and the rows after it.
             java.util.Map<String, Head> locked = new java.util.LinkedHashMap<>();
             java.util.Map<String, List<Row>> rows = new java.util.HashMap<>();
+            java.util.Map<String, GrayStateException> gray = new java.util.HashMap<>();
+            Instant time = clock.instant().truncatedTo(ChronoUnit.MICROS);  // what timestamptz keeps
             for (int i = 0; i < commits.size(); i++) {
                 Commit c = commits.get(i);
                 if (invalid.get(i) != null) {
                     results.add(invalid.get(i));
                     continue;
                 }
-                Head head = locked.get(c.namespace());
-                if (head == null) {
-                    head = lockHead(conn, c.namespace(), true);
-                    locked.put(c.namespace(), head);
+                if (!locked.containsKey(c.namespace())) {
+                    locked.put(c.namespace(), lockHead(conn, c.namespace(), true));
+                    try {
+                        refuseWhileGray(conn, c.namespace());
+                    } catch (GrayStateException e) {
+                        gray.put(c.namespace(), e);
+                    }
                 }
+                if (gray.containsKey(c.namespace())) {
+                    results.add(gray.get(c.namespace()));
+                    continue;
+                }
+                Head head = locked.get(c.namespace());
                 List<Row> after = rows.computeIfAbsent(c.namespace(), k -> new ArrayList<>());
                 Current before = after.isEmpty() ? current(conn, c.namespace(), head) : after.get(after.size() - 1).committed().current();
                 long revision = after.isEmpty() ? head.revision() : after.get(after.size() - 1).committed().revision().number();
                 try {
-                    Row row = next(c.namespace(), revision, before, c.changes(), c.author(), c.source(), c.message());
+                    Row row = next(c.namespace(), revision, before, c.changes(), c.author(), c.source(), c.message(), time);
                     after.add(row);
                     results.add(row.committed());
                 } catch (ConfigLimitException e) {
@@ -232,7 +245,7 @@ public final class PgConfigStore implements ConfigStore {
             }
             for (java.util.Map.Entry<String, Head> e : locked.entrySet()) {
                 List<Row> written = rows.get(e.getKey());
-                if (!written.isEmpty()) {
+                if (written != null && !written.isEmpty()) {
                     writeRows(conn, e.getKey(), e.getValue().revision(), written);
                 }
             }
@@ -248,6 +261,104 @@ public final class PgConfigStore implements ConfigStore {
             }
         }
         return out;
+    }
+
+    @Override
+    public Revision openGray(String namespace, List<Change> changes, String author, String source, String message,
+                             String selector, List<String> nodes) {
+        ensureOpen();
+        ChangeSets.checkCommit(namespace, changes, author, message);
+        GrayRows.check(selector, nodes);
+        return pool.transact("opening a gray release of " + namespace, false, c -> {
+            Head head = lockHead(c, namespace, false);
+            if (head.revision() == 0) {
+                throw new IllegalArgumentException("namespace '" + namespace + "' has no revision yet; a gray release"
+                        + " needs a main line to fall back to");
+            }
+            refuseWhileGray(c, namespace);
+            Current main = current(c, namespace, head);
+            ChangeSets.Applied applied = ChangeSets.apply(main.snapshot(), main.totalBytes(), changes, limits);
+            Snapshot gray = Snapshot.of(namespace, head.revision() + 1, applied.after());
+            Revision r = new Revision(namespace, gray.revision(), gray.digest(), author,
+                    clock.instant().truncatedTo(ChronoUnit.MICROS), message, applied.effective(), cut(source));
+            GrayRows.insert(c, new GrayRelease(r, selector, nodes.stream().sorted().distinct().toList(),
+                    GrayRelease.State.OPEN, null));
+            return r;
+        });
+    }
+
+    @Override
+    public Optional<GrayRelease> grayRelease(String namespace) {
+        ensureOpen();
+        Namespaces.validate(namespace);
+        return pool.transact("reading the gray release of " + namespace, false, c -> GrayRows.open(c, namespace));
+    }
+
+    @Override
+    public List<GrayRelease> grayReleases(String namespace, long afterRevision, int limit) {
+        ensureOpen();
+        Namespaces.validate(namespace);
+        if (afterRevision < 0 || limit < 1) {
+            throw new IllegalArgumentException("afterRevision must be >= 0 and limit >= 1");
+        }
+        return pool.transact("reading the gray releases of " + namespace, false,
+                c -> GrayRows.list(c, namespace, afterRevision, limit));
+    }
+
+    @Override
+    public Revision promoteGray(String namespace, String author, String source, String message) {
+        return settleGray(namespace, author, source, message, GrayRelease.State.PROMOTED);
+    }
+
+    @Override
+    public Revision abortGray(String namespace, String author, String source, String message) {
+        return settleGray(namespace, author, source, message, GrayRelease.State.ABORTED);
+    }
+
+    /**
+     * Promote or abort, in one transaction under the head's lock: the gray revision is committed
+     * with its own author and time, an abort adds the revision back to the main line's content,
+     * and the row is settled; every server's feed hears of the revisions only once all is done.
+     */
+    private Revision settleGray(String namespace, String author, String source, String message, GrayRelease.State to) {
+        ensureOpen();
+        Namespaces.validate(namespace);
+        ChangeSets.checkAuthorAndMessage(author, message);
+        Committed done = pool.transact("settling the gray release of " + namespace, false, c -> {
+            Head head = lockHead(c, namespace, false);
+            GrayRelease g = GrayRows.open(c, namespace).orElseThrow(() -> H2ConfigStore.noGray(namespace));
+            Revision r = g.revision();
+            Current main = current(c, namespace, head);
+            Committed gray = apply(c, namespace, head, main, r.changes(), r.author(), r.source(), r.message(), r.time());
+            if (gray.revision().number() != r.number() || !gray.revision().digest().equals(r.digest())) {
+                throw new ConfigStoreException("gray release r" + r.number() + " of namespace '" + namespace
+                        + "' no longer follows the main line at r" + head.revision() + " in " + where);
+            }
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+            Committed last = gray;
+            if (to == GrayRelease.State.ABORTED) {
+                Head grayHead = new Head(gray.revision().number(), gray.revision().digest(), gray.current().totalBytes());
+                List<Change> back = ChangeSets.rollbackTo(namespace, gray.current().snapshot().entries(),
+                        main.snapshot());
+                last = apply(c, namespace, grayHead, gray.current(), back, author, source, message, now);
+            }
+            GrayRows.settle(c, namespace, r.number(), to, new GrayRelease.Settled(author, cut(source), now, message));
+            return last;
+        });
+        remember(done.current());
+        return done.revision();
+    }
+
+    private void refuseWhileGray(Connection c, String namespace) throws SQLException {
+        Optional<GrayRelease> open = GrayRows.open(c, namespace);
+        if (open.isPresent()) {
+            throw new GrayStateException(GrayStateException.GRAY_OPEN, "namespace '" + namespace + "' has gray release r"
+                    + open.get().number() + " open; promote or abort it first");
+        }
+    }
+
+    private static String cut(String source) {
+        return source == null ? "" : source.length() > 300 ? source.substring(0, 300) : source;
     }
 
     @Override
@@ -342,6 +453,7 @@ public final class PgConfigStore implements ConfigStore {
         ChangeSets.checkAuthorAndMessage(author, message);
         Committed done = pool.transact("rolling back " + namespace, false, c -> {
             Head head = lockHead(c, namespace, false);
+            refuseWhileGray(c, namespace);
             Current now = current(c, namespace, head);
             Optional<Snapshot> target = toRevision < 1 || toRevision > head.revision() ? Optional.empty()
                     : RevisionRows.rebuild(c, now.snapshot(), toRevision);
@@ -557,7 +669,15 @@ public final class PgConfigStore implements ConfigStore {
     /** Writes the next revision after the locked {@code head}, whose content is {@code before}. */
     private Committed apply(Connection c, String namespace, Head head, Current before, List<Change> changes,
                             String author, String rawSource, String message) throws SQLException {
-        Row row = next(namespace, head.revision(), before, changes, author, rawSource, message);
+        // truncated to what timestamptz keeps
+        return apply(c, namespace, head, before, changes, author, rawSource, message,
+                clock.instant().truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /** {@link #apply(Connection, String, Head, Current, List, String, String, String)} at a given time. */
+    private Committed apply(Connection c, String namespace, Head head, Current before, List<Change> changes,
+                            String author, String rawSource, String message, Instant time) throws SQLException {
+        Row row = next(namespace, head.revision(), before, changes, author, rawSource, message, time);
         writeRows(c, namespace, head.revision(), List.of(row));
         return row.committed();
     }
@@ -568,12 +688,11 @@ public final class PgConfigStore implements ConfigStore {
 
     /** The revision after {@code revision}, whose content is {@code before}, in memory. */
     private Row next(String namespace, long revision, Current before, List<Change> changes, String author,
-                     String rawSource, String message) {
-        String source = rawSource == null ? "" : rawSource.length() > 300 ? rawSource.substring(0, 300) : rawSource;
+                     String rawSource, String message, Instant time) {
+        String source = cut(rawSource);
         ChangeSets.Applied applied = ChangeSets.apply(before.snapshot(), before.totalBytes(), changes, limits);
         long rev = revision + 1;
         Snapshot next = Snapshot.of(namespace, rev, applied.after());
-        Instant time = clock.instant().truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps
         Revision r = new Revision(namespace, rev, next.digest(), author, time, message, applied.effective(), source);
         return new Row(new Committed(r, new Current(next, applied.totalBytes())), applied.effective(),
                 ChangeSetCodec.encode(applied.effective()), ChangeSetCodec.encode(applied.undo()), applied.totalBytes());
@@ -581,8 +700,9 @@ public final class PgConfigStore implements ConfigStore {
 
     /**
      * Writes consecutive revisions of one namespace after its locked head {@code from}: each key
-     * they touch once with its latest content, their history rows in one batch, the head once (to the last), and
-     * one NOTIFY naming the last (a listening server publishes every revision up to the one named).
+     * they touch once with its latest content, their history rows in one batch, the head once (to
+     * the last), and one NOTIFY naming the last (a listening server publishes every revision up to
+     * the one named).
      */
     private void writeRows(Connection c, String namespace, long from, List<Row> rows) throws SQLException {
         writeContent(c, namespace, ChangeSets.lastPerKey(rows.stream().map(Row::effective).toList()));

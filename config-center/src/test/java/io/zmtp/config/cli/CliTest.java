@@ -70,7 +70,9 @@ class CliTest extends ServerTestBase {
             assertThat(Files.readString(file)).contains("threads=16").contains("port=8080");
             await().atMost(Duration.ofSeconds(20)).until(() -> cli("status").code() == 0);
             assertThat(cli("status").out()).contains("web-1").contains("app/web").contains("yes");
-            assertThat(cli("nodes").out()).contains("web-1").contains("online");
+            // Online means heard within three heartbeats (600 ms); the agent reports once a second.
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(cli("nodes").out()).containsPattern("web-1 +online"));
         }
     }
 

@@ -120,6 +120,33 @@ class CliUsageTest extends ServerTestBase {
     }
 
     @Test
+    void grayOptionsAreCheckedBeforeAnythingIsSentAndEachGrayCommandHasHelp() {
+        assertUsageError(admin("put", "app/web", "a=1", "--to", "zone"), "--to");
+        assertUsageError(admin("put", "app/web", "a=1", "--to", "0"), "a count is at least 1");
+        assertUsageError(admin("put", "app/web", "a=1", "--to", "150%"), "a share is 1% to 100%");
+        assertUsageError(admin("delete", "app/web", "a", "--to", "zone=a,zone=b"), "given twice");
+        assertUsageError(admin("promote", "bad ns!"), "namespace");
+        assertUsageError(admin("abort", "app/web", "--wait", "bogus"), "--wait");
+        assertThat(store.latestRevision("app/web")).isZero();
+        for (String[] help : new String[][] {{"put", "--help"}, {"delete", "--help"}}) {
+            Result r = run(help);
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("--to=SELECTOR").contains("KEY=VALUE").contains("N%");
+        }
+        assertThat(run("promote", "--help").out()).contains("Make a namespace's open gray revision everyone's");
+        assertThat(run("abort", "--help").out()).contains("Withdraw a namespace's open gray revision");
+        assertThat(run("status", "--help").out()).contains("GRAY");
+        // Refusals from the server: one line, exit 1.
+        assertThat(admin("put", "app/web", "a=1").code()).isZero();
+        Result none = admin("promote", "app/web");
+        assertThat(none.code()).isEqualTo(1);
+        assertOneLine(none.err(), "no-gray");
+        Result nobody = admin("put", "app/web", "a=2", "--to", "zone=a");
+        assertThat(nobody.code()).isEqualTo(1);
+        assertOneLine(nobody.err(), "no-match");
+    }
+
+    @Test
     void aHeaderThatIsNotJsonIsRefusedInOneLineWithoutJacksonsSourceLocation() {
         assertThatThrownBy(() -> Wire.header("{\"a\": ".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(Wire.ProtocolException.class)

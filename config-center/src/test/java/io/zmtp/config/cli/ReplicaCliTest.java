@@ -77,8 +77,10 @@ class ReplicaCliTest {
             // Each replica alone knows only its own node.
             await().atMost(WAIT).until(() -> cli(a.syncEndpoint(), "status").code() == 1);
 
-            Result nodes = cli(both, "nodes");
-            assertThat(nodes.out()).containsPattern("web-1 +online").containsPattern("web-2 +online");
+            // A node is online for three heartbeat intervals (600 ms) after it was heard from, and
+            // these agents report once a second: wait for a moment when both are.
+            await().atMost(WAIT).untilAsserted(() -> assertThat(cli(both, "nodes").out())
+                    .containsPattern("web-1 +online").containsPattern("web-2 +online"));
             assertThat(cli(dead + "," + b.syncEndpoint(), "get", "app/web", "port").out()).contains("8080");
         }
     }

@@ -3,6 +3,7 @@ package io.zmtp.config.store;
 import io.zmtp.config.model.Change;
 import io.zmtp.config.model.ConfigLimitException;
 import io.zmtp.config.model.Digest;
+import io.zmtp.config.model.GrayRelease;
 import io.zmtp.config.model.NodeReport;
 import io.zmtp.config.model.ReferenceDigest;
 import io.zmtp.config.model.Revision;
@@ -560,5 +561,128 @@ abstract class ConfigStoreContractTest {
         assertThat(reports.get(1000)).isEqualTo(newerA);
         store.close();
         assertThat(open().reports()).isEqualTo(reports);
+    }
+
+    // ------------------------------------------------------------------ gray releases
+
+    private static GrayStateException grayState(Runnable r) {
+        try {
+            r.run();
+        } catch (GrayStateException e) {
+            return e;
+        }
+        throw new AssertionError("expected a GrayStateException");
+    }
+
+    @Test
+    void anOpenGrayReleaseLeavesTheMainLineAloneAndBlocksItUntilSettled() {
+        ConfigStore store = open();
+        put(store, "ns", "a", "1");
+        Revision main = put(store, "ns", "b", "2");
+        Revision g = store.openGray("ns", List.of(Change.put("a", "gray"), Change.delete("b")), "ops", "10.0.0.1:5",
+                "try it", "zone=a", List.of("web-2", "web-1"));
+        assertThat(g.number()).isEqualTo(main.number() + 1);
+        assertThat(g.digest()).isEqualTo(ReferenceDigest.of(Map.of("a", "gray".getBytes(StandardCharsets.UTF_8))));
+        assertThat(store.latestRevision("ns")).isEqualTo(main.number());
+        assertThat(store.snapshot("ns").digest()).isEqualTo(main.digest());
+        assertThat(store.history("ns", 0, 10)).extracting(Revision::number).containsExactly(1L, 2L);
+        assertThat(store.grayRelease("ns")).hasValueSatisfying(r -> {
+            assertThat(r.revision()).isEqualTo(g);
+            assertThat(r.nodes()).containsExactly("web-1", "web-2");
+            assertThat(r.selector()).isEqualTo("zone=a");
+            assertThat(r.state()).isEqualTo(GrayRelease.State.OPEN);
+        });
+        assertThat(grayState(() -> put(store, "ns", "c", "3")).code()).isEqualTo("gray-open");
+        assertThat(grayState(() -> store.rollback("ns", 1, "ops", "back")).code()).isEqualTo("gray-open");
+        assertThat(grayState(() -> store.openGray("ns", List.of(Change.put("c", "3")), "ops", "", "", "1",
+                List.of("web-1"))).code()).isEqualTo("gray-open");
+        assertThat(store.latestRevision("ns")).isEqualTo(main.number());
+        // Other namespaces are not affected.
+        assertThat(put(store, "other", "x", "1").number()).isEqualTo(1);
+        store.close();
+
+        ConfigStore again = open();
+        assertThat(again.grayRelease("ns")).hasValueSatisfying(r -> assertThat(r.revision()).isEqualTo(g));
+        assertThat(grayState(() -> put(again, "ns", "c", "3")).code()).isEqualTo("gray-open");
+    }
+
+    @Test
+    void promoteCommitsTheGrayRevisionAsItWas() {
+        ConfigStore store = open();
+        Revision main = put(store, "ns", "a", "1");
+        Revision g = store.openGray("ns", List.of(Change.put("a", "2")), "alice", "10.0.0.1:5", "canary", "1",
+                List.of("web-1"));
+        Revision promoted = store.promoteGray("ns", "bob", "10.0.0.2:6", "looks good");
+        assertThat(promoted).isEqualTo(g);
+        assertThat(store.latestRevision("ns")).isEqualTo(main.number() + 1);
+        assertThat(store.snapshot("ns").digest()).isEqualTo(g.digest());
+        assertThat(store.history("ns", main.number(), 1)).containsExactly(g);
+        assertThat(store.grayRelease("ns")).isEmpty();
+        store.close();
+
+        ConfigStore again = open();
+        assertThat(again.grayReleases("ns", 0, 10)).singleElement().satisfies(r -> {
+            assertThat(r.state()).isEqualTo(GrayRelease.State.PROMOTED);
+            assertThat(r.settled().author()).isEqualTo("bob");
+            assertThat(r.settled().source()).isEqualTo("10.0.0.2:6");
+            assertThat(r.settled().message()).isEqualTo("looks good");
+            assertThat(r.revision()).isEqualTo(g);
+        });
+        assertThat(put(again, "ns", "a", "3").number()).isEqualTo(g.number() + 1);
+    }
+
+    @Test
+    void abortKeepsTheGrayRevisionInTheHistoryAndRestoresTheMainContentAfterIt() {
+        ConfigStore store = open();
+        put(store, "ns", "a", "1");
+        Revision main = put(store, "ns", "b", "1");
+        Revision g = store.openGray("ns", List.of(Change.put("a", "2"), Change.delete("b"), Change.put("c", "new")),
+                "alice", "", "canary", "50%", List.of("web-1"));
+        Revision back = store.abortGray("ns", "bob", "10.0.0.2:6", "no");
+        assertThat(back.number()).isEqualTo(g.number() + 1);
+        assertThat(back.digest()).isEqualTo(main.digest());
+        assertThat(back.author()).isEqualTo("bob");
+        assertThat(back.message()).isEqualTo("no");
+        assertThat(store.history("ns", main.number(), 10)).extracting(Revision::number)
+                .containsExactly(g.number(), back.number());
+        assertThat(store.history("ns", main.number(), 1).get(0)).isEqualTo(g);
+        assertThat(store.snapshotAt("ns", g.number()).orElseThrow().digest()).isEqualTo(g.digest());
+        assertThat(store.snapshot("ns").digest()).isEqualTo(main.digest());
+        assertThat(store.grayRelease("ns")).isEmpty();
+        store.close();
+
+        ConfigStore again = open();
+        assertThat(again.latestRevision("ns")).isEqualTo(back.number());
+        assertThat(again.snapshot("ns").digest()).isEqualTo(main.digest());
+        assertThat(again.grayReleases("ns", 0, 10)).singleElement().satisfies(r -> {
+            assertThat(r.state()).isEqualTo(GrayRelease.State.ABORTED);
+            assertThat(r.number()).isEqualTo(g.number());
+            assertThat(r.settled().author()).isEqualTo("bob");
+        });
+        assertThat(again.grayReleases("ns", g.number(), 10)).isEmpty();
+        Revision next = again.openGray("ns", List.of(Change.put("a", "9")), "alice", "", "", "1", List.of("web-1"));
+        assertThat(next.number()).isEqualTo(back.number() + 1);
+    }
+
+    @Test
+    void grayRequestsThatCannotBeAreRefused() {
+        ConfigStore store = open();
+        assertThatThrownBy(() -> store.openGray("ns", List.of(Change.put("a", "1")), "ops", "", "", "1", List.of("w")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no revision yet");
+        put(store, "ns", "a", "1");
+        assertThat(grayState(() -> store.promoteGray("ns", "ops", "", "")).code()).isEqualTo("no-gray");
+        assertThat(grayState(() -> store.abortGray("ns", "ops", "", "")).code()).isEqualTo("no-gray");
+        assertThatThrownBy(() -> store.openGray("ns", List.of(Change.put("a", "1")), "ops", "", "", "1", List.of("w")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("changes nothing");
+        assertThatThrownBy(() -> store.openGray("ns", List.of(Change.put("a", "2")), "ops", "", "", "1", List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.openGray("ns", List.of(Change.put("a", "2")), "ops", "", "", "1", List.of("a,b")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.openGray("ns", List.of(Change.put("a", "2")), "ops", "", "", "", List.of("a")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.openGray("ns", List.of(Change.put("a", "x".repeat(2 << 20))), "ops", "", "", "1",
+                List.of("a"))).isInstanceOf(ConfigLimitException.class);
+        assertThat(store.grayRelease("ns")).isEmpty();
+        assertThat(store.latestRevision("ns")).isEqualTo(1);
     }
 }

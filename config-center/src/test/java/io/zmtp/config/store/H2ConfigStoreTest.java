@@ -227,6 +227,7 @@ class H2ConfigStoreTest extends ConfigStoreContractTest {
              Statement s = old.createStatement()) {
             s.execute("ALTER TABLE revisions DROP COLUMN source");
             s.execute("ALTER TABLE content ALTER COLUMN k SET DATA TYPE VARCHAR(1024)");
+            s.execute("DROP TABLE gray_releases");
             s.execute("UPDATE schema_version SET version = 1");
         }
 
@@ -241,11 +242,58 @@ class H2ConfigStoreTest extends ConfigStoreContractTest {
              Statement s = c.createStatement();
              java.sql.ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
             assertThat(rs.next()).isTrue();
-            assertThat(rs.getInt(1)).isEqualTo(H2ConfigStore.SCHEMA_VERSION).isEqualTo(2);
+            assertThat(rs.getInt(1)).isEqualTo(H2ConfigStore.SCHEMA_VERSION).isEqualTo(3);
         }
         H2ConfigStore again = open();
         assertThat(again.history("ns", 1, 10).get(0).source()).isEqualTo("127.0.0.1:5000");
         assertThat(again.snapshot("ns").get(emojiKey)).isPresent();
+    }
+
+    /** Schema version 3 (gray release): a version-2 database gets gray_releases when opened. */
+    @Test
+    void aVersionTwoDatabaseGetsTheGrayTable() throws Exception {
+        H2ConfigStore store = open();
+        put(store, "ns", "k1", "v1");
+        store.close();
+        String url = "jdbc:h2:file:" + dir.toRealPath().resolve("config");
+        try (Connection old = DriverManager.getConnection(url, "sa", "");
+             Statement s = old.createStatement()) {
+            s.execute("DROP TABLE gray_releases");
+            s.execute("UPDATE schema_version SET version = 2");
+        }
+        H2ConfigStore migrated = open();
+        assertThat(migrated.openGray("ns", List.of(Change.put("k1", "g")), "ops", "", "", "1", List.of("w")).number())
+                .isEqualTo(2);
+        assertThat(migrated.grayRelease("ns")).isPresent();
+    }
+
+    /**
+     * An abort whose revisions only the journal kept (the gray row not settled: an unclean stop)
+     * is settled as aborted when the store opens, so servers still never send the gray revision.
+     */
+    @Test
+    void aGrayRowLeftOpenBehindItsRevisionsIsSettledOnOpen() throws Exception {
+        H2ConfigStore store = open();
+        put(store, "ns", "a", "1");
+        put(store, "other", "a", "1");
+        store.openGray("ns", List.of(Change.put("a", "2")), "ops", "", "", "1", List.of("w"));
+        store.abortGray("ns", "bob", "", "no");
+        store.openGray("other", List.of(Change.put("a", "2")), "ops", "", "", "1", List.of("w"));
+        store.promoteGray("other", "bob", "", "yes");
+        store.close();
+        String url = "jdbc:h2:file:" + dir.toRealPath().resolve("config");
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+             Statement s = c.createStatement()) {
+            assertThat(s.executeUpdate("UPDATE gray_releases SET state = 'open', settled_by = NULL, settled_source = NULL,"
+                    + " settled_at = NULL, settled_message = NULL")).isEqualTo(2);
+        }
+        H2ConfigStore again = open();
+        assertThat(again.grayRelease("ns")).isEmpty();
+        assertThat(again.grayReleases("ns", 0, 10)).singleElement()
+                .satisfies(g -> assertThat(g.state()).isEqualTo(io.zmtp.config.model.GrayRelease.State.ABORTED));
+        assertThat(again.grayReleases("other", 0, 10)).singleElement()
+                .satisfies(g -> assertThat(g.state()).isEqualTo(io.zmtp.config.model.GrayRelease.State.PROMOTED));
+        assertThat(again.commit("ns", List.of(Change.put("a", "3")), "ops", "m").number()).isEqualTo(4);
     }
 
     /** The source address goes through the journal: a crash before H2 wrote it loses nothing. */

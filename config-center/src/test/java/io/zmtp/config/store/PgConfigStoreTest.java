@@ -192,7 +192,7 @@ class PgConfigStoreTest extends ConfigStoreContractTest {
             while (rs.next()) {
                 rows.add(rs.getString(1) + ":" + rs.getBoolean(2));
             }
-            assertThat(rows).containsExactly("1:true", "2:true");
+            assertThat(rows).containsExactly("1:true", "2:true", "3:true");
         }
     }
 
@@ -202,13 +202,35 @@ class PgConfigStoreTest extends ConfigStoreContractTest {
         put(open(), "ns", "k", "v");
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute("ALTER TABLE revisions DROP COLUMN source");
-            s.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '2'");
+            s.execute("DROP TABLE gray_releases");
+            s.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('2', '3')");
         }
         ConfigStore again = open();
         assertThat(again.history("ns", 0, 1).get(0).source()).isEmpty();
         assertThat(again.commit("ns", List.of(io.zmtp.config.model.Change.put("k", "w")), "ops", "192.0.2.1:1", "m")
                 .source()).isEqualTo("192.0.2.1:1");
         assertThat(again.history("ns", 1, 1).get(0).source()).isEqualTo("192.0.2.1:1");
+        // and V3 made gray_releases
+        assertThat(again.openGray("ns", List.of(io.zmtp.config.model.Change.put("k", "g")), "ops", "", "", "1",
+                List.of("w")).number()).isEqualTo(3);
+    }
+
+    /** Two stores on one database (two servers): one open gray release per namespace, whoever asks. */
+    @Test
+    void replicasShareTheGrayRelease() {
+        ConfigStore a = open();
+        ConfigStore b = open();
+        put(a, "ns", "k", "1");
+        io.zmtp.config.model.Revision g = a.openGray("ns", List.of(io.zmtp.config.model.Change.put("k", "2")), "ops", "",
+                "", "1", List.of("w"));
+        assertThat(b.grayRelease("ns")).hasValueSatisfying(r -> assertThat(r.revision()).isEqualTo(g));
+        assertThatThrownBy(() -> put(b, "ns", "k", "3")).isInstanceOf(GrayStateException.class);
+        assertThatThrownBy(() -> b.openGray("ns", List.of(io.zmtp.config.model.Change.put("k", "3")), "ops", "", "",
+                "1", List.of("w"))).isInstanceOf(GrayStateException.class);
+        assertThat(b.abortGray("ns", "ops", "", "no").number()).isEqualTo(3);
+        assertThat(a.grayRelease("ns")).isEmpty();
+        assertThat(a.snapshot("ns").get("k").map(String::new)).contains("1");
+        assertThat(a.latestRevision("ns")).isEqualTo(3);
     }
 
     @Test
@@ -216,8 +238,8 @@ class PgConfigStoreTest extends ConfigStoreContractTest {
         open().close();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
-                    + " checksum, installed_by, execution_time, success) VALUES (3, '3', 'from a newer build', 'SQL',"
-                    + " 'V3__from_a_newer_build.sql', 0, current_user, 1, true)");
+                    + " checksum, installed_by, execution_time, success) VALUES (4, '4', 'from a newer build', 'SQL',"
+                    + " 'V4__from_a_newer_build.sql', 0, current_user, 1, true)");
         }
         assertThatThrownBy(this::open).isInstanceOf(ConfigStoreException.class)
                 .hasMessageContaining("cannot migrate").hasMessageNotContaining("\n");

@@ -87,8 +87,18 @@ public final class PgTestDatabase implements AutoCloseable {
             return;
         }
         dropped = true;
-        try (Connection c = admin(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        // FORCE cannot end an autovacuum worker that started on the database after a heavy test
+        // (42501, "must be a member of the role..."); it finishes soon, so try again a few times.
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = admin(); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                return;
+            } catch (SQLException e) {
+                if (!"42501".equals(e.getSQLState()) || attempt == 20) {
+                    throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(250_000_000L);
+            }
         }
     }
 
