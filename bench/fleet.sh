@@ -173,10 +173,12 @@ section="$work/section.md"
     grep '^| throughput ' "$rows" 2>/dev/null || true
     if [[ -n $pg_ok ]]; then
         echo
-        echo "**Failover.** Two replicas on one PostgreSQL database (heartbeat 250 ms), agents given both (failover"
-        echo "after 1 s of silence); each round kills (SIGKILL) the replica the agents use, publishes one revision"
-        echo "through the other right after, and times, for every agent that used the killed replica, the kill ->"
-        echo "applied interval; the killed replica is then started again and the next round kills the other."
+        echo "**Failover.** Each round starts two replicas on one PostgreSQL database (heartbeat 250 ms) and the agents"
+        echo "afresh, half of the agent processes listing replica A first and half replica B (failover after 1 s of"
+        echo "silence), publishes 100 revisions through both (so that both serve and are warm), then kills (SIGKILL) A,"
+        echo "publishes one revision through B right after, and times, for every agent that was using A at the kill, the"
+        echo "kill -> applied interval. (Agents that found their first server too slow to answer while the whole fleet"
+        echo "started had moved to B already; the count in brackets is how many were on A.)"
         echo
         echo "| cell | store | agents | agent processes | heartbeat / failover after | rounds | per round: median / max [ms] (agents on the killed replica) | median of the rounds' max [ms] | max [ms] |"
         echo "| --- | --- | ---: | ---: | --- | ---: | --- | ---: | ---: |"

@@ -282,64 +282,80 @@ public final class FleetBench {
 
     // ------------------------------------------------------------------ failover
 
+    /**
+     * Each round starts two replicas and the agents afresh, half of the agent processes listing
+     * replica A first and half replica B, publishes a warm-up through both so that both serve and
+     * are warm (as replicas that have run for a while are), then kills A and publishes one revision
+     * through B at once; it times each agent that was using A, from the kill until it holds that
+     * revision.
+     */
     private void failover() throws Exception {
         if (!store.equals("pg")) {
             throw new IllegalArgumentException("failover needs --store pg (replicas share a PostgreSQL database)");
         }
         int agents = args.integer("agents", 200);
-        int procs = args.integer("procs", 4);
+        int procs = Math.max(2, args.integer("procs", 4));
         int rounds = args.integer("rounds", 3);
         int heartbeatMs = args.integer("heartbeat-ms", 250);
         int failoverAfterMs = args.integer("failover-after-ms", 1000);
+        int warmup = args.integer("warmup", 100);
         Path whitelist = writeWhitelist(agents, 0);
-        int[] updates = {freePort(), freePort()};
-        int[] sync = {freePort(), freePort()};
-        Child[] servers = new Child[2];
-        List<Child> fleet = new ArrayList<>();
+        long[] medians = new long[rounds];
+        long[] maxima = new long[rounds];
+        int[] failedOver = new int[rounds];
         try (ZmtpContext ctx = new ZmtpContext(1)) {
-            for (int s = 0; s < 2; s++) {
-                servers[s] = startServer("replica-" + s, whitelist, updates[s], sync[s], null, heartbeatMs);
-            }
-            try (AdminConnection a0 = new AdminConnection(ctx, "tcp://127.0.0.1:" + sync[0], ADMIN, ADMIN_PASSWORD)) {
-                a0.put(NS, entries(0), "start", Duration.ofSeconds(30));
-            }
-            fleet.addAll(startAgents("n", agents, procs, NS, "tcp://127.0.0.1:" + updates[0], "tcp://127.0.0.1:" + sync[0],
-                    "tcp://127.0.0.1:" + updates[1], "tcp://127.0.0.1:" + sync[1], failoverAfterMs));
-            long[] medians = new long[rounds];
-            long[] maxima = new long[rounds];
-            int[] failedOver = new int[rounds];
-            int using = 0;
             for (int round = 0; round < rounds; round++) {
-                int other = 1 - using;
-                // Only the agents that use the victim now fail over (under load an agent may have
-                // moved to the other replica while the fleet started).
-                java.util.Set<Long> victims = new java.util.HashSet<>();
-                for (Child c : fleet) {
-                    String[] w = c.ask("USING tcp://127.0.0.1:" + updates[using], Duration.ofSeconds(30), "USING").split(" ");
-                    if (!w[2].equals("-")) {
-                        for (String i : w[2].split(",")) {
-                            victims.add(Long.parseLong(i));
+                int[] updates = {freePort(), freePort()};
+                int[] sync = {freePort(), freePort()};
+                String[] pub = {"tcp://127.0.0.1:" + updates[0], "tcp://127.0.0.1:" + updates[1]};
+                String[] router = {"tcp://127.0.0.1:" + sync[0], "tcp://127.0.0.1:" + sync[1]};
+                List<Child> started = new ArrayList<>();
+                try {
+                    Child a = startServer("replica-a-" + round, whitelist, updates[0], sync[0], null, heartbeatMs);
+                    started.add(a);
+                    started.add(startServer("replica-b-" + round, whitelist, updates[1], sync[1], null, heartbeatMs));
+                    long rev;
+                    try (AdminConnection viaA = new AdminConnection(ctx, router[0], ADMIN, ADMIN_PASSWORD);
+                         AdminConnection viaB = new AdminConnection(ctx, router[1], ADMIN, ADMIN_PASSWORD)) {
+                        rev = viaA.put(NS, entries(0), "round " + round, Duration.ofSeconds(30));
+                        List<Child> fleet = new ArrayList<>();
+                        int half = procs / 2;
+                        int perProc = (agents + procs - 1) / procs;
+                        int firstOfB = Math.min(agents, half * perProc);
+                        fleet.addAll(startAgentsFrom("n", 0, firstOfB, half, NS, pub[0], router[0], pub[1], router[1], failoverAfterMs));
+                        fleet.addAll(startAgentsFrom("n", firstOfB, agents - firstOfB, procs - half, NS, pub[1], router[1], pub[0],
+                                router[0], failoverAfterMs));
+                        started.addAll(fleet);
+                        for (int k = 1; k <= warmup; k++) {  // through both, so that both are warm
+                            rev = (k % 2 == 0 ? viaA : viaB).put(NS, entries(k), "warm-up", Duration.ofSeconds(30));
                         }
+                        converge(fleet, rev, agents);
+                        java.util.Set<Long> victims = new java.util.HashSet<>();
+                        for (Child c : fleet) {
+                            String[] w = c.ask("USING " + pub[0], Duration.ofSeconds(30), "USING").split(" ");
+                            if (!w[2].equals("-")) {
+                                for (String i : w[2].split(",")) {
+                                    victims.add(Long.parseLong(i));
+                                }
+                            }
+                        }
+                        long killedAt = FleetAgents.wallNanos();
+                        a.kill9();
+                        rev = viaB.put(NS, entries(warmup + 1), "after the kill, round " + round, Duration.ofSeconds(30));
+                        converge(fleet, rev, agents);
+                        long[] times = collectSince(fleet, "failover-" + round, rev, killedAt, agents, victims);
+                        Arrays.sort(times);
+                        medians[round] = pct(times, 50);
+                        maxima[round] = times[times.length - 1];
+                        failedOver[round] = victims.size();
+                        System.out.printf(Locale.ROOT, "failover round %d: kill -9 of replica A with %d agents on it, r%d on each:"
+                                + " median %.0f ms, max %.0f ms%n", round, victims.size(), rev, ms(medians[round]), ms(maxima[round]));
+                    }
+                } finally {
+                    for (int i = started.size() - 1; i >= 0; i--) {
+                        started.get(i).close();
                     }
                 }
-                long killedAt = FleetAgents.wallNanos();
-                servers[using].kill9();
-                long rev;
-                try (AdminConnection a = new AdminConnection(ctx, "tcp://127.0.0.1:" + sync[other], ADMIN, ADMIN_PASSWORD)) {
-                    rev = a.put(NS, entries(round + 1), "after kill " + round, Duration.ofSeconds(30));
-                }
-                converge(fleet, rev, agents);
-                long[] times = collectSince(fleet, "failover-" + round, rev, killedAt, agents, victims);
-                failedOver[round] = victims.size();
-                Arrays.sort(times);
-                medians[round] = pct(times, 50);
-                maxima[round] = times[times.length - 1];
-                System.out.printf(Locale.ROOT, "failover round %d: kill -9 replica-%d, r%d on every agent: median %.0f ms, max %.0f ms%n",
-                        round, using, rev, ms(medians[round]), ms(maxima[round]));
-                // The killed replica comes back on its ports; the agents stay where they are.
-                servers[using] = startServer("replica-" + using + "-" + (round + 1), whitelist, updates[using], sync[using], null,
-                        heartbeatMs);
-                using = other;
             }
             StringBuilder each = new StringBuilder();
             for (int r = 0; r < rounds; r++) {
@@ -352,15 +368,6 @@ public final class FleetBench {
             row(String.format(Locale.ROOT, "| failover | %s | %,d | %d | %d ms / %d ms | %d | %s | %.0f | %.0f |",
                     storeName(), agents, procs, heartbeatMs, failoverAfterMs, rounds, each, ms(sortedMax[rounds / 2]),
                     ms(sortedMax[rounds - 1])));
-        } finally {
-            for (Child c : fleet) {
-                c.close();
-            }
-            for (Child s : servers) {
-                if (s != null) {
-                    s.close();
-                }
-            }
         }
     }
 
@@ -403,10 +410,16 @@ public final class FleetBench {
     /** {@code count} agents over {@code procs} processes; returns once every one has confirmed {@code ns}. */
     private List<Child> startAgents(String prefix, int count, int procs, String ns, String updates, String sync,
                                     String updates2, String sync2, int failoverAfterMs) throws Exception {
+        return startAgentsFrom(prefix, 0, count, procs, ns, updates, sync, updates2, sync2, failoverAfterMs);
+    }
+
+    /** Agents {@code from .. from + count - 1} over {@code procs} processes, as {@link #startAgents}. */
+    private List<Child> startAgentsFrom(String prefix, int from, int count, int procs, String ns, String updates, String sync,
+                                        String updates2, String sync2, int failoverAfterMs) throws Exception {
         List<Child> started = new ArrayList<>();
         int per = (count + procs - 1) / procs;
-        for (int p = 0, first = 0; first < count; p++, first += per) {
-            int n = Math.min(per, count - first);
+        for (int p = 0, first = from; first < from + count; p++, first += per) {
+            int n = Math.min(per, from + count - first);
             List<String> a = new ArrayList<>(List.of("--updates", updates, "--sync", sync, "--prefix", prefix,
                     "--first", Integer.toString(first), "--count", Integer.toString(n), "--ns", ns,
                     "--cache", work.resolve("cache").toString(), "--failover-after-ms", Integer.toString(failoverAfterMs),
@@ -414,7 +427,7 @@ public final class FleetBench {
             if (updates2 != null) {
                 a.addAll(List.of("--updates2", updates2, "--sync2", sync2));
             }
-            started.add(Child.start("agents-" + prefix + p, work, jvmOptions("FLEET_AGENT_JAVA_OPTS", "-Xmx512m", "-Xss512k"),
+            started.add(Child.start("agents-" + prefix + first, work, jvmOptions("FLEET_AGENT_JAVA_OPTS", "-Xmx512m", "-Xss512k"),
                     FleetAgents.class.getName(), a));
         }
         for (Child c : started) {
