@@ -76,6 +76,59 @@ public final class ConfigAgent implements AutoCloseable {
     private volatile long lastContact;
     /** Moves to another server since a message was last heard; each one doubles the silence allowed. */
     private int movesUnheard;
+    /** Whether a message came from the current server since its sockets were opened; agent thread only. */
+    private boolean heardFromThisServer;
+    /** What the current sockets' events say of the server (written on their event loop); see {@link ServerWatch}. */
+    private volatile ServerWatch watch = new ServerWatch();
+    /** With several servers: wakes the agent thread from its poll when {@link ServerWatch} says the server went. */
+    private final Socket wakeIn;
+    private final Socket wakeOut;
+
+    /**
+     * Watches the DEALER's connection from its events: after it was up, dropped, and a reconnect
+     * failed (its second retry is scheduled), the server process is gone (killed, or its port
+     * closed), and the agent need not wait for the failover time of silence to move on.
+     */
+    private final class ServerWatch {
+        private boolean up;
+        private int retriesSinceDrop;
+        volatile boolean gone;
+
+        /** On the DEALER's event loop. */
+        void on(io.zmtp.socket.SocketEvent ev) {
+            switch (ev.type()) {
+                case HANDSHAKE_SUCCEEDED -> {
+                    lastContact = System.nanoTime();
+                    up = true;
+                    retriesSinceDrop = 0;
+                }
+                case DISCONNECTED -> {
+                    up = false;
+                    retriesSinceDrop = 0;
+                }
+                case CONNECT_RETRIED -> {
+                    if (!up && ++retriesSinceDrop >= 2 && !gone) {
+                        gone = true;
+                        wake();
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    /** Wakes the agent thread out of its poll (any thread). */
+    private void wake() {
+        if (wakeOut != null) {
+            synchronized (wakeOut) {
+                Message m = Message.of(new byte[0]);
+                if (!wakeOut.trySend(m)) {
+                    m.close();  // a wake is pending already
+                }
+            }
+        }
+    }
     private Sub sub;
     private Socket dealer;
     private final Thread thread;
@@ -111,6 +164,18 @@ public final class ConfigAgent implements AutoCloseable {
         this.ownsContext = b.context == null;
         this.context = ownsContext ? new ZmtpContext() : b.context;
         this.servers = List.copyOf(b.servers);
+        if (servers.size() > 1) {
+            String wakeAt = "inproc://config-agent-wake-" + b.nodeId + "-" + System.identityHashCode(this) + "-" + System.nanoTime();
+            wakeIn = context.socket(SocketType.PAIR);
+            wakeIn.options().linger(0).receiveHwm(1);
+            wakeIn.bind(wakeAt);
+            wakeOut = context.socket(SocketType.PAIR);
+            wakeOut.options().linger(0).sendHwm(1);
+            wakeOut.connect(wakeAt);
+        } else {
+            wakeIn = null;
+            wakeOut = null;
+        }
         openSockets();
         thread = new Thread(this::run, "config-agent-" + b.nodeId);
         thread.setDaemon(true);
@@ -132,13 +197,15 @@ public final class ConfigAgent implements AutoCloseable {
                 s.options().plainCredentials(b.nodeId, b.password);
             }
         }
-        for (Socket s : new Socket[] {newSub, newDealer}) {
-            s.addEventListener(ev -> {
-                if (ev.type() == io.zmtp.socket.SocketEvent.Type.HANDSHAKE_SUCCEEDED) {
-                    lastContact = System.nanoTime();
-                }
-            });
-        }
+        newSub.addEventListener(ev -> {
+            if (ev.type() == io.zmtp.socket.SocketEvent.Type.HANDSHAKE_SUCCEEDED) {
+                lastContact = System.nanoTime();
+            }
+        });
+        ServerWatch w = new ServerWatch();
+        watch = w;
+        heardFromThisServer = false;
+        newDealer.addEventListener(w::on);
         for (String ns : b.namespaces) {
             newSub.subscribe(Wire.topic(ns));
         }
@@ -235,12 +302,21 @@ public final class ConfigAgent implements AutoCloseable {
         try (Poller poller = new Poller()) {
             poller.register(sub, Poller.POLLIN);
             poller.register(dealer, Poller.POLLIN);
+            if (wakeIn != null) {
+                poller.register(wakeIn, Poller.POLLIN);
+            }
             while (running && dealer == using) {
                 poller.poll(Duration.ofNanos(untilNextTimer()));
                 Message m;
+                if (wakeIn != null) {
+                    while ((m = wakeIn.tryReceive()) != null) {
+                        m.close();
+                    }
+                }
                 while (running && (m = sub.tryReceive()) != null) {
                     lastHeard = System.nanoTime();
                     movesUnheard = 0;
+                    heardFromThisServer = true;
                     try (Message update = m) {
                         onUpdate(update);
                     } catch (Wire.ProtocolException | IllegalArgumentException e) {
@@ -250,6 +326,7 @@ public final class ConfigAgent implements AutoCloseable {
                 while (running && (m = dealer.tryReceive()) != null) {
                     lastHeard = System.nanoTime();
                     movesUnheard = 0;
+                    heardFromThisServer = true;
                     try (Message reply = m) {
                         onReply(reply);
                     } catch (Wire.ProtocolException | IllegalArgumentException e) {
@@ -270,8 +347,13 @@ public final class ConfigAgent implements AutoCloseable {
     private void moveOn() {
         Endpoints was = servers.get(current);
         current = (current + 1) % servers.size();
-        log.warn("{}: heard nothing from {} for {} ms; moving to {}", config.nodeId, was.sync(),
-                silenceAllowed() / 1_000_000, servers.get(current).sync());
+        if (heardFromThisServer && watch.gone) {
+            log.warn("{}: lost {} (connection dropped, reconnect refused); moving to {}", config.nodeId, was.sync(),
+                    servers.get(current).sync());
+        } else {
+            log.warn("{}: heard nothing from {} for {} ms; moving to {}", config.nodeId, was.sync(),
+                    silenceAllowed() / 1_000_000, servers.get(current).sync());
+        }
         movesUnheard++;
         sub.close();
         dealer.close();
@@ -324,7 +406,7 @@ public final class ConfigAgent implements AutoCloseable {
 
     private void timers() {
         long now = System.nanoTime();
-        if (servers.size() > 1 && now - silenceSince() > silenceAllowed()) {
+        if (servers.size() > 1 && (now - silenceSince() > silenceAllowed() || (heardFromThisServer && watch.gone))) {
             moveOn();
             return;
         }
@@ -650,6 +732,12 @@ public final class ConfigAgent implements AutoCloseable {
         // The agent thread has stopped (or is stuck): the sockets it last opened are these.
         sub.close();
         dealer.close();
+        if (wakeIn != null) {
+            synchronized (wakeOut) {
+                wakeOut.close();
+            }
+            wakeIn.close();
+        }
         for (NamespaceState s : states.values()) {
             if (s.cache != null) {
                 s.cache.close();

@@ -76,4 +76,42 @@ class AgentFailoverTest {
             }
         }
     }
+
+    /**
+     * With a failover time far longer than the test may wait, the agent still moves on when its
+     * server goes: the connection dropped and a reconnect was refused, so waiting for silence would
+     * only add the failover time to every failover.
+     */
+    @Test
+    void anAgentWhoseServerWentAwayMovesOnWithoutWaitingForTheFailoverTime() throws Exception {
+        Whitelist whitelist = new Whitelist().node("web-1", "pw", "app/*");
+        try (ZmtpContext ctx = new ZmtpContext();
+             H2ConfigStore storeA = H2ConfigStore.open(dir.resolve("a"), StoreLimits.defaults());
+             H2ConfigStore storeB = H2ConfigStore.open(dir.resolve("b"), StoreLimits.defaults());
+             ConfigServer b = new ConfigServer(storeB, whitelist, "tcp://127.0.0.1:*", "tcp://127.0.0.1:*",
+                     Duration.ofMillis(100), ctx)) {
+            ConfigServer a = new ConfigServer(storeA, whitelist, "tcp://127.0.0.1:*", "tcp://127.0.0.1:*",
+                    Duration.ofMillis(100), ctx);
+            try {
+                for (ConfigServer s : List.of(a, b)) {
+                    s.publish(NS, List.of(Change.put("port", "8080")), "ops", "one");
+                }
+                try (ConfigAgent agent = ConfigAgent.builder().server(a.updatesEndpoint(), a.syncEndpoint())
+                        .alsoServer(b.updatesEndpoint(), b.syncEndpoint()).failoverAfter(Duration.ofMinutes(10))
+                        .node("web-1", "pw").namespaces(NS).context(ctx).start()) {
+                    await().atMost(WAIT).until(() -> agent.isConfirmed(NS) && agent.revision(NS) == 1);
+                    assertThat(agent.server().sync()).isEqualTo(a.syncEndpoint());
+
+                    a.close();  // its ports close: the agent's connection drops and reconnecting is refused
+                    b.publish(NS, List.of(Change.put("host", "web")), "ops", "two");
+
+                    await().atMost(WAIT).until(() -> agent.revision(NS) == 2);
+                    assertThat(agent.server().sync()).isEqualTo(b.syncEndpoint());
+                    assertThat(agent.snapshot(NS).digest()).isEqualTo(storeB.snapshot(NS).digest());
+                }
+            } finally {
+                a.close();
+            }
+        }
+    }
 }
