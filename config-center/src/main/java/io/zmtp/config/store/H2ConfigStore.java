@@ -541,20 +541,7 @@ public final class H2ConfigStore implements ConfigStore {
         if (report == null) {
             throw new IllegalArgumentException("report is null");
         }
-        locked(() -> transact("recording the report of " + report.nodeId(), () -> {
-            try (PreparedStatement ps = db.prepareStatement(
-                    "MERGE INTO reports (node_id, ns, rev, digest, applied_at, seen_at) KEY (node_id, ns)"
-                            + " VALUES (?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, report.nodeId());
-                ps.setString(2, report.namespace());
-                ps.setLong(3, report.revision());
-                ps.setString(4, report.digest());
-                ps.setObject(5, utc(report.appliedAt()));
-                ps.setObject(6, utc(report.seenAt()));
-                ps.executeUpdate();
-            }
-            return null;
-        }));
+        recordReports(List.of(report));
     }
 
     @Override
@@ -801,30 +788,12 @@ public final class H2ConfigStore implements ConfigStore {
 
     /** Writes one revision (its content changes, head and history row) in one transaction. */
     private void persist(RevisionJournal.Entry e, List<Change> effective) {
+        Revision r = new Revision(e.namespace(), e.revision(), e.digest(), e.author(), e.time(), e.message(), effective,
+                e.source() == null ? "" : e.source());
         transact("committing revision " + e.revision() + " of " + e.namespace(), () -> {
-            persistRows(e, effective);
+            writeGroup(List.of(new Planned(e, r, null, null)));
             return null;
         });
-    }
-
-    /** The rows of one revision, in the caller's transaction. */
-    private void persistRows(RevisionJournal.Entry e, List<Change> effective) throws SQLException {
-        writeContent(e.namespace(), effective);
-        writeHead(e.namespace(), e.revision(), e.digest());
-        try (PreparedStatement ps = db.prepareStatement(
-                "INSERT INTO revisions (ns, rev, digest, author, committed_at, message, changes, undo, source)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, e.namespace());
-            ps.setLong(2, e.revision());
-            ps.setString(3, e.digest());
-            ps.setString(4, e.author());
-            ps.setObject(5, utc(e.time()));
-            ps.setString(6, e.message());
-            ps.setBytes(7, e.changes());
-            ps.setBytes(8, e.undo());
-            ps.setString(9, e.source() == null ? "" : e.source());
-            ps.executeUpdate();
-        }
     }
 
     // ---------------------------------------------------------------- journal

@@ -488,22 +488,7 @@ public final class PgConfigStore implements ConfigStore {
         if (report == null) {
             throw new IllegalArgumentException("report is null");
         }
-        ensureOpen();
-        pool.transact("recording the report of " + report.nodeId(), false, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO reports (node_id, ns, rev, digest, applied_at, seen_at) VALUES (?, ?, ?, ?, ?, ?)"
-                            + " ON CONFLICT (node_id, ns) DO UPDATE SET rev = EXCLUDED.rev, digest = EXCLUDED.digest,"
-                            + " applied_at = EXCLUDED.applied_at, seen_at = EXCLUDED.seen_at")) {
-                ps.setString(1, report.nodeId());
-                ps.setString(2, report.namespace());
-                ps.setLong(3, report.revision());
-                ps.setString(4, report.digest());
-                ps.setObject(5, utc(report.appliedAt()));
-                ps.setObject(6, utc(report.seenAt()));
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        recordReports(List.of(report));
     }
 
     /**
