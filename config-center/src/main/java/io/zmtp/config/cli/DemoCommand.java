@@ -1,6 +1,7 @@
 package io.zmtp.config.cli;
 
 import io.zmtp.config.agent.ConfigAgent;
+import io.zmtp.config.console.ConsoleServer;
 import io.zmtp.config.model.Change;
 import io.zmtp.config.server.ConfigServer;
 import io.zmtp.config.server.Rollout;
@@ -41,6 +42,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "60s", description = "how long to wait for convergence (default ${DEFAULT-VALUE})")
     String timeout;
 
+    @Option(names = "--http", paramLabel = "ENDPOINT",
+            description = "after the run, serve the web console on this endpoint (e.g. tcp://127.0.0.1:8080) until interrupted")
+    String http;
+
     @Spec
     CommandSpec spec;
     private final PrintStream out = System.out;
@@ -52,6 +57,13 @@ final class DemoCommand implements Callable<Integer> {
             throw Arguments.usage(spec, "--agents must be at least 3 (one goes offline, one joins late), got " + agentCount);
         }
         Duration convergeWithin = Arguments.positiveDuration(spec, "--timeout", timeout);
+        if (http != null) {
+            try {
+                ConsoleServer.parse(http);
+            } catch (IllegalArgumentException e) {
+                throw Arguments.usage(spec, "--http: " + e.getMessage());
+            }
+        }
         Path dir = Files.createTempDirectory("config-center-demo");
         Whitelist whitelist = new Whitelist().admin("demo", "demo-admin");
         for (int i = 1; i <= agentCount; i++) {
@@ -106,10 +118,23 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("%s in %.1f s: %d agents, namespaces %s at r%d and r%d%n",
                     converged && allOk ? "CONVERGED" : "NOT CONVERGED", (System.nanoTime() - started) / 1e9,
                     agentCount, String.join(", ", NAMESPACES), store.latestRevision("app/web"), store.latestRevision("app/db"));
+            if (http != null) {
+                serveConsole(server);
+            }
             agents.forEach(ConfigAgent::close);
             return converged && allOk ? 0 : 1;
         } finally {
             deleteTree(dir);
+        }
+    }
+
+    /** Serves the console over the demo's server and agents (still running) until the process is interrupted. */
+    private void serveConsole(ConfigServer server) throws InterruptedException {
+        try (ConsoleServer console = new ConsoleServer(server, http, null)) {
+            out.println();
+            out.println("console: " + console.url() + "  (admin 'demo', password 'demo-admin'); Ctrl-C to stop");
+            out.flush();
+            new java.util.concurrent.CountDownLatch(1).await();
         }
     }
 

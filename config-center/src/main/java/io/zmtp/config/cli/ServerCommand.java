@@ -1,6 +1,7 @@
 package io.zmtp.config.cli;
 
 import io.zmtp.config.server.AuthFailureLimit;
+import io.zmtp.config.console.ConsoleServer;
 import io.zmtp.config.server.ConfigServer;
 import io.zmtp.config.server.ServerLimits;
 import io.zmtp.config.server.Whitelist;
@@ -63,6 +64,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "how fast an address gets its failed logins back, per second (default ${DEFAULT-VALUE})")
     double authFailureRate;
 
+    @Option(names = "--http", paramLabel = "ENDPOINT",
+            description = "serve the web console and /metrics on this endpoint, e.g. tcp://*:8080 (off unless given)")
+    String http;
+
     @Spec
     CommandSpec spec;
 
@@ -96,8 +101,26 @@ final class ServerCommand implements Callable<Integer> {
                     + (pg == null ? ", data " + data.toAbsolutePath() : ", store " + pg.shown()) + (curveSecretKey == null ? ", PLAIN"
                     : ", CURVE, server public key " + io.zmtp.codec.curve.CurveKeyPair.fromSecret(
                             io.zmtp.codec.curve.CurveKeyPair.decodeKey(curveSecretKey)).publicKeyZ85()));
-            return serve(server);
+            try (ConsoleServer console = startConsole(server)) {
+                return serve(server);
+            }
         }
+    }
+
+    /** The console when --http was given (null otherwise), its address printed. */
+    private ConsoleServer startConsole(ConfigServer server) {
+        if (http == null) {
+            return null;
+        }
+        ConsoleServer console;
+        try {
+            console = new ConsoleServer(server, http, null);
+        } catch (IllegalArgumentException e) {
+            throw Arguments.usage(spec, "--http: " + e.getMessage());
+        }
+        System.out.println("config-center console: " + console.url() + " (sign in as an admin of the whitelist; metrics at "
+                + console.url() + "metrics)");
+        return console;
     }
 
     /** A PostgreSQL database to connect to; {@code shown} is the URL without parameters, for messages. */

@@ -211,6 +211,27 @@ public final class ConfigServer implements AutoCloseable {
         };
     }
 
+    /** What a sign-in with an admin's name and password came to (the web console's). */
+    public enum SignIn { OK, REFUSED, RATE_LIMITED }
+
+    /**
+     * Checks an admin's password for a login that does not come over ZMTP (the web console's),
+     * under the same rules as the sockets' logins: the per-address limit on failed attempts, and
+     * every refusal in the refusal log and status with {@code port} (e.g. "console").
+     */
+    public SignIn signIn(String name, String password, String address, String port) {
+        if (!authFailures.mayTry(address)) {
+            refused(new Whitelist.Refusal(name, address, RATE_LIMITED, Instant.now(), port), true);
+            return SignIn.RATE_LIMITED;
+        }
+        if (whitelist.adminPassword(name, password)) {
+            return SignIn.OK;
+        }
+        authFailures.failed(address);
+        refused(new Whitelist.Refusal(name, address, "wrong admin name or password", Instant.now(), port), false);
+        return SignIn.REFUSED;
+    }
+
     private void refused(Whitelist.Refusal r, boolean rateLimited) {
         tracker.refused(r);
         refusalLogLine.refused(r, rateLimited);
@@ -252,7 +273,8 @@ public final class ConfigServer implements AutoCloseable {
         return whitelist;
     }
 
-    Duration offlineAfter() {
+    /** How long a node may be silent before it counts as offline (three heartbeats). */
+    public Duration offlineAfter() {
         return heartbeat.multipliedBy(3);
     }
 
@@ -537,7 +559,7 @@ public final class ConfigServer implements AutoCloseable {
     }
 
     /** The digest of the latest revision, from its history entry when kept (cheap), else the content. */
-    String headDigest(String ns, long latest) {
+    public String headDigest(String ns, long latest) {
         if (latest > 0 && store.oldestRevision(ns) > 0 && store.oldestRevision(ns) <= latest) {
             List<Revision> last = store.history(ns, latest - 1, 1);
             if (!last.isEmpty()) {

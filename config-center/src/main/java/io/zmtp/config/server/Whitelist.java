@@ -268,6 +268,17 @@ public final class Whitelist {
         return AuthResult.denied(reason);
     }
 
+    /**
+     * True when {@code name} is an admin whose password is {@code password} (compared in constant
+     * time). An admin whitelisted by CURVE key has no password and never matches: the console's
+     * sign-in is for password admins.
+     */
+    public boolean adminPassword(String name, String password) {
+        byte[] admin = admins.get(name);
+        return admin != null && !new String(admin, StandardCharsets.UTF_8).startsWith(CURVE_PREFIX)
+                && MessageDigest.isEqual(admin, password.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Node ids in file order. */
     public List<String> nodeIds() {
         return new ArrayList<>(nodes.keySet());
