@@ -194,7 +194,7 @@ final class ConsoleApi {
             if (seen == null) {
                 o.putNull("lastSeen");
             } else {
-                o.put("lastSeen", seen.toString());
+                o.put("lastSeen", seen.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
             }
             o.put("online", server.tracker().online(node, server.offlineAfter()));
             o.put("gray", open != null && open.selects(node));

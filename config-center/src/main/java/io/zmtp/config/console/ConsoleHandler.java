@@ -220,6 +220,7 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     /** Opens a rollout event stream on this connection (bounded in number). */
     private void stream(Channel ch, String ns) {
+        shared.api.rollout(ns, 0L); // a bad namespace is refused before the stream is counted or opened
         if (shared.streams.incrementAndGet() > MAX_STREAMS) {
             shared.streams.decrementAndGet();
             throw new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, "busy", "too many open event streams");

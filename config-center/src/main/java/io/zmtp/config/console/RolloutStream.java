@@ -41,9 +41,8 @@ final class RolloutStream {
         this.ns = ns;
     }
 
-    /** Validates the namespace, sends the response head and starts looking. Called on the channel's loop. */
+    /** Sends the response head and starts looking. Called on the channel's loop. */
     void start() {
-        shared.api.rollout(ns, 0L); // a bad namespace is refused before the stream opens
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");

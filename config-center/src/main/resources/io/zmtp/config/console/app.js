@@ -48,6 +48,11 @@ function rows(tableId) {
   return body;
 }
 
+/** An ISO instant as "YYYY-MM-DD HH:MM:SS UTC". */
+function when(t) {
+  return t ? t.replace('T', ' ').slice(0, 19) + ' UTC' : 'never';
+}
+
 function shortDigest(d) {
   return d ? d.slice(0, 12) : '';
 }
@@ -251,7 +256,7 @@ async function loadHistory() {
     const tr = document.createElement('tr');
     tr.dataset.rev = r.rev;
     cell(tr, r.rev);
-    cell(tr, r.time);
+    cell(tr, when(r.time));
     cell(tr, r.author);
     cell(tr, r.message);
     cell(tr, r.gray ? r.gray.state + ' (' + r.gray.to + ')' : '');
@@ -287,22 +292,44 @@ function follow(ns) {
   state.events = es;
 }
 
+// Rows are updated in place (the stream sends a new rollout whenever a node reports), so what the
+// reader is looking at does not flicker and keeps its place.
 function renderRollout(r) {
   if (r.ns !== state.ns) {
     return;
   }
   $('rollout-rev').textContent = String(r.rev);
-  const body = rows('rollout');
+  const body = $('rollout').tBodies[0];
+  const old = new Map([...body.rows].map((tr) => [tr.dataset.node, tr]));
+  const classes = ['node', 'state', 'applied', 'digest', 'seen', 'gray'];
+  let at = 0;
   for (const n of r.nodes) {
-    const tr = document.createElement('tr');
-    tr.dataset.node = n.node;
-    cell(tr, n.node, 'node');
-    cell(tr, n.state, 'state state-' + n.state);
-    cell(tr, n.applied === null ? '-' : n.applied, 'applied');
-    cell(tr, n.applied === null ? '-' : (n.digestOk ? 'OK' : 'WRONG'), 'digest');
-    cell(tr, n.lastSeen || 'never', 'seen');
-    cell(tr, n.gray ? 'yes' : '', 'gray');
-    body.appendChild(tr);
+    let tr = old.get(n.node);
+    if (!tr) {
+      tr = document.createElement('tr');
+      tr.dataset.node = n.node;
+      for (const c of classes) {
+        cell(tr, '', c);
+      }
+    }
+    old.delete(n.node);
+    const texts = [n.node, n.state, n.applied === null ? '-' : n.applied,
+      n.applied === null ? '-' : (n.digestOk ? 'OK' : 'WRONG'),
+      when(n.lastSeen), n.gray ? 'yes' : ''];
+    texts.forEach((t, i) => {
+      const td = tr.cells[i];
+      if (td.textContent !== String(t)) {
+        td.textContent = String(t);
+      }
+    });
+    tr.cells[1].className = 'state state-' + n.state;
+    if (body.rows[at] !== tr) {
+      body.insertBefore(tr, body.rows[at] || null);
+    }
+    at++;
+  }
+  for (const tr of old.values()) {
+    tr.remove();
   }
 }
 
@@ -316,7 +343,7 @@ async function loadRefusals() {
     cell(tr, r.reason);
     cell(tr, r.ports);
     cell(tr, r.count);
-    cell(tr, r.last);
+    cell(tr, when(r.last));
     body.appendChild(tr);
   }
 }

@@ -130,12 +130,14 @@ class ConsoleBrowserTest {
         for (String node : List.of("web-1", "web-2")) {
             until(d -> "2".equals(text(d, By.cssSelector("#rollout tr[data-node='" + node + "'] td.applied"))));
         }
-        assertThat(text(browser, By.cssSelector("#rollout tr[data-node='web-1'] td.state"))).containsIgnoringCase("applied");
+        until(d -> text(d, By.cssSelector("#rollout tr[data-node='web-1'] td.state")).equals("applied"));
+        browser.executeScript("document.getElementById('rollout-view').scrollIntoView()");
         shot("rollout");
 
+        until(d -> text(d, By.cssSelector("#history tr[data-rev='2']")).contains("green from the console"));
+        assertThat(text(browser, By.cssSelector("#history tr[data-rev='2'] td:nth-child(3)"))).isEqualTo("ops");
         WebElement first = until(d -> visible(d, By.cssSelector("#history tr[data-rev='1']")));
         assertThat(first.getText()).contains("first settings");
-        assertThat(text(browser, By.cssSelector("#history tr[data-rev='2']"))).contains("green from the console").contains("ops");
         shot("history");
         first.findElement(By.cssSelector("button.rollback")).click();
         acceptConfirmation();
@@ -147,6 +149,7 @@ class ConsoleBrowserTest {
         assertThat(store.history(NS, 2, 1).get(0).author()).isEqualTo("ops");
 
         browser.manage().window().setSize(new Dimension(390, 844));
+        browser.executeScript("document.getElementById('rollout-view').scrollIntoView()");
         shot("rollout-phone");
 
         click(By.id("signout"));
