@@ -92,6 +92,8 @@ class CliUsageTest extends ServerTestBase {
         assertUsageError(run("agent", "--node", "web-1", "--namespace", "app/web", "--password", "pw", "--format", "xml"),
                 "--format must be json or properties");
         assertUsageError(run("demo", "--agents", "1"), "--agents must be at least 3");
+        assertUsageError(run("demo", "--http", "http://127.0.0.1:8080"), "--http: the console's endpoint must be tcp://HOST:PORT");
+        assertUsageError(run("demo", "--http", "tcp://127.0.0.1:99999"), "--http: the console's port is out of range");
     }
 
     @Test
