@@ -12,8 +12,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -233,5 +239,24 @@ class ZmtpMetricsTest {
         push.send(Message.of("two"));
         receive(pull, 1);
         assertThat(registry.getMeters()).isEmpty();
+    }
+
+    @Test
+    void nothingElseInPatternsImportsMicrometer() throws IOException {
+        Path main = Path.of("src/main/java");
+        Path metrics = main.resolve("io/zmtp/socket/metrics");
+        assertThat(metrics.resolve("ZmtpMetrics.java")).exists();
+        try (Stream<Path> files = Files.walk(main)) {
+            List<Path> users = files.filter(p -> p.toString().endsWith(".java") && !p.startsWith(metrics))
+                    .filter(p -> {
+                        try {
+                            return Files.readString(p).contains("io.micrometer");
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .toList();
+            assertThat(users).as("Micrometer is optional: only io.zmtp.socket.metrics may use it").isEmpty();
+        }
     }
 }
