@@ -22,6 +22,13 @@ final class PipeSet {
     private final List<Pipe> retiring = new ArrayList<>();
     /** Fair queue over every attached pipe; used by every type that receives. */
     private final FairQueue fairQueue = new FairQueue();
+    /** Counters of pipes that left the set, so that the socket's totals never go down. */
+    private long goneMessagesIn;
+    private long goneMessagesOut;
+    private long goneBytesIn;
+    private long goneBytesOut;
+    private long goneHwmHits;
+    private long goneDrops;
 
     PipeSet(Socket socket) {
         this.socket = socket;
@@ -63,6 +70,7 @@ final class PipeSet {
 
     void detach(Pipe pipe) {
         if (pipes.remove(pipe)) {
+            leaving(pipe);
             fairQueue.detach(pipe);
             socket.detach(pipe);
         }
@@ -85,6 +93,7 @@ final class PipeSet {
             return;
         }
         if (pipe.hasInbound() && pipes.remove(pipe)) {
+            leaving(pipe);
             // Messages that arrived whole before the peer left are still delivered (as libzmq
             // does): the pipe leaves routing now and the fair queue once it is empty.
             socket.detach(pipe);
@@ -144,5 +153,36 @@ final class PipeSet {
             out.add(p.snapshot());
         }
         return out;
+    }
+
+    /** Keeps the counters of a pipe that leaves {@link #pipes} (it receives nothing more). */
+    private void leaving(Pipe pipe) {
+        PeerInfo p = pipe.snapshot();
+        goneMessagesIn += p.messagesIn();
+        goneMessagesOut += p.messagesOut();
+        goneBytesIn += p.bytesIn();
+        goneBytesOut += p.bytesOut();
+        goneHwmHits += p.hwmHits();
+        goneDrops += p.drops();
+    }
+
+    /** The socket's totals (present pipes plus those gone) and its peers. */
+    SocketStats stats() {
+        List<PeerInfo> peers = snapshot();
+        long mi = goneMessagesIn;
+        long mo = goneMessagesOut;
+        long bi = goneBytesIn;
+        long bo = goneBytesOut;
+        long h = goneHwmHits;
+        long d = goneDrops;
+        for (PeerInfo p : peers) {
+            mi += p.messagesIn();
+            mo += p.messagesOut();
+            bi += p.bytesIn();
+            bo += p.bytesOut();
+            h += p.hwmHits();
+            d += p.drops();
+        }
+        return new SocketStats(mi, mo, bi, bo, h, d, peers);
     }
 }

@@ -353,6 +353,24 @@ public abstract class Socket implements AutoCloseable {
     }
 
     /**
+     * The socket's whole counters, which keep what went through peers that have left, with a
+     * snapshot of its present peers; one visit to the loop for both.
+     */
+    public SocketStats stats() {
+        if (loop.inEventLoop()) {
+            return pipes.stats();
+        }
+        try {
+            return loop.submit(pipes::stats).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the counters", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the counters: " + e, e);
+        }
+    }
+
+    /**
      * Messages sent and not yet handed to a connection: those waiting in the socket's queue and in
      * its peers' queues (a peer not connected yet holds its own). A message written into a
      * connection counts as handed over; LINGER is the time close gives these to go.

@@ -83,6 +83,10 @@ public final class ConfigServer implements AutoCloseable {
     private final String updatesEndpoint;
     private final String syncEndpoint;
     private final AnswerBudget budget;
+    private final ServerMetrics metrics;
+    private final boolean ownsMetrics;
+    /** Per namespace, the last revision sent as an UPDATE in this run (for the rollout gauges). */
+    private final Map<String, Revision> lastSent = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean running = true;
     /** Why the server thread stopped by itself (an Error escaped it), or null. */
     private volatile Throwable failure;
@@ -136,6 +140,18 @@ public final class ConfigServer implements AutoCloseable {
     public ConfigServer(ConfigStore store, Whitelist whitelist, String updates, String sync, Duration heartbeat,
                         ZmtpContext sharedContext, io.zmtp.codec.curve.CurveKeyPair curveKeys, ServerLimits limits,
                         AuthFailureLimit authFailureLimit) {
+        this(store, whitelist, updates, sync, heartbeat, sharedContext, curveKeys, limits, authFailureLimit, null);
+    }
+
+    /**
+     * A server whose meters go to {@code metrics} (null: a {@link ServerMetrics} of its own, closed
+     * with the server; one given is the caller's to close).
+     */
+    public ConfigServer(ConfigStore store, Whitelist whitelist, String updates, String sync, Duration heartbeat,
+                        ZmtpContext sharedContext, io.zmtp.codec.curve.CurveKeyPair curveKeys, ServerLimits limits,
+                        AuthFailureLimit authFailureLimit, ServerMetrics metrics) {
+        this.ownsMetrics = metrics == null;
+        this.metrics = ownsMetrics ? new ServerMetrics() : metrics;
         this.authFailures = new AuthFailureLimiter(authFailureLimit);
         this.store = store;
         this.whitelist = whitelist;
@@ -176,9 +192,14 @@ public final class ConfigServer implements AutoCloseable {
             this.updatesEndpoint = pub.bind(updates);
             this.syncEndpoint = router.bind(sync);
             this.budget = new AnswerBudget(router, limits);
+            this.metrics.bindSockets(router, pub);
+            this.metrics.nodeStates(this::nodeStateCounts);
         } catch (RuntimeException e) {
             if (ownsContext) {
                 context.close();
+            }
+            if (ownsMetrics) {
+                this.metrics.close();
             }
             throw e;
         }
@@ -233,6 +254,7 @@ public final class ConfigServer implements AutoCloseable {
     }
 
     private void refused(Whitelist.Refusal r, boolean rateLimited) {
+        metrics.refused(r.port(), rateLimited);
         tracker.refused(r);
         refusalLogLine.refused(r, rateLimited);
     }
@@ -261,6 +283,11 @@ public final class ConfigServer implements AutoCloseable {
         return admin.status();
     }
 
+    /** The server's meters ({@link ServerMetrics#scrape()} gives their Prometheus text). */
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
     public NodeTracker tracker() {
         return tracker;
     }
@@ -285,10 +312,12 @@ public final class ConfigServer implements AutoCloseable {
 
     /** {@link #publish(String, List, String, String)} recording the admin connection's address. */
     public Rollout publish(String namespace, List<Change> changes, String author, String source, String message) {
+        long start = System.nanoTime();
         publishLock.lock();
         try {
             Revision r = store.commit(namespace, changes, author, source, message);
             publishThrough(namespace, r.number(), r);
+            metrics.publishLatency(start);
             return new Rollout(r, whitelist, tracker, offlineAfter());
         } finally {
             publishLock.unlock();
@@ -305,7 +334,8 @@ public final class ConfigServer implements AutoCloseable {
     private final List<PendingPut> pendingPuts = new ArrayList<>();
 
     /** An admin put waiting for the group commit: the change set, and where its answer goes. */
-    private record PendingPut(ConfigStore.Commit commit, ObjectNode request, ObjectNode answer, Reply reply) {
+    private record PendingPut(ConfigStore.Commit commit, ObjectNode request, ObjectNode answer, Reply reply,
+                              long receivedNanos) {
     }
 
     /**
@@ -313,7 +343,7 @@ public final class ConfigServer implements AutoCloseable {
      * all the puts are committed at once and answered in order. Server thread only.
      */
     void queuePut(ConfigStore.Commit commit, ObjectNode request, ObjectNode answer, Reply reply) {
-        pendingPuts.add(new PendingPut(commit, request, answer, reply));
+        pendingPuts.add(new PendingPut(commit, request, answer, reply, System.nanoTime()));
     }
 
     /**
@@ -338,9 +368,11 @@ public final class ConfigServer implements AutoCloseable {
                 }
                 return;
             }
-            for (ConfigStore.Outcome o : outcomes) {
+            for (int i = 0; i < outcomes.size(); i++) {
+                ConfigStore.Outcome o = outcomes.get(i);
                 if (o.revision() != null) {
                     publishThrough(o.revision().namespace(), o.revision().number(), o.revision());
+                    metrics.publishLatency(batch.get(i).receivedNanos());
                 }
             }
         } finally {
@@ -371,10 +403,12 @@ public final class ConfigServer implements AutoCloseable {
 
     /** {@link #rollback(String, long, String, String)} recording the admin connection's address. */
     public Rollout rollback(String namespace, long revision, String author, String source, String message) {
+        long start = System.nanoTime();
         publishLock.lock();
         try {
             Revision r = store.rollback(namespace, revision, author, source, message);
             publishThrough(namespace, r.number(), r);
+            metrics.publishLatency(start);
             return new Rollout(r, whitelist, tracker, offlineAfter());
         } finally {
             publishLock.unlock();
@@ -410,10 +444,12 @@ public final class ConfigServer implements AutoCloseable {
 
     /** Makes the open gray revision everyone's and publishes it as an UPDATE (its nodes hold it already). */
     public Rollout promote(String namespace, String author, String source, String message) {
+        long start = System.nanoTime();
         publishLock.lock();
         try {
             Revision r = store.promoteGray(namespace, author, source, message);
             publishThrough(namespace, r.number(), r);
+            metrics.publishLatency(start);
             return new Rollout(r, whitelist, tracker, offlineAfter());
         } finally {
             publishLock.unlock();
@@ -426,10 +462,12 @@ public final class ConfigServer implements AutoCloseable {
      * revision, the others see a jump, sync, and get a snapshot).
      */
     public Rollout abort(String namespace, String author, String source, String message) {
+        long start = System.nanoTime();
         publishLock.lock();
         try {
             Revision r = store.abortGray(namespace, author, source, message);
             publishThrough(namespace, r.number(), r);
+            metrics.publishLatency(start);
             return new Rollout(r, whitelist, tracker, offlineAfter());
         } finally {
             publishLock.unlock();
@@ -518,11 +556,48 @@ public final class ConfigServer implements AutoCloseable {
         Message m = Message.of(Wire.topic(r.namespace())).add(Wire.UPDATE)
                 .add(Wire.json(Wire.revisionHeader(r)));
         Wire.withValues(m, r.changes());
+        lastSent.put(r.namespace(), r);
+        metrics.published(r, waitingFor(r));
         if (!pub.trySend(m)) {
             // Nodes that miss it notice from the next heartbeat and resync.
             m.close();
             log.warn("update {} r{} not queued (publisher full)", r.namespace(), r.number());
         }
+    }
+
+    /** The online nodes that may read {@code r}'s namespace and have not reported it yet. */
+    private java.util.Set<String> waitingFor(Revision r) {
+        java.util.Set<String> waiting = new java.util.HashSet<>();
+        Instant since = Instant.now().minus(offlineAfter());
+        for (Whitelist.Node n : whitelist.nodes()) {
+            Instant seen = tracker.lastSeen(n.id());
+            if (seen == null || !seen.isAfter(since) || !n.mayRead(r.namespace())) {
+                continue;
+            }
+            NodeReport report = tracker.report(n.id(), r.namespace());
+            if (report == null || report.revision() < r.number()) {
+                waiting.add(n.id());
+            }
+        }
+        return waiting;
+    }
+
+    /**
+     * What the node gauges show: whitelisted nodes online and offline, and per (node, namespace)
+     * the state against the last revision this run sent; read at most once a second.
+     */
+    private Map<String, Long> nodeStateCounts() {
+        Map<String, Long> counts = new java.util.HashMap<>();
+        Duration off = offlineAfter();
+        for (Whitelist.Node n : whitelist.nodes()) {
+            counts.merge(tracker.online(n.id(), off) ? "online" : "offline", 1L, Long::sum);
+        }
+        for (Revision r : lastSent.values()) {
+            for (Rollout.State st : new Rollout(r, whitelist, tracker, off).states().values()) {
+                counts.merge("rollout." + st.name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
+            }
+        }
+        return counts;
     }
 
     private void sendHeartbeats() {
@@ -556,6 +631,11 @@ public final class ConfigServer implements AutoCloseable {
         }
         refusalLogLine.flushIfDue();
         store.recordReports(tracker.takeUnsaved());
+        Instant since = Instant.now().minus(offlineAfter());
+        metrics.forget(id -> {
+            Instant seen = tracker.lastSeen(id);
+            return seen == null || !seen.isAfter(since);
+        });
     }
 
     /** The digest of the latest revision, from its history entry when kept (cheap), else the content. */
@@ -953,8 +1033,12 @@ public final class ConfigServer implements AutoCloseable {
             error = h.get("error").asText();
             error = error.length() > MAX_REPORT_ERROR ? error.substring(0, MAX_REPORT_ERROR) + "\u2026" : error;
         }
-        tracker.report(new NodeReport(node, ns, Wire.count(h, "rev"), Wire.text(h, "digest"),
-                Instant.ofEpochMilli(Wire.number(h, "applied")), Instant.now()), error);
+        NodeReport r = new NodeReport(node, ns, Wire.count(h, "rev"), Wire.text(h, "digest"),
+                Instant.ofEpochMilli(Wire.number(h, "applied")), Instant.now());
+        tracker.report(r, error);
+        if (error == null) {
+            metrics.applied(ns, node, r.revision());
+        }
     }
 
     /** An ERROR for a refused REPORT, unless the node has not read its earlier answers (then nothing). */
@@ -1048,6 +1132,10 @@ public final class ConfigServer implements AutoCloseable {
         pub.close();
         router.close();
         store.recordReports(tracker.takeUnsaved());
+        metrics.unbindSockets();
+        if (ownsMetrics) {
+            metrics.close();
+        }
         if (ownsContext) {
             context.close();
         }
