@@ -130,7 +130,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Serves the console over the demo's server and agents (still running) until the process is interrupted. */
     private void serveConsole(ConfigServer server) throws InterruptedException {
-        try (ConsoleServer console = new ConsoleServer(server, http, null)) {
+        try (ConsoleServer console = new ConsoleServer(server, http, server.metrics()::scrape)) {
             out.println();
             out.println("console: " + console.url() + "  (admin 'demo', password 'demo-admin'); Ctrl-C to stop");
             out.flush();

@@ -114,7 +114,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         ConsoleServer console;
         try {
-            console = new ConsoleServer(server, http, null);
+            console = new ConsoleServer(server, http, server.metrics()::scrape);
         } catch (IllegalArgumentException e) {
             throw Arguments.usage(spec, "--http: " + e.getMessage());
         }

@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  *   <li>{@code zmtp.config.nodes} ({@code state} = online|offline): whitelisted nodes;</li>
  *   <li>{@code zmtp.config.rollout.nodes} ({@code state} = applied|failed|pending|offline): per node
  *       and namespace, against the latest revision this run published, summed over namespaces;</li>
- *   <li>{@code zmtp.config.refusals} ({@code port} = updates|sync, {@code limited} = whether the
+ *   <li>{@code zmtp.config.refusals} ({@code port} = updates|sync|console, {@code limited} = whether the
  *       address was out of attempts): refused connection attempts;</li>
  *   <li>the sockets' meters ({@link ZmtpMetrics}, {@code role} = sync|updates), and, on a registry
  *       of its own, the JVM's memory, GC and threads.</li>
@@ -188,9 +188,9 @@ public final class ServerMetrics implements AutoCloseable {
         }
     }
 
-    /** A connection attempt on {@code port} (updates or sync) was refused. */
+    /** A connection attempt on {@code port} (updates or sync), or a sign-in on the console, was refused. */
     void refused(String port, boolean rateLimited) {
-        String p = "updates".equals(port) || "sync".equals(port) ? port : "other";
+        String p = "updates".equals(port) || "sync".equals(port) || "console".equals(port) ? port : "other";
         String key = p + rateLimited;
         Counter c;
         synchronized (refusals) {

@@ -269,6 +269,36 @@ class ConsoleApiTest {
         }
     }
 
+    @Test
+    void theServersMetersAtSlashMetricsMoveWithRealTraffic() throws Exception {
+        try (ConsoleServer withMeters = new ConsoleServer(server, "tcp://127.0.0.1:0", server.metrics()::scrape)) {
+            URI base = URI.create(withMeters.url());
+            double before = sample(scrape(base), "zmtp_config_revisions_published_total");
+            assertThat(post("/api/session", null, "{\"user\":\"ops\",\"password\":\"nope\"}").statusCode()).isEqualTo(401);
+            Login login = signIn();
+            for (int i = 0; i < 3; i++) {
+                assertThat(post("/api/publish?ns=app/web", login,
+                        "{\"changes\":[{\"op\":\"put\",\"key\":\"n\",\"value\":\"" + i + "\"}]}").statusCode()).isEqualTo(200);
+            }
+            String text = scrape(base);
+            assertThat(sample(text, "zmtp_config_revisions_published_total")).isEqualTo(before + 3);
+            assertThat(sample(text, "zmtp_config_publish_latency_seconds_count")).isGreaterThanOrEqualTo(3);
+            assertThat(text).containsPattern("zmtp_config_refusals_total\\{[^}]*port=\"console\"[^}]*\\} 1\\.0");
+        }
+    }
+
+    private String scrape(URI base) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    /** The value of the first sample of {@code metric} (any labels), 0 when it is not there. */
+    private static double sample(String text, String metric) {
+        return text.lines().filter(l -> l.startsWith(metric + " ") || l.startsWith(metric + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static JsonNode node(JsonNode rollout) {
