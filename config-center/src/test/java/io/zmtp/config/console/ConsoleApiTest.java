@@ -188,6 +188,39 @@ class ConsoleApiTest {
     }
 
     @Test
+    void grayReleasesArePublishedPromotedAndAbortedFromTheConsole() throws Exception {
+        Login login = signIn();
+        JsonNode gray = json(post("/api/publish?ns=app/web", login,
+                "{\"changes\":[{\"op\":\"put\",\"key\":\"color\",\"value\":\"green\"}],\"message\":\"try\",\"to\":\"1\"}"));
+        assertThat(gray.path("rev").asLong()).isEqualTo(2);
+        assertThat(store.grayRelease(NS)).isPresent();
+        assertThat(store.latestRevision(NS)).as("a gray revision is not the main line's").isEqualTo(1);
+        JsonNode listed = json(get("/api/namespaces", login)).get(0).path("gray");
+        assertThat(listed.path("rev").asLong()).isEqualTo(2);
+        assertThat(listed.path("nodes").get(0).asText()).isEqualTo("web-1");
+
+        HttpResponse<String> busy = post("/api/publish?ns=app/web", login,
+                "{\"changes\":[{\"op\":\"put\",\"key\":\"color\",\"value\":\"red\"}]}");
+        assertThat(busy.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(busy.body()).path("error").asText()).isEqualTo("gray-open");
+
+        assertThat(json(post("/api/promote?ns=app/web", login, "{\"message\":\"fine\"}")).path("rev").asLong()).isEqualTo(2);
+        assertThat(store.latestRevision(NS)).isEqualTo(2);
+        assertThat(store.grayRelease(NS)).isEmpty();
+
+        json(post("/api/publish?ns=app/web", login,
+                "{\"changes\":[{\"op\":\"put\",\"key\":\"color\",\"value\":\"red\"}],\"to\":\"100%\"}"));
+        JsonNode aborted = json(post("/api/abort?ns=app/web", login, "{\"message\":\"no\"}"));
+        assertThat(aborted.path("rev").asLong()).isEqualTo(4);
+        assertThat(store.snapshot(NS).get("color").map(String::new)).contains("green");
+        HttpResponse<String> none = post("/api/abort?ns=app/web", login, "{}");
+        assertThat(none.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(none.body()).path("error").asText()).isEqualTo("no-gray");
+        JsonNode history = json(get("/api/history?ns=app/web", login));
+        assertThat(history.get(2).path("gray").path("state").asText()).isEqualTo("aborted");
+    }
+
+    @Test
     void oversizedChangeSetsAndBodiesAreRefusedWithAClearError() throws Exception {
         Login login = signIn();
         String big = "v".repeat(2000);
