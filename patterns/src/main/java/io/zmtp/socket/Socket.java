@@ -339,17 +339,7 @@ public abstract class Socket implements AutoCloseable {
 
     /** A snapshot of every peer: routing id, address, version, queue depths, counters. */
     public List<PeerInfo> peers() {
-        if (loop.inEventLoop()) {
-            return pipes.snapshot();
-        }
-        try {
-            return loop.submit(pipes::snapshot).get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading peers", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read peers: " + e, e);
-        }
+        return onLoop(pipes::snapshot, "the peers");
     }
 
     /**
@@ -357,16 +347,21 @@ public abstract class Socket implements AutoCloseable {
      * snapshot of its present peers; one visit to the loop for both.
      */
     public SocketStats stats() {
+        return onLoop(pipes::stats, "the counters");
+    }
+
+    /** Reads {@code what} on the socket's loop, which owns it (waiting up to 10 s from another thread). */
+    private <T> T onLoop(java.util.function.Supplier<T> read, String what) {
         if (loop.inEventLoop()) {
-            return pipes.stats();
+            return read.get();
         }
         try {
-            return loop.submit(pipes::stats).get(10, TimeUnit.SECONDS);
+            return loop.submit(read::get).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the counters", e);
+            throw new IllegalStateException("interrupted while reading " + what, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read the counters: " + e, e);
+            throw new IllegalStateException("cannot read " + what + ": " + e, e);
         }
     }
 
@@ -376,17 +371,7 @@ public abstract class Socket implements AutoCloseable {
      * connection counts as handed over; LINGER is the time close gives these to go.
      */
     public long unsentMessages() {
-        if (loop.inEventLoop()) {
-            return outbound.queued() + pipes.outboundDepth();
-        }
-        try {
-            return loop.submit(() -> outbound.queued() + pipes.outboundDepth()).get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the queues", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read the queues: " + e, e);
-        }
+        return onLoop(() -> outbound.queued() + pipes.outboundDepth(), "the queues");
     }
 
     /**
