@@ -77,19 +77,56 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         this.shared = shared;
     }
 
+    /** Loop only: a request of this connection is with a worker; the ones after it wait here. */
+    private boolean inFlight;
+    /** Requests that came while one was in flight (a client that pipelines): answered in order. */
+    private final java.util.ArrayDeque<Waiting> waiting = new java.util.ArrayDeque<>();
+
+    /** A pipelined request and the body bytes it holds of the budget. */
+    private record Waiting(FullHttpRequest req, long held) {
+    }
+    /** More pipelined requests than this on one connection, and it is closed. */
+    static final int MAX_WAITING = 16;
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         Long reserved = ctx.channel().attr(RequestGate.RESERVED).getAndSet(null);
         long held = reserved == null ? 0 : reserved;
+        if (inFlight) {
+            if (waiting.size() >= MAX_WAITING) {
+                shared.bodies.release(held);
+                ctx.close();
+                return;
+            }
+            waiting.add(new Waiting(req.retain(), held));
+            return;
+        }
+        handle(ctx.channel(), req, held);
+    }
+
+    private void handle(Channel ch, FullHttpRequest req, long held) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
-        Channel ch = ctx.channel();
         try {
-            if (!route(ch, req, keepAlive, held)) {
+            inFlight = route(ch, req, keepAlive, held);
+            if (!inFlight) {
                 shared.bodies.release(held);
             }
         } catch (ApiError e) {
             shared.bodies.release(held);
             Responses.error(ch, e.status(), e.code(), e.getMessage(), keepAlive);
+        }
+    }
+
+    /** Loop: the request with a worker was answered; the next waiting one goes. */
+    private void answered(Channel ch) {
+        inFlight = false;
+        Waiting next;
+        while (!inFlight && (next = waiting.poll()) != null) {
+            try {
+                handle(ch, next.req(), next.held());
+            } finally {
+                next.req().release();
+            }
         }
     }
 
@@ -169,6 +206,7 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                             "the server failed on this request: " + e.getClass().getSimpleName(), keepAlive);
                 } finally {
                     shared.bodies.release(held);
+                    ch.eventLoop().execute(() -> answered(ch));
                 }
             });
             return true;
@@ -323,6 +361,11 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         Long reserved = ctx.channel().attr(RequestGate.RESERVED).getAndSet(null);
         if (reserved != null) {
             shared.bodies.release(reserved);
+        }
+        Waiting w;
+        while ((w = waiting.poll()) != null) {
+            w.req().release();
+            shared.bodies.release(w.held());
         }
         super.channelInactive(ctx);
     }

@@ -26,8 +26,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The console's bounds hold against many raw connections: open event streams, request bytes held
- * at once by all connections (judged from declared lengths, before any body arrives), and open
- * connections. Everything on 127.0.0.1, every loop bounded by the limit it tests.
+ * at once by all connections (judged from declared lengths, before any body arrives), open
+ * connections; and answers to pipelined requests keep their order. Everything on 127.0.0.1, every
+ * loop bounded by the limit it tests.
  */
 class ConsoleLimitsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -161,6 +162,40 @@ class ConsoleLimitsTest {
         Socket first = open.get(0);
         send(first, "GET /api/session HTTP/1.1\r\nHost: x\r\nCookie: " + cookie + "\r\n\r\n");
         assertThat(reader(first).readLine()).as("the connections inside the bound are served").startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInTheirOrder() throws IOException {
+        Socket s = connect();
+        StringBuilder burst = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            burst.append("GET /api/namespaces HTTP/1.1\r\nHost: x\r\nCookie: ").append(cookie).append("\r\n\r\n");
+            burst.append("GET /api/session HTTP/1.1\r\nHost: x\r\nCookie: ").append(cookie).append("\r\n\r\n");
+        }
+        send(s, burst.toString());
+        BufferedReader in = reader(s);
+        for (int i = 0; i < 5; i++) {
+            assertThat(body(in)).as("answer " + (2 * i)).startsWith("[{\"ns\":\"app/web\"");
+            assertThat(body(in)).as("answer " + (2 * i + 1)).startsWith("{\"user\":\"ops\"");
+        }
+    }
+
+    /** The body of the next answer on {@code in} (its status must be 200). */
+    private static String body(BufferedReader in) throws IOException {
+        assertThat(in.readLine()).startsWith("HTTP/1.1 200");
+        String line;
+        int length = 0;
+        while (!(line = in.readLine()).isEmpty()) {
+            if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        char[] b = new char[length];
+        int n = 0;
+        while (n < length) {
+            n += in.read(b, n, length - n);
+        }
+        return new String(b);
     }
 
     private String streamRequest() {
