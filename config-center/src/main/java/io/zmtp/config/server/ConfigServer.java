@@ -312,16 +312,7 @@ public final class ConfigServer implements AutoCloseable {
 
     /** {@link #publish(String, List, String, String)} recording the admin connection's address. */
     public Rollout publish(String namespace, List<Change> changes, String author, String source, String message) {
-        long start = System.nanoTime();
-        publishLock.lock();
-        try {
-            Revision r = store.commit(namespace, changes, author, source, message);
-            publishThrough(namespace, r.number(), r);
-            metrics.publishLatency(start);
-            return new Rollout(r, whitelist, tracker, offlineAfter());
-        } finally {
-            publishLock.unlock();
-        }
+        return committed(namespace, () -> store.commit(namespace, changes, author, source, message));
     }
 
     /**
@@ -396,6 +387,23 @@ public final class ConfigServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Commits with {@code commit} and publishes the revision, under the lock that keeps revisions
+     * leaving in order; the publish latency runs from the call to the UPDATE sent.
+     */
+    private Rollout committed(String namespace, java.util.function.Supplier<Revision> commit) {
+        long start = System.nanoTime();
+        publishLock.lock();
+        try {
+            Revision r = commit.get();
+            publishThrough(namespace, r.number(), r);
+            metrics.publishLatency(start);
+            return new Rollout(r, whitelist, tracker, offlineAfter());
+        } finally {
+            publishLock.unlock();
+        }
+    }
+
     /** Rolls {@code namespace} back to the content of {@code revision}, as a new revision. */
     public Rollout rollback(String namespace, long revision, String author, String message) {
         return rollback(namespace, revision, author, "", message);
@@ -403,16 +411,7 @@ public final class ConfigServer implements AutoCloseable {
 
     /** {@link #rollback(String, long, String, String)} recording the admin connection's address. */
     public Rollout rollback(String namespace, long revision, String author, String source, String message) {
-        long start = System.nanoTime();
-        publishLock.lock();
-        try {
-            Revision r = store.rollback(namespace, revision, author, source, message);
-            publishThrough(namespace, r.number(), r);
-            metrics.publishLatency(start);
-            return new Rollout(r, whitelist, tracker, offlineAfter());
-        } finally {
-            publishLock.unlock();
-        }
+        return committed(namespace, () -> store.rollback(namespace, revision, author, source, message));
     }
 
     /**
@@ -444,16 +443,7 @@ public final class ConfigServer implements AutoCloseable {
 
     /** Makes the open gray revision everyone's and publishes it as an UPDATE (its nodes hold it already). */
     public Rollout promote(String namespace, String author, String source, String message) {
-        long start = System.nanoTime();
-        publishLock.lock();
-        try {
-            Revision r = store.promoteGray(namespace, author, source, message);
-            publishThrough(namespace, r.number(), r);
-            metrics.publishLatency(start);
-            return new Rollout(r, whitelist, tracker, offlineAfter());
-        } finally {
-            publishLock.unlock();
-        }
+        return committed(namespace, () -> store.promoteGray(namespace, author, source, message));
     }
 
     /**
@@ -462,16 +452,7 @@ public final class ConfigServer implements AutoCloseable {
      * revision, the others see a jump, sync, and get a snapshot).
      */
     public Rollout abort(String namespace, String author, String source, String message) {
-        long start = System.nanoTime();
-        publishLock.lock();
-        try {
-            Revision r = store.abortGray(namespace, author, source, message);
-            publishThrough(namespace, r.number(), r);
-            metrics.publishLatency(start);
-            return new Rollout(r, whitelist, tracker, offlineAfter());
-        } finally {
-            publishLock.unlock();
-        }
+        return committed(namespace, () -> store.abortGray(namespace, author, source, message));
     }
 
     /** A rollout view of an already published revision, or of the open gray revision (its nodes only). */
