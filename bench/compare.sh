@@ -723,6 +723,12 @@ if [[ -f $OUT ]]; then
     argued_section=$(awk '/<!-- argued:begin -->/ { on = 1 } on { print } /<!-- argued:end -->/ { on = 0 }' "$OUT")
 fi
 
+# The event-loop section (bench/loops.sh) survives a rerun too, at the very end.
+loops_section=""
+if [[ -f $OUT ]]; then
+    loops_section=$(awk '/<!-- loops:begin -->/ { on = 1 } on { print } /<!-- loops:end -->/ { on = 0 }' "$OUT")
+fi
+
 counts_parts=()
 for size in $SIZES; do
     counts_parts+=("$(thr_count "$size") at $size B")
@@ -887,6 +893,10 @@ EOF
     if [[ -n $fleet_section ]]; then
         echo
         printf '%s\n' "$fleet_section"
+    fi
+    if [[ -n $loops_section ]]; then
+        echo
+        printf '%s\n' "$loops_section"
     fi
 } >"$OUT"
 say "wrote $OUT"

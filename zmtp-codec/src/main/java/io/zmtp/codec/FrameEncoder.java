@@ -208,6 +208,9 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
      * break the stream for every message behind it. (The raw copy below would also read memory
      * the buffer gave back; {@code writeBytes} used to check this.)
      */
+    /** True when this JVM lets Netty copy between raw addresses (see {@link #copyBody}). */
+    private static final boolean RAW_COPY = PlatformDependent.hasUnsafe();
+
     private static void requireLive(ZmtpMessage message) {
         for (int i = 0, n = message.size(); i < n; i++) {
             if (message.frame(i).refCnt() == 0) {
@@ -220,10 +223,13 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
      * Appends {@code length} readable bytes of {@code body} to {@code out}, which has room for them.
      * Netty's {@code writeBytes} into a pooled direct buffer copies through a new NIO view of it,
      * an object per frame; copying between raw addresses (or from the heap array) allocates nothing.
+     * The raw copy needs {@code sun.misc.Unsafe}: from Java 24 on Netty may hand out memory
+     * addresses without it (so {@code hasMemoryAddress} alone does not say the copy can run), and
+     * then the buffer's own copy is used.
      */
     private static void copyBody(ByteBuf out, ByteBuf body, int length) {
         int at = out.writerIndex();
-        if (out.hasMemoryAddress() && (body.hasMemoryAddress() || body.hasArray())) {
+        if (RAW_COPY && out.hasMemoryAddress() && (body.hasMemoryAddress() || body.hasArray())) {
             long to = out.memoryAddress() + at;
             if (body.hasMemoryAddress()) {
                 PlatformDependent.copyMemory(body.memoryAddress() + body.readerIndex(), to, length);
