@@ -19,8 +19,8 @@
  * <measure-seconds> are measured: messages handled, CPU time (getrusage, user + system) and, on
  * the measuring side, latency taken from the CLOCK_MONOTONIC time every body starts with. Sending
  * sides go on 1.5 s past their window so the other side's window sees traffic to its end. The
- * HWM is the tool's: 1,000 up to 1 KiB, less for larger bodies (at most about 1 GiB queued by a
- * side of a thousand connections). One I/O thread, as zmq_ctx_new gives.
+ * HWM is the tool's: 1,000 a pipe, less where the pipes of a side would hold more than 256 MiB
+ * together (64 KiB over 1,000 connections: 4). One I/O thread, as zmq_ctx_new gives.
  *
  * Output, one line: loops-result role=R messages=M seconds=S cpu_seconds=C p50_us=.. p99_us=..
  * p999_us=.. max_us=.. (latency "-" on the sides that measure none).
@@ -186,16 +186,14 @@ static int fail (const char *what)
     return EXIT_FAIL;
 }
 
-static int hwm_for (long size)
+static int hwm_for (long size, int connections)
 {
-    if (size <= 1024)
-        return 1000;
-    long long h = (1ll << 30) / ((long long) size * MAX_CONNECTIONS);
-    if (h > 1000)
-        h = 1000;
-    if (h < 10)
-        h = 10;
-    return (int) h;
+    long long fit = (256ll << 20) / ((long long) size * connections);
+    if (fit > 1000)
+        fit = 1000;
+    if (fit < 2)
+        fit = 2;
+    return (int) fit;
 }
 
 /* A body of size bytes stamped with the monotonic clock in its first eight. */
@@ -501,7 +499,7 @@ int main (int argc, char **argv)
     void **socks = calloc ((size_t) n, sizeof *socks);
     if (!socks)
         return EXIT_FAIL;
-    int hwm = hwm_for (r.size), timeout = POLL_MS, one = 1;
+    int hwm = hwm_for (r.size, r.connections), timeout = POLL_MS, one = 1;
     for (int i = 0; i < n; i++) {
         socks[i] = zmq_socket (ctx, ROLE_TYPES[r.role]);
         if (!socks[i])

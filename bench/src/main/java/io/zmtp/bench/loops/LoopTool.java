@@ -123,7 +123,7 @@ public final class LoopTool {
         List<Socket> list = new ArrayList<>(sockets);
         for (int i = 0; i < sockets; i++) {
             Socket s = context.socket(type);
-            int hwm = hwmFor(a.size());
+            int hwm = hwmFor(a.size(), a.connections());
             s.options().sendHwm(hwm).receiveHwm(hwm);
             s.addEventListener(e -> {
                 if (e.type() == SocketEvent.Type.HANDSHAKE_SUCCEEDED && handshakes.incrementAndGet() == a.connections()) {
@@ -149,11 +149,12 @@ public final class LoopTool {
     }
 
     /**
-     * libzmq's default HWM (1,000) for small bodies; fewer for large ones, so a side with a
-     * thousand connections holds at most about a gigabyte in its queues.
+     * libzmq's default HWM (1,000 messages a pipe), lowered for large bodies so that the pipes of
+     * one side hold at most 256 MiB together (64 KiB over 1,000 connections: 4 a pipe).
      */
-    static int hwmFor(int size) {
-        return size <= 1024 ? 1000 : Math.max(10, (int) Math.min(1000, (1L << 30) / ((long) size * LoopArgs.MAX_CONNECTIONS)));
+    static int hwmFor(int size, int connections) {
+        long fit = (256L << 20) / ((long) size * connections);
+        return (int) Math.max(2, Math.min(1000, fit));
     }
 
     private static LoopResult send(List<Socket> sockets, Meter meter, LoopArgs a) throws InterruptedException {

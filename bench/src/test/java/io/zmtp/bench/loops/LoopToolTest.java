@@ -85,11 +85,11 @@ class LoopToolTest {
 
     @Test
     void queuesStayBoundedForLargeBodies() {
-        assertEquals(1000, LoopTool.hwmFor(16));
-        assertEquals(1000, LoopTool.hwmFor(1024));
-        // 64 KiB over a thousand connections: at most about a gigabyte queued on a side.
-        int hwm = LoopTool.hwmFor(65536);
-        assertTrue((long) hwm * 65536 * LoopArgs.MAX_CONNECTIONS <= (1L << 30) || hwm == 10, "hwm " + hwm);
+        assertEquals(1000, LoopTool.hwmFor(16, 1000));
+        assertEquals(1000, LoopTool.hwmFor(65536, 1));
+        assertEquals(40, LoopTool.hwmFor(65536, 100));
+        assertEquals(4, LoopTool.hwmFor(65536, 1000)); // 4 x 64 KiB x 1,000 pipes = 256 MiB
+        assertEquals(2, LoopTool.hwmFor(16 * 1024 * 1024, 1000));
     }
 
     @ParameterizedTest(name = "libzmq {0}/{1}")
