@@ -495,7 +495,8 @@ int main (int argc, char **argv)
     void *ctx = zmq_ctx_new ();
     if (!ctx)
         return fail ("zmq_ctx_new");
-    zmq_ctx_set (ctx, ZMQ_MAX_SOCKETS, 2 * MAX_CONNECTIONS + 64);
+    /* Each connecting socket brings a monitor and its PAIR reader: three sockets a connection. */
+    zmq_ctx_set (ctx, ZMQ_MAX_SOCKETS, 3 * MAX_CONNECTIONS + 64);
     void **socks = calloc ((size_t) n, sizeof *socks);
     if (!socks)
         return EXIT_FAIL;
