@@ -288,7 +288,10 @@ public final class LoopTool {
             try {
                 if (meter.awaitBegin()) {
                     for (Socket d : dealers) {
-                        d.send(Payload.stamped(a.size()), POLL);
+                        Message first = Payload.stamped(a.size());
+                        if (!d.send(first, POLL)) {
+                            first.close();
+                        }
                     }
                 }
             } catch (InterruptedException ignored) {
