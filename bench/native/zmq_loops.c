@@ -219,6 +219,19 @@ static int64_t age_of (zmq_msg_t *msg)
     return (int64_t) (now_ns () - t);
 }
 
+/* Poll items for reading each of the n sockets; NULL when out of memory. */
+static zmq_pollitem_t *poll_items (void **socks, int n)
+{
+    zmq_pollitem_t *items = calloc ((size_t) n, sizeof *items);
+    if (!items)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        items[i].socket = socks[i];
+        items[i].events = ZMQ_POLLIN;
+    }
+    return items;
+}
+
 /* Starts a handshake monitor on each socket (before it binds or connects); NULL on failure. */
 static void **start_monitors (void *ctx, void **socks, int n)
 {
@@ -243,13 +256,9 @@ static void **start_monitors (void *ctx, void **socks, int n)
  */
 static int await_handshakes (void **mons, int n, int expected)
 {
-    zmq_pollitem_t *items = calloc ((size_t) n, sizeof *items);
+    zmq_pollitem_t *items = poll_items (mons, n);
     if (!items)
         return -1;
-    for (int i = 0; i < n; i++) {
-        items[i].socket = mons[i];
-        items[i].events = ZMQ_POLLIN;
-    }
     int seen = 0;
     uint64_t deadline = now_ns () + 60000000000ull;
     while (seen < expected) {
@@ -351,13 +360,9 @@ static int run_send (void **socks, int n, long size, struct meter *m)
 /* sub: receive from whichever SUB has something, until the window is over. */
 static int run_sub (void **socks, int n, struct meter *m)
 {
-    zmq_pollitem_t *items = calloc ((size_t) n, sizeof *items);
+    zmq_pollitem_t *items = poll_items (socks, n);
     if (!items)
         return EXIT_FAIL;
-    for (int i = 0; i < n; i++) {
-        items[i].socket = socks[i];
-        items[i].events = ZMQ_POLLIN;
-    }
     zmq_msg_t msg;
     zmq_msg_init (&msg);
     while (meter_tick (m), m->phase < 2) {
@@ -422,15 +427,12 @@ static int run_req (void *s, long size, struct meter *m)
 /* dealer: each DEALER keeps one request in flight; a reply sends the next. */
 static int run_dealers (void **socks, int n, long size, struct meter *m)
 {
-    zmq_pollitem_t *items = calloc ((size_t) n, sizeof *items);
+    zmq_pollitem_t *items = poll_items (socks, n);
     if (!items)
         return EXIT_FAIL;
-    for (int i = 0; i < n; i++) {
-        items[i].socket = socks[i];
-        items[i].events = ZMQ_POLLIN;
+    for (int i = 0; i < n; i++)
         if (send_stamped (socks[i], size, 0) < 0)
             return fail ("zmq_msg_send");
-    }
     zmq_msg_t msg;
     zmq_msg_init (&msg);
     while (meter_tick (m), m->phase < 2) {

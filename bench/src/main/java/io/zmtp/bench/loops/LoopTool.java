@@ -160,11 +160,7 @@ public final class LoopTool {
     private static LoopResult send(List<Socket> sockets, Meter meter, LoopArgs a) throws InterruptedException {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread sender = worker("sender", failure, () -> {
-            try {
-                if (!meter.awaitBegin()) {
-                    return;
-                }
-            } catch (InterruptedException e) {
+            if (!meter.begunInTime()) {
                 return;
             }
             int n = sockets.size();
@@ -243,11 +239,7 @@ public final class LoopTool {
     private static LoopResult roundTrips(Socket req, Meter meter, LoopArgs a) throws InterruptedException {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread client = worker("client", failure, () -> {
-            try {
-                if (!meter.awaitBegin()) {
-                    return;
-                }
-            } catch (InterruptedException e) {
+            if (!meter.begunInTime()) {
                 return;
             }
             while (!meter.measured()) {
@@ -285,17 +277,13 @@ public final class LoopTool {
             });
         }
         Thread starter = worker("starter", failure, () -> {
-            try {
-                if (meter.awaitBegin()) {
-                    for (Socket d : dealers) {
-                        Message first = Payload.stamped(a.size());
-                        if (!d.send(first, POLL)) {
-                            first.close();
-                        }
+            if (meter.begunInTime()) {
+                for (Socket d : dealers) {
+                    Message first = Payload.stamped(a.size());
+                    if (!d.send(first, POLL)) {
+                        first.close();
                     }
                 }
-            } catch (InterruptedException ignored) {
-                // the run ends anyway
             }
         });
         LoopResult r = meter.run(a.role());

@@ -52,6 +52,16 @@ final class Meter {
         return started.await(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
+    /** {@link #awaitBegin}, for a worker thread: false after the time-out or an interrupt. */
+    boolean begunInTime() {
+        try {
+            return awaitBegin();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     void count() {
         count.increment();
     }
