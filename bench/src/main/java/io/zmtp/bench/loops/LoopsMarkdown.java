@@ -84,7 +84,7 @@ final class LoopsMarkdown {
                 request in flight against one echoing ROUTER. Every body starts with the sender's
                 monotonic clock, so one-way latency (send to receive, queueing under full load included)
                 and round-trip latency come from the message itself (HdrHistogram, 3 significant digits;
-                the C peer: 0.1 us buckets). CPU per message is each process's user + system time in its
+                the C peer: buckets 0.1 % wide). CPU per message is each process's user + system time in its
                 window (the OS MXBean; the C peer: getrusage) over the messages it handled. Ours run on
                 one event-loop thread per process unless said otherwise; libzmq on one I/O thread
                 (`zmq_ctx_new` defaults), with the same sockets, HWMs and roles in C
