@@ -8,7 +8,6 @@ import io.zmtp.socket.SocketEvent;
 import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.type.Sub;
 
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -312,12 +311,5 @@ public final class LoopTool {
         if (e != null) {
             throw new IllegalStateException(t.getName() + " failed: " + e, e);
         }
-    }
-
-    /** For tests: runs {@code args} and prints the result line to {@code out}. */
-    static LoopResult run(String[] args, PrintStream out) throws InterruptedException {
-        LoopResult r = run(LoopArgs.parse(args), ioBackend(), loopThreads());
-        out.println(r.line());
-        return r;
     }
 }

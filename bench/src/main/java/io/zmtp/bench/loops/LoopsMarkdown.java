@@ -217,10 +217,6 @@ final class LoopsMarkdown {
         return String.format(Locale.ROOT, "%.2f", us);
     }
 
-    List<CellSummary> cells() {
-        return cells;
-    }
-
     List<String> impls() {
         return impls;
     }

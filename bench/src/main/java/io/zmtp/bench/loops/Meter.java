@@ -104,11 +104,6 @@ final class Meter {
                 h.getTotalCount() == 0 ? null : LoopResult.Latency.of(h));
     }
 
-    /** Waits for the senders' tail to pass (a sending side's main thread, after {@link #run}). */
-    void awaitSendingOver() {
-        long end = startNanos + warmupNanos + measureNanos + TAIL_NANOS;
-        sleepUntil(end);
-    }
 
     private static void sleepUntil(long deadline) {
         long left;
