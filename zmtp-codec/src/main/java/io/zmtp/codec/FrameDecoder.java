@@ -10,10 +10,20 @@ import java.util.List;
 
 /**
  * Decodes ZMTP 3.x frames ({@code flags size body}) into {@link ZmtpFrame}s (or, once
- * {@link #assembleMessages()} is on, message frames into whole {@link ZmtpMessage}s). Bodies larger than
- * {@link #COPY_THRESHOLD} are retained slices of the inbound buffer, never copies; smaller ones are
- * copied into heap buffers of their own (as libzmq copies small messages out of its read buffer). Reserved flag bits are ignored and the LONG form is
- * accepted for any size, as libzmq does. A frame larger than the configured maximum (libzmq's
+ * {@link #assembleMessages()} is on, message frames into whole {@link ZmtpMessage}s). A body larger
+ * than {@link #COPY_THRESHOLD} that arrived whole in one read is a retained slice of the read
+ * buffer; smaller ones are copied into heap buffers of their own (as libzmq copies small messages
+ * out of its read buffer). Reserved flag bits are ignored and the LONG form is accepted for any
+ * size, as libzmq does.
+ *
+ * <p>Every read is consumed to its end: a frame cut by the end of a read is gathered in a heap
+ * buffer of its own (grown as its bytes arrive, never ahead of them by more than
+ * {@link #PENDING_START}), a header cut short in a 9-byte stash. So no read buffer outlives the
+ * read that brought it unless a slice of it was handed on. Keeping the tail of each read instead
+ * (ByteToMessageDecoder's cumulation) kept a whole pooled read buffer per quiet connection, and
+ * with Netty 4.2's adaptive allocator, which carves many buffers out of one chunk, each such
+ * buffer could hold a multi-megabyte chunk: a process with 1,000 connections ran out of direct
+ * memory. A frame larger than the configured maximum (libzmq's
  * ZMQ_MAXMSGSIZE, per frame) is refused before its body is buffered.
  *
  * <p>Made from {@link InboundLimits}, the decoder starts in the handshake: until
@@ -40,6 +50,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     public static final long MAX_FRAME_SIZE = Integer.MAX_VALUE - 16;
     /** Bodies up to this many bytes are copied out of the read buffer; larger ones are retained slices of it. */
     public static final int COPY_THRESHOLD = 1024;
+    /**
+     * First capacity of the buffer that gathers a frame cut by the end of a read (or what the read
+     * held, if more); it doubles as the bytes arrive, so a declared size costs nothing before its bytes come.
+     */
+    static final int PENDING_START = 64 * 1024;
 
     private final long maxFrameSize;
     /** Largest frame body before the handshake is complete (never above {@link #maxFrameSize}). */
@@ -62,6 +77,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     /** Bytes of the inbound stream consumed before the current cumulation's reader index. */
     private long streamOffset;
     private boolean failed;
+    /** The frame being read: its flags, body size and header length (2 or 9), once its header is in. */
+    private int frameFlags;
+    private int frameSize;
+    private int frameHeaderLength;
+    /** The body of the current frame while its bytes arrive over several reads; else null. */
+    private ByteBuf pendingBody;
+    /** A header cut by the end of a read, and how many of its bytes are in. */
+    private final byte[] headerStash = new byte[9];
+    private int stashed;
 
     /**
      * A decoder that starts in the handshake (see the class comment).
@@ -100,83 +124,31 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             return;
         }
         try {
-            while (in.isReadable()) {
-                int start = in.readerIndex();
-                int flags = in.getUnsignedByte(start);
-                boolean isLong = (flags & ZmtpFrame.FLAG_LONG) != 0;
-                int headerLength = isLong ? 9 : 2;
-                if (in.readableBytes() < headerLength) {
-                    return;
-                }
-                long size = isLong ? in.getLong(start + 1) : in.getUnsignedByte(start + 1);
-                if (size < 0 || size > maxFrameSize) {
-                    throw new ZmtpProtocolException("frame of " + Long.toUnsignedString(size)
-                            + " bytes exceeds the maximum frame size of " + maxFrameSize + " bytes",
-                            streamOffset);
-                }
-                if (inHandshake && size > maxHandshakeFrameSize) {
-                    throw new ZmtpProtocolException("frame of " + size + " bytes before the handshake is complete"
-                            + " exceeds the handshake frame limit of " + maxHandshakeFrameSize
-                            + " bytes (maxHandshakeFrameSize)", streamOffset);
-                }
-                boolean command = (flags & ZmtpFrame.FLAG_COMMAND) != 0;
-                if (assemble && !command && unbox == null) {
-                    checkMessageLimits(size);
-                }
-                if (in.readableBytes() - headerLength < size) {
-                    return;
-                }
-                in.skipBytes(headerLength);
-                ByteBuf body = size <= COPY_THRESHOLD ? copyOf(in, (int) size) : in.readRetainedSlice((int) size);
-                streamOffset += headerLength + size;
-                boolean more = (flags & ZmtpFrame.FLAG_MORE) != 0;
-                if (unbox != null) {
-                    // The outer flags mean nothing: the box holds the frame and its flags.
-                    body = writable(body);
-                    int inner;
-                    try {
-                        inner = unbox.open(body);
-                        command = (inner & ZmtpFrame.FLAG_COMMAND) != 0;
-                        if (assemble && !command) {
-                            checkMessageLimits(body.readableBytes());
-                        }
-                    } catch (RuntimeException e) {
-                        body.release();
-                        throw e;
-                    }
-                    more = (inner & ZmtpFrame.FLAG_MORE) != 0;
-                    size = body.readableBytes();
-                }
-                if (command) {
-                    out.add(ZmtpFrame.command(body));
-                    if (sink != null) {
-                        // Messages behind it go to the sink at once: let the command go down the
-                        // pipeline first, so the two stay in arrival order.
+            for (;;) {
+                ByteBuf body;
+                if (pendingBody != null) {
+                    pendingBody.writeBytes(in, Math.min(in.readableBytes(), frameSize - pendingBody.writerIndex()));
+                    if (pendingBody.writerIndex() < frameSize) {
                         return;
                     }
-                    if (inHandshake) {
-                        // A handshake command may change how the next frames are read (the
-                        // handshake ends with one): let it be handled before decoding on. After
-                        // it no command does, so commands (CURVE's MESSAGEs among them) decode
-                        // in a batch like message frames.
-                        return;
-                    }
-                } else if (!assemble) {
-                    out.add(ZmtpFrame.message(body, more));
-                    if (inHandshake) {
-                        // The handshake refuses it: nothing behind it needs decoding.
-                        return;
-                    }
-                } else if (!more && parts.isEmpty()) {
-                    emit(out, ZmtpMessage.of(body));
+                    body = pendingBody;
+                    pendingBody = null;
                 } else {
-                    parts.add(body);
-                    partsBytes += size;
-                    if (!more) {
-                        ZmtpMessage m = ZmtpMessage.of(parts);
-                        forgetParts();
-                        emit(out, m);
+                    if (!in.isReadable() || !readHeader(in)) {
+                        return;
                     }
+                    if (in.readableBytes() < frameSize) {
+                        // The rest arrives in later reads: gather it in a buffer of the frame's own,
+                        // so that no read buffer outlives this read (see the class comment).
+                        pendingBody = Unpooled.buffer(Math.min(frameSize, Math.max(in.readableBytes(), PENDING_START)),
+                                frameSize);
+                        pendingBody.writeBytes(in);
+                        return;
+                    }
+                    body = frameSize <= COPY_THRESHOLD ? copyOf(in, frameSize) : in.readRetainedSlice(frameSize);
+                }
+                if (!frameArrived(body, out)) {
+                    return;
                 }
             }
         } catch (ZmtpProtocolException e) {
@@ -187,6 +159,140 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             out.clear();
             fail(ctx, in, e);
         }
+    }
+
+    /**
+     * Reads the next frame's header into {@link #frameFlags}, {@link #frameSize} and
+     * {@link #frameHeaderLength}, and checks the frame against the limits. A header cut by the
+     * end of the read is kept in {@link #headerStash} until the rest comes.
+     *
+     * @return false when the header is not complete yet ({@code in} is then empty)
+     */
+    private boolean readHeader(ByteBuf in) {
+        long size;
+        int flags;
+        int headerLength;
+        if (stashed == 0) {
+            int start = in.readerIndex();
+            flags = in.getUnsignedByte(start);
+            headerLength = (flags & ZmtpFrame.FLAG_LONG) != 0 ? 9 : 2;
+            if (in.readableBytes() < headerLength) {
+                stash(in);
+                return false;
+            }
+            size = headerLength == 9 ? in.getLong(start + 1) : in.getUnsignedByte(start + 1);
+            in.skipBytes(headerLength);
+        } else {
+            stash(in);
+            flags = headerStash[0] & 0xff;
+            headerLength = (flags & ZmtpFrame.FLAG_LONG) != 0 ? 9 : 2;
+            if (stashed < headerLength) {
+                return false;
+            }
+            size = headerLength == 9 ? longAt(headerStash) : headerStash[1] & 0xff;
+            stashed = 0;
+        }
+        if (size < 0 || size > maxFrameSize) {
+            throw new ZmtpProtocolException("frame of " + Long.toUnsignedString(size)
+                    + " bytes exceeds the maximum frame size of " + maxFrameSize + " bytes",
+                    streamOffset);
+        }
+        if (inHandshake && size > maxHandshakeFrameSize) {
+            throw new ZmtpProtocolException("frame of " + size + " bytes before the handshake is complete"
+                    + " exceeds the handshake frame limit of " + maxHandshakeFrameSize
+                    + " bytes (maxHandshakeFrameSize)", streamOffset);
+        }
+        if (assemble && (flags & ZmtpFrame.FLAG_COMMAND) == 0 && unbox == null) {
+            checkMessageLimits(size);
+        }
+        frameFlags = flags;
+        frameSize = (int) size;
+        frameHeaderLength = headerLength;
+        return true;
+    }
+
+    /**
+     * Moves header bytes from {@code in} to {@link #headerStash}: all of {@code in} when the header
+     * is still not complete, else only the header's remaining bytes.
+     */
+    private void stash(ByteBuf in) {
+        if (stashed == 0) {
+            headerStash[stashed++] = in.readByte();
+        }
+        int headerLength = (headerStash[0] & ZmtpFrame.FLAG_LONG) != 0 ? 9 : 2;
+        int n = Math.min(headerLength - stashed, in.readableBytes());
+        in.readBytes(headerStash, stashed, n);
+        stashed += n;
+    }
+
+    private static long longAt(byte[] header) {
+        long v = 0;
+        for (int i = 1; i < 9; i++) {
+            v = (v << 8) | (header[i] & 0xff);
+        }
+        return v;
+    }
+
+    /**
+     * Handles a frame whose body is complete: opens it (CURVE), then hands it on as a frame or as
+     * part of a message.
+     *
+     * @return false when decoding must stop here for now (see the comments inside)
+     */
+    private boolean frameArrived(ByteBuf body, List<Object> out) {
+        streamOffset += frameHeaderLength + frameSize;
+        boolean command = (frameFlags & ZmtpFrame.FLAG_COMMAND) != 0;
+        boolean more = (frameFlags & ZmtpFrame.FLAG_MORE) != 0;
+        long size = frameSize;
+        if (unbox != null) {
+            // The outer flags mean nothing: the box holds the frame and its flags.
+            body = writable(body);
+            int inner;
+            try {
+                inner = unbox.open(body);
+                command = (inner & ZmtpFrame.FLAG_COMMAND) != 0;
+                if (assemble && !command) {
+                    checkMessageLimits(body.readableBytes());
+                }
+            } catch (RuntimeException e) {
+                body.release();
+                throw e;
+            }
+            more = (inner & ZmtpFrame.FLAG_MORE) != 0;
+            size = body.readableBytes();
+        }
+        if (command) {
+            out.add(ZmtpFrame.command(body));
+            if (sink != null) {
+                // Messages behind it go to the sink at once: let the command go down the
+                // pipeline first, so the two stay in arrival order.
+                return false;
+            }
+            if (inHandshake) {
+                // A handshake command may change how the next frames are read (the
+                // handshake ends with one): let it be handled before decoding on. After
+                // it no command does, so commands (CURVE's MESSAGEs among them) decode
+                // in a batch like message frames.
+                return false;
+            }
+        } else if (!assemble) {
+            out.add(ZmtpFrame.message(body, more));
+            if (inHandshake) {
+                // The handshake refuses it: nothing behind it needs decoding.
+                return false;
+            }
+        } else if (!more && parts.isEmpty()) {
+            emit(out, ZmtpMessage.of(body));
+        } else {
+            parts.add(body);
+            partsBytes += size;
+            if (!more) {
+                ZmtpMessage m = ZmtpMessage.of(parts);
+                forgetParts();
+                emit(out, m);
+            }
+        }
+        return true;
     }
 
     private void emit(List<Object> out, ZmtpMessage message) {
@@ -220,6 +326,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             parts.clear();
         }
         partsBytes = 0;
+    }
+
+    private void releasePending() {
+        if (pendingBody != null) {
+            pendingBody.release();
+            pendingBody = null;
+        }
+        stashed = 0;
     }
 
     private void releaseParts() {
@@ -326,9 +440,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
         // A message cut short (the connection closed, or the decoder was removed) is never delivered.
         releaseParts();
+        releasePending();
         if (unbox != null) {
             unbox.close();
         }
+    }
+
+    /** Capacity of the buffer gathering a frame cut by a read; 0 when there is none (for tests). */
+    int pendingCapacity() {
+        return pendingBody == null ? 0 : pendingBody.capacity();
     }
 
     /** Inbound bytes this decoder has consumed so far, plus the greeting before it. */
@@ -339,6 +459,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private void fail(ChannelHandlerContext ctx, ByteBuf in, ZmtpProtocolException e) {
         failed = true;
         releaseParts();
+        releasePending();
         in.skipBytes(in.readableBytes());
         ctx.fireExceptionCaught(e);
         ctx.close();

@@ -99,6 +99,47 @@ class FrameDecoderTest {
     }
 
     @Test
+    void noReadBufferOutlivesItsReadWhenAFrameOrAHeaderIsCutShort() {
+        // A body cut by the end of a read, then a LONG header cut after 5 of its 9 bytes: the
+        // decoder keeps both in buffers of its own and lets every read buffer go at once.
+        EmbeddedChannel ch = decoder(-1);
+        int size = 3 * FrameDecoder.COPY_THRESHOLD;
+        ByteBuf first = Unpooled.directBuffer().writeByte(0x00).writeByte(200).writeZero(100);
+        ch.writeInbound(first);
+        assertThat(first.refCnt()).as("a short body cut by the read").isZero();
+        ByteBuf second = Unpooled.directBuffer().writeZero(100).writeBytes(new byte[] {0x02, 0, 0, 0, 0});
+        ch.writeInbound(second);
+        assertThat(second.refCnt()).as("a header cut by the read").isZero();
+        ByteBuf third = Unpooled.directBuffer().writeInt(size).writeZero(size / 2);
+        ch.writeInbound(third);
+        assertThat(third.refCnt()).as("a long body cut by the read").isZero();
+        assertThat(readAll(ch)).hasSize(1).allSatisfy(f -> {
+            assertThat(f.content().readableBytes()).isEqualTo(200);
+            f.release();
+        });
+        ch.writeInbound(Unpooled.wrappedBuffer(new byte[size - size / 2]));
+        assertThat(readAll(ch)).hasSize(1).allSatisfy(f -> {
+            assertThat(f.content().readableBytes()).isEqualTo(size);
+            f.release();
+        });
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void aDeclaredSizeIsNotAllocatedBeforeItsBytesArrive() {
+        // No frame limit: a header declaring 1 GiB gets a gathering buffer the size of what came.
+        EmbeddedChannel ch = decoder(-1);
+        ch.writeInbound(Unpooled.buffer().writeByte(0x02).writeLong(1L << 30).writeZero(10));
+        FrameDecoder d = ch.pipeline().get(FrameDecoder.class);
+        assertThat(d.pendingCapacity()).isLessThanOrEqualTo(FrameDecoder.PENDING_START);
+        ch.writeInbound(Unpooled.wrappedBuffer(new byte[3 * FrameDecoder.PENDING_START]));
+        assertThat(d.pendingCapacity()).as("grown with the bytes, not to the declared size")
+                .isGreaterThanOrEqualTo(3 * FrameDecoder.PENDING_START + 10).isLessThan(16 * FrameDecoder.PENDING_START);
+        ch.finishAndReleaseAll();
+        assertThat(d.pendingCapacity()).as("released when the channel closes").isZero();
+    }
+
+    @Test
     void largeBodiesAreSlicesOfTheReadBufferNotCopies() {
         EmbeddedChannel ch = decoder(-1);
         int size = FrameDecoder.COPY_THRESHOLD + 1;

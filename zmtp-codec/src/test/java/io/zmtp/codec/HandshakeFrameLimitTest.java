@@ -111,8 +111,9 @@ class HandshakeFrameLimitTest {
         write(atLimit, alloc, Unpooled.buffer().writeBytes(NULL_GREETING).writeByte(0x06).writeLong(LIMIT));
         write(atLimit, alloc, Unpooled.wrappedBuffer(new byte[(int) LIMIT - 1]));
         assertThat(atLimit.isOpen()).as("a command of exactly the limit is awaited").isTrue();
-        assertThat(alloc.peak()).as("and buffered: about the limit, not more")
-                .isGreaterThanOrEqualTo(LIMIT - 1).isLessThan(2 * LIMIT + 64);
+        // The body gathers in a heap buffer of the decoder's own (FrameDecoder's class comment), so
+        // the channel's allocator only ever held the reads themselves.
+        assertThat(alloc.peak()).as("read buffers held at once").isLessThan(2 * LIMIT + 64);
         finish(atLimit);
 
         MeteredAllocator alloc2 = new MeteredAllocator();
