@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The frame decoder on its own, in the handshake or past it, assembling or not, with small
  * limits: whatever the bytes, only {@link ZmtpProtocolException}s come out, no frame or message it
- * emits is above a limit, it never holds much more than it was given, and nothing from the
+ * emits is above a limit, it never holds much more than it was given (from the channel's allocator
+ * or in the buffer where it gathers a frame cut by a read), and nothing from the
  * channel's allocator is held once the channel is finished.
  *
  * <p>Input layout: byte 0 picks the read size (0: all at once), byte 1's low bits the mode
@@ -51,6 +52,8 @@ class FrameDecoderFuzzTest {
                 at += n;
                 checkAndRelease(ch, pastHandshake);
                 alloc.sample();
+                // A frame cut by a read gathers in the decoder's own buffer: it grows with the bytes.
+                assertThat((long) decoder.pendingCapacity()).isLessThanOrEqualTo(Math.max(FrameDecoder.PENDING_START, 2L * at));
             }
             assertThat(rec.exceptions).allMatch(ZmtpProtocolException.class::isInstance);
             assertThat(alloc.peak()).isLessThanOrEqualTo(2L * stream.length + LIMITS.maxFrameSize() + 1024);
