@@ -3,6 +3,7 @@ package io.zmtp.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 
@@ -134,13 +135,23 @@ public final class ZmtpMessage extends AbstractReferenceCounted {
         return n;
     }
 
+    /**
+     * Releases the frames, except a plain heap frame that this message alone holds (what
+     * {@code Unpooled.wrappedBuffer} or {@code copiedBuffer} of an array makes): releasing it frees
+     * nothing the garbage collector would not, and its reference count's compare-and-set, on a line
+     * the sending thread wrote last, was about 6% of a sending event loop's time at 16 B (the
+     * frame's release under the encoder's, 89 of 1,573 samples). Pooled, direct and shared frames
+     * are released as always.
+     */
     @Override
     protected void deallocate() {
         if (transferred) {
             return;
         }
         for (ByteBuf f : frames) {
-            f.release();
+            if (f.getClass() != UnpooledHeapByteBuf.class || f.refCnt() != 1) {
+                f.release();
+            }
         }
     }
 

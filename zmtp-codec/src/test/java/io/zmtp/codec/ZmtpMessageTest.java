@@ -1,6 +1,7 @@
 package io.zmtp.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
@@ -48,5 +49,20 @@ class ZmtpMessageTest {
         assertThat(m.string(0)).isEqualTo("x");
         assertThatThrownBy(() -> m.frames().add(Unpooled.EMPTY_BUFFER)).isInstanceOf(UnsupportedOperationException.class);
         m.release();
+    }
+
+    @Test
+    void releasingReleasesEveryFrameButAPlainHeapOneHeldByNobodyElse() {
+        ByteBuf pooled = PooledByteBufAllocator.DEFAULT.directBuffer().writeByte(1);
+        ByteBuf heapAlone = Unpooled.wrappedBuffer(new byte[] {2});
+        ByteBuf heapShared = Unpooled.wrappedBuffer(new byte[] {3}).retain();
+        ByteBuf direct = Unpooled.directBuffer().writeByte(4);
+        ZmtpMessage m = ZmtpMessage.of(pooled, heapAlone, heapShared, direct);
+        m.release();
+        assertThat(pooled.refCnt()).as("a pooled frame goes back to its pool").isZero();
+        assertThat(direct.refCnt()).as("a direct frame frees its memory").isZero();
+        assertThat(heapShared.refCnt()).as("the message's reference to a shared heap frame is given up").isEqualTo(1);
+        assertThat(heapAlone.refCnt()).as("a heap frame nobody else holds is left to the garbage collector").isEqualTo(1);
+        heapShared.release();
     }
 }

@@ -619,11 +619,14 @@ public final class ConfigServer implements AutoCloseable {
         });
     }
 
-    /** The digest of the latest revision, from its history entry when kept (cheap), else the content. */
+    /**
+     * The digest of the latest revision: from its history entry when it is kept (one read), else
+     * from the content (the history was pruned past it).
+     */
     public String headDigest(String ns, long latest) {
-        if (latest > 0 && store.oldestRevision(ns) > 0 && store.oldestRevision(ns) <= latest) {
+        if (latest > 0) {
             List<Revision> last = store.history(ns, latest - 1, 1);
-            if (!last.isEmpty()) {
+            if (!last.isEmpty() && last.get(0).number() == latest) {
                 return last.get(0).digest();
             }
         }
@@ -903,8 +906,8 @@ public final class ConfigServer implements AutoCloseable {
             return;
         }
         long latest = store.latestRevision(ns);
-        long oldest = store.oldestRevision(ns);
-        boolean historyCovers = from >= 0 && from <= latest && (from == latest || (oldest > 0 && oldest <= from + 1));
+        // A node that is current needs no history; only one that is behind makes us read how far it goes.
+        boolean historyCovers = from >= 0 && from <= latest && (from == latest || historyKeeps(ns, from + 1));
         // A node that does not hold an aborted gray revision must get past it without it: a snapshot.
         if (historyCovers && latest - from <= SNAPSHOT_THRESHOLD && !gray.abortedWithin(ns, from, latest)) {
             List<Revision> page = store.history(ns, from, SYNC_PAGE);
@@ -921,6 +924,12 @@ public final class ConfigServer implements AutoCloseable {
             return;
         }
         sendSnapshot(store.snapshot(ns), reply, req);
+    }
+
+    /** True when revision {@code rev} of {@code ns} is still in the history (not pruned). */
+    private boolean historyKeeps(String ns, long rev) {
+        long oldest = store.oldestRevision(ns);
+        return oldest > 0 && oldest <= rev;
     }
 
     /**

@@ -291,7 +291,7 @@ public final class PgConfigStore implements ConfigStore {
     public Optional<GrayRelease> grayRelease(String namespace) {
         ensureOpen();
         Namespaces.validate(namespace);
-        return pool.transact("reading the gray release of " + namespace, false, c -> GrayRows.open(c, namespace));
+        return pool.read("reading the gray release of " + namespace, c -> GrayRows.open(c, namespace));
     }
 
     @Override
@@ -301,7 +301,7 @@ public final class PgConfigStore implements ConfigStore {
         if (afterRevision < 0 || limit < 1) {
             throw new IllegalArgumentException("afterRevision must be >= 0 and limit >= 1");
         }
-        return pool.transact("reading the gray releases of " + namespace, false,
+        return pool.read("reading the gray releases of " + namespace,
                 c -> GrayRows.list(c, namespace, afterRevision, limit));
     }
 
@@ -386,7 +386,7 @@ public final class PgConfigStore implements ConfigStore {
     public long latestRevision(String namespace) {
         ensureOpen();
         Namespaces.validate(namespace);
-        return pool.transact("reading the latest revision of " + namespace, false, c -> readHead(c, namespace).revision());
+        return pool.read("reading the latest revision of " + namespace, c -> readHead(c, namespace).revision());
     }
 
     @Override
@@ -399,7 +399,7 @@ public final class PgConfigStore implements ConfigStore {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1, got " + limit);
         }
-        return pool.transact("reading the history of " + namespace, false, c -> {
+        return pool.read("reading the history of " + namespace, c -> {
             List<Revision> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT rev, digest, author, committed_at, message, changes, source FROM revisions"
@@ -424,7 +424,7 @@ public final class PgConfigStore implements ConfigStore {
     public long oldestRevision(String namespace) {
         ensureOpen();
         Namespaces.validate(namespace);
-        return pool.transact("reading the oldest revision of " + namespace, false, c -> RevisionRows.oldest(c, namespace));
+        return pool.read("reading the oldest revision of " + namespace, c -> RevisionRows.oldest(c, namespace));
     }
 
     @Override
@@ -471,7 +471,7 @@ public final class PgConfigStore implements ConfigStore {
     @Override
     public List<String> namespaces() {
         ensureOpen();
-        return pool.transact("listing namespaces", false, c -> {
+        return pool.read("listing namespaces", c -> {
             List<String> out = new ArrayList<>();
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT ns FROM namespaces WHERE latest_rev > 0 ORDER BY ns COLLATE \"C\"")) {
