@@ -910,7 +910,7 @@ public final class ConfigServer implements AutoCloseable {
         boolean historyCovers = from >= 0 && from <= latest && (from == latest || historyKeeps(ns, from + 1));
         // A node that does not hold an aborted gray revision must get past it without it: a snapshot.
         if (historyCovers && latest - from <= SNAPSHOT_THRESHOLD && !gray.abortedWithin(ns, from, latest)) {
-            List<Revision> page = store.history(ns, from, SYNC_PAGE);
+            List<Revision> page = from == latest ? List.of() : store.history(ns, from, SYNC_PAGE);
             String digest = from == latest ? headDigest(ns, latest) : null;
             long rev = from;
             for (Revision r : page) {
