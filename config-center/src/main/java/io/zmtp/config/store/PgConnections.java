@@ -100,8 +100,8 @@ final class PgConnections {
      * Runs {@code work}, which must be one SELECT, on a pooled connection in autocommit mode: the
      * statement is a transaction of its own, and no COMMIT round trip follows it. A SYNC asks
      * several such questions; a server answering the agents that failed over to it spent about a
-     * third of its time in the database on the COMMITs of those reads. Work of more than one statement needs
-     * {@link #transact}, whose statements see one consistent database.
+     * third of its time in the database on the COMMITs of those reads. Work of more than one
+     * statement needs {@link #transact}, whose statements see one consistent database.
      */
     <T> T read(String what, SqlWork<T> work) {
         return run(what, Mode.SINGLE_READ, work);
