@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What {@link Message#close()} releases: every frame that holds memory, not plain heap arrays. */
+/**
+ * What {@link Message#close()} releases: every frame that holds memory, and its reference to a
+ * shared one; a plain heap array that nothing else holds is left to the collector.
+ */
 class MessageCloseTest {
     @Test
     void closeReleasesPooledAndDirectFrames() {
@@ -28,6 +31,16 @@ class MessageCloseTest {
         assertThat(heap.refCnt()).isEqualTo(1);
         assertThat(m.isEmpty()).isTrue();
         assertThatThrownBy(() -> m.add(new byte[1])).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aHeapFrameSomethingElseHoldsGivesUpTheMessagesReference() {
+        ByteBuf shared = Unpooled.wrappedBuffer(new byte[16]).retain();
+        Message m = new Message().add(shared);
+        m.close();
+        assertThat(shared.refCnt()).as("the other holder's reference is left").isEqualTo(1);
+        shared.release();
+        assertThat(shared.refCnt()).isZero();
     }
 
     @Test
