@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * A multipart ZMTP message: one or more frame bodies that travel and arrive together. It owns its
- * frames' buffers; releasing the message (reference count to zero) releases all of them.
+ * frames' buffers; releasing the message (reference count to zero) gives up its reference to each
+ * of them ({@link #releaseFrame}: a plain heap frame nothing else holds is left to the collector).
  *
  * <p>The frames sit in a plain array (one object besides the message itself): a message is made and
  * dropped for every send and receive, so the hot paths use {@link #size()} and {@link #frame(int)}
