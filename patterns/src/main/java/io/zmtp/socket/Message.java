@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A multipart message as the application sends and receives it. It owns its frames' buffers:
@@ -16,7 +17,13 @@ import java.util.List;
  * message when done. The String and byte[] helpers copy. Not thread-safe; one owner at a time.
  */
 public final class Message implements AutoCloseable {
-    private final ArrayList<ByteBuf> frames;
+    /**
+     * The frames: a message of at most one frame (the common case, made and dropped for every send
+     * and receive) keeps it in {@link #only} and has no list; from the second frame on all of them
+     * are in {@link #list}, which then stays.
+     */
+    private ByteBuf only;
+    private ArrayList<ByteBuf> list;
     private boolean released;
     /** For REP: the envelope of the request this message answers, and where it came from. */
     Object replyTo;
@@ -34,11 +41,14 @@ public final class Message implements AutoCloseable {
     }
 
     public Message() {
-        this.frames = new ArrayList<>(4);
+    }
+
+    private Message(ByteBuf only) {
+        this.only = only;
     }
 
     private Message(ArrayList<ByteBuf> frames) {
-        this.frames = frames;
+        this.list = frames;
     }
 
     /** A message of UTF-8 text frames. */
@@ -66,6 +76,14 @@ public final class Message implements AutoCloseable {
 
     /** Takes over the frames of a decoded codec message (no copy); the codec message is released. */
     static Message fromZmtp(ZmtpMessage zm) {
+        if (zm.size() == 1) {
+            if (zm.refCnt() == 1) {
+                return new Message(zm.transferOnlyFrame());
+            }
+            ByteBuf f = zm.frame(0).retain();
+            zm.release();
+            return new Message(f);
+        }
         ArrayList<ByteBuf> frames = new ArrayList<>(Math.max(zm.size(), 2));
         if (zm.refCnt() == 1) {
             zm.transferFrames(frames);
@@ -81,8 +99,17 @@ public final class Message implements AutoCloseable {
     /** Hands the frames to a codec message (no copy); this message is left empty. */
     ZmtpMessage toZmtp() {
         ensureOpen();
-        ZmtpMessage zm = ZmtpMessage.of(frames);
-        frames.clear();
+        if (isEmpty()) {
+            throw new IllegalArgumentException("a ZMTP message has at least one frame");
+        }
+        ZmtpMessage zm;
+        if (list != null) {
+            zm = ZmtpMessage.of(list);
+            list.clear();
+        } else {
+            zm = ZmtpMessage.of(only);
+            only = null;
+        }
         released = true;
         return zm;
     }
@@ -98,15 +125,42 @@ public final class Message implements AutoCloseable {
     /** Appends a frame, taking ownership of {@code frame}. */
     public Message add(ByteBuf frame) {
         ensureOpen();
-        frames.add(frame);
+        Objects.requireNonNull(frame, "frame");
+        if (list != null) {
+            list.add(frame);
+        } else if (only == null) {
+            only = frame;
+        } else {
+            list = new ArrayList<>(4);
+            list.add(only);
+            list.add(frame);
+            only = null;
+        }
         return this;
     }
 
     /** Puts a frame in front (taking ownership), e.g. a routing id. */
     public Message push(ByteBuf frame) {
         ensureOpen();
-        frames.add(0, frame);
+        Objects.requireNonNull(frame, "frame");
+        if (list == null && only == null) {
+            only = frame;
+            return this;
+        }
+        toList().add(0, frame);
         return this;
+    }
+
+    /** The frames as the list, making it from the one frame if needed. */
+    private ArrayList<ByteBuf> toList() {
+        if (list == null) {
+            list = new ArrayList<>(4);
+            if (only != null) {
+                list.add(only);
+                only = null;
+            }
+        }
+        return list;
     }
 
     public Message push(byte[] frame) {
@@ -116,10 +170,15 @@ public final class Message implements AutoCloseable {
     /** Removes and returns the first frame; the caller owns it. */
     public ByteBuf pop() {
         ensureOpen();
-        if (frames.isEmpty()) {
+        if (isEmpty()) {
             throw new IllegalStateException("message has no frames to pop");
         }
-        return frames.remove(0);
+        if (list != null) {
+            return list.remove(0);
+        }
+        ByteBuf f = only;
+        only = null;
+        return f;
     }
 
     /** Removes the first frame and returns a copy of its bytes. */
@@ -143,42 +202,55 @@ public final class Message implements AutoCloseable {
     }
 
     public int size() {
-        return frames.size();
+        return list != null ? list.size() : only == null ? 0 : 1;
     }
 
     public boolean isEmpty() {
-        return frames.isEmpty();
+        return size() == 0;
     }
 
     /** Frame {@code index}, still owned by this message. */
     public ByteBuf frame(int index) {
-        return frames.get(index);
+        if (list != null) {
+            return list.get(index);
+        }
+        if (index != 0 || only == null) {
+            throw new IndexOutOfBoundsException("frame " + index + " of a message of " + size());
+        }
+        return only;
     }
 
     public List<ByteBuf> frames() {
-        return Collections.unmodifiableList(frames);
+        if (list != null) {
+            return Collections.unmodifiableList(list);
+        }
+        return only == null ? List.of() : List.of(only);
     }
 
     public byte[] bytes(int index) {
-        return ByteBufUtil.getBytes(frames.get(index));
+        return ByteBufUtil.getBytes(frame(index));
     }
 
     public String string(int index) {
-        return frames.get(index).toString(StandardCharsets.UTF_8);
+        return frame(index).toString(StandardCharsets.UTF_8);
     }
 
     /** All frames as UTF-8 text. */
     public List<String> strings() {
-        List<String> out = new ArrayList<>(frames.size());
-        for (ByteBuf f : frames) {
-            out.add(f.toString(StandardCharsets.UTF_8));
+        int n = size();
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(frame(i).toString(StandardCharsets.UTF_8));
         }
         return out;
     }
 
     public long byteSize() {
+        if (list == null) {
+            return only == null ? 0 : only.readableBytes();
+        }
         long n = 0;
-        for (ByteBuf f : frames) {
+        for (ByteBuf f : list) {
             n += f.readableBytes();
         }
         return n;
@@ -193,10 +265,15 @@ public final class Message implements AutoCloseable {
     public void close() {
         if (!released) {
             released = true;
-            for (ByteBuf f : frames) {
-                ZmtpMessage.releaseFrame(f);
+            if (list != null) {
+                for (ByteBuf f : list) {
+                    ZmtpMessage.releaseFrame(f);
+                }
+                list.clear();
+            } else if (only != null) {
+                ZmtpMessage.releaseFrame(only);
+                only = null;
             }
-            frames.clear();
         }
     }
 
@@ -209,11 +286,11 @@ public final class Message implements AutoCloseable {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Message[");
-        for (int i = 0; i < frames.size(); i++) {
+        for (int i = 0, n = size(); i < n; i++) {
             if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(frames.get(i).readableBytes()).append('B');
+            sb.append(frame(i).readableBytes()).append('B');
         }
         return sb.append(']').toString();
     }

@@ -4,54 +4,89 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledHeapByteBuf;
-import io.netty.util.AbstractReferenceCounted;
+import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.ReferenceCounted;
+import io.netty.util.internal.ObjectUtil;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A multipart ZMTP message: one or more frame bodies that travel and arrive together. It owns its
  * frames' buffers; releasing the message (reference count to zero) gives up its reference to each
  * of them ({@link #releaseFrame}: a plain heap frame nothing else holds is left to the collector).
  *
- * <p>The frames sit in a plain array (one object besides the message itself): a message is made and
- * dropped for every send and receive, so the hot paths use {@link #size()} and {@link #frame(int)}
- * and {@link #transferFrames(Collection)} rather than list views.
+ * <p>A message is made and dropped for every send and receive, so it is one object: the first
+ * frame sits in a field, the others (if any) in an array, and the reference count is a field of its
+ * own rather than the separate counter object Netty's {@code AbstractReferenceCounted} allocates.
+ * The hot paths use {@link #size()} and {@link #frame(int)} and {@link #transferFrames(Collection)}
+ * rather than list views.
  */
-public final class ZmtpMessage extends AbstractReferenceCounted {
-    private final ByteBuf[] frames;
+public final class ZmtpMessage implements ReferenceCounted {
+    private static final VarHandle REF_CNT;
+
+    static {
+        try {
+            REF_CNT = MethodHandles.lookup().findVarHandle(ZmtpMessage.class, "refCnt", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ByteBuf first;
+    /** Frames 1..n-1, or null for a one-frame message. */
+    private final ByteBuf[] more;
+    /**
+     * Read and changed through {@link #REF_CNT} only. The initial 1 is a plain store: a message
+     * reaches another thread through a queue, which publishes it.
+     */
+    @SuppressWarnings("unused")
+    private int refCnt = 1;
     /** Set once the frames were handed to someone else: releasing the message then leaves them alone. */
     private boolean transferred;
 
-    private ZmtpMessage(ByteBuf[] frames) {
+    private ZmtpMessage(ByteBuf first, ByteBuf[] more) {
+        this.first = first;
+        this.more = more;
+    }
+
+    private static ZmtpMessage ofArray(ByteBuf[] frames) {
         if (frames.length == 0) {
             throw new IllegalArgumentException("a ZMTP message has at least one frame");
         }
-        this.frames = frames;
+        return new ZmtpMessage(frames[0], frames.length == 1 ? null : Arrays.copyOfRange(frames, 1, frames.length));
     }
 
     /** A one-frame message that takes ownership of {@code frame}. */
     public static ZmtpMessage of(ByteBuf frame) {
-        return new ZmtpMessage(new ByteBuf[] {frame});
+        return new ZmtpMessage(Objects.requireNonNull(frame, "frame"), null);
     }
 
     /** A message that takes ownership of {@code frames}. */
     public static ZmtpMessage of(List<ByteBuf> frames) {
         int n = frames.size();
-        ByteBuf[] copy = new ByteBuf[n];
-        for (int i = 0; i < n; i++) {
-            copy[i] = frames.get(i);
+        if (n == 0) {
+            throw new IllegalArgumentException("a ZMTP message has at least one frame");
         }
-        return new ZmtpMessage(copy);
+        if (n == 1) {
+            return of(frames.get(0));
+        }
+        ByteBuf[] rest = new ByteBuf[n - 1];
+        for (int i = 1; i < n; i++) {
+            rest[i - 1] = frames.get(i);
+        }
+        return new ZmtpMessage(frames.get(0), rest);
     }
 
     /** A message that takes ownership of {@code frames}. */
     public static ZmtpMessage of(ByteBuf... frames) {
-        return new ZmtpMessage(frames.clone());
+        return ofArray(frames);
     }
 
     /** A message of UTF-8 text frames (copied). */
@@ -60,7 +95,7 @@ public final class ZmtpMessage extends AbstractReferenceCounted {
         for (int i = 0; i < frames.length; i++) {
             bufs[i] = Unpooled.copiedBuffer(frames[i], StandardCharsets.UTF_8);
         }
-        return new ZmtpMessage(bufs);
+        return ofArray(bufs);
     }
 
     /** A message of byte-array frames (copied). */
@@ -69,7 +104,7 @@ public final class ZmtpMessage extends AbstractReferenceCounted {
         for (int i = 0; i < frames.length; i++) {
             bufs[i] = Unpooled.copiedBuffer(frames[i]);
         }
-        return new ZmtpMessage(bufs);
+        return ofArray(bufs);
     }
 
     /**
@@ -77,24 +112,39 @@ public final class ZmtpMessage extends AbstractReferenceCounted {
      * one message to several peers without copying). Release both.
      */
     public ZmtpMessage retainedDuplicateMessage() {
-        ByteBuf[] copies = new ByteBuf[frames.length];
-        for (int i = 0; i < frames.length; i++) {
-            copies[i] = frames[i].retainedDuplicate();
+        ByteBuf[] copies = null;
+        if (more != null) {
+            copies = new ByteBuf[more.length];
+            for (int i = 0; i < more.length; i++) {
+                copies[i] = more[i].retainedDuplicate();
+            }
         }
-        return new ZmtpMessage(copies);
+        return new ZmtpMessage(first.retainedDuplicate(), copies);
     }
 
     /** The frame bodies, as an unmodifiable view; still owned by this message. */
     public List<ByteBuf> frames() {
-        return Collections.unmodifiableList(Arrays.asList(frames));
+        if (more == null) {
+            return List.of(first);
+        }
+        ByteBuf[] all = new ByteBuf[more.length + 1];
+        all[0] = first;
+        System.arraycopy(more, 0, all, 1, more.length);
+        return Collections.unmodifiableList(Arrays.asList(all));
     }
 
     public int size() {
-        return frames.length;
+        return more == null ? 1 : more.length + 1;
     }
 
     public ByteBuf frame(int index) {
-        return frames[index];
+        if (index == 0) {
+            return first;
+        }
+        if (more == null || index < 0) {
+            throw new IndexOutOfBoundsException("frame " + index + " of a message of " + size());
+        }
+        return more[index - 1];
     }
 
     /**
@@ -105,44 +155,77 @@ public final class ZmtpMessage extends AbstractReferenceCounted {
      * @throws IllegalStateException if the message is shared ({@code refCnt() != 1})
      */
     public void transferFrames(Collection<? super ByteBuf> to) {
-        if (refCnt() != 1) {
-            throw new IllegalStateException("cannot take the frames of a message held " + refCnt() + " times");
+        requireSoleHolder();
+        to.add(first);
+        if (more != null) {
+            for (ByteBuf f : more) {
+                to.add(f);
+            }
         }
-        for (ByteBuf f : frames) {
-            to.add(f);
+        giveUp();
+    }
+
+    /**
+     * The one frame of a one-frame message, handed over as {@link #transferFrames} would (the
+     * caller owns it; the message is released) without a collection to put it in.
+     *
+     * @throws IllegalStateException if the message is shared or has more than one frame
+     */
+    public ByteBuf transferOnlyFrame() {
+        requireSoleHolder();
+        if (more != null) {
+            throw new IllegalStateException("the message has " + size() + " frames, not one");
         }
+        giveUp();
+        return first;
+    }
+
+    private void requireSoleHolder() {
+        int c = refCnt();
+        if (c != 1) {
+            throw new IllegalStateException("cannot take the frames of a message held " + c + " times");
+        }
+    }
+
+    /**
+     * The sole holder gives up its reference after taking the frames: a plain store, not a
+     * compare-and-set on a line that, for an inproc message, another core wrote last.
+     */
+    private void giveUp() {
         transferred = true;
-        // The sole holder gives up its reference: a plain store, not a compare-and-set on a line
-        // that, for an inproc message, another core wrote last.
-        setRefCnt(0);
+        REF_CNT.setRelease(this, 0);
     }
 
     /** A copy of frame {@code index}'s bytes. */
     public byte[] bytes(int index) {
-        return ByteBufUtil.getBytes(frames[index]);
+        return ByteBufUtil.getBytes(frame(index));
     }
 
     /** Frame {@code index} decoded as UTF-8. */
     public String string(int index) {
-        return frames[index].toString(StandardCharsets.UTF_8);
+        return frame(index).toString(StandardCharsets.UTF_8);
     }
 
     /** Sum of the frame body lengths. */
     public long byteSize() {
-        long n = 0;
-        for (ByteBuf f : frames) {
-            n += f.readableBytes();
+        long n = first.readableBytes();
+        if (more != null) {
+            for (ByteBuf f : more) {
+                n += f.readableBytes();
+            }
         }
         return n;
     }
 
-    @Override
-    protected void deallocate() {
+    private void deallocate() {
         if (transferred) {
             return;
         }
-        for (ByteBuf f : frames) {
-            releaseFrame(f);
+        releaseFrame(first);
+        if (more != null) {
+            for (ByteBuf f : more) {
+                releaseFrame(f);
+            }
         }
     }
 
@@ -161,21 +244,67 @@ public final class ZmtpMessage extends AbstractReferenceCounted {
     }
 
     @Override
+    public int refCnt() {
+        return (int) REF_CNT.getVolatile(this);
+    }
+
+    @Override
     public ZmtpMessage retain() {
-        super.retain();
-        return this;
+        return retain(1);
     }
 
     @Override
     public ZmtpMessage retain(int increment) {
-        super.retain(increment);
-        return this;
+        ObjectUtil.checkPositive(increment, "increment");
+        while (true) {
+            int c = refCnt();
+            if (c <= 0 || c + increment < c) {
+                throw new IllegalReferenceCountException(c, increment);
+            }
+            if (REF_CNT.compareAndSet(this, c, c + increment)) {
+                return this;
+            }
+        }
     }
 
     @Override
-    public ReferenceCounted touch(Object hint) {
-        for (ByteBuf f : frames) {
-            f.touch(hint);
+    public boolean release() {
+        return release(1);
+    }
+
+    @Override
+    public boolean release(int decrement) {
+        ObjectUtil.checkPositive(decrement, "decrement");
+        while (true) {
+            int c = refCnt();
+            if (c < decrement || c <= 0) {
+                throw new IllegalReferenceCountException(c, -decrement);
+            }
+            if (c == decrement) {
+                // The last reference: its holder is the only one who may touch the count, so a
+                // store does what a compare-and-set would, without the locked instruction.
+                REF_CNT.setRelease(this, 0);
+                deallocate();
+                return true;
+            }
+            if (REF_CNT.compareAndSet(this, c, c - decrement)) {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public ZmtpMessage touch() {
+        return touch(null);
+    }
+
+    @Override
+    public ZmtpMessage touch(Object hint) {
+        first.touch(hint);
+        if (more != null) {
+            for (ByteBuf f : more) {
+                f.touch(hint);
+            }
         }
         return this;
     }
@@ -183,11 +312,11 @@ public final class ZmtpMessage extends AbstractReferenceCounted {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("ZmtpMessage[");
-        for (int i = 0; i < frames.length; i++) {
+        for (int i = 0, n = size(); i < n; i++) {
             if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(frames[i].readableBytes()).append('B');
+            sb.append(frame(i).readableBytes()).append('B');
         }
         return sb.append(']').toString();
     }

@@ -3,6 +3,7 @@ package io.zmtp.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.util.IllegalReferenceCountException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -64,5 +65,80 @@ class ZmtpMessageTest {
         assertThat(heapShared.refCnt()).as("the message's reference to a shared heap frame is given up").isEqualTo(1);
         assertThat(heapAlone.refCnt()).as("a heap frame nobody else holds is left to the garbage collector").isEqualTo(1);
         heapShared.release();
+    }
+
+    @Test
+    void itsReferenceCountBehavesAsNettysDo() {
+        ByteBuf a = Unpooled.directBuffer().writeByte(1);
+        ZmtpMessage m = ZmtpMessage.of(a);
+        assertThat(m.retain(2).refCnt()).isEqualTo(3);
+        assertThat(m.release()).isFalse();
+        assertThat(m.release(2)).as("the last reference").isTrue();
+        assertThat(m.refCnt()).isZero();
+        assertThat(a.refCnt()).isZero();
+        assertThatThrownBy(m::release).isInstanceOf(IllegalReferenceCountException.class);
+        assertThatThrownBy(m::retain).isInstanceOf(IllegalReferenceCountException.class);
+        ZmtpMessage n = ZmtpMessage.of(Unpooled.directBuffer().writeByte(1));
+        assertThatThrownBy(() -> n.release(2)).as("more than it holds").isInstanceOf(IllegalReferenceCountException.class);
+        assertThat(n.refCnt()).as("a refused release changes nothing").isEqualTo(1);
+        assertThatThrownBy(() -> n.retain(Integer.MAX_VALUE)).isInstanceOf(IllegalReferenceCountException.class);
+        assertThatThrownBy(() -> n.release(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(n.release()).isTrue();
+    }
+
+    @Test
+    void theCountHoldsUnderConcurrentRetainsAndReleases() throws Exception {
+        ByteBuf a = Unpooled.directBuffer().writeByte(1);
+        ZmtpMessage m = ZmtpMessage.of(a);
+        int threads = 4;
+        int rounds = 100_000;
+        List<Thread> running = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread th = new Thread(() -> {
+                for (int i = 0; i < rounds; i++) {
+                    m.retain();
+                    m.release();
+                }
+            });
+            th.start();
+            running.add(th);
+        }
+        for (Thread th : running) {
+            th.join();
+        }
+        assertThat(m.refCnt()).isEqualTo(1);
+        assertThat(a.refCnt()).as("never released on the way").isEqualTo(1);
+        m.release();
+        assertThat(a.refCnt()).isZero();
+    }
+
+    @Test
+    void aOneFrameMessageHandsOverItsOnlyFrame() {
+        ByteBuf a = Unpooled.directBuffer().writeByte(1);
+        ZmtpMessage m = ZmtpMessage.of(a);
+        assertThat(m.size()).isEqualTo(1);
+        assertThat(m.frames()).containsExactly(a);
+        assertThatThrownBy(() -> m.frame(1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(m.transferOnlyFrame()).isSameAs(a);
+        assertThat(m.refCnt()).isZero();
+        assertThat(a.refCnt()).as("now the caller's").isEqualTo(1);
+        a.release();
+
+        ZmtpMessage two = ZmtpMessage.ofStrings("x", "y");
+        assertThatThrownBy(two::transferOnlyFrame).isInstanceOf(IllegalStateException.class).hasMessageContaining("2 frames");
+        assertThat(two.frames()).hasSize(2);
+        assertThat(two.string(1)).isEqualTo("y");
+        assertThat(two.byteSize()).isEqualTo(2);
+        two.release();
+        ZmtpMessage shared = ZmtpMessage.ofStrings("z").retain();
+        assertThatThrownBy(shared::transferOnlyFrame).isInstanceOf(IllegalStateException.class).hasMessageContaining("2 times");
+        shared.release(2);
+    }
+
+    @Test
+    void anEmptyMessageIsRefused() {
+        assertThatThrownBy(() -> ZmtpMessage.of(List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ZmtpMessage.of(new ByteBuf[0])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ZmtpMessage.ofStrings()).isInstanceOf(IllegalArgumentException.class);
     }
 }
