@@ -57,7 +57,7 @@
 #                          config center does) or inproc (a ZAP handler on inproc://zeromq.zap.01,
 #                          as libzmq and JeroMQ must); passed to ours as ZMTP_HS_ZAP
 #   LAT_COUNT=50000        round trips per latency run
-#   INPROC_COUNT=10000000  messages per inproc_thr run
+#   INPROC_COUNT=30000000  messages per inproc_thr run (about 3 s at 10M msg/s)
 #   RUN_TIMEOUT=150        seconds before one tool process is killed (a failed run is retried once)
 #   SKIP_BUILD=1           use the existing build
 #   OUT=<file>             where to write the report (default: <repo>/BENCHMARKS.md; "-" for none)
@@ -76,7 +76,7 @@ command_line="$(for v in RUNS SIZES LAT_COUNT INPROC_COUNT THR_COUNT_16 THR_COUN
 RUNS=${RUNS:-3}
 SIZES=${SIZES:-16 256 1024 65536}
 LAT_COUNT=${LAT_COUNT:-50000}
-INPROC_COUNT=${INPROC_COUNT:-10000000}
+INPROC_COUNT=${INPROC_COUNT:-30000000}
 RUN_TIMEOUT=${RUN_TIMEOUT:-150}
 OUT=${OUT:-$repo_dir/BENCHMARKS.md}
 # Message counts per throughput run: sized so that a run of the slower Java peers takes a few

@@ -17,15 +17,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** inproc:// behaviour beyond the pairings (those run in {@link SocketPairTest}). */
+/**
+ * inproc:// behaviour beyond the pairings (those run in {@link SocketPairTest}), with two loops (the
+ * sockets of a link may sit on different threads, and messages cross through the inbox); {@link
+ * InprocOneLoopTest} runs every test again on one loop, where a write hands a message straight to the peer.
+ */
 class InprocTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private ZmtpContext ctx;
 
+    /** I/O threads of the context under test. */
+    int ioThreads() {
+        return 2;
+    }
+
     @BeforeEach
     void setUp() {
-        // Two loops, so sockets may sit on different threads as well as on the same one.
-        ctx = new ZmtpContext(2);
+        ctx = new ZmtpContext(ioThreads());
     }
 
     @AfterEach
@@ -191,5 +199,48 @@ class InprocTest {
         await().atMost(WAIT).until(() -> pull.peers().stream().anyMatch(p -> p.inboundDepth() > 0));
         pull.close();
         push.close();
+    }
+
+    @Test
+    void aHandlerThatAnswersOnTheSameLinkGetsEveryAnswerThroughInOrder() throws Exception {
+        Socket server = socket(SocketType.DEALER);
+        Socket client = socket(SocketType.DEALER);
+        server.bind("inproc://echo");
+        client.connect("inproc://echo");
+        // The handler runs on the server's loop, possibly inside the client's write; its answers
+        // must neither deadlock nor overtake each other. (Fewer than SNDHWM: a handler must not
+        // block, and a send past the mark from the loop would wait for that same loop.)
+        server.onMessage(m -> {
+            try (m) {
+                server.send(Message.of("re:" + m.string(0)));
+            }
+        });
+        int count = 500;
+        for (int i = 0; i < count; i++) {
+            assertThat(client.send(Message.of(Integer.toString(i)))).isTrue();
+        }
+        for (int i = 0; i < count; i++) {
+            assertThat(text(client.receive())).isEqualTo("re:" + i);
+        }
+    }
+
+    @Test
+    void messagesAndSubscriptionsKeepTheirOrder() {
+        Socket xpub = socket(SocketType.XPUB);
+        Socket xsub = socket(SocketType.XSUB);
+        xpub.bind("inproc://order");
+        xsub.connect("inproc://order");
+        await().atMost(WAIT).until(() -> xsub.peers().stream().anyMatch(PeerInfo::connected));
+        // XSUB sends subscriptions as messages and XPUB reports them in the order they came.
+        for (int i = 0; i < 200; i++) {
+            ByteBuf sub = Unpooled.buffer().writeByte(1).writeBytes(("t" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(xsub.send(new Message().add(sub))).isTrue();
+        }
+        for (int i = 0; i < 200; i++) {
+            try (Message m = xpub.receive()) {
+                assertThat(m).isNotNull();
+                assertThat(m.string(0).substring(1)).isEqualTo("t" + i);
+            }
+        }
     }
 }

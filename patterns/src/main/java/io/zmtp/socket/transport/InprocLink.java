@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An inproc connection: two ends, one per socket, each the {@link Link} of its socket's pipe.
  * Messages cross as objects (the sender's buffers become the receiver's, no encoding, no copy):
  * a write puts them in the other end's inbox, a flush schedules one drain task on the receiving
- * socket's loop, which hands the whole batch to that socket.
+ * socket's loop, which hands the whole batch to that socket. When both sockets run on one loop (a
+ * context's single I/O thread, the default) and nothing waits in the inbox, a write hands the
+ * message to the receiving socket at once and the flush announces the batch: no queue, no counter
+ * and no task per message.
  *
  * <p>High-water marks hold as in libzmq, where an inproc pipe holds SNDHWM + RCVHWM: the sender's
  * pipe keeps up to SNDHWM, and the link is writable only while the receiver's inbox plus its
@@ -52,6 +55,9 @@ final class InprocLink {
         this.bindEnd = new End(this, name, binder, null);
         connectEnd.peer = bindEnd;
         bindEnd.peer = connectEnd;
+        boolean oneLoop = connecter.loop() == binder.loop();
+        connectEnd.oneLoop = oneLoop;
+        bindEnd.oneLoop = oneLoop;
     }
 
     static final class End implements Link {
@@ -72,6 +78,12 @@ final class InprocLink {
         /** Set on the own loop once the pipe is connected; draining waits for it. */
         private boolean live;
         private boolean written;
+        /** Both sockets run on the same loop: a write may hand a message straight to the peer. */
+        private boolean oneLoop;
+        /** Messages handed straight to the peer since the last flush. */
+        private boolean handedOver;
+        /** Set while a message is being handed straight to the peer (its handler may write back). */
+        private boolean handing;
 
         private End(InprocLink link, String name, TransportHost socket, Pipe pipe) {
             this.link = link;
@@ -127,8 +139,21 @@ final class InprocLink {
                 message.release();
                 return;
             }
-            peer.inboxMessages.incrementAndGet();
-            peer.inbox.offer(message);
+            End p = peer;
+            if (oneLoop && p.live && !handing && p.inbox.isEmpty()) {
+                // On the peer's own loop, with nothing of ours still queued ahead of this message
+                // (commands included): deliver it as the drain would, announced at the flush.
+                handing = true;
+                try {
+                    p.socket.received(p.pipe, message);
+                } finally {
+                    handing = false;
+                }
+                handedOver = true;
+                return;
+            }
+            p.inboxMessages.incrementAndGet();
+            p.inbox.offer(message);
             written = true;
         }
 
@@ -143,6 +168,10 @@ final class InprocLink {
 
         @Override
         public void flush() {
+            if (handedOver) {
+                handedOver = false;
+                peer.socket.announceInbound();
+            }
             if (written) {
                 written = false;
                 peer.scheduleDrain();
