@@ -109,6 +109,12 @@ final class OutboundHandoff {
         if (timeoutMillis == 0) {
             return false;
         }
+        if (loop.inEventLoop()) {
+            // Only this loop makes room here: waiting on it would stop the socket (and every other
+            // socket on the loop) until the time-out, or for ever.
+            throw new IllegalStateException("a send on " + socket + " from its own I/O thread (a message handler"
+                    + " or a task on its loop) found no room and cannot wait for it there; use sendAsync or trySend");
+        }
         long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         lock.lock();
         sendersWaiting.incrementAndGet();

@@ -145,7 +145,11 @@ public abstract class Socket implements AutoCloseable {
         return send(message, options.sendTimeout());
     }
 
-    /** Sends, waiting up to {@code timeout} for room; false when it timed out (the caller keeps the message). */
+    /**
+     * Sends, waiting up to {@code timeout} for room; false when it timed out (the caller keeps the
+     * message). On the socket's own I/O thread (in a message handler) a send that would have to wait
+     * throws {@link IllegalStateException} instead: that thread is the one that makes room.
+     */
     public boolean send(Message message, Duration timeout) {
         return send(message, timeout.toMillis());
     }
