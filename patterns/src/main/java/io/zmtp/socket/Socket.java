@@ -162,9 +162,14 @@ public abstract class Socket implements AutoCloseable {
     /** Sends one text frame, blocking up to SNDTIMEO. */
     public boolean send(String text) {
         Message m = Message.of(text);
-        boolean sent = send(m);
-        if (!sent) {
-            m.close();
+        boolean sent = false;
+        try {
+            sent = send(m);
+        } finally {
+            // Not taken (a time-out, or an error such as a closed socket): the message is still ours.
+            if (!sent) {
+                m.close();
+            }
         }
         return sent;
     }

@@ -71,6 +71,20 @@ class CurveSteadyStateAllocationTest {
     @ParameterizedTest
     @ValueSource(ints = {16, 1024})
     void decodingAllocatesNothingMoreThanAPlainFrameOfTheSameSize(int size) {
+        // A measurement only ever gains bytes it should not have (a compilation or a
+        // deoptimisation landing inside it): the best of three pairs is the path's cost. An object
+        // per message would be in every one of them.
+        double best = Double.MAX_VALUE;
+        for (int attempt = 0; attempt < 3 && best >= 16.0; attempt++) {
+            best = Math.min(best, curveMinusPlain(size));
+        }
+        // The box is opened where it lies: no frame object, buffer or copy beyond what the plain
+        // frame costs (one object per message, 16 bytes at least, would cross this line).
+        assertThat(best).isLessThan(16.0);
+    }
+
+    /** Bytes per message of decoding a CURVE frame, less those of the same frame in the clear. */
+    private static double curveMinusPlain(int size) {
         FrameEncoder encoder = new FrameEncoder();
         encoder.boxWith(new CurveFrameBox(new MessageBox(KEY, C), 3));
         EmbeddedChannel enc = new EmbeddedChannel(encoder);
@@ -85,16 +99,14 @@ class CurveSteadyStateAllocationTest {
             // The same outer frame, its body not a box: what NULL delivers for the same bytes.
             plain[i] = boxed[i].copy();
         }
+        enc.finishAndReleaseAll();
         FrameDecoder curve = new FrameDecoder();
         curve.unboxWith(new CurveFrameUnbox(new MessageBox(KEY, C), 2));
         double curvePerMessage = decodeBytesPerMessage(curve, boxed);
         double plainPerMessage = decodeBytesPerMessage(new FrameDecoder(), plain);
         System.out.printf("CURVE decode %d B: %.1f B/msg (plain frame of the same size: %.1f)%n", size,
                 curvePerMessage, plainPerMessage);
-        // The box is opened where it lies: no frame object, buffer or copy beyond what the plain
-        // frame costs (one object per message, 16 bytes at least, would cross this line).
-        assertThat(curvePerMessage - plainPerMessage).isLessThan(16.0);
-        enc.finishAndReleaseAll();
+        return curvePerMessage - plainPerMessage;
     }
 
     /** Bytes per message of decoding {@code frames} (one each) into delivered messages. */
