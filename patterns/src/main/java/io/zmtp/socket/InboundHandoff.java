@@ -209,7 +209,7 @@ final class InboundHandoff {
 
     private void schedulePump() {
         if (!pumpScheduled.get() && pumpScheduled.compareAndSet(false, true)) {
-            loop.execute(pumpTask);
+            socket.tasks.execute(pumpTask);
         }
     }
 

@@ -152,7 +152,7 @@ final class OutboundHandoff {
     private void scheduleDrain() {
         // Read first: while a drain is pending, senders only share the line, not fight for it.
         if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
-            loop.execute(drainTask);
+            socket.tasks.execute(drainTask);
         }
     }
 

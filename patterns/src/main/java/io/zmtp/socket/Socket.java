@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -40,6 +41,8 @@ public abstract class Socket implements AutoCloseable {
     private final SocketType type;
     private final SocketOptions options;
     protected final EventLoop loop;
+    /** Puts tasks from other threads on {@link #loop} (see {@link NioWakeup}). */
+    final Executor tasks;
 
     final SocketEvents events = new SocketEvents();
     final PipeSet pipes = new PipeSet(this);
@@ -63,6 +66,7 @@ public abstract class Socket implements AutoCloseable {
         this.type = type;
         this.options = new SocketOptions(type);
         this.loop = context.nextLoop();
+        this.tasks = context.tasksFor(loop);
         this.outbound = new OutboundHandoff(this, loop, options);
         this.inbound = new InboundHandoff(this, options, loop);
     }
@@ -311,7 +315,7 @@ public abstract class Socket implements AutoCloseable {
         if (loop.inEventLoop()) {
             task.run();
         } else {
-            loop.execute(task);
+            tasks.execute(task);
         }
     }
 
@@ -413,7 +417,7 @@ public abstract class Socket implements AutoCloseable {
         inbound.wakeReceivers();
         CompletableFuture<Void> done = new CompletableFuture<>();
         long lingerMillis = options.linger();
-        loop.execute(() -> linger.begin(lingerMillis, done));
+        tasks.execute(() -> linger.begin(lingerMillis, done));
         if (!loop.inEventLoop()) {
             done.join();
         }

@@ -24,6 +24,11 @@ final class SocketHost implements TransportHost {
     }
 
     @Override
+    public void execute(Runnable task) {
+        socket.tasks.execute(task);
+    }
+
+    @Override
     public EventLoop loop() {
         return socket.loop;
     }

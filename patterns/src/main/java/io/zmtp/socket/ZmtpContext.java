@@ -7,6 +7,9 @@ import io.zmtp.codec.SocketType;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -17,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ZmtpContext implements AutoCloseable {
     private final EventLoopGroup group;
+    /** The wake-up pipes of the NIO loops this context made; empty otherwise. */
+    private final Map<Executor, NioWakeup> wakeups = new ConcurrentHashMap<>();
     private final boolean ownsGroup;
     private final IoBackend io;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -43,7 +48,13 @@ public final class ZmtpContext implements AutoCloseable {
             throw new IllegalArgumentException("ioThreads must be >= 1: " + ioThreads);
         }
         this.io = io.orFallback();
-        this.group = new MultiThreadIoEventLoopGroup(ioThreads, this.io.ioHandlerFactory());
+        if (this.io == IoBackend.NIO) {
+            // NIO loops of our own are woken through a pipe each (see NioWakeup).
+            this.group = new MultiThreadIoEventLoopGroup(ioThreads, NioWakeup.handlerFactory(wakeups));
+            wakeups.values().forEach(NioWakeup::start);
+        } else {
+            this.group = new MultiThreadIoEventLoopGroup(ioThreads, this.io.ioHandlerFactory());
+        }
         this.ownsGroup = true;
     }
 
@@ -75,6 +86,20 @@ public final class ZmtpContext implements AutoCloseable {
 
     EventLoop nextLoop() {
         return group.next();
+    }
+
+    /**
+     * How tasks from other threads reach {@code loop}: through its wake-up pipe when this context
+     * made it (NIO), else the loop's own {@code execute}.
+     */
+    Executor tasksFor(EventLoop loop) {
+        NioWakeup w = wakeups.get(loop);
+        return w != null ? w : loop;
+    }
+
+    /** The wake-up pipes of this context's NIO loops (for tests). */
+    java.util.Collection<NioWakeup> nioWakeups() {
+        return wakeups.values();
     }
 
     /** Creates a socket of {@code type}. */

@@ -305,7 +305,7 @@ final class InprocLink {
 
         private void execute(Runnable task) {
             try {
-                socket.loop().execute(task);
+                socket.execute(task);
             } catch (RejectedExecutionException e) {
                 // The loop is shut down (context closed): nothing runs there any more.
                 log.debug("inproc://{}: loop gone, running {} inline", name, task);

@@ -31,6 +31,12 @@ public interface TransportHost {
 
     EventLoop loop();
 
+    /**
+     * Queues {@code task} on {@link #loop()} from another thread, the cheapest way that loop can be
+     * woken (throws {@code RejectedExecutionException} when the loop is shut down).
+     */
+    void execute(Runnable task);
+
     SocketType type();
 
     SocketOptions options();
