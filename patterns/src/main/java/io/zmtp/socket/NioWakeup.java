@@ -8,6 +8,7 @@ import io.netty.channel.SelectStrategy;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.nio.NioIoOps;
 import io.netty.channel.nio.NioSelectableChannelIoHandle;
+import io.netty.util.IntSupplier;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import org.slf4j.Logger;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import io.netty.util.IntSupplier;
 
 /**
  * Wakes one NIO event loop for tasks from other threads through a pipe of its own, instead of

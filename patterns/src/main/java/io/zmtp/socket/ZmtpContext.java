@@ -6,6 +6,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.zmtp.codec.SocketType;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -98,7 +99,7 @@ public final class ZmtpContext implements AutoCloseable {
     }
 
     /** The wake-up pipes of this context's NIO loops (for tests). */
-    java.util.Collection<NioWakeup> nioWakeups() {
+    Collection<NioWakeup> nioWakeups() {
         return wakeups.values();
     }
 
