@@ -14,7 +14,6 @@ import io.zmtp.socket.Message;
 import io.zmtp.socket.Socket;
 import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.poll.Poller;
-import io.zmtp.socket.type.Sub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +39,11 @@ import java.util.concurrent.TimeUnit;
  * writes its cache, calls its listeners, and reports (node, namespace, revision, digest).
  *
  * <p>With several servers (replicas on one store), the agent uses one at a time, in the order
- * given; when it hears nothing from it (no heartbeat, no answer) for {@code failoverAfter}, it
- * closes both sockets, connects to the next, and syncs every namespace from the revision it holds.
- * Revisions are applied in order, each once, whichever server sends them.
+ * given; once in step with it, it keeps sockets to the next one connected but subscribed to
+ * nothing (the standby). When it hears nothing from its server (no heartbeat, no answer) for
+ * {@code failoverAfter}, or that server's connection drops while the standby's is up, it closes
+ * its sockets, moves to the standby's (subscribing them) or to new ones to the next server, and
+ * syncs every namespace from the revision it holds. Revisions are applied in order, each once, whichever server sends them.
  *
  * <p>One agent thread owns both sockets; {@link #get}, {@link #snapshot} and {@link #revision}
  * read a volatile snapshot and may be called from any thread.
@@ -65,58 +66,26 @@ public final class ConfigAgent implements AutoCloseable {
     }
 
     private final List<Endpoints> servers;
-    /** The server in use, an index in {@link #servers}; written by the agent thread only. */
-    private volatile int current;
+    /**
+     * The server in use: its sockets. Written by the agent thread only (and read by {@link #server}
+     * from any thread).
+     */
+    private volatile ServerConnection active;
+    /**
+     * With several servers: the next server's sockets, connected but subscribed to nothing, opened
+     * once the agent is in step with its server (not during a start-up or failover storm, when
+     * every agent's handshakes compete with the syncs); else null. Agent thread only writes it.
+     */
+    private volatile ServerConnection standby;
     /** When the current server was last heard from (any message); agent thread only. */
     private long lastHeard;
-    /**
-     * When a connection to the current server last completed its handshake (set on the sockets'
-     * event loop): the server is there even if it is too busy to say anything yet.
-     */
-    private volatile long lastContact;
     /** Moves to another server since a message was last heard; each one doubles the silence allowed. */
     private int movesUnheard;
-    /** Whether a message came from the current server since its sockets were opened; agent thread only. */
+    /** Whether a message came from the current server since the agent moved to it; agent thread only. */
     private boolean heardFromThisServer;
-    /** What the current sockets' events say of the server (written on their event loop); see {@link ServerWatch}. */
-    private volatile ServerWatch watch = new ServerWatch();
-    /** With several servers: wakes the agent thread from its poll when {@link ServerWatch} says the server went. */
+    /** With several servers: wakes the agent thread from its poll when a server's connection drops. */
     private final Socket wakeIn;
     private final Socket wakeOut;
-
-    /**
-     * Watches the DEALER's connection from its events: after it was up, dropped, and a reconnect
-     * failed (its second retry is scheduled), the server process is gone (killed, or its port
-     * closed), and the agent need not wait for the failover time of silence to move on.
-     */
-    private final class ServerWatch {
-        private boolean up;
-        private int retriesSinceDrop;
-        volatile boolean gone;
-
-        /** On the DEALER's event loop. */
-        void on(io.zmtp.socket.SocketEvent ev) {
-            switch (ev.type()) {
-                case HANDSHAKE_SUCCEEDED -> {
-                    lastContact = System.nanoTime();
-                    up = true;
-                    retriesSinceDrop = 0;
-                }
-                case DISCONNECTED -> {
-                    up = false;
-                    retriesSinceDrop = 0;
-                }
-                case CONNECT_RETRIED -> {
-                    if (!up && ++retriesSinceDrop >= 2 && !gone) {
-                        gone = true;
-                        wake();
-                    }
-                }
-                default -> {
-                }
-            }
-        }
-    }
 
     /** Wakes the agent thread out of its poll (any thread). */
     private void wake() {
@@ -129,8 +98,6 @@ public final class ConfigAgent implements AutoCloseable {
             }
         }
     }
-    private Sub sub;
-    private Socket dealer;
     private final Thread thread;
     private volatile boolean running = true;
     private long nextReq = 1;
@@ -176,19 +143,24 @@ public final class ConfigAgent implements AutoCloseable {
             wakeIn = null;
             wakeOut = null;
         }
-        openSockets();
+        active = open(0, true);
+        lastHeard = System.nanoTime();
         thread = new Thread(this::run, "config-agent-" + b.nodeId);
         thread.setDaemon(true);
         thread.start();
     }
 
-    /** Both sockets, connected to the current server. */
-    private void openSockets() {
+    /**
+     * Both sockets to server {@code index}; {@code use} subscribes them to the agent's namespaces
+     * (the server in use), else they stand by.
+     */
+    private ServerConnection open(int index, boolean use) {
         Builder b = config;
-        Endpoints e = servers.get(current);
-        Sub newSub = (Sub) context.socket(SocketType.SUB);
-        Socket newDealer = context.socket(SocketType.DEALER);
-        for (Socket s : new Socket[] {newSub, newDealer}) {
+        List<byte[]> topics = new ArrayList<>();
+        for (String ns : b.namespaces) {
+            topics.add(Wire.topic(ns));
+        }
+        return new ServerConnection(context, index, servers.get(index), s -> {
             s.options().linger(0).receiveHwm(100_000);
             Wire.boundInbound(s.options(), b.limits);
             if (b.curveServerKey != null) {
@@ -196,29 +168,34 @@ public final class ConfigAgent implements AutoCloseable {
             } else {
                 s.options().plainCredentials(b.nodeId, b.password);
             }
-        }
-        newSub.addEventListener(ev -> {
-            if (ev.type() == io.zmtp.socket.SocketEvent.Type.HANDSHAKE_SUCCEEDED) {
-                lastContact = System.nanoTime();
-            }
-        });
-        ServerWatch w = new ServerWatch();
-        watch = w;
-        heardFromThisServer = false;
-        newDealer.addEventListener(w::on);
-        for (String ns : b.namespaces) {
-            newSub.subscribe(Wire.topic(ns));
-        }
-        newSub.connect(e.updates());
-        newDealer.connect(e.sync());
-        sub = newSub;
-        dealer = newDealer;
-        lastHeard = System.nanoTime();
+        }, topics, !use, this::wake);
     }
 
     /** The endpoints of the server the agent uses now. */
     public Endpoints server() {
-        return servers.get(current);
+        return active.endpoints;
+    }
+
+    /** The standby's endpoints, or null with one server (tests). */
+    Endpoints standbyServer() {
+        ServerConnection s = standby;
+        return s == null ? null : s.endpoints;
+    }
+
+    /** True once the standby's sockets are through their handshakes (tests). */
+    boolean standbyUp() {
+        ServerConnection s = standby;
+        return s != null && s.isUp();
+    }
+
+    /** The sockets to the server in use (tests: the standby's become these on a move). */
+    Socket activeDealer() {
+        return active.dealer;
+    }
+
+    Socket standbyDealer() {
+        ServerConnection s = standby;
+        return s == null ? null : s.dealer;
     }
 
     public static Builder builder() {
@@ -297,7 +274,9 @@ public final class ConfigAgent implements AutoCloseable {
 
     /** Runs on the current server's sockets until the agent closes or moves to the next server. */
     private void serve() throws InterruptedException {
-        Socket using = dealer;
+        ServerConnection using = active;
+        Socket sub = using.sub;
+        Socket dealer = using.dealer;
         lastHeard = System.nanoTime();
         try (Poller poller = new Poller()) {
             poller.register(sub, Poller.POLLIN);
@@ -305,7 +284,7 @@ public final class ConfigAgent implements AutoCloseable {
             if (wakeIn != null) {
                 poller.register(wakeIn, Poller.POLLIN);
             }
-            while (running && dealer == using) {
+            while (running && active == using) {
                 poller.poll(Duration.ofNanos(untilNextTimer()));
                 Message m;
                 if (wakeIn != null) {
@@ -339,25 +318,25 @@ public final class ConfigAgent implements AutoCloseable {
     }
 
     /**
-     * The current server said nothing for {@code failoverAfter}: closes both sockets (what they
-     * still held of it is dropped), connects to the next server and syncs every namespace from the
-     * revision held, as at start. Updates buffered or a snapshot half received from the old server
-     * are dropped; a rebuild from 0 starts again. The new server's SYNCED brings its epoch.
+     * The current server said nothing for {@code failoverAfter}, or its connection dropped while
+     * the standby's is up: closes the current sockets (what they still held of it is dropped),
+     * subscribes the standby's (or, with none open yet, opens sockets to the next server), which
+     * become the current ones, and syncs every namespace from the revision held, as at start; a
+     * new standby follows once the agent is in step again ({@link #tendStandby}). Updates buffered
+     * or a snapshot half received from the old server are dropped; a rebuild from 0 starts again.
+     * The new server's SYNCED brings its epoch.
      */
-    private void moveOn() {
-        Endpoints was = servers.get(current);
-        current = (current + 1) % servers.size();
-        if (heardFromThisServer && watch.gone) {
-            log.warn("{}: lost {} (connection dropped, reconnect refused); moving to {}", config.nodeId, was.sync(),
-                    servers.get(current).sync());
-        } else {
-            log.warn("{}: heard nothing from {} for {} ms; moving to {}", config.nodeId, was.sync(),
-                    silenceAllowed() / 1_000_000, servers.get(current).sync());
-        }
+    private void moveOn(String why) {
+        ServerConnection was = active;
+        ServerConnection next = standby != null ? standby : open(after(was), true);
+        log.warn("{}: leaving {} ({}); moving to {}{}", config.nodeId, was, why, next, standby == next ? " (standby)" : "");
         movesUnheard++;
-        sub.close();
-        dealer.close();
-        openSockets();
+        was.close();
+        next.subscribe();
+        active = next;
+        standby = null;
+        heardFromThisServer = false;
+        lastHeard = System.nanoTime();
         for (NamespaceState s : states.values()) {
             s.buffered.clear();
             s.snapshotContent = null;
@@ -369,7 +348,7 @@ public final class ConfigAgent implements AutoCloseable {
 
     /** Since when the current server has been silent: its last message or its last completed handshake. */
     private long silenceSince() {
-        return Math.max(lastHeard, lastContact);
+        return Math.max(lastHeard, active.lastContact());
     }
 
     /**
@@ -404,11 +383,65 @@ public final class ConfigAgent implements AutoCloseable {
         return Math.max(1_000_000L, Math.min(1_000_000_000L, next - now + 1_000_000L));
     }
 
+    /**
+     * Why the agent should leave its server now, or null: it said nothing for the silence allowed
+     * (and the standby, if one is open, is up); or, once it has been heard from, its connection
+     * dropped and either the standby is up (moving costs a sync, waiting may cost the whole
+     * failover time) or reconnecting was refused. A silent server is not left for a standby that
+     * is not connected: one the agent cannot reach is no better, and after a failover the standby
+     * is the lost server, while the new one may be slow to say anything because it is answering
+     * the syncs of every agent that moved to it.
+     */
+    private String whyMove(long now) {
+        ServerConnection c = active;
+        ServerConnection next = standby;
+        if (now - silenceSince() > silenceAllowed() && (next == null || next.isUp())) {
+            return "heard nothing from it for " + silenceAllowed() / 1_000_000 + " ms";
+        }
+        if (heardFromThisServer && c.gone()) {
+            return "connection dropped, reconnect refused";
+        }
+        if (heardFromThisServer && c.dropped() && next != null && next.isUp()) {
+            return "connection dropped, the standby is up";
+        }
+        return null;
+    }
+
+    /** The index of the server after {@code c}'s in the list. */
+    private int after(ServerConnection c) {
+        return (c.index + 1) % servers.size();
+    }
+
+    /**
+     * Opens the standby once every namespace is in step with the server (synced, or refused);
+     * with three servers or more, moves it on to the one after when it has not connected within
+     * the silence allowed (that server is down, and a silent current one would wait on it).
+     */
+    private void tendStandby(long now) {
+        ServerConnection s = standby;
+        if (s == null) {
+            for (NamespaceState n : states.values()) {
+                if (n.syncing || (!n.confirmed && n.failure == null)) {
+                    return;
+                }
+            }
+            standby = open(after(active), false);
+        } else if (servers.size() > 2 && !s.isUp() && now - s.openedAt() > silenceAllowed()) {
+            int next = after(s) == active.index ? after(active) : after(s);
+            s.close();
+            standby = open(next, false);
+        }
+    }
+
     private void timers() {
         long now = System.nanoTime();
-        if (servers.size() > 1 && (now - silenceSince() > silenceAllowed() || (heardFromThisServer && watch.gone))) {
-            moveOn();
-            return;
+        if (servers.size() > 1) {
+            String why = whyMove(now);
+            if (why != null) {
+                moveOn(why);
+                return;
+            }
+            tendStandby(now);
         }
         for (NamespaceState s : states.values()) {
             if (s.syncing && now - s.syncSentAt > config.syncTimeout.toNanos()) {
@@ -715,7 +748,7 @@ public final class ConfigAgent implements AutoCloseable {
     }
 
     private void send(Message m) {
-        if (!dealer.trySend(m)) {
+        if (!active.dealer.trySend(m)) {
             m.close();  // the queue to a missing server is full; the sync timer asks again
         }
     }
@@ -730,8 +763,10 @@ public final class ConfigAgent implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         // The agent thread has stopped (or is stuck): the sockets it last opened are these.
-        sub.close();
-        dealer.close();
+        active.close();
+        if (standby != null) {
+            standby.close();
+        }
         if (wakeIn != null) {
             synchronized (wakeOut) {
                 wakeOut.close();

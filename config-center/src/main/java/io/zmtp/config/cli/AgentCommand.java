@@ -21,7 +21,8 @@ final class AgentCommand implements Callable<Integer> {
             + " with replicas on one store, several, comma-separated: used in this order (default ${DEFAULT-VALUE})")
     String sync;
     @Option(names = "--failover-after", defaultValue = "5s", description = "with several servers: move to the next"
-            + " after hearing nothing from the current one this long (default ${DEFAULT-VALUE})")
+            + " after hearing nothing from the current one this long, or at once when its connection drops while the"
+            + " next one's (kept open, idle) is up (default ${DEFAULT-VALUE})")
     String failoverAfter;
     @Option(names = "--node", required = true)
     String node;

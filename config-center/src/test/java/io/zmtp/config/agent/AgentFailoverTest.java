@@ -5,6 +5,7 @@ import io.zmtp.config.server.ConfigServer;
 import io.zmtp.config.server.Whitelist;
 import io.zmtp.config.store.H2ConfigStore;
 import io.zmtp.config.store.StoreLimits;
+import io.zmtp.socket.Socket;
 import io.zmtp.socket.ZmtpContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +109,53 @@ class AgentFailoverTest {
                     await().atMost(WAIT).until(() -> agent.revision(NS) == 2);
                     assertThat(agent.server().sync()).isEqualTo(b.syncEndpoint());
                     assertThat(agent.snapshot(NS).digest()).isEqualTo(storeB.snapshot(NS).digest());
+                }
+            } finally {
+                a.close();
+            }
+        }
+    }
+    /**
+     * Once in step with the first server, the agent keeps its sockets to the next connected (through
+     * their handshakes), subscribed to nothing; when the first goes, those sockets become the ones it
+     * uses, subscribed then (it hears the second's later revisions on them), and once in step with
+     * the second it opens a new standby to the server after (here the first again).
+     */
+    @Test
+    void theNextServersSocketsStandByAndCarryTheAgentWhenItsServerGoes() throws Exception {
+        Whitelist whitelist = new Whitelist().node("web-1", "pw", "app/*");
+        try (ZmtpContext ctx = new ZmtpContext();
+             H2ConfigStore storeA = H2ConfigStore.open(dir.resolve("a"), StoreLimits.defaults());
+             H2ConfigStore storeB = H2ConfigStore.open(dir.resolve("b"), StoreLimits.defaults());
+             ConfigServer b = new ConfigServer(storeB, whitelist, "tcp://127.0.0.1:*", "tcp://127.0.0.1:*",
+                     Duration.ofMillis(100), ctx)) {
+            ConfigServer a = new ConfigServer(storeA, whitelist, "tcp://127.0.0.1:*", "tcp://127.0.0.1:*",
+                    Duration.ofMillis(100), ctx);
+            try {
+                for (ConfigServer s : List.of(a, b)) {
+                    s.publish(NS, List.of(Change.put("port", "8080")), "ops", "one");
+                }
+                try (ConfigAgent agent = ConfigAgent.builder().server(a.updatesEndpoint(), a.syncEndpoint())
+                        .alsoServer(b.updatesEndpoint(), b.syncEndpoint()).failoverAfter(Duration.ofMinutes(10))
+                        .node("web-1", "pw").namespaces(NS).context(ctx).start()) {
+                    await().atMost(WAIT).until(() -> agent.isConfirmed(NS) && agent.revision(NS) == 1 && agent.standbyUp());
+                    assertThat(agent.server().sync()).isEqualTo(a.syncEndpoint());
+                    assertThat(agent.standbyServer().sync()).isEqualTo(b.syncEndpoint());
+                    Socket standing = agent.standbyDealer();
+
+                    a.close();
+                    await().atMost(WAIT).until(() -> agent.server().sync().equals(b.syncEndpoint()));
+                    assertThat(agent.activeDealer()).isSameAs(standing);
+                    // In step with the second, it opens a standby to the server after it: the first again.
+                    await().atMost(WAIT).until(() -> agent.standbyServer() != null);
+                    assertThat(agent.standbyServer().sync()).isEqualTo(a.syncEndpoint());
+
+                    // Later revisions arrive on the sockets that stood by: they are subscribed now.
+                    b.publish(NS, List.of(Change.put("host", "web")), "ops", "two");
+                    b.publish(NS, List.of(Change.delete("port")), "ops", "three");
+                    await().atMost(WAIT).until(() -> agent.revision(NS) == 3);
+                    assertThat(agent.snapshot(NS).digest()).isEqualTo(storeB.snapshot(NS).digest());
+                    assertThat(agent.activeDealer()).isSameAs(standing);
                 }
             } finally {
                 a.close();
