@@ -585,16 +585,18 @@ public final class ConfigServer implements AutoCloseable {
         publishLock.lock();
         try {
             for (String ns : store.namespaces()) {
-                long rev = store.latestRevision(ns);
+                // The head, its digest and whether a gray release is open, in one read.
+                ConfigStore.SyncFacts head = store.syncFacts(ns, ConfigStore.HEAD_ONLY);
+                long rev = head.latest();
                 String digest;
                 // While a selected node has not taken the gray revision, announce it: every node
                 // syncs once, and each gets its own view (the others are told they are current).
-                java.util.Optional<GrayRelease> g = store.grayRelease(ns);
+                java.util.Optional<GrayRelease> g = head.grayOpen() ? store.grayRelease(ns) : java.util.Optional.empty();
                 if (g.isPresent() && GrayView.lagging(g.get(), tracker, offlineAfter())) {
                     rev = g.get().number();
                     digest = g.get().revision().digest();
                 } else {
-                    digest = headDigest(ns, rev);
+                    digest = head.latestDigest() != null ? head.latestDigest() : headDigest(ns, rev);
                 }
                 ObjectNode h = Wire.object();
                 h.put("ns", ns);
@@ -900,18 +902,24 @@ public final class ConfigServer implements AutoCloseable {
             return;
         }
         long from = Wire.count(h, "from");
-        java.util.Optional<GrayRelease> open = gray.selecting(ns, node);
-        if (open.isPresent()) {
-            syncGray(open.get(), from, reply, req);
-            return;
+        // One read for the head, the history's reach and the gray state (one round trip on
+        // PostgreSQL, where this used to take four or five); then the history page, if any.
+        ConfigStore.SyncFacts facts = store.syncFacts(ns, from);
+        if (facts.grayOpen()) {
+            java.util.Optional<GrayRelease> open = gray.selecting(ns, node);
+            if (open.isPresent()) {
+                syncGray(open.get(), from, reply, req);
+                return;
+            }
         }
-        long latest = store.latestRevision(ns);
-        // A node that is current needs no history; only one that is behind makes us read how far it goes.
-        boolean historyCovers = from >= 0 && from <= latest && (from == latest || historyKeeps(ns, from + 1));
+        long latest = facts.latest();
+        long oldest = facts.oldest();
+        // A node that is current needs no history; only one that is behind makes us check how far it goes.
+        boolean historyCovers = from >= 0 && from <= latest && (from == latest || (oldest > 0 && oldest <= from + 1));
         // A node that does not hold an aborted gray revision must get past it without it: a snapshot.
-        if (historyCovers && latest - from <= SNAPSHOT_THRESHOLD && !gray.abortedWithin(ns, from, latest)) {
+        if (historyCovers && latest - from <= SNAPSHOT_THRESHOLD && !facts.abortedSince()) {
             List<Revision> page = from == latest ? List.of() : store.history(ns, from, SYNC_PAGE);
-            String digest = from == latest ? headDigest(ns, latest) : null;
+            String digest = from != latest ? null : facts.latestDigest() != null ? facts.latestDigest() : headDigest(ns, latest);
             long rev = from;
             for (Revision r : page) {
                 ObjectNode rh = Wire.revisionHeader(r);
@@ -924,12 +932,6 @@ public final class ConfigServer implements AutoCloseable {
             return;
         }
         sendSnapshot(store.snapshot(ns), reply, req);
-    }
-
-    /** True when revision {@code rev} of {@code ns} is still in the history (not pruned). */
-    private boolean historyKeeps(String ns, long rev) {
-        long oldest = store.oldestRevision(ns);
-        return oldest > 0 && oldest <= rev;
     }
 
     /**

@@ -76,6 +76,38 @@ public interface ConfigStore extends AutoCloseable {
     /** The oldest revision whose change set is still kept; 0 when none is. */
     long oldestRevision(String namespace);
 
+    /** The {@code from} of a {@link #syncFacts} call that needs the head only (no aborted gray revision is above it). */
+    long HEAD_ONLY = Long.MAX_VALUE;
+
+    /**
+     * What answering a node's SYNC from revision {@code from} needs to know before it reads any
+     * history (the heartbeat, the head only: {@link #HEAD_ONLY}). A replica that takes over the agents of a lost one answers a SYNC for each of them
+     * at once, so PostgreSQL reads these in one statement; this default asks the methods above
+     * one by one (an embedded store pays no round trip for each).
+     */
+    default SyncFacts syncFacts(String namespace, long from) {
+        long latest = latestRevision(namespace);
+        boolean aborted = false;
+        if (latest > from) {
+            for (GrayRelease g : grayReleases(namespace, Math.max(from, 0), (int) Math.min(latest - from, 10_000))) {
+                aborted |= g.number() <= latest && g.state() == GrayRelease.State.ABORTED;
+            }
+        }
+        return new SyncFacts(latest, null, oldestRevision(namespace), grayRelease(namespace).isPresent(), aborted);
+    }
+
+    /**
+     * The facts of {@link #syncFacts}, read together.
+     *
+     * @param latest       the latest revision (0: never committed to)
+     * @param latestDigest its digest, or null when the store did not read it with the rest
+     * @param oldest       the oldest revision whose change set is kept (0: none)
+     * @param grayOpen     a gray release is open
+     * @param abortedSince a gray revision in ({@code from}, {@code latest}] was aborted
+     */
+    record SyncFacts(long latest, String latestDigest, long oldest, boolean grayOpen, boolean abortedSince) {
+    }
+
     /**
      * Drops the change sets of revisions below {@code keepFrom}; the latest content is unaffected.
      * {@code keepFrom} may be at most the latest revision + 1 (which drops all history).

@@ -606,6 +606,44 @@ abstract class ConfigStoreContractTest {
         assertThat(grayState(() -> put(again, "ns", "c", "3")).code()).isEqualTo("gray-open");
     }
 
+    /**
+     * syncFacts says what the reads it stands for say one by one, for every revision a node may
+     * sync from: after commits, an aborted gray release, a prune, and a gray release left open.
+     */
+    @Test
+    void syncFactsAgreeWithTheReadsTheyStandFor() {
+        ConfigStore store = open();
+        assertThat(store.syncFacts("ns", 0)).isEqualTo(new ConfigStore.SyncFacts(0, null, 0, false, false));
+        for (int i = 1; i <= 4; i++) {
+            put(store, "ns", "k" + i, "v" + i);
+        }
+        store.openGray("ns", List.of(Change.put("k1", "gray")), "ops", "", "try", "1", List.of("web-1"));
+        store.abortGray("ns", "ops", "", "no");
+        put(store, "ns", "k5", "v5");
+        store.prune("ns", 3);
+        store.openGray("ns", List.of(Change.put("k2", "gray")), "ops", "", "try again", "1", List.of("web-1"));
+        long latest = store.latestRevision("ns");
+        assertThat(latest).isEqualTo(7);
+        for (long from = 0; from <= latest + 1; from++) {
+            long after = from;
+            ConfigStore.SyncFacts f = store.syncFacts("ns", from);
+            assertThat(f.latest()).isEqualTo(latest);
+            if (f.latestDigest() != null) {
+                assertThat(f.latestDigest()).isEqualTo(store.history("ns", latest - 1, 1).get(0).digest());
+            }
+            assertThat(f.oldest()).isEqualTo(store.oldestRevision("ns")).isEqualTo(3);
+            assertThat(f.grayOpen()).isEqualTo(store.grayRelease("ns").isPresent()).isTrue();
+            boolean aborted = store.grayReleases("ns", after, 100).stream()
+                    .anyMatch(g -> g.number() <= latest && g.state() == GrayRelease.State.ABORTED);
+            assertThat(f.abortedSince()).as("aborted after r%d", from).isEqualTo(aborted).isEqualTo(from < 5);
+        }
+        ConfigStore.SyncFacts head = store.syncFacts("ns", ConfigStore.HEAD_ONLY);
+        assertThat(head.latest()).isEqualTo(latest);
+        assertThat(head.grayOpen()).isTrue();
+        assertThat(head.abortedSince()).isFalse();
+        assertThat(store.syncFacts("other", 0)).isEqualTo(new ConfigStore.SyncFacts(0, null, 0, false, false));
+    }
+
     @Test
     void promoteCommitsTheGrayRevisionAsItWas() {
         ConfigStore store = open();
