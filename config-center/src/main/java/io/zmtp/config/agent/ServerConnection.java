@@ -11,9 +11,9 @@ import java.util.function.Consumer;
 
 /**
  * An agent's two sockets to one server, its SUB (updates) and its DEALER (sync), and what their
- * events say of that server. With several servers the agent holds one for the server it uses and
- * one for the next in its list, the standby: connected and through its handshakes, but subscribed
- * to nothing, so that server sends it nothing until the agent moves there, and a move needs no new
+ * events say of that server. With several servers the agent holds one for the server it uses and,
+ * once in step with it, one for the next in its list, the standby: connected and through its
+ * handshakes, but subscribed to nothing, so that server sends it nothing until the agent moves there, and a move needs no new
  * connection, handshake or login on the path from a lost server to the next.
  */
 final class ServerConnection implements AutoCloseable {
@@ -42,7 +42,10 @@ final class ServerConnection implements AutoCloseable {
     private volatile boolean dealerUp;
     /** The DEALER's connection dropped since it was last up. */
     private volatile boolean dropped;
-    /** After it was up, the DEALER's connection dropped and a reconnect failed: the server process is gone. */
+    /**
+     * After it was up, the DEALER's connection dropped and a reconnect failed: the server process is
+     * gone (until a handshake succeeds again).
+     */
     private volatile boolean gone;
     /** Event loop only. */
     private int retriesSinceDrop;
@@ -129,9 +132,11 @@ final class ServerConnection implements AutoCloseable {
     private void onDealerEvent(SocketEvent ev) {
         switch (ev.type()) {
             case HANDSHAKE_SUCCEEDED -> {
+                // Back (a restarted server, or a standby's server that came back): neither dropped nor gone.
                 lastContact = System.nanoTime();
                 dealerUp = true;
                 dropped = false;
+                gone = false;
                 retriesSinceDrop = 0;
             }
             case DISCONNECTED -> {
