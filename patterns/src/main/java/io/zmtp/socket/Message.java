@@ -7,7 +7,6 @@ import io.zmtp.codec.ZmtpMessage;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,16 +14,19 @@ import java.util.Objects;
  * A multipart message as the application sends and receives it. It owns its frames' buffers:
  * {@code send} hands them to the socket, {@code receive} hands them to the caller, who closes the
  * message when done. The String and byte[] helpers copy. Not thread-safe; one owner at a time.
+ *
+ * <p>It is the codec's {@link ZmtpMessage} itself, not a wrapper of one: a sent message goes to the
+ * encoder (or across an inproc link) as it is, and a message the decoder reads is made as a
+ * {@code Message} at once, so the library adds no object per message to the caller's. Once sent,
+ * the message belongs to the socket: changing or sending it again throws, and closing it does
+ * nothing (a try-with-resources around a send is safe).
  */
-public final class Message implements AutoCloseable {
-    /**
-     * The frames: a message of at most one frame (the common case, made and dropped for every send
-     * and receive) keeps it in {@link #only} and has no list; from the second frame on all of them
-     * are in {@link #list}, which then stays.
-     */
-    private ByteBuf only;
-    private ArrayList<ByteBuf> list;
-    private boolean released;
+public final class Message extends ZmtpMessage implements AutoCloseable {
+    /** The caller gave it to a socket: from here the socket's, and {@link #close()} leaves it alone. */
+    private boolean sent;
+    private boolean closed;
+    /** Made by the decoder for this socket and not yet seen by anyone: the receiver may take it as it is. */
+    private boolean fresh;
     /** For REP: the envelope of the request this message answers, and where it came from. */
     Object replyTo;
     /** Set when the socket type already saw this message on its way to an asynchronous receiver. */
@@ -41,14 +43,6 @@ public final class Message implements AutoCloseable {
     }
 
     public Message() {
-    }
-
-    private Message(ByteBuf only) {
-        this.only = only;
-    }
-
-    private Message(ArrayList<ByteBuf> frames) {
-        this.list = frames;
     }
 
     /** A message of UTF-8 text frames. */
@@ -69,55 +63,165 @@ public final class Message implements AutoCloseable {
         return m;
     }
 
+    /** A one-frame message that takes ownership of {@code frame}. */
+    public static Message of(ByteBuf frame) {
+        return new Message().add(frame);
+    }
+
+    /** A message that takes ownership of {@code frames}. */
+    public static Message of(ByteBuf... frames) {
+        Message m = new Message();
+        for (ByteBuf f : frames) {
+            m.add(f);
+        }
+        return m;
+    }
+
+    /** A message that takes ownership of {@code frames}. */
+    public static Message of(List<ByteBuf> frames) {
+        return wrap(frames);
+    }
+
+    /** A message of UTF-8 text frames (as {@link #of(String...)}). */
+    public static Message ofStrings(String... frames) {
+        return of(frames);
+    }
+
+    /** A message of byte-array frames, copied (as {@link #of(byte[]...)}). */
+    public static Message ofBytes(byte[]... frames) {
+        return of(frames);
+    }
+
     /** A message that takes ownership of {@code frames}. */
     public static Message wrap(List<ByteBuf> frames) {
-        return new Message(new ArrayList<>(frames));
+        Message m = new Message();
+        for (ByteBuf f : frames) {
+            m.add(f);
+        }
+        return m;
     }
 
-    /** Takes over the frames of a decoded codec message (no copy); the codec message is released. */
+    /** What a socket's decoder makes of a one-frame body: a message only the receiving socket has seen. */
+    static Message received(ByteBuf frame) {
+        Message m = new Message();
+        m.appendFrame(frame);
+        m.fresh = true;
+        return m;
+    }
+
+    /** The same for several frames (the list is not kept). */
+    static Message received(List<ByteBuf> frames) {
+        Message m = new Message();
+        for (int i = 0, n = frames.size(); i < n; i++) {
+            m.appendFrame(frames.get(i));
+        }
+        m.fresh = true;
+        return m;
+    }
+
+    /**
+     * The message the application gets for {@code zm}: {@code zm} itself when the decoder made it
+     * for this socket and nobody else holds it; otherwise a new message that takes over its frames
+     * (no copy: a message a sender still holds, e.g. across an inproc link, or one shared between
+     * several receivers, whose frames each get their own reference).
+     */
     static Message fromZmtp(ZmtpMessage zm) {
-        if (zm.size() == 1) {
-            if (zm.refCnt() == 1) {
-                return new Message(zm.transferOnlyFrame());
-            }
-            ByteBuf f = zm.frame(0).retain();
-            zm.release();
-            return new Message(f);
+        if (zm instanceof Message m && m.fresh && m.refCnt() == 1) {
+            m.fresh = false;
+            return m;
         }
-        ArrayList<ByteBuf> frames = new ArrayList<>(Math.max(zm.size(), 2));
+        Message m = new Message();
+        int n = zm.size();
         if (zm.refCnt() == 1) {
-            zm.transferFrames(frames);
+            if (n == 1) {
+                m.appendFrame(zm.transferOnlyFrame());
+            } else {
+                for (int i = 0; i < n; i++) {
+                    m.appendFrame(zm.frame(i));
+                }
+                zm.transferFrames(NOWHERE);
+            }
         } else {
-            for (int i = 0; i < zm.size(); i++) {
-                frames.add(zm.frame(i).retain());
+            for (int i = 0; i < n; i++) {
+                m.appendFrame(zm.frame(i).retain());
             }
             zm.release();
         }
-        return new Message(frames);
+        return m;
     }
 
-    /** Hands the frames to a codec message (no copy); this message is left empty. */
+    /** Where {@link #fromZmtp} drops frames it already took one by one (transferFrames wants a collection). */
+    private static final java.util.Collection<ByteBuf> NOWHERE = new java.util.AbstractCollection<>() {
+        @Override
+        public boolean add(ByteBuf b) {
+            return true;
+        }
+
+        @Override
+        public java.util.Iterator<ByteBuf> iterator() {
+            return java.util.Collections.emptyIterator();
+        }
+
+        @Override
+        public int size() {
+            return 0;
+        }
+    };
+
+    /** The message as the wire carries it: itself (no copy, no new object). Must not be empty. */
     ZmtpMessage toZmtp() {
-        ensureOpen();
+        if (closed) {
+            throw new IllegalStateException("message was already closed");
+        }
         if (isEmpty()) {
             throw new IllegalArgumentException("a ZMTP message has at least one frame");
         }
-        ZmtpMessage zm;
-        if (list != null) {
-            zm = ZmtpMessage.of(list);
-            list.clear();
-        } else {
-            zm = ZmtpMessage.of(only);
-            only = null;
-        }
-        released = true;
-        return zm;
+        sent = true;
+        return this;
     }
 
+    /**
+     * The caller gives the message to a socket (its send went through): from here on it belongs to
+     * the socket ({@link #checkSendable} was asked before anything was queued).
+     */
+    void handOver() {
+        sent = true;
+    }
+
+    /** Throws unless the message may be given to a socket: not sent already, not closed. */
+    void checkSendable() {
+        ensureOpen();
+    }
+
+    /** True once a send took the message. */
+    boolean isSent() {
+        return sent;
+    }
+
+    /** Library side: puts a frame in front of a message the socket took (REP's envelope). */
+    void frontFrame(ByteBuf frame) {
+        prependFrame(Objects.requireNonNull(frame, "frame"));
+    }
+
+    /** Library side: takes the first frame of a message the socket took (ROUTER's routing id). */
+    ByteBuf takeFirstFrame() {
+        return removeFirstFrame();
+    }
+
+    /** Library side: gives up the socket's reference to a message it took and will not deliver. */
+    void discard() {
+        closed = true;
+        if (refCnt() > 0) {
+            release();
+        }
+    }
+
+    /** Appends a UTF-8 text frame. */
     public Message add(String frame) {
         return add(Unpooled.copiedBuffer(frame, StandardCharsets.UTF_8));
     }
 
+    /** Appends a frame with a copy of {@code frame}. */
     public Message add(byte[] frame) {
         return add(Unpooled.copiedBuffer(frame));
     }
@@ -125,44 +229,18 @@ public final class Message implements AutoCloseable {
     /** Appends a frame, taking ownership of {@code frame}. */
     public Message add(ByteBuf frame) {
         ensureOpen();
-        Objects.requireNonNull(frame, "frame");
-        if (list != null) {
-            list.add(frame);
-        } else if (only == null) {
-            only = frame;
-        } else {
-            list = new ArrayList<>(4);
-            list.add(only);
-            list.add(frame);
-            only = null;
-        }
+        appendFrame(Objects.requireNonNull(frame, "frame"));
         return this;
     }
 
     /** Puts a frame in front (taking ownership), e.g. a routing id. */
     public Message push(ByteBuf frame) {
         ensureOpen();
-        Objects.requireNonNull(frame, "frame");
-        if (list == null && only == null) {
-            only = frame;
-            return this;
-        }
-        toList().add(0, frame);
+        prependFrame(Objects.requireNonNull(frame, "frame"));
         return this;
     }
 
-    /** The frames as the list, making it from the one frame if needed. */
-    private ArrayList<ByteBuf> toList() {
-        if (list == null) {
-            list = new ArrayList<>(4);
-            if (only != null) {
-                list.add(only);
-                only = null;
-            }
-        }
-        return list;
-    }
-
+    /** Puts a frame with a copy of {@code frame} in front. */
     public Message push(byte[] frame) {
         return push(Unpooled.copiedBuffer(frame));
     }
@@ -170,15 +248,7 @@ public final class Message implements AutoCloseable {
     /** Removes and returns the first frame; the caller owns it. */
     public ByteBuf pop() {
         ensureOpen();
-        if (isEmpty()) {
-            throw new IllegalStateException("message has no frames to pop");
-        }
-        if (list != null) {
-            return list.remove(0);
-        }
-        ByteBuf f = only;
-        only = null;
-        return f;
+        return removeFirstFrame();
     }
 
     /** Removes the first frame and returns a copy of its bytes. */
@@ -201,38 +271,8 @@ public final class Message implements AutoCloseable {
         }
     }
 
-    public int size() {
-        return list != null ? list.size() : only == null ? 0 : 1;
-    }
-
     public boolean isEmpty() {
         return size() == 0;
-    }
-
-    /** Frame {@code index}, still owned by this message. */
-    public ByteBuf frame(int index) {
-        if (list != null) {
-            return list.get(index);
-        }
-        if (index != 0 || only == null) {
-            throw new IndexOutOfBoundsException("frame " + index + " of a message of " + size());
-        }
-        return only;
-    }
-
-    public List<ByteBuf> frames() {
-        if (list != null) {
-            return Collections.unmodifiableList(list);
-        }
-        return only == null ? List.of() : List.of(only);
-    }
-
-    public byte[] bytes(int index) {
-        return ByteBufUtil.getBytes(frame(index));
-    }
-
-    public String string(int index) {
-        return frame(index).toString(StandardCharsets.UTF_8);
     }
 
     /** All frames as UTF-8 text. */
@@ -245,53 +285,27 @@ public final class Message implements AutoCloseable {
         return out;
     }
 
-    public long byteSize() {
-        if (list == null) {
-            return only == null ? 0 : only.readableBytes();
-        }
-        long n = 0;
-        for (ByteBuf f : list) {
-            n += f.readableBytes();
-        }
-        return n;
-    }
-
     /**
-     * Releases the frames. Idempotent. A plain heap frame that nothing else holds (what
-     * {@code Unpooled.wrappedBuffer} of an array makes, and what the socket copies small received
-     * bodies into) is left to the garbage collector instead ({@link ZmtpMessage#releaseFrame}).
+     * Releases the frames. Idempotent, and nothing at all once the message was sent (it is the
+     * socket's then). A plain heap frame that nothing else holds (what {@code Unpooled.wrappedBuffer}
+     * of an array makes, and what the socket copies small received bodies into) is left to the
+     * garbage collector instead ({@link ZmtpMessage#releaseFrame}).
      */
     @Override
     public void close() {
-        if (!released) {
-            released = true;
-            if (list != null) {
-                for (ByteBuf f : list) {
-                    ZmtpMessage.releaseFrame(f);
-                }
-                list.clear();
-            } else if (only != null) {
-                ZmtpMessage.releaseFrame(only);
-                only = null;
-            }
+        if (closed || sent) {
+            return;
+        }
+        closed = true;
+        if (refCnt() > 0 && release()) {
+            // Released frames are nobody's to read: the message is empty from here, as a new one is.
+            forgetFrames();
         }
     }
 
     private void ensureOpen() {
-        if (released) {
+        if (sent || closed) {
             throw new IllegalStateException("message was already sent or closed");
         }
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder("Message[");
-        for (int i = 0, n = size(); i < n; i++) {
-            if (i > 0) {
-                sb.append(", ");
-            }
-            sb.append(frame(i).readableBytes()).append('B');
-        }
-        return sb.append(']').toString();
     }
 }

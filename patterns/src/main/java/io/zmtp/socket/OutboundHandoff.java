@@ -94,6 +94,7 @@ final class OutboundHandoff {
 
     private void enqueue(Message message) {
         socket.prepareSend(message);
+        message.handOver();
         if (options.sendHwmBytes() > 0) {
             bytes.addAndGet(message.byteSize());
         }
@@ -213,6 +214,7 @@ final class OutboundHandoff {
         while ((p = asyncSends.peek()) != null && bytesBelowBound() && tryReserve(options.sendHwm())) {
             asyncSends.poll();
             socket.prepareSend(p.message);
+            p.message.handOver();
             if (options.sendHwmBytes() > 0) {
                 bytes.addAndGet(p.message.byteSize());
             }
@@ -241,12 +243,12 @@ final class OutboundHandoff {
     /** Loop, closing: releases what is left and fails the pending asynchronous sends. */
     void releaseAll() {
         if (stalled != null) {
-            stalled.close();
+            stalled.discard();
             stalled = null;
         }
         Message m;
         while ((m = queue.poll()) != null) {
-            m.close();
+            m.discard();
         }
         PendingSend p;
         while ((p = asyncSends.poll()) != null) {

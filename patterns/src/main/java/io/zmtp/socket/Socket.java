@@ -1,5 +1,7 @@
 package io.zmtp.socket;
 
+import io.netty.buffer.ByteBuf;
+
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.zmtp.codec.SocketType;
@@ -184,12 +186,14 @@ public abstract class Socket implements AutoCloseable {
      */
     public CompletableFuture<Void> sendAsync(Message message) {
         checkOpen();
+        message.checkSendable();
         checkSend(message);
         return outbound.sendAsync(message);
     }
 
     private boolean send(Message message, long timeoutMillis) {
         checkOpen();
+        message.checkSendable();
         if (message.isEmpty()) {
             throw new IllegalArgumentException("a message needs at least one frame");
         }
@@ -519,6 +523,21 @@ public abstract class Socket implements AutoCloseable {
 
     protected static Message fromWire(ZmtpMessage message) {
         return Message.fromZmtp(message);
+    }
+
+    /** Puts {@code frame} in front of a message the socket took from a send (the caller's methods refuse: it is sent). */
+    protected static void pushFrame(Message message, ByteBuf frame) {
+        message.frontFrame(frame);
+    }
+
+    /** Takes the first frame of a message the socket took from a send; the caller owns it. */
+    protected static ByteBuf popFrame(Message message) {
+        return message.takeFirstFrame();
+    }
+
+    /** Gives up a message the socket took from a send and will not deliver (no peer, HWM, no match). */
+    protected static void discard(Message message) {
+        message.discard();
     }
 
     protected static Object replyTo(Message message) {

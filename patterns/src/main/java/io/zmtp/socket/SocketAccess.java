@@ -1,7 +1,7 @@
 package io.zmtp.socket;
 
 /**
- * Gives the socket's helpers in other packages (the poller) the few package-private hooks they
+ * Gives the socket's helpers in other packages (the poller, the transports) the few package-private hooks they
  * need, without making those hooks part of the public socket API.
  */
 public final class SocketAccess {
@@ -15,5 +15,15 @@ public final class SocketAccess {
 
     public static void removeReadinessWatcher(Socket socket, int events, Runnable watcher) {
         socket.removeReadinessWatcher(events, watcher);
+    }
+
+    /** For a transport's decoder: a received one-frame message, made as the {@link Message} the application gets. */
+    public static io.zmtp.codec.ZmtpMessage receivedMessage(io.netty.buffer.ByteBuf frame) {
+        return Message.received(frame);
+    }
+
+    /** The same for several frames (the list is not kept). */
+    public static io.zmtp.codec.ZmtpMessage receivedMessage(java.util.List<io.netty.buffer.ByteBuf> frames) {
+        return Message.received(frames);
     }
 }

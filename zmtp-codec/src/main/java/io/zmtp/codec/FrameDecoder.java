@@ -282,12 +282,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 return false;
             }
         } else if (!more && parts.isEmpty()) {
-            emit(out, ZmtpMessage.of(body));
+            MessageSink s = sink;
+            emit(out, s != null ? s.newMessage(body) : ZmtpMessage.of(body));
         } else {
             parts.add(body);
             partsBytes += size;
             if (!more) {
-                ZmtpMessage m = ZmtpMessage.of(parts);
+                MessageSink s = sink;
+                ZmtpMessage m = s != null ? s.newMessage(parts) : ZmtpMessage.of(parts);
                 forgetParts();
                 emit(out, m);
             }

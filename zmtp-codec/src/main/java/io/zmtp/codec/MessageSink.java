@@ -1,5 +1,9 @@
 package io.zmtp.codec;
 
+import io.netty.buffer.ByteBuf;
+
+import java.util.List;
+
 /**
  * Where a {@link FrameDecoder} hands whole messages when they skip the pipeline (see
  * {@link FrameDecoder#deliverMessagesTo}): the read-side twin of the encoder's direct writes.
@@ -8,4 +12,18 @@ package io.zmtp.codec;
 @FunctionalInterface
 public interface MessageSink {
     void message(ZmtpMessage message);
+
+    /**
+     * The message the decoder hands on for a one-frame body: a sink whose owner has a message class
+     * of its own makes it here, so what arrives is already what the application gets (no second
+     * object per message). Owns {@code frame}.
+     */
+    default ZmtpMessage newMessage(ByteBuf frame) {
+        return ZmtpMessage.of(frame);
+    }
+
+    /** The same for several frames; owns them, but not the list, which the decoder reuses. */
+    default ZmtpMessage newMessage(List<ByteBuf> frames) {
+        return ZmtpMessage.of(frames);
+    }
 }

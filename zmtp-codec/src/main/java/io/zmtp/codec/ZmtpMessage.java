@@ -27,8 +27,14 @@ import java.util.Objects;
  * own rather than the separate counter object Netty's {@code AbstractReferenceCounted} allocates.
  * The hot paths use {@link #size()} and {@link #frame(int)} and {@link #transferFrames(Collection)}
  * rather than list views.
+ *
+ * <p>Open to subclassing so that a layer above can make its own message class the one that travels:
+ * the patterns module's {@code Message} is a {@code ZmtpMessage}, so a message goes from the
+ * application to the encoder, and from the decoder to the application, without a second object per
+ * message. A subclass starts empty and builds its frames with the protected methods; a message made
+ * here is never empty and never changes its frames.
  */
-public final class ZmtpMessage implements ReferenceCounted {
+public class ZmtpMessage implements ReferenceCounted {
     private static final VarHandle REF_CNT;
 
     static {
@@ -39,9 +45,11 @@ public final class ZmtpMessage implements ReferenceCounted {
         }
     }
 
-    private final ByteBuf first;
-    /** Frames 1..n-1, or null for a one-frame message. */
-    private final ByteBuf[] more;
+    /** Frame 0; null only in an empty subclass message. */
+    private ByteBuf first;
+    /** Frames 1..n-1 in {@code more[0..moreCount)}, or null while there are none. */
+    private ByteBuf[] more;
+    private int moreCount;
     /**
      * Read and changed through {@link #REF_CNT} only. The initial 1 is a plain store: a message
      * reaches another thread through a queue, which publishes it.
@@ -54,6 +62,11 @@ public final class ZmtpMessage implements ReferenceCounted {
     private ZmtpMessage(ByteBuf first, ByteBuf[] more) {
         this.first = first;
         this.more = more;
+        this.moreCount = more == null ? 0 : more.length;
+    }
+
+    /** An empty message, for a subclass that adds its frames itself. */
+    protected ZmtpMessage() {
     }
 
     private static ZmtpMessage ofArray(ByteBuf[] frames) {
@@ -112,10 +125,13 @@ public final class ZmtpMessage implements ReferenceCounted {
      * one message to several peers without copying). Release both.
      */
     public ZmtpMessage retainedDuplicateMessage() {
+        if (first == null) {
+            throw new IllegalStateException("an empty message has nothing to share");
+        }
         ByteBuf[] copies = null;
-        if (more != null) {
-            copies = new ByteBuf[more.length];
-            for (int i = 0; i < more.length; i++) {
+        if (moreCount > 0) {
+            copies = new ByteBuf[moreCount];
+            for (int i = 0; i < moreCount; i++) {
                 copies[i] = more[i].retainedDuplicate();
             }
         }
@@ -123,28 +139,85 @@ public final class ZmtpMessage implements ReferenceCounted {
     }
 
     /** The frame bodies, as an unmodifiable view; still owned by this message. */
-    public List<ByteBuf> frames() {
-        if (more == null) {
+    public final List<ByteBuf> frames() {
+        if (first == null) {
+            return List.of();
+        }
+        if (moreCount == 0) {
             return List.of(first);
         }
-        ByteBuf[] all = new ByteBuf[more.length + 1];
+        ByteBuf[] all = new ByteBuf[moreCount + 1];
         all[0] = first;
-        System.arraycopy(more, 0, all, 1, more.length);
+        System.arraycopy(more, 0, all, 1, moreCount);
         return Collections.unmodifiableList(Arrays.asList(all));
     }
 
-    public int size() {
-        return more == null ? 1 : more.length + 1;
+    public final int size() {
+        return first == null ? 0 : moreCount + 1;
     }
 
-    public ByteBuf frame(int index) {
-        if (index == 0) {
+    public final ByteBuf frame(int index) {
+        if (index == 0 && first != null) {
             return first;
         }
-        if (more == null || index < 0) {
+        if (index < 1 || index > moreCount) {
             throw new IndexOutOfBoundsException("frame " + index + " of a message of " + size());
         }
         return more[index - 1];
+    }
+
+    // ------------------------------------------------------------------ for subclasses that build
+
+    /** Adds {@code frame} after the last one; the message owns it from here. */
+    protected final void appendFrame(ByteBuf frame) {
+        if (first == null) {
+            first = frame;
+            return;
+        }
+        roomForOneMore();
+        more[moreCount++] = frame;
+    }
+
+    /** Puts {@code frame} before the first one; the message owns it from here. */
+    protected final void prependFrame(ByteBuf frame) {
+        if (first != null) {
+            roomForOneMore();
+            System.arraycopy(more, 0, more, 1, moreCount);
+            more[0] = first;
+            moreCount++;
+        }
+        first = frame;
+    }
+
+    /** Takes the first frame out (the caller owns it); the message must not be empty. */
+    protected final ByteBuf removeFirstFrame() {
+        ByteBuf f = first;
+        if (f == null) {
+            throw new IllegalStateException("message has no frames to pop");
+        }
+        if (moreCount == 0) {
+            first = null;
+        } else {
+            first = more[0];
+            System.arraycopy(more, 1, more, 0, moreCount - 1);
+            more[--moreCount] = null;
+        }
+        return f;
+    }
+
+    /** Drops the references to the frames without releasing them (after the message released them). */
+    protected final void forgetFrames() {
+        first = null;
+        more = null;
+        moreCount = 0;
+    }
+
+    private void roomForOneMore() {
+        if (more == null) {
+            more = new ByteBuf[3];
+        } else if (moreCount == more.length) {
+            more = Arrays.copyOf(more, moreCount * 2);
+        }
     }
 
     /**
@@ -156,11 +229,11 @@ public final class ZmtpMessage implements ReferenceCounted {
      */
     public void transferFrames(Collection<? super ByteBuf> to) {
         requireSoleHolder();
-        to.add(first);
-        if (more != null) {
-            for (ByteBuf f : more) {
-                to.add(f);
-            }
+        if (first != null) {
+            to.add(first);
+        }
+        for (int i = 0; i < moreCount; i++) {
+            to.add(more[i]);
         }
         giveUp();
     }
@@ -173,7 +246,7 @@ public final class ZmtpMessage implements ReferenceCounted {
      */
     public ByteBuf transferOnlyFrame() {
         requireSoleHolder();
-        if (more != null) {
+        if (size() != 1) {
             throw new IllegalStateException("the message has " + size() + " frames, not one");
         }
         giveUp();
@@ -197,22 +270,23 @@ public final class ZmtpMessage implements ReferenceCounted {
     }
 
     /** A copy of frame {@code index}'s bytes. */
-    public byte[] bytes(int index) {
+    public final byte[] bytes(int index) {
         return ByteBufUtil.getBytes(frame(index));
     }
 
     /** Frame {@code index} decoded as UTF-8. */
-    public String string(int index) {
+    public final String string(int index) {
         return frame(index).toString(StandardCharsets.UTF_8);
     }
 
     /** Sum of the frame body lengths. */
-    public long byteSize() {
+    public final long byteSize() {
+        if (first == null) {
+            return 0;
+        }
         long n = first.readableBytes();
-        if (more != null) {
-            for (ByteBuf f : more) {
-                n += f.readableBytes();
-            }
+        for (int i = 0; i < moreCount; i++) {
+            n += more[i].readableBytes();
         }
         return n;
     }
@@ -221,11 +295,11 @@ public final class ZmtpMessage implements ReferenceCounted {
         if (transferred) {
             return;
         }
-        releaseFrame(first);
-        if (more != null) {
-            for (ByteBuf f : more) {
-                releaseFrame(f);
-            }
+        if (first != null) {
+            releaseFrame(first);
+        }
+        for (int i = 0; i < moreCount; i++) {
+            releaseFrame(more[i]);
         }
     }
 
@@ -300,18 +374,18 @@ public final class ZmtpMessage implements ReferenceCounted {
 
     @Override
     public ZmtpMessage touch(Object hint) {
-        first.touch(hint);
-        if (more != null) {
-            for (ByteBuf f : more) {
-                f.touch(hint);
-            }
+        if (first != null) {
+            first.touch(hint);
+        }
+        for (int i = 0; i < moreCount; i++) {
+            more[i].touch(hint);
         }
         return this;
     }
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("ZmtpMessage[");
+        StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('[');
         for (int i = 0, n = size(); i < n; i++) {
             if (i > 0) {
                 sb.append(", ");

@@ -232,6 +232,46 @@ class FrameDecoderTest {
         ch.finishAndReleaseAll();
     }
 
+    /** A sink's own message class, as a socket layer makes it. */
+    private static final class Own extends ZmtpMessage {
+        Own(List<ByteBuf> frames) {
+            for (ByteBuf f : frames) {
+                appendFrame(f);
+            }
+        }
+    }
+
+    @Test
+    void aSinkMakesTheMessagesItIsHanded() {
+        FrameDecoder decoder = new FrameDecoder();
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        decoder.assembleMessages();
+        List<ZmtpMessage> sunk = new ArrayList<>();
+        decoder.deliverMessagesTo(new MessageSink() {
+            @Override
+            public void message(ZmtpMessage message) {
+                sunk.add(message);
+            }
+
+            @Override
+            public ZmtpMessage newMessage(ByteBuf frame) {
+                return new Own(List.of(frame));
+            }
+
+            @Override
+            public ZmtpMessage newMessage(List<ByteBuf> frames) {
+                return new Own(frames);
+            }
+        });
+        ch.writeInbound(Hex.buf("00 01 'a' 01 01 'b' 01 00 00 01 'c'"));
+        assertThat(sunk).hasSize(2).allSatisfy(m -> assertThat(m).isInstanceOf(Own.class));
+        assertThat(sunk.get(0).string(0)).isEqualTo("a");
+        assertThat(sunk.get(1).size()).isEqualTo(3);
+        assertThat(sunk.get(1).string(2)).isEqualTo("c");
+        sunk.forEach(ZmtpMessage::release);
+        ch.finishAndReleaseAll();
+    }
+
     @Test
     void aSinkIsRefusedWhileTheDecoderEmitsFrames() {
         FrameDecoder decoder = new FrameDecoder();

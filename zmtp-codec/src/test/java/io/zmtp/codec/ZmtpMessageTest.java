@@ -141,4 +141,74 @@ class ZmtpMessageTest {
         assertThatThrownBy(() -> ZmtpMessage.of(new ByteBuf[0])).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ZmtpMessage.ofStrings()).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** What a layer above builds on: an empty subclass message that adds, puts in front and takes out frames. */
+    private static final class Built extends ZmtpMessage {
+        Built add(ByteBuf f) {
+            appendFrame(f);
+            return this;
+        }
+
+        Built front(ByteBuf f) {
+            prependFrame(f);
+            return this;
+        }
+
+        ByteBuf takeFirst() {
+            return removeFirstFrame();
+        }
+    }
+
+    private static ByteBuf direct(String text) {
+        return Unpooled.directBuffer().writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static List<String> texts(ZmtpMessage m) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < m.size(); i++) {
+            out.add(m.string(i));
+        }
+        return out;
+    }
+
+    @Test
+    void aSubclassBuildsItsFramesInPlaceAndReleasesThemAsAnyMessage() {
+        Built m = new Built();
+        assertThat(m.size()).isZero();
+        assertThat(m.frames()).isEmpty();
+        assertThat(m.byteSize()).isZero();
+        assertThatThrownBy(() -> m.frame(0)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(m::takeFirst).isInstanceOf(IllegalStateException.class);
+        ByteBuf b = direct("b");
+        ByteBuf c = direct("c");
+        ByteBuf a = direct("a");
+        m.add(b).add(c).front(a);
+        for (int i = 0; i < 5; i++) {
+            m.add(direct("x" + i));  // past the first array's room
+        }
+        assertThat(texts(m)).containsExactly("a", "b", "c", "x0", "x1", "x2", "x3", "x4");
+        assertThat(m.frames()).hasSize(8);
+        assertThat(m.byteSize()).isEqualTo(13);
+        ByteBuf first = m.takeFirst();
+        assertThat(first).isSameAs(a);
+        first.release();
+        assertThat(texts(m)).containsExactly("b", "c", "x0", "x1", "x2", "x3", "x4");
+        assertThat(m.toString()).isEqualTo("Built[1B, 1B, 2B, 2B, 2B, 2B, 2B]");
+        List<ByteBuf> frames = new ArrayList<>(m.frames());
+        assertThat(m.release()).isTrue();
+        assertThat(frames).allSatisfy(f -> assertThat(f.refCnt()).isZero());
+    }
+
+    @Test
+    void aOneFrameSubclassMessageHandsItsFrameOver() {
+        ByteBuf a = direct("a");
+        Built m = new Built().add(a);
+        assertThat(m.transferOnlyFrame()).isSameAs(a);
+        assertThat(m.refCnt()).isZero();
+        assertThat(a.refCnt()).isEqualTo(1);
+        a.release();
+        Built two = new Built().add(direct("a")).add(direct("b"));
+        assertThatThrownBy(two::transferOnlyFrame).isInstanceOf(IllegalStateException.class);
+        two.release();
+    }
 }

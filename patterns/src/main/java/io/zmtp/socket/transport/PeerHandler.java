@@ -90,6 +90,17 @@ final class PeerHandler extends ChannelInboundHandlerAdapter implements MessageS
         }
     }
 
+    /** The decoder makes each message as the application's {@code Message}: no second object on the way. */
+    @Override
+    public ZmtpMessage newMessage(io.netty.buffer.ByteBuf frame) {
+        return io.zmtp.socket.SocketAccess.receivedMessage(frame);
+    }
+
+    @Override
+    public ZmtpMessage newMessage(java.util.List<io.netty.buffer.ByteBuf> frames) {
+        return io.zmtp.socket.SocketAccess.receivedMessage(frames);
+    }
+
     /** A message from the decoder's direct path (see {@link FrameDecoder#deliverMessagesTo}). */
     @Override
     public void message(ZmtpMessage m) {

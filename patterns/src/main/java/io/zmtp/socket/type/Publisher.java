@@ -53,7 +53,7 @@ abstract class Publisher extends Socket {
         matched.clear();
         subscriptions.match(message.frame(0), collect);
         if (matched.isEmpty()) {
-            message.close();
+            discard(message);
             return true;
         }
         if (options().xpubNoDrop() && !allHaveRoom()) {

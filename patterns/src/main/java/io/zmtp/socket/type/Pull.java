@@ -22,7 +22,7 @@ public final class Pull extends Socket {
 
     @Override
     protected boolean route(Message message) {
-        message.close();
+        discard(message);
         return true;
     }
 

@@ -98,12 +98,12 @@ public final class Rep extends Socket {
         if (p.isClosed() || !p.hasRoomOut()) {
             // The requester is gone or not taking replies: the reply is dropped, as in libzmq.
             env.release();
-            message.close();
+            discard(message);
             p.recordDrop();
             return true;
         }
         for (int i = env.frames.size() - 1; i >= 0; i--) {
-            message.push(env.frames.get(i));
+            pushFrame(message, env.frames.get(i));
         }
         p.enqueue(toWire(message));
         return true;

@@ -69,7 +69,7 @@ public final class Router extends Socket {
         ByteBuf idFrame = message.frame(0);
         Pipe p = table.lookup(idFrame.nioBuffer());
         if (p == null || !p.isReady()) {
-            message.close();
+            discard(message);
             return true;
         }
         if (!p.hasRoomOut()) {
@@ -78,10 +78,10 @@ public final class Router extends Socket {
                 return false;
             }
             p.recordDrop();
-            message.close();
+            discard(message);
             return true;
         }
-        message.pop().release();
+        popFrame(message).release();
         p.enqueue(toWire(message));
         return true;
     }

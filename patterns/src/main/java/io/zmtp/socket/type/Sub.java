@@ -70,7 +70,7 @@ public final class Sub extends Subscribing {
 
     @Override
     protected boolean route(Message message) {
-        message.close();
+        discard(message);
         return true;
     }
 
