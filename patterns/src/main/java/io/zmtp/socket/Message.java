@@ -176,7 +176,10 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
         if (isEmpty()) {
             throw new IllegalArgumentException("a ZMTP message has at least one frame");
         }
-        sent = true;
+        if (!sent) {
+            // Usually set already, by the send on the caller's thread: no second store from the loop.
+            sent = true;
+        }
         return this;
     }
 

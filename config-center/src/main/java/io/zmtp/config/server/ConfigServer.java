@@ -77,6 +77,8 @@ public final class ConfigServer implements AutoCloseable {
     /** The most revisions one {@link #announce} replays from the history; beyond, agents resync. */
     static final int MAX_REPLAY = 1000;
     private final RevisionFeed feed;
+    /** Writes the nodes' reports off the server thread (each heartbeat asks for a batch). */
+    private final ReportWriter reportWriter;
     private final AdminOps admin;
     private final GrayView gray;
     private final Thread thread;
@@ -85,7 +87,10 @@ public final class ConfigServer implements AutoCloseable {
     private final AnswerBudget budget;
     private final ServerMetrics metrics;
     private final boolean ownsMetrics;
-    /** Per namespace, the last revision sent as an UPDATE in this run (for the rollout gauges). */
+    /**
+     * Per namespace, the last revision sent as an UPDATE in this run (for the rollout gauges, and to
+     * answer a sync from one revision behind without reading the history).
+     */
     private final Map<String, Revision> lastSent = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean running = true;
     /** Why the server thread stopped by itself (an Error escaped it), or null. */
@@ -205,6 +210,7 @@ public final class ConfigServer implements AutoCloseable {
         }
         // Revisions committed by other servers on the same store (none for a store of its own).
         this.feed = store.follow(this::announce);
+        this.reportWriter = new ReportWriter(store, tracker, "config-report-writer");
         this.thread = new Thread(this::run, "config-server");
         thread.setDaemon(true);
         thread.start();
@@ -613,7 +619,7 @@ public final class ConfigServer implements AutoCloseable {
             publishLock.unlock();
         }
         refusalLogLine.flushIfDue();
-        store.recordReports(tracker.takeUnsaved());
+        reportWriter.due();
         Instant since = Instant.now().minus(offlineAfter());
         metrics.forget(id -> {
             Instant seen = tracker.lastSeen(id);
@@ -918,7 +924,7 @@ public final class ConfigServer implements AutoCloseable {
         boolean historyCovers = from >= 0 && from <= latest && (from == latest || (oldest > 0 && oldest <= from + 1));
         // A node that does not hold an aborted gray revision must get past it without it: a snapshot.
         if (historyCovers && latest - from <= SNAPSHOT_THRESHOLD && !facts.abortedSince()) {
-            List<Revision> page = from == latest ? List.of() : store.history(ns, from, SYNC_PAGE);
+            List<Revision> page = from == latest ? List.of() : historyAfter(ns, from, latest);
             String digest = from != latest ? null : facts.latestDigest() != null ? facts.latestDigest() : headDigest(ns, latest);
             long rev = from;
             for (Revision r : page) {
@@ -932,6 +938,22 @@ public final class ConfigServer implements AutoCloseable {
             return;
         }
         sendSnapshot(store.snapshot(ns), reply, req);
+    }
+
+    /**
+     * The main line's revisions after {@code from} (a page of them), {@code latest} being the head
+     * the store just gave. A node one revision behind (it missed the last UPDATE, or it comes from a
+     * replica that died as that revision was published) is answered from the revision this server
+     * published last, when that is the head: revisions are immutable and their numbers unique, so it
+     * is what the history would return, without the read (half of such a sync's round trips, once per
+     * moving agent in a failover). Anything else reads the history.
+     */
+    private List<Revision> historyAfter(String ns, long from, long latest) {
+        Revision last = lastSent.get(ns);
+        if (last != null && from == latest - 1 && last.number() == latest) {
+            return List.of(last);
+        }
+        return store.history(ns, from, SYNC_PAGE);
     }
 
     /**
@@ -1123,7 +1145,7 @@ public final class ConfigServer implements AutoCloseable {
         }
         pub.close();
         router.close();
-        store.recordReports(tracker.takeUnsaved());
+        reportWriter.close(Math.max(1000, heartbeat.toMillis() * 2));
         metrics.unbindSockets();
         if (ownsMetrics) {
             metrics.close();

@@ -61,6 +61,13 @@ public final class NodeTracker {
         return out;
     }
 
+    /** Reports a failed save took back: kept for the next one unless a newer report of the same node and namespace waits. */
+    void unsavedAgain(Collection<NodeReport> batch) {
+        for (NodeReport r : batch) {
+            unsaved.putIfAbsent(key(r.nodeId(), r.namespace()), r);
+        }
+    }
+
     void refused(Whitelist.Refusal r) {
         refusals.add(r);
     }

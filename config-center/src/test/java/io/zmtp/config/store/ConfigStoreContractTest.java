@@ -115,6 +115,32 @@ abstract class ConfigStoreContractTest {
         assertThat(store.namespaces()).containsExactly("a", "b");
     }
 
+    /**
+     * What a commit returns is what the history gives for it, as the wire carries it (header and
+     * values): a server answers a node one revision behind with the revision it published last.
+     */
+    @Test
+    void aCommittedRevisionIsWhatTheHistoryGivesForIt() {
+        ConfigStore store = open();
+        List<Revision> made = new ArrayList<>();
+        made.add(store.commit("ns", List.of(Change.put("a", "1"), Change.put("b", "2")), "ops", "192.0.2.7:40000", "first"));
+        made.add(store.commit("ns", List.of(Change.delete("a"), Change.put("c", "\u00e9t\u00e9")), "ops", "second"));
+        made.add(store.rollback("ns", 1, "ops", "192.0.2.8:40001", "back"));
+        for (Revision r : made) {
+            Revision kept = store.history("ns", r.number() - 1, 1).get(0);
+            assertThat(wire(r)).as("r%d", r.number()).isEqualTo(wire(kept));
+        }
+    }
+
+    /** A revision as an UPDATE or REVISION carries it: the header, then each put's value. */
+    private static String wire(Revision r) {
+        StringBuilder sb = new StringBuilder(io.zmtp.config.protocol.Wire.revisionHeader(r).toString());
+        for (Change c : r.changes()) {
+            sb.append(" | ").append(c.key()).append(c.isDelete() ? " deleted" : " = " + new String(c.value(), StandardCharsets.UTF_8));
+        }
+        return sb.toString();
+    }
+
     /** Issue 18, audit: a revision keeps the admin connection's address; a key of 1024 non-BMP code points fits. */
     @Test
     void aRevisionKeepsItsSourceAddressAndLongNonBmpKeys() {
