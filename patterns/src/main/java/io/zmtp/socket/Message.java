@@ -131,42 +131,16 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
             return m;
         }
         Message m = new Message();
-        int n = zm.size();
         if (zm.refCnt() == 1) {
-            if (n == 1) {
-                m.appendFrame(zm.transferOnlyFrame());
-            } else {
-                for (int i = 0; i < n; i++) {
-                    m.appendFrame(zm.frame(i));
-                }
-                zm.transferFrames(NOWHERE);
-            }
+            m.takeFramesOf(zm);
         } else {
-            for (int i = 0; i < n; i++) {
+            for (int i = 0, n = zm.size(); i < n; i++) {
                 m.appendFrame(zm.frame(i).retain());
             }
             zm.release();
         }
         return m;
     }
-
-    /** Where {@link #fromZmtp} drops frames it already took one by one (transferFrames wants a collection). */
-    private static final java.util.Collection<ByteBuf> NOWHERE = new java.util.AbstractCollection<>() {
-        @Override
-        public boolean add(ByteBuf b) {
-            return true;
-        }
-
-        @Override
-        public java.util.Iterator<ByteBuf> iterator() {
-            return java.util.Collections.emptyIterator();
-        }
-
-        @Override
-        public int size() {
-            return 0;
-        }
-    };
 
     /** The message as the wire carries it: itself (no copy, no new object). Must not be empty. */
     ZmtpMessage toZmtp() {
@@ -194,11 +168,6 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
     /** Throws unless the message may be given to a socket: not sent already, not closed. */
     void checkSendable() {
         ensureOpen();
-    }
-
-    /** True once a send took the message. */
-    boolean isSent() {
-        return sent;
     }
 
     /** Library side: puts a frame in front of a message the socket took (REP's envelope). */

@@ -205,6 +205,23 @@ public class ZmtpMessage implements ReferenceCounted {
         return f;
     }
 
+    /**
+     * Takes over every frame of {@code from}, after this message's own, as {@link #transferFrames}
+     * hands them (no retain, no release); {@code from} is released. Only its sole holder may do this.
+     *
+     * @throws IllegalStateException if {@code from} is shared ({@code refCnt() != 1})
+     */
+    protected final void takeFramesOf(ZmtpMessage from) {
+        from.requireSoleHolder();
+        if (from.first != null) {
+            appendFrame(from.first);
+        }
+        for (int i = 0; i < from.moreCount; i++) {
+            appendFrame(from.more[i]);
+        }
+        from.giveUp();
+    }
+
     /** Drops the references to the frames without releasing them (after the message released them). */
     protected final void forgetFrames() {
         first = null;

@@ -157,6 +157,29 @@ class ZmtpMessageTest {
         ByteBuf takeFirst() {
             return removeFirstFrame();
         }
+
+        Built take(ZmtpMessage from) {
+            takeFramesOf(from);
+            return this;
+        }
+    }
+
+    @Test
+    void aSubclassTakesOverTheFramesOfASoleHolder() {
+        ByteBuf a = direct("a");
+        ByteBuf b = direct("b");
+        ByteBuf c = direct("c");
+        ZmtpMessage from = ZmtpMessage.of(b, c);
+        Built m = new Built().add(a).take(from);
+        assertThat(from.refCnt()).isZero();
+        assertThat(texts(m)).containsExactly("a", "b", "c");
+        assertThat(b.refCnt()).as("moved, not retained").isEqualTo(1);
+        ZmtpMessage shared = ZmtpMessage.of(direct("d")).retain();
+        assertThatThrownBy(() -> m.take(shared)).isInstanceOf(IllegalStateException.class);
+        assertThat(m.size()).as("nothing taken from a shared message").isEqualTo(3);
+        shared.release(2);
+        m.release();
+        assertThat(List.of(a, b, c)).allSatisfy(f -> assertThat(f.refCnt()).isZero());
     }
 
     private static ByteBuf direct(String text) {
