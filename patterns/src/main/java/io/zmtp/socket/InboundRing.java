@@ -4,9 +4,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The hand-off of one peer's received messages from a socket's event loop to the application: a
- * fixed ring with one producer (the loop) and one consumer at a time (the socket's reader takes
- * under its lock).
+ * The hand-off of received messages from a socket's event loop to the application: a fixed ring
+ * with one producer (the loop) and any number of consumers (a socket may be read from more than
+ * one thread; each take is one compare-and-set).
  *
  * <p>It publishes in batches, the way libzmq's ypipe flushes: {@link #offer} fills slots the
  * consumer cannot see yet, and {@link #publish} makes them visible with one store (the loop calls it
@@ -14,7 +14,8 @@ import java.lang.invoke.VarHandle;
  * does not hold them back). The producer keeps a private copy of the consumers' position and reads
  * the shared one only when its copy says the ring is full, and the published position changes once
  * per batch: the lines each side writes move to the other core about once per batch, not once per
- * message (and no node is allocated per message) as in a linked queue. A taken slot is cleared.
+ * message (and no node is allocated per message) as in a linked queue. A taken slot keeps its
+ * reference until the producer reuses it: at most {@code capacity} closed messages stay reachable.
  */
 final class InboundRing extends InboundRingFields {
     /** A long read still hands its messages over at least this often. */
@@ -60,12 +61,6 @@ final class InboundRing extends InboundRingFields {
         return tail - headSeen >= slots.length;
     }
 
-    /** Loop: messages offered and not yet taken (published or not). */
-    int backlog() {
-        headSeen = (long) HEAD.getVolatile(this);
-        return (int) (tail - headSeen);
-    }
-
     /** Loop: adds {@code m} behind the others, visible at the next {@link #publish()}; false when full. */
     boolean offer(Object m) {
         if (isFull()) {
@@ -90,40 +85,29 @@ final class InboundRing extends InboundRingFields {
         }
     }
 
-    // ------------------------------------------------------------------ the consumer (one at a time)
+    // ------------------------------------------------------------------ consumers (any thread)
 
     /**
-     * The next published message, or null. One consumer at a time (the socket's reader takes
-     * under its lock): it clears the slot before it moves the head past it, so a taken message is
-     * not kept reachable by the ring (a socket with many peers has a ring for each), and the
-     * producer, which reuses a slot only once the head has passed it, never sees it half done.
+     * The next published message, or null. Consumers claim a slot with one compare-and-set of the
+     * head; the slot is read before the claim (the producer cannot reuse it until the head has
+     * passed it, and a lost claim is retried) and left for the producer to overwrite.
      */
     Object poll() {
-        long h = (long) HEAD.getOpaque(this);
-        if (h >= (long) PUBLISHED.getAcquire(this)) {
-            return null;
+        while (true) {
+            long h = (long) HEAD.getVolatile(this);
+            if (h >= (long) PUBLISHED.getAcquire(this)) {
+                return null;
+            }
+            Object m = slots[(int) h & mask];
+            if (HEAD.compareAndSet(this, h, h + 1)) {
+                return m;
+            }
         }
-        int i = (int) h & mask;
-        Object m = slots[i];
-        slots[i] = null;
-        HEAD.setRelease(this, h + 1);
-        return m;
     }
 
     /** True when a published message is waiting (any thread). */
     boolean hasPublished() {
         return (long) PUBLISHED.getVolatile(this) != (long) HEAD.getVolatile(this);
-    }
-
-    /** Slots that still hold a message (taken ones are cleared): for tests and diagnostics. */
-    int retained() {
-        int n = 0;
-        for (Object o : slots) {
-            if (o != null) {
-                n++;
-            }
-        }
-        return n;
     }
 }
 
@@ -157,7 +141,7 @@ abstract class InboundRingPad2 extends InboundRingPublished {
 }
 
 abstract class InboundRingConsumer extends InboundRingPad2 {
-    /** Next slot the consumer takes. */
+    /** Next slot a consumer takes; consumers advance it by compare-and-set. */
     volatile long head;
 }
 

@@ -31,8 +31,6 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
     Object replyTo;
     /** Set when the socket type already saw this message on its way to an asynchronous receiver. */
     boolean accepted;
-    /** The ring it came through while a byte bound counts what the rings hold (RCVHWM bytes); else null. */
-    PipeReader reader;
     /** The sending peer's authenticated user id (ZAP's User-Id); "" for NULL or a local message. */
     String userId = "";
 

@@ -16,11 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Messages from the application threads to the socket's loop, which routes them: a send wakes the
  * loop only when no drain is pending, and a drain routes everything queued, then flushes each
- * connection it wrote to once. For a type whose send waits for a peer with room (PUSH, DEALER, REQ,
- * PAIR) at most as many messages wait here as its pipes can take when the loop last looked, so a
- * send blocks where libzmq's would (no peer, or every peer at SNDHWM) and nothing is held beyond
- * the pipes' marks; for the others at most SNDHWM. A sender blocked at that mark is woken when the
- * queue is down to half of it (a low-water mark, as libzmq's pipes have) or the pipes gained room.
+ * connection it wrote to once. At most SNDHWM messages wait here; a sender blocked at that mark is
+ * woken when the queue is down to half (a low-water mark, as libzmq's pipes have).
  */
 final class OutboundHandoff {
     private final Socket socket;
@@ -34,13 +31,6 @@ final class OutboundHandoff {
      */
     private final Queue<Message> queue = PlatformDependent.newMpscQueue();
     private final AtomicInteger count = new AtomicInteger();
-    /** The type's sends wait for a pipe with room ({@link Socket#sendsWaitForRoom}). */
-    private final boolean waitsForRoom;
-    /**
-     * For such a type, the messages its pipes could take when the loop last looked ({@link
-     * #refreshRoom}): what may wait here. Starts at 0 (no peer yet). Loop writes, senders read.
-     */
-    private volatile int room;
     /** Body bytes waiting here, counted only under a byte bound (SNDHWM bytes). */
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -60,7 +50,6 @@ final class OutboundHandoff {
         this.socket = socket;
         this.loop = loop;
         this.options = options;
-        this.waitsForRoom = socket.sendsWaitForRoom();
     }
 
     // ------------------------------------------------------------------ application side
@@ -88,16 +77,8 @@ final class OutboundHandoff {
 
     /** True when a send would not wait. */
     boolean hasRoom() {
-        return count.get() < capacity() && bytesBelowBound();
-    }
-
-    /** How many messages may wait here now. */
-    private int capacity() {
-        if (waitsForRoom) {
-            return room;
-        }
-        int hwm = options.sendHwm();
-        return hwm == 0 ? Integer.MAX_VALUE : hwm;
+        int capacity = options.sendHwm();
+        return (capacity == 0 || count.get() < capacity) && bytesBelowBound();
     }
 
     /** The byte bound beside SNDHWM: what waits here counts against it too. */
@@ -122,7 +103,8 @@ final class OutboundHandoff {
     }
 
     private boolean reserve(long timeoutMillis) {
-        if (bytesBelowBound() && tryReserve(capacity())) {
+        int capacity = options.sendHwm();
+        if (bytesBelowBound() && tryReserve(capacity)) {
             return true;
         }
         if (timeoutMillis == 0) {
@@ -138,7 +120,7 @@ final class OutboundHandoff {
         lock.lock();
         sendersWaiting.incrementAndGet();
         try {
-            while (!(bytesBelowBound() && tryReserve(capacity()))) {
+            while (!(bytesBelowBound() && tryReserve(capacity))) {
                 socket.checkOpen();
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -159,7 +141,7 @@ final class OutboundHandoff {
     private boolean tryReserve(int capacity) {
         while (true) {
             int c = count.get();
-            if (c >= capacity) {
+            if (capacity > 0 && c >= capacity) {
                 return false;
             }
             if (count.compareAndSet(c, c + 1)) {
@@ -213,10 +195,9 @@ final class OutboundHandoff {
         }
         if (consumed > 0) {
             int left = count.addAndGet(-consumed);
-            refreshRoom();
             // A blocked sender is woken once the queue is down to half, not after every drain: it
             // then sends many before it blocks again, instead of one per wake-up.
-            if (sendersWaiting.get() > 0 && left <= capacity() / 2) {
+            if (sendersWaiting.get() > 0 && left <= options.sendHwm() / 2) {
                 signalNotFull();
             }
             socket.notifyWatchers(Socket.WRITABLE);
@@ -228,32 +209,9 @@ final class OutboundHandoff {
         socket.pipes.flush();
     }
 
-    /**
-     * Loop: looks again at what the pipes can take (a pipe joined, left, or its connection drained)
-     * and, when that grew, wakes the senders and watchers waiting for it.
-     */
-    void refreshRoom() {
-        if (!waitsForRoom) {
-            return;
-        }
-        int before = room;
-        int now = socket.sendRoom();
-        room = now;
-        if (now > before && count.get() < now) {
-            if (sendersWaiting.get() > 0) {
-                signalNotFull();
-            }
-            socket.notifyWatchers(Socket.WRITABLE);
-            if (!asyncSends.isEmpty()) {
-                admitAsyncSends();
-                scheduleDrain();
-            }
-        }
-    }
-
     private void admitAsyncSends() {
         PendingSend p;
-        while ((p = asyncSends.peek()) != null && bytesBelowBound() && tryReserve(capacity())) {
+        while ((p = asyncSends.peek()) != null && bytesBelowBound() && tryReserve(options.sendHwm())) {
             asyncSends.poll();
             socket.prepareSend(p.message);
             p.message.handOver();
@@ -270,7 +228,6 @@ final class OutboundHandoff {
         if (stalled != null || !queue.isEmpty() || !asyncSends.isEmpty()) {
             drain();
         }
-        refreshRoom();
     }
 
     /** Messages waiting here for a pipe, the one that found none with room included. */

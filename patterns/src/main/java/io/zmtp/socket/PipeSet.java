@@ -4,13 +4,14 @@ import io.zmtp.codec.ZmtpVersion;
 import io.zmtp.socket.pipe.Link;
 import io.zmtp.socket.pipe.PeerInfo;
 import io.zmtp.socket.pipe.Pipe;
+import io.zmtp.socket.routing.FairQueue;
 import io.zmtp.socket.transport.TransportHost;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A socket's peers: every attached pipe, the pipes of peers that left
+ * A socket's peers: every attached pipe, the fair queue over them, the pipes of peers that left
  * but still hold messages for the application, and the one admission sequence every transport's
  * peers go through. Touched on the socket's loop only.
  */
@@ -19,6 +20,8 @@ final class PipeSet {
     private final List<Pipe> pipes = new ArrayList<>();
     /** Pipes of peers that left, kept until the application took what they had sent. */
     private final List<Pipe> retiring = new ArrayList<>();
+    /** Fair queue over every attached pipe; used by every type that receives. */
+    private final FairQueue fairQueue = new FairQueue();
     /** Counters of pipes that left the set, so that the socket's totals never go down. */
     private long goneMessagesIn;
     private long goneMessagesOut;
@@ -35,9 +38,8 @@ final class PipeSet {
         return pipes;
     }
 
-    /** Pipes of peers that left and still hold received messages for the application. */
-    List<Pipe> retiring() {
-        return retiring;
+    FairQueue fairQueue() {
+        return fairQueue;
     }
 
     /** See {@link TransportHost#admit}. */
@@ -62,17 +64,17 @@ final class PipeSet {
 
     void attach(Pipe pipe) {
         pipes.add(pipe);
+        fairQueue.attach(pipe);
         socket.attach(pipe);
-        socket.outbound.pipeHasRoom();
     }
 
     void detach(Pipe pipe) {
         if (pipes.remove(pipe)) {
             leaving(pipe);
+            fairQueue.detach(pipe);
             socket.detach(pipe);
         }
         pipe.close();
-        socket.outbound.refreshRoom();
     }
 
     /** A connection of {@code pipe} is live: the type hears of it, then what waited is written. */
@@ -95,7 +97,6 @@ final class PipeSet {
             // Messages that arrived whole before the peer left are still delivered (as libzmq
             // does): the pipe leaves routing now and the fair queue once it is empty.
             socket.detach(pipe);
-            socket.outbound.refreshRoom();
             retiring.add(pipe);
         } else {
             detach(pipe);
@@ -105,6 +106,7 @@ final class PipeSet {
     /** A retiring pipe gave up its last inbound message. */
     void retired(Pipe pipe) {
         if (retiring.remove(pipe)) {
+            fairQueue.detach(pipe);
             pipe.close();
         }
     }

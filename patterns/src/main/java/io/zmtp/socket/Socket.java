@@ -116,37 +116,19 @@ public abstract class Socket implements AutoCloseable {
     }
 
     /**
-     * Connects to {@code endpoint}. Returns once the peer's pipe exists, as libzmq's connect does:
-     * a send right after it queues for this peer (up to SNDHWM) instead of waiting for one. The
-     * connection is made, and remade after it breaks, in the background; messages for this peer
-     * queue up until it is there.
+     * Connects to {@code endpoint}; returns at once. The connection is made, and remade after it
+     * breaks, in the background; messages for this peer queue up until it is there.
      */
     public void connect(String endpoint) {
         checkOpen();
         Transport transport = transportOf(endpoint);
         Endpoint ep = transport.parse(endpoint);
         transport.checkConnectable(ep);
-        CompletableFuture<Void> attached = new CompletableFuture<>();
         runOnLoop(() -> {
-            try {
-                Pipe pipe = newPipe(true, ep.toString());
-                pipes.attach(pipe);
-                dialers.add(transport.connect(host, ep, pipe));
-                attached.complete(null);
-            } catch (RuntimeException e) {
-                attached.completeExceptionally(e);
-                throw e;
-            }
+            Pipe pipe = newPipe(true, ep.toString());
+            pipes.attach(pipe);
+            dialers.add(transport.connect(host, ep, pipe));
         });
-        try {
-            attached.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot connect to " + endpoint + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            // The loop is busy for that long: the pipe comes when it gets to it.
-        }
     }
 
     private static Transport transportOf(String endpoint) {
@@ -482,25 +464,6 @@ public abstract class Socket implements AutoCloseable {
      * it). Returns false when it cannot go yet; it is offered again when a pipe has room.
      */
     protected abstract boolean route(Message message);
-
-    /**
-     * True for types whose send waits for a peer with room (PUSH, DEALER, REQ, PAIR): what the
-     * hand-off to the loop may hold is then what their pipes can take ({@link #sendRoom}), so a
-     * send blocks as libzmq's does, with no peer at all or every peer at its SNDHWM. Other types
-     * (they drop, or route by id) bound the hand-off by SNDHWM alone. Called once, from the
-     * constructor: an override returns a constant and reads no field.
-     */
-    protected boolean sendsWaitForRoom() {
-        return false;
-    }
-
-    /**
-     * Loop, for types whose {@link #sendsWaitForRoom}: the messages the pipes a send may go to can
-     * take now, summed ({@link Pipe#roomOut}; {@link Integer#MAX_VALUE} without a bound).
-     */
-    protected int sendRoom() {
-        return Integer.MAX_VALUE;
-    }
 
     /** Application thread: may this message be sent now? Throws for a wrong call order. */
     protected void checkSend(Message message) {

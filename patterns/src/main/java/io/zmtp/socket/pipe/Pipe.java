@@ -52,11 +52,6 @@ public final class Pipe {
     public int routingIndex = -1;
     /** Free slot for the socket type's per-pipe state (e.g. a subscription set marker). */
     public Object attachment;
-    /**
-     * The application's side of this pipe's received messages (the socket's per-peer ring), kept
-     * here so that the loop finds it without a lookup; made at the first message.
-     */
-    public Object reader;
 
     public Pipe(boolean connectSide, String endpoint, int sendHwm, int receiveHwm) {
         this(connectSide, endpoint, sendHwm, receiveHwm, 0, 0);
@@ -118,17 +113,6 @@ public final class Pipe {
     /** True while the outbound queue is below the send HWM (and its byte bound). */
     public boolean hasRoomOut() {
         return !closed && (sendHwm == 0 || out.size() < sendHwm) && (sendHwmBytes == 0 || outBytes < sendHwmBytes);
-    }
-
-    /**
-     * How many more messages the outbound queue takes before its send HWM (or its byte bound)
-     * is reached: {@link Integer#MAX_VALUE} without a bound, 0 once closed.
-     */
-    public int roomOut() {
-        if (closed || sendHwmBytes > 0 && outBytes >= sendHwmBytes) {
-            return 0;
-        }
-        return sendHwm == 0 ? Integer.MAX_VALUE : Math.max(0, sendHwm - out.size());
     }
 
     /**
@@ -201,21 +185,13 @@ public final class Pipe {
 
     /** Adds an inbound message; pauses reading from the connection once the receive HWM is reached. */
     public void received(ZmtpMessage message) {
-        received(message, 0);
-    }
-
-    /**
-     * Adds an inbound message behind {@code ahead} others of this peer that the application can
-     * already take; pauses reading from the connection once those and the queue reach the receive HWM.
-     */
-    public void received(ZmtpMessage message, int ahead) {
         messagesIn++;
         long size = message.byteSize();
         bytesIn += size;
         inBytes += size;
         in.add(message);
         inboundDepth = in.size();
-        boolean full = receiveHwm > 0 && in.size() + ahead >= receiveHwm || receiveHwmBytes > 0 && inBytes >= receiveHwmBytes;
+        boolean full = receiveHwm > 0 && in.size() >= receiveHwm || receiveHwmBytes > 0 && inBytes >= receiveHwmBytes;
         if (full && link != null && !readingPaused) {
             readingPaused = true;
             hwmHits++;

@@ -2,8 +2,6 @@ package io.zmtp.socket.routing;
 
 import io.zmtp.socket.pipe.Pipe;
 
-import java.util.List;
-
 /**
  * Outbound load balancing (PUSH, DEALER, REQ): each message goes to the next peer in turn that
  * has room below its send HWM; when none has room the sender waits.
@@ -22,17 +20,6 @@ public final class LoadBalancer {
     /** The peer for the next message, or null when every peer is full (or there is none). */
     public Pipe next() {
         return pipes.next(Pipe::hasRoomOut);
-    }
-
-    /** What every peer can take before its send HWM, summed (saturating at {@link Integer#MAX_VALUE}). */
-    public int room() {
-        int room = 0;
-        List<Pipe> all = pipes.members();
-        for (int i = 0, n = all.size(); i < n; i++) {
-            int r = all.get(i).roomOut();
-            room = room > Integer.MAX_VALUE - r ? Integer.MAX_VALUE : room + r;
-        }
-        return room;
     }
 
     public int size() {

@@ -29,16 +29,6 @@ abstract class LoadBalancing extends Socket {
     }
 
     @Override
-    protected boolean sendsWaitForRoom() {
-        return true;
-    }
-
-    @Override
-    protected int sendRoom() {
-        return balancer.room();
-    }
-
-    @Override
     protected boolean route(Message message) {
         Pipe p = balancer.next();
         if (p == null) {

@@ -34,16 +34,6 @@ public final class Pair extends Socket {
     }
 
     @Override
-    protected boolean sendsWaitForRoom() {
-        return true;
-    }
-
-    @Override
-    protected int sendRoom() {
-        return peer == null ? 0 : peer.roomOut();
-    }
-
-    @Override
     protected boolean route(Message message) {
         if (peer == null || !peer.hasRoomOut()) {
             return false;

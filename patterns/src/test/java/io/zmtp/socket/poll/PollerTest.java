@@ -84,7 +84,7 @@ class PollerTest {
             int i = poller.register(push, Poller.POLLOUT);
             assertThat(poller.poll(Duration.ZERO)).isEqualTo(1);
             assertThat(poller.pollout(i)).isTrue();
-            // No peer ever connects (port 9 is closed): the pipe fills up; the hand-off holds nothing beyond it.
+            // No peer ever connects (port 9 is closed): the pipe and then the hand-off fill up.
             org.awaitility.Awaitility.await().atMost(WAIT).until(() -> {
                 Message m = Message.of("x");
                 if (!push.trySend(m)) {

@@ -89,6 +89,33 @@ class RoundRobinTest {
     }
 
     @Test
+    void fairQueueDoesNotLetABusyPeerStarveAQuietOne() {
+        FairQueue fq = new FairQueue();
+        Pipe busy = pipe(0);
+        Pipe quiet = pipe(0);
+        fq.attach(busy);
+        fq.attach(quiet);
+        try {
+            for (int i = 0; i < 100; i++) {
+                busy.received(ZmtpMessage.ofStrings("busy"));
+            }
+            quiet.received(ZmtpMessage.ofStrings("quiet"));
+            List<Pipe> order = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Pipe p = fq.next();
+                order.add(p);
+                p.poll().release();
+            }
+            assertThat(order).containsExactly(busy, quiet, busy);
+            assertThat(fq.hasInbound()).isTrue();
+        } finally {
+            busy.close();
+            quiet.close();
+        }
+        assertThat(fq.next()).isNull();
+    }
+
+    @Test
     void routingIdsAreGeneratedDistinctAndNotStolen() {
         RoutingIdTable table = new RoutingIdTable();
         Pipe a = pipe(1);
