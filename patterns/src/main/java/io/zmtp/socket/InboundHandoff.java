@@ -323,7 +323,7 @@ final class InboundHandoff {
             if (receiversWaiting.get() > 0) {
                 wakeReceivers();
             }
-            socket.notifyWatchers(Socket.READABLE);
+            socket.readiness.became(Readiness.READABLE);
         }
     }
 

@@ -200,7 +200,7 @@ final class OutboundHandoff {
             if (sendersWaiting.get() > 0 && left <= options.sendHwm() / 2) {
                 signalNotFull();
             }
-            socket.notifyWatchers(Socket.WRITABLE);
+            socket.readiness.became(Readiness.WRITABLE);
             admitAsyncSends();
             if (stalled == null && !queue.isEmpty()) {
                 scheduleDrain();

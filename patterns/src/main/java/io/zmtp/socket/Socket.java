@@ -21,11 +21,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A ZeroMQ socket: one socket type's routing over any number of peers, reached by binding and
@@ -54,7 +52,7 @@ public abstract class Socket implements AutoCloseable {
     private final TransportHost host = new SocketHost(this);
 
     /** Pollers waiting on this socket: told when a message arrives or room frees up. */
-    private final List<Watcher> readinessWatchers = new CopyOnWriteArrayList<>();
+    final Readiness readiness = new Readiness();
     /** What bind made, and what connect started; loop only once closing. */
     final List<Transport.Listener> listeners = new CopyOnWriteArrayList<>();
     final List<Transport.Dialer> dialers = new ArrayList<>();
@@ -265,35 +263,12 @@ public abstract class Socket implements AutoCloseable {
         return !closed && outbound.hasRoom();
     }
 
-    /** Readiness bits of {@link #notifyWatchers}: the same values as the poller's POLLIN and POLLOUT. */
-    static final int READABLE = 1;
-    static final int WRITABLE = 2;
-
-    /** A readiness watcher: the readiness it waits for ({@link #READABLE}, {@link #WRITABLE}) and whom to wake. */
-    private record Watcher(int events, Runnable wake) {
-    }
-
     void addReadinessWatcher(int events, Runnable watcher) {
-        readinessWatchers.add(new Watcher(events, watcher));
+        readiness.add(events, watcher);
     }
 
     void removeReadinessWatcher(int events, Runnable watcher) {
-        readinessWatchers.remove(new Watcher(events, watcher));
-    }
-
-    /**
-     * Loop: the socket may have become {@code became} ({@link #READABLE} or {@link #WRITABLE});
-     * wakes the watchers waiting for that, and only those (a poller waiting for messages is not
-     * woken each time the socket's sends are written out).
-     */
-    void notifyWatchers(int became) {
-        if (!readinessWatchers.isEmpty()) {
-            for (Watcher w : readinessWatchers) {
-                if ((w.events() & became) != 0) {
-                    w.wake().run();
-                }
-            }
-        }
+        readiness.remove(events, watcher);
     }
 
     // ------------------------------------------------------------------ for socket types (loop side)
@@ -368,18 +343,8 @@ public abstract class Socket implements AutoCloseable {
     }
 
     /** Reads {@code what} on the socket's loop, which owns it (waiting up to 10 s from another thread). */
-    private <T> T onLoop(java.util.function.Supplier<T> read, String what) {
-        if (loop.inEventLoop()) {
-            return read.get();
-        }
-        try {
-            return loop.submit(read::get).get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading " + what, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read " + what + ": " + e, e);
-        }
+    private <T> T onLoop(Supplier<T> read, String what) {
+        return LoopCall.read(loop, read, "read " + what);
     }
 
     /**
@@ -514,38 +479,6 @@ public abstract class Socket implements AutoCloseable {
      */
     protected byte[] assignRoutingId(Pipe pipe, byte[] announced) {
         return announced == null ? new byte[0] : announced;
-    }
-
-    // helpers for socket types in other packages
-    protected static ZmtpMessage toWire(Message message) {
-        return message.toZmtp();
-    }
-
-    protected static Message fromWire(ZmtpMessage message) {
-        return Message.fromZmtp(message);
-    }
-
-    /** Puts {@code frame} in front of a message the socket took from a send (the caller's methods refuse: it is sent). */
-    protected static void pushFrame(Message message, ByteBuf frame) {
-        message.frontFrame(frame);
-    }
-
-    /** Takes the first frame of a message the socket took from a send; the caller owns it. */
-    protected static ByteBuf popFrame(Message message) {
-        return message.takeFirstFrame();
-    }
-
-    /** Gives up a message the socket took from a send and will not deliver (no peer, HWM, no match). */
-    protected static void discard(Message message) {
-        message.discard();
-    }
-
-    protected static Object replyTo(Message message) {
-        return message.replyTo;
-    }
-
-    protected static void replyTo(Message message, Object envelope) {
-        message.replyTo = envelope;
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.pipe.Pipe;
 import io.zmtp.socket.routing.LoadBalancer;
 
+import static io.zmtp.socket.SocketTypeSupport.*;
+
 /**
  * What PUSH, DEALER and REQ share: each outgoing message goes to the next peer in turn with room
  * below its send HWM, and the sender waits while none has room.

@@ -6,6 +6,8 @@ import io.zmtp.socket.Socket;
 import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.pipe.Pipe;
 
+import static io.zmtp.socket.SocketTypeSupport.*;
+
 /** PAIR (RFC 31): exactly one peer; a second connection is refused. Blocks when the peer is full. */
 public final class Pair extends Socket {
     private Pipe peer;

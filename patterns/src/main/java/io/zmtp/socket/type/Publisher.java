@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
+import static io.zmtp.socket.SocketTypeSupport.*;
+
 /**
  * What PUB and XPUB share: filtering at the publisher, as libzmq does for ZMTP 3.x. Each peer's
  * subscriptions (SUBSCRIBE/CANCEL commands, or 0x01/0x00 messages from 3.0 peers and XSUB

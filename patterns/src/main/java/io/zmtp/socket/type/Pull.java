@@ -6,6 +6,8 @@ import io.zmtp.socket.Socket;
 import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.pipe.Pipe;
 
+import static io.zmtp.socket.SocketTypeSupport.*;
+
 /** PULL (RFC 30): fair-queues messages from its PUSH peers. Cannot send. */
 public final class Pull extends Socket {
     public Pull(ZmtpContext context) {

@@ -11,6 +11,8 @@ import io.zmtp.socket.pipe.Pipe;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.zmtp.socket.SocketTypeSupport.*;
+
 /**
  * REP (RFC 28): receives requests fair-queued from its peers, strips and keeps their envelope
  * (every frame up to the empty delimiter), and sends the reply back with it to the peer it came

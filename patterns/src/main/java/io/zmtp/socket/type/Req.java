@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.ThreadLocalRandom;
 
+import static io.zmtp.socket.SocketTypeSupport.*;
+
 /**
  * REQ (RFC 28): sends a request to one peer in turn, with an empty delimiter frame in front, and
  * accepts the reply only from that peer. Calls must alternate send, receive, send...; a call out

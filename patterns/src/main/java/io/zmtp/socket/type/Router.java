@@ -12,6 +12,8 @@ import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.pipe.Pipe;
 import io.zmtp.socket.routing.RoutingIdTable;
 
+import static io.zmtp.socket.SocketTypeSupport.*;
+
 
 /**
  * ROUTER (RFC 28): every received message gets its peer's routing id as a first frame; every sent

@@ -11,6 +11,8 @@ import io.zmtp.socket.pipe.Pipe;
 
 import java.nio.charset.StandardCharsets;
 
+import static io.zmtp.socket.SocketTypeSupport.*;
+
 /**
  * SUB (RFC 29): receives, fair-queued, the messages of its publishers whose first frame starts
  * with one of its subscriptions. Subscriptions are counted as libzmq counts them: each

@@ -8,6 +8,8 @@ import io.zmtp.socket.Message;
 import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.pipe.Pipe;
 
+import static io.zmtp.socket.SocketTypeSupport.*;
+
 /**
  * XSUB (RFC 29): a SUB driven by messages. The application subscribes by sending {@code 0x01
  * topic} and unsubscribes with {@code 0x00 topic}; those go to every publisher as messages (as
