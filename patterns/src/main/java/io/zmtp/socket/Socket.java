@@ -1,7 +1,5 @@
 package io.zmtp.socket;
 
-import io.netty.buffer.ByteBuf;
-
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.zmtp.codec.SocketType;
