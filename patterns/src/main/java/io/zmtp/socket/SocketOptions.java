@@ -149,7 +149,10 @@ public final class SocketOptions {
         return lingerMillis;
     }
 
-    /** ZMQ_RECONNECT_IVL in ms (default 100); -1 never reconnects. */
+    /**
+     * ZMQ_RECONNECT_IVL in ms (default 100); -1 never reconnects. Without a back-off (RECONNECT_IVL_MAX
+     * not above it) each retry waits the value set at that moment, so it may be changed on a connected socket.
+     */
     public SocketOptions reconnectIvl(long millis) {
         this.reconnectIvlMillis = timeout("RECONNECT_IVL", millis);
         return this;

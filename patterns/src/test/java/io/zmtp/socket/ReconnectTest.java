@@ -65,6 +65,34 @@ class ReconnectTest {
         assertThat(events).anyMatch(e -> e.type() == SocketEvent.Type.CONNECT_RETRIED);
     }
 
+    /**
+     * Without a back-off, each retry waits RECONNECT_IVL as it is set at that moment: an application
+     * (the config agent's standby) can slow or speed the retries of a connected socket.
+     */
+    @Test
+    void aRetryWaitsTheIntervalSetWhenItIsScheduled() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();  // closed again: nothing listens there
+        }
+        Socket dealer = ctx.socket(SocketType.DEALER);
+        dealer.options().linger(0).reconnectIvl(100);
+        List<Long> delays = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dealer.addEventListener(e -> {
+            if (e.type() == SocketEvent.Type.CONNECT_RETRIED) {
+                delays.add(Long.parseLong(e.detail().replace(" ms", "")));
+            }
+        });
+        dealer.connect("tcp://127.0.0.1:" + port);
+        await().atMost(WAIT).until(() -> !delays.isEmpty());
+        assertThat(delays.get(0)).isBetween(100L, 199L);
+        dealer.options().reconnectIvl(3_000);
+        // The retry already scheduled keeps its 100-200 ms; the next one waits the new interval.
+        await().atMost(WAIT).until(() -> delays.get(delays.size() - 1) >= 3_000);
+        assertThat(delays.get(delays.size() - 1)).isLessThan(6_000L);
+        dealer.close();
+    }
+
     @Test
     void subscriberResubscribesAfterThePublisherRestarts() {
         Socket pub = bound(SocketType.PUB, 0);

@@ -74,6 +74,15 @@ public final class ConfigServer implements AutoCloseable {
     private final ReentrantLock publishLock = new ReentrantLock();
     /** Per namespace, the last revision published (an UPDATE sent or skipped on purpose); under publishLock. */
     private final Map<String, Long> published = new java.util.HashMap<>();
+    /**
+     * Per namespace, the {@link ConfigStore#syncFacts} read for the batch of requests being handled
+     * (or by its last heartbeat): the SYNCs of a batch share one read, so a replica that takes over
+     * a lost one's agents answers their SYNCs without a database round trip each. Cleared when a
+     * batch starts and whenever this server changes the store (puts, admin commands); another
+     * replica's commit reaches the agents as an UPDATE from the feed, as it would had the SYNC been
+     * answered a moment earlier. Server thread only.
+     */
+    private final Map<String, ConfigStore.SyncFacts> factsOfBatch = new java.util.HashMap<>();
     /** The most revisions one {@link #announce} replays from the history; beyond, agents resync. */
     static final int MAX_REPLAY = 1000;
     private final RevisionFeed feed;
@@ -353,6 +362,7 @@ public final class ConfigServer implements AutoCloseable {
         }
         List<PendingPut> batch = List.copyOf(pendingPuts);
         pendingPuts.clear();
+        factsOfBatch.clear();
         List<ConfigStore.Outcome> outcomes;
         publishLock.lock();
         try {
@@ -592,7 +602,8 @@ public final class ConfigServer implements AutoCloseable {
         try {
             for (String ns : store.namespaces()) {
                 // The head, its digest and whether a gray release is open, in one read.
-                ConfigStore.SyncFacts head = store.syncFacts(ns, ConfigStore.HEAD_ONLY);
+                ConfigStore.SyncFacts head = store.syncFacts(ns);
+                factsOfBatch.put(ns, head);  // the freshest there is: the SYNCs that follow use it
                 long rev = head.latest();
                 String digest;
                 // While a selected node has not taken the gray revision, announce it: every node
@@ -669,6 +680,7 @@ public final class ConfigServer implements AutoCloseable {
                 Message m = router.receive(Duration.ofNanos(Math.max(1_000_000, nextBeat - System.nanoTime())));
                 if (m != null) {
                     budget.newBatch();
+                    factsOfBatch.clear();
                     try {
                         // Everything that has arrived, up to a bound: puts among it are committed
                         // together (one disk flush) before anything else is answered.
@@ -828,6 +840,7 @@ public final class ConfigServer implements AutoCloseable {
                 if (!mayAnswer(user, reply, h, null)) {
                     return;
                 }
+                factsOfBatch.clear();  // an admin command may open, abort or promote a gray release, or prune
                 admin.handle(user, peerAddress(reply.id), h, m, at + 2, reply);
                 return;
             }
@@ -908,9 +921,9 @@ public final class ConfigServer implements AutoCloseable {
             return;
         }
         long from = Wire.count(h, "from");
-        // One read for the head, the history's reach and the gray state (one round trip on
-        // PostgreSQL, where this used to take four or five); then the history page, if any.
-        ConfigStore.SyncFacts facts = store.syncFacts(ns, from);
+        // The head, the history's reach and the gray state: one read (one round trip on
+        // PostgreSQL) for all the SYNCs of this namespace in the batch; then the history page, if any.
+        ConfigStore.SyncFacts facts = factsOfBatch.computeIfAbsent(ns, store::syncFacts);
         if (facts.grayOpen()) {
             java.util.Optional<GrayRelease> open = gray.selecting(ns, node);
             if (open.isPresent()) {
@@ -923,7 +936,7 @@ public final class ConfigServer implements AutoCloseable {
         // A node that is current needs no history; only one that is behind makes us check how far it goes.
         boolean historyCovers = from >= 0 && from <= latest && (from == latest || (oldest > 0 && oldest <= from + 1));
         // A node that does not hold an aborted gray revision must get past it without it: a snapshot.
-        if (historyCovers && latest - from <= SNAPSHOT_THRESHOLD && !facts.abortedSince()) {
+        if (historyCovers && latest - from <= SNAPSHOT_THRESHOLD && !facts.abortedAfter(from)) {
             List<Revision> page = from == latest ? List.of() : historyAfter(ns, from, latest);
             String digest = from != latest ? null : facts.latestDigest() != null ? facts.latestDigest() : headDigest(ns, latest);
             long rev = from;

@@ -76,24 +76,42 @@ public interface ConfigStore extends AutoCloseable {
     /** The oldest revision whose change set is still kept; 0 when none is. */
     long oldestRevision(String namespace);
 
-    /** The {@code from} of a {@link #syncFacts} call that needs the head only (no aborted gray revision is above it). */
-    long HEAD_ONLY = Long.MAX_VALUE;
-
     /**
-     * What answering a node's SYNC from revision {@code from} needs to know before it reads any
-     * history (the heartbeat, the head only: {@link #HEAD_ONLY}). A replica that takes over the agents of a lost one answers a SYNC for each of them
-     * at once, so PostgreSQL reads these in one statement; this default asks the methods above
-     * one by one (an embedded store pays no round trip for each).
+     * The highest gray revision of {@code namespace} at or below {@code upTo} that was aborted; 0
+     * when none was. This default pages through {@link #grayReleases}; the SQL stores ask for the
+     * maximum.
      */
-    default SyncFacts syncFacts(String namespace, long from) {
-        long latest = latestRevision(namespace);
-        boolean aborted = false;
-        if (latest > from) {
-            for (GrayRelease g : grayReleases(namespace, Math.max(from, 0), (int) Math.min(latest - from, 10_000))) {
-                aborted |= g.number() <= latest && g.state() == GrayRelease.State.ABORTED;
+    default long lastAbortedGray(String namespace, long upTo) {
+        long last = 0;
+        long after = 0;
+        while (true) {
+            List<GrayRelease> page = grayReleases(namespace, after, 1000);
+            for (GrayRelease g : page) {
+                if (g.number() > upTo) {
+                    return last;
+                }
+                if (g.state() == GrayRelease.State.ABORTED) {
+                    last = g.number();
+                }
+                after = g.number();
+            }
+            if (page.size() < 1000) {
+                return last;
             }
         }
-        return new SyncFacts(latest, null, oldestRevision(namespace), grayRelease(namespace).isPresent(), aborted);
+    }
+
+    /**
+     * What answering a SYNC needs to know before it reads any history, and what a heartbeat says.
+     * None of it depends on the node that asks, so the server reads it once for all the SYNCs of one
+     * namespace that arrive together: a replica that takes over the agents of a lost one gets
+     * hundreds at once. PostgreSQL reads it in one statement; this default asks the methods above
+     * one by one (an embedded store pays no round trip for each).
+     */
+    default SyncFacts syncFacts(String namespace) {
+        long latest = latestRevision(namespace);
+        return new SyncFacts(latest, null, oldestRevision(namespace), grayRelease(namespace).isPresent(),
+                latest == 0 ? 0 : lastAbortedGray(namespace, latest));
     }
 
     /**
@@ -103,9 +121,13 @@ public interface ConfigStore extends AutoCloseable {
      * @param latestDigest its digest, or null when the store did not read it with the rest
      * @param oldest       the oldest revision whose change set is kept (0: none)
      * @param grayOpen     a gray release is open
-     * @param abortedSince a gray revision in ({@code from}, {@code latest}] was aborted
+     * @param lastAborted  the highest aborted gray revision at or below {@code latest} (0: none)
      */
-    record SyncFacts(long latest, String latestDigest, long oldest, boolean grayOpen, boolean abortedSince) {
+    record SyncFacts(long latest, String latestDigest, long oldest, boolean grayOpen, long lastAborted) {
+        /** A gray revision in ({@code from}, {@code latest}] was aborted: a node at {@code from} must not replay past it. */
+        public boolean abortedAfter(long from) {
+            return lastAborted > from;
+        }
     }
 
     /**

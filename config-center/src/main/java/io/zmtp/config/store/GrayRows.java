@@ -35,6 +35,18 @@ final class GrayRows {
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
+    /** The highest aborted gray revision of {@code namespace} at or below {@code upTo}; 0 when none is. */
+    static long lastAborted(Connection c, String namespace, long upTo) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(rev) FROM gray_releases WHERE ns = ?"
+                + " AND state = 'aborted' AND rev <= ?")) {
+            ps.setString(1, namespace);
+            ps.setLong(2, upTo);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;  // MAX of no rows is NULL, read as 0
+            }
+        }
+    }
+
     /** Gray releases of {@code namespace} numbered above {@code afterRevision}, ascending, at most {@code limit}. */
     static List<GrayRelease> list(Connection c, String namespace, long afterRevision, int limit) throws SQLException {
         return select(c, namespace, "rev > ?", afterRevision, limit);

@@ -481,6 +481,15 @@ public final class H2ConfigStore implements ConfigStore {
     }
 
     @Override
+    public long lastAbortedGray(String namespace, long upTo) {
+        return locked(() -> {
+            Namespaces.validate(namespace);
+            return transact("reading the last aborted gray revision of " + namespace,
+                    () -> GrayRows.lastAborted(db, namespace, upTo));
+        });
+    }
+
+    @Override
     public long oldestRevision(String namespace) {
         return locked(() -> {
             Namespaces.validate(namespace);

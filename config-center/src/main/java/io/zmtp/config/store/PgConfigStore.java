@@ -425,27 +425,33 @@ public final class PgConfigStore implements ConfigStore {
      * kept revision, and the two gray-release checks.
      */
     @Override
-    public SyncFacts syncFacts(String namespace, long from) {
+    public SyncFacts syncFacts(String namespace) {
         ensureOpen();
         Namespaces.validate(namespace);
         return pool.read("reading what a sync of " + namespace + " needs", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT n.latest_rev, n.digest,"
                     + " (SELECT MIN(r.rev) FROM revisions r WHERE r.ns = n.ns),"
                     + " EXISTS (SELECT 1 FROM gray_releases g WHERE g.ns = n.ns AND g.state = 'open'),"
-                    + " EXISTS (SELECT 1 FROM gray_releases g WHERE g.ns = n.ns AND g.state = 'aborted'"
-                    + " AND g.rev > ? AND g.rev <= n.latest_rev)"
+                    + " (SELECT MAX(g.rev) FROM gray_releases g WHERE g.ns = n.ns AND g.state = 'aborted'"
+                    + " AND g.rev <= n.latest_rev)"
                     + " FROM namespaces n WHERE n.ns = ?")) {
-                ps.setLong(1, from);
-                ps.setString(2, namespace);
+                ps.setString(1, namespace);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        return new SyncFacts(0, null, 0, false, false);
+                        return new SyncFacts(0, null, 0, false, 0);
                     }
-                    // MIN of no rows is NULL, read as 0: no change set kept.
-                    return new SyncFacts(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getBoolean(4), rs.getBoolean(5));
+                    // MIN and MAX of no rows are NULL, read as 0: no change set kept, nothing aborted.
+                    return new SyncFacts(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getBoolean(4), rs.getLong(5));
                 }
             }
         });
+    }
+
+    @Override
+    public long lastAbortedGray(String namespace, long upTo) {
+        ensureOpen();
+        Namespaces.validate(namespace);
+        return pool.read("reading the last aborted gray revision of " + namespace, c -> GrayRows.lastAborted(c, namespace, upTo));
     }
 
     @Override

@@ -633,13 +633,14 @@ abstract class ConfigStoreContractTest {
     }
 
     /**
-     * syncFacts says what the reads it stands for say one by one, for every revision a node may
-     * sync from: after commits, an aborted gray release, a prune, and a gray release left open.
+     * syncFacts says what the reads it stands for say one by one, and for every revision a node may
+     * sync from whether an aborted gray revision lies above it: after commits, an aborted gray
+     * release, a prune, and a gray release left open.
      */
     @Test
     void syncFactsAgreeWithTheReadsTheyStandFor() {
         ConfigStore store = open();
-        assertThat(store.syncFacts("ns", 0)).isEqualTo(new ConfigStore.SyncFacts(0, null, 0, false, false));
+        assertThat(store.syncFacts("ns")).isEqualTo(new ConfigStore.SyncFacts(0, null, 0, false, 0));
         for (int i = 1; i <= 4; i++) {
             put(store, "ns", "k" + i, "v" + i);
         }
@@ -650,24 +651,23 @@ abstract class ConfigStoreContractTest {
         store.openGray("ns", List.of(Change.put("k2", "gray")), "ops", "", "try again", "1", List.of("web-1"));
         long latest = store.latestRevision("ns");
         assertThat(latest).isEqualTo(7);
+        ConfigStore.SyncFacts f = store.syncFacts("ns");
+        assertThat(f.latest()).isEqualTo(latest);
+        if (f.latestDigest() != null) {
+            assertThat(f.latestDigest()).isEqualTo(store.history("ns", latest - 1, 1).get(0).digest());
+        }
+        assertThat(f.oldest()).isEqualTo(store.oldestRevision("ns")).isEqualTo(3);
+        assertThat(f.grayOpen()).isEqualTo(store.grayRelease("ns").isPresent()).isTrue();
+        // The open gray release (r8) is above the head and not aborted: the aborted one is r5.
+        assertThat(f.lastAborted()).isEqualTo(store.lastAbortedGray("ns", latest)).isEqualTo(5);
         for (long from = 0; from <= latest + 1; from++) {
             long after = from;
-            ConfigStore.SyncFacts f = store.syncFacts("ns", from);
-            assertThat(f.latest()).isEqualTo(latest);
-            if (f.latestDigest() != null) {
-                assertThat(f.latestDigest()).isEqualTo(store.history("ns", latest - 1, 1).get(0).digest());
-            }
-            assertThat(f.oldest()).isEqualTo(store.oldestRevision("ns")).isEqualTo(3);
-            assertThat(f.grayOpen()).isEqualTo(store.grayRelease("ns").isPresent()).isTrue();
             boolean aborted = store.grayReleases("ns", after, 100).stream()
                     .anyMatch(g -> g.number() <= latest && g.state() == GrayRelease.State.ABORTED);
-            assertThat(f.abortedSince()).as("aborted after r%d", from).isEqualTo(aborted).isEqualTo(from < 5);
+            assertThat(f.abortedAfter(from)).as("aborted after r%d", from).isEqualTo(aborted).isEqualTo(from < 5);
         }
-        ConfigStore.SyncFacts head = store.syncFacts("ns", ConfigStore.HEAD_ONLY);
-        assertThat(head.latest()).isEqualTo(latest);
-        assertThat(head.grayOpen()).isTrue();
-        assertThat(head.abortedSince()).isFalse();
-        assertThat(store.syncFacts("other", 0)).isEqualTo(new ConfigStore.SyncFacts(0, null, 0, false, false));
+        assertThat(store.lastAbortedGray("ns", 4)).isZero();
+        assertThat(store.syncFacts("other")).isEqualTo(new ConfigStore.SyncFacts(0, null, 0, false, 0));
     }
 
     @Test

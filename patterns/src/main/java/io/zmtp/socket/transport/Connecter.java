@@ -97,8 +97,11 @@ final class Connecter implements Transport.Dialer {
         if (stopped || ivl < 0) {
             return;
         }
-        long delay = currentIvl + (currentIvl > 0 ? ThreadLocalRandom.current().nextLong(currentIvl) : 0);
         long max = socket.options().reconnectIvlMax();
+        if (max <= ivl) {
+            currentIvl = ivl;  // no back-off: every retry waits the interval as it is set now
+        }
+        long delay = currentIvl + (currentIvl > 0 ? ThreadLocalRandom.current().nextLong(currentIvl) : 0);
         if (max > ivl) {
             currentIvl = Math.min(currentIvl * 2, max);
         }
