@@ -172,6 +172,11 @@ class GroupCommitTest {
         }
 
         @Override
+        public long lastAbortedGray(String namespace, long upTo) {
+            return store.lastAbortedGray(namespace, upTo);
+        }
+
+        @Override
         public void prune(String namespace, long keepFrom) {
             store.prune(namespace, keepFrom);
         }

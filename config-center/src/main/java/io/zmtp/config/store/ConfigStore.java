@@ -76,30 +76,8 @@ public interface ConfigStore extends AutoCloseable {
     /** The oldest revision whose change set is still kept; 0 when none is. */
     long oldestRevision(String namespace);
 
-    /**
-     * The highest gray revision of {@code namespace} at or below {@code upTo} that was aborted; 0
-     * when none was. This default pages through {@link #grayReleases}; the SQL stores ask for the
-     * maximum.
-     */
-    default long lastAbortedGray(String namespace, long upTo) {
-        long last = 0;
-        long after = 0;
-        while (true) {
-            List<GrayRelease> page = grayReleases(namespace, after, 1000);
-            for (GrayRelease g : page) {
-                if (g.number() > upTo) {
-                    return last;
-                }
-                if (g.state() == GrayRelease.State.ABORTED) {
-                    last = g.number();
-                }
-                after = g.number();
-            }
-            if (page.size() < 1000) {
-                return last;
-            }
-        }
-    }
+    /** The highest gray revision of {@code namespace} at or below {@code upTo} that was aborted; 0 when none was. */
+    long lastAbortedGray(String namespace, long upTo);
 
     /**
      * What answering a SYNC needs to know before it reads any history, and what a heartbeat says.
