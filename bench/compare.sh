@@ -39,13 +39,13 @@
 #   PUBSUB_FILTERS=1000    subscriptions of the one SUB in the filtered PUB/SUB cell (16 B; one
 #                          of them matches; empty for no such cell)
 #   PUBSUB_COUNT_<size>    messages per PUB/SUB run, each subscriber gets them all (defaults,
-#                          1 SUB / more: 16: 15000000 / 3000000, 1024: 2000000 / 450000;
+#                          1 SUB / more: 16: 30000000 / 3000000, 1024: 2000000 / 450000;
 #                          others 300000)
 #   CURVE_SIZES="16 1024"  message sizes of the CURVE cells
-#   CURVE_COUNT_<size>     messages per CURVE throughput run (defaults: 16: 6000000,
-#                          1024: 900000; others 300000): libzmq runs 3 s or more at these
-#                          (1.25M and 200k msg/s in the 2026-12-04 run); 300k messages at 16 B
-#                          had been mostly JIT warm-up for the Java implementations
+#   CURVE_COUNT_<size>     messages per CURVE throughput run (defaults: 16: 15000000,
+#                          1024: 2000000; others 300000): ours runs 5 s or more at these, of
+#                          which about 1.5 s is JIT warm-up (see curve_count below); 300k
+#                          messages at 16 B had been mostly warm-up for both Java implementations
 #   HS_COUNT=10000         handshakes (connections) per CURVE handshake run of ours and libzmq,
 #                          and of the cross pair: 12 to 15 s a run on a 2-core machine (libzmq
 #                          about 700 handshakes/s). At 3,000 ours spent most of its run
@@ -103,12 +103,13 @@ PUBSUB_SUBSCRIBERS=${PUBSUB_SUBSCRIBERS:-1 10}
 # (empty: no such cell).
 PUBSUB_FILTERS=${PUBSUB_FILTERS-1000}
 CURVE_SIZES=${CURVE_SIZES:-16 1024}
-# pubsub_count <size> <subscribers>: sized so that the fastest implementation (libzmq) still runs
-# about 3 s or more (a 200,000-message run was mostly JIT warm-up for both Java implementations).
+# pubsub_count <size> <subscribers>: sized so that the fastest implementation still runs about 5 s
+# or more (a 200,000-message run was mostly JIT warm-up for both Java implementations; at 15M, ours
+# to one SUB at 16 B ran 2.9 s in the run of 2026-12-06 03:19).
 pubsub_count() {
     local v="PUBSUB_COUNT_$1" d
     case "$1:$(( $2 > 1 ? 10 : 1 ))" in
-        16:1) d=15000000 ;;
+        16:1) d=30000000 ;;
         16:10) d=3000000 ;;
         1024:1) d=2000000 ;;
         1024:10) d=450000 ;;
@@ -116,10 +117,15 @@ pubsub_count() {
     esac
     echo "${!v:-$d}"
 }
+# curve_count <size>: ours compiles its CURVE path for about 1.5 s into a run (the JIT's compile log
+# of local_thr: the box's and Poly1305's methods reach C2 1.5 s after the first one is compiled), so
+# at 6M (16 B) and 900k (1 KiB) a third of our run was warm-up: by hand on 2026-12-06, alternating,
+# 16 B 1.69M and 1.61M msg/s at 6M against 1.97M and 2.11M at 15M; 1 KiB 146k and 126k at 900k
+# against 173k and 154k at 2.5M. 2M at 1 KiB keeps JeroMQ's run (about 32k msg/s) near a minute.
 curve_count() {
     local v="CURVE_COUNT_$1" d=300000
-    [[ $1 == 16 ]] && d=6000000
-    [[ $1 == 1024 ]] && d=900000
+    [[ $1 == 16 ]] && d=15000000
+    [[ $1 == 1024 ]] && d=2000000
     echo "${!v:-$d}"
 }
 # The CURVE handshake cells: sized so that a run of libzmq or ours lasts a few seconds (each
