@@ -105,13 +105,14 @@ does, as here, where every message shares one payload:
 $encoder_own
 
 The whole socket path's allocation per message: a PUSH sending to a PULL in one process (one I/O
-thread, NIO), over tcp://127.0.0.1 and inproc, 2,000,000 messages to warm up and 1,000,000
+thread, NIO), over tcp://127.0.0.1, the same under CURVE ("curve": what it allocates beyond tcp is
+CURVE's own) and inproc, 2,000,000 messages to warm up and 1,000,000
 counted, with the JVM's per-thread allocation counter on the sending thread, the event loop and the
 receiving thread (\`bench/bin/perf-tool io.zmtp.bench.jmh.SocketPathAllocation\` in the same run).
 "The library" is all three, less the message the caller makes (measured alone, as the perf tools
 make it: a \`Message\` with one \`Unpooled.wrappedBuffer\` frame, each kept a while so that it escapes as
-a sent one does); what is left is the received message, which the receiver gets: on tcp its object and
-its body's copy, on inproc its object:
+a sent one does); what is left is the received message, which the receiver gets: on tcp (and under
+CURVE) its object and its body's copy, on inproc its object:
 
 $socket_path
 <!-- jmh:end -->

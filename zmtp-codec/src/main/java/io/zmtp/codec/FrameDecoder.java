@@ -70,6 +70,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private boolean assemble;
     /** Opens every frame body after the handshake, when a mechanism boxes frames (CURVE). */
     private FrameUnbox unbox;
+    /** The inner flags of a box {@link #openWhereItLies} opened, until the frame is handled; else -1. */
+    private int openedFlags = -1;
     /** Takes assembled messages instead of the pipeline, when set (see {@link #deliverMessagesTo}). */
     private MessageSink sink;
     /** A message went to the sink during the read now in progress. */
@@ -145,7 +147,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                         pendingBody.writeBytes(in);
                         return;
                     }
-                    body = frameSize <= COPY_THRESHOLD ? copyOf(in, frameSize) : in.readRetainedSlice(frameSize);
+                    if (frameSize > COPY_THRESHOLD) {
+                        body = in.readRetainedSlice(frameSize);
+                    } else if (unbox != null && !in.isReadOnly()) {
+                        body = openWhereItLies(in);
+                    } else {
+                        body = copyOf(in, frameSize);
+                    }
                 }
                 if (!frameArrived(body, out)) {
                     return;
@@ -246,10 +254,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         long size = frameSize;
         if (unbox != null) {
             // The outer flags mean nothing: the box holds the frame and its flags.
-            body = writable(body);
             int inner;
             try {
-                inner = unbox.open(body);
+                if (openedFlags >= 0) {
+                    inner = openedFlags;
+                    openedFlags = -1;
+                } else {
+                    body = writable(body);
+                    inner = unbox.open(body);
+                }
                 command = (inner & ZmtpFrame.FLAG_COMMAND) != 0;
                 if (assemble && !command) {
                     checkMessageLimits(body.readableBytes());
@@ -354,6 +367,24 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         byte[] bytes = new byte[size];
         in.readBytes(bytes);
         return Unpooled.wrappedBuffer(bytes);
+    }
+
+    /**
+     * A small boxed frame opened where it lies in the read buffer (verified, then decrypted in
+     * place: those bytes are this decoder's and are read once), and only its plain body copied out,
+     * so the copy is a plain frame's size instead of carrying the box's nonce, tag and flags (33
+     * bytes) along. The inner flags wait in {@link #openedFlags} for {@link #frameArrived}.
+     */
+    private ByteBuf openWhereItLies(ByteBuf in) {
+        int end = in.readerIndex() + frameSize;
+        int limit = in.writerIndex();
+        in.writerIndex(end);
+        try {
+            openedFlags = unbox.open(in);
+            return copyOf(in, in.readableBytes());
+        } finally {
+            in.setIndex(end, limit);
+        }
     }
 
     /** {@code body} itself when it may be written (opened in place), else a copy of it. */

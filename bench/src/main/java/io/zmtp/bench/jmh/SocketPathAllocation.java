@@ -1,6 +1,7 @@
 package io.zmtp.bench.jmh;
 
 import io.netty.buffer.Unpooled;
+import io.zmtp.bench.BenchCurve;
 import io.zmtp.codec.SocketType;
 import io.zmtp.socket.IoBackend;
 import io.zmtp.socket.Message;
@@ -19,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code SocketPathAllocation [warm-up-messages] [measured-messages]}: the heap bytes per message of
- * the whole socket path, PUSH to PULL in one process over tcp (127.0.0.1) and inproc, counted with
+ * the whole socket path, PUSH to PULL in one process over tcp (127.0.0.1), tcp under CURVE (the
+ * benchmark's fixed keys) and inproc, counted with
  * the JVM's per-thread allocation counter on every thread that touches a message: the sending
  * application thread, the event loop (one I/O thread, shared by both sockets) and the receiving
  * application thread. The caller's own message (what the sender makes before {@code send}) is
@@ -31,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SocketPathAllocation {
     static final int[] SIZES = {16, 1024};
-    static final String[] TRANSPORTS = {"tcp", "inproc"};
+    /** "curve" is tcp with the benchmark's CURVE keys: its figures less tcp's are what CURVE adds. */
+    static final String[] TRANSPORTS = {"tcp", "curve", "inproc"};
     private static final String LOOP_PREFIX = "multiThreadIoEventLoopGroup";
 
     private SocketPathAllocation() {
@@ -77,9 +80,14 @@ public final class SocketPathAllocation {
         try (ZmtpContext context = new ZmtpContext(1, IoBackend.NIO)) {
             Socket pull = context.socket(SocketType.PULL);
             Socket push = context.socket(SocketType.PUSH);
-            String endpoint = transport.equals("tcp")
-                    ? pull.bind("tcp://127.0.0.1:*")
-                    : pull.bind("inproc://socket-path-allocation-" + size);
+            if (transport.equals("curve")) {
+                pull.options().curveServer(true).curveSecretKey(BenchCurve.SERVER_SECRET);
+                push.options().curveServerKey(BenchCurve.SERVER_PUBLIC)
+                        .curvePublicKey(BenchCurve.CLIENT_PUBLIC).curveSecretKey(BenchCurve.CLIENT_SECRET);
+            }
+            String endpoint = transport.equals("inproc")
+                    ? pull.bind("inproc://socket-path-allocation-" + size)
+                    : pull.bind("tcp://127.0.0.1:*");
             push.connect(endpoint);
             CyclicBarrier phase = new CyclicBarrier(2);
             Throwable[] failure = new Throwable[1];

@@ -102,6 +102,13 @@ public final class ConfigServer implements AutoCloseable {
      */
     private final Map<String, Revision> lastSent = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean running = true;
+    /**
+     * The longest the server thread waits for a request before it looks at {@link #running} again,
+     * so that {@link #close} returns in about this long rather than in up to a heartbeat interval.
+     * Closing the ROUTER under the thread would wake it at once, but could cut a batch in half
+     * (puts committed and never acknowledged); an interrupt could reach a store's file channel.
+     */
+    private static final long STOP_CHECK_NANOS = 100_000_000L;
     /** Why the server thread stopped by itself (an Error escaped it), or null. */
     private volatile Throwable failure;
     private volatile Consumer<Throwable> onFailure;
@@ -677,7 +684,8 @@ public final class ConfigServer implements AutoCloseable {
         while (running) {
             try {
                 beatIfDue();
-                Message m = router.receive(Duration.ofNanos(Math.max(1_000_000, nextBeat - System.nanoTime())));
+                long untilBeat = nextBeat - System.nanoTime();
+                Message m = router.receive(Duration.ofNanos(Math.max(1_000_000, Math.min(untilBeat, STOP_CHECK_NANOS))));
                 if (m != null) {
                     budget.newBatch();
                     factsOfBatch.clear();
