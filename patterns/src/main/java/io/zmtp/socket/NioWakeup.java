@@ -22,7 +22,6 @@ import java.nio.channels.spi.SelectorProvider;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Wakes one NIO event loop for tasks from other threads through a pipe of its own, instead of
@@ -41,21 +40,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>"May be asleep" is decided by the loop's {@link SelectStrategy}: before it lets the loop block
  * it says so ({@code sleeping}) and then looks at the task queue once more; a sender queues first and
  * reads {@code sleeping} after. Both are volatile, so one of them sees the other: either the loop
- * finds the task and does not block, or the sender sees the flag and writes the byte.
+ * finds the task and does not block, or the sender sees the flag and writes the byte. Which sender
+ * writes, and when the loop has taken the byte, is {@link WakeSignal}'s job.
  */
 final class NioWakeup implements SelectStrategy, Executor {
     private static final Logger log = LoggerFactory.getLogger(NioWakeup.class);
 
     private final SingleThreadEventExecutor loop;
     private final Pipe pipe;
-    /** The one byte senders write; at most one sender writes at a time (see {@link #signalled}). */
+    /** The one byte senders write; at most one sender writes at a time (the one whose claim won). */
     private final ByteBuffer wakeByte = ByteBuffer.allocateDirect(1);
     /** Loop only: where the bytes are read into. */
     private final ByteBuffer drainBuffer = ByteBuffer.allocateDirect(64);
-    /** The loop is in, or about to enter, a blocking select. */
-    private volatile boolean sleeping;
-    /** A byte is written (or being written) and the loop has not read it yet. */
-    private final AtomicBoolean signalled = new AtomicBoolean();
+    /** Whether the loop may be asleep and whether a byte is on its way (see {@link WakeSignal}). */
+    private final WakeSignal signal = new WakeSignal();
+    private final Runnable readBytes = this::readBytes;
     /** The pipe is registered with the loop's selector: until then tasks go through {@code execute}. */
     private volatile boolean ready;
 
@@ -111,12 +110,12 @@ final class NioWakeup implements SelectStrategy, Executor {
             return;
         }
         loop.lazyExecute(task);
-        if (sleeping && !signalled.get() && signalled.compareAndSet(false, true)) {
-            signal();
+        if (signal.isSleeping() && signal.claim()) {
+            writeByte();
         }
     }
 
-    private void signal() {
+    private void writeByte() {
         try {
             synchronized (wakeByte) {
                 // Only between senders (the loop never takes it), and rarely: one byte per sleep.
@@ -125,7 +124,7 @@ final class NioWakeup implements SelectStrategy, Executor {
             }
         } catch (IOException e) {
             // The pipe closes with the loop; a task for a loop that is gone was refused above.
-            signalled.set(false);
+            signal.unclaim();
             try {
                 loop.execute(() -> { });
             } catch (RejectedExecutionException gone) {
@@ -137,27 +136,30 @@ final class NioWakeup implements SelectStrategy, Executor {
     @Override
     public int calculateStrategy(IntSupplier selectNow, boolean hasTasks) throws Exception {
         if (hasTasks) {
-            sleeping = false;
+            signal.awake();
             return selectNow.get();
         }
-        sleeping = true;
+        signal.sleep();
         // A task queued lazily after the loop last looked: its sender may have read sleeping
         // before it was set, so it did not write the byte. Do not block then.
         if (loop.pendingTasks() > 0) {
-            sleeping = false;
+            signal.awake();
             return selectNow.get();
         }
         return SelectStrategy.SELECT;
     }
 
     /** Loop: the pipe is readable; take its bytes. */
-    private void drained(Pipe.SourceChannel source) {
-        sleeping = false;
-        signalled.set(false);
+    private void drained() {
+        signal.consumed(readBytes);
+    }
+
+    /** Loop: takes the bytes in the pipe. */
+    private void readBytes() {
         try {
             // One read: rarely is more than one byte there, and what is left keeps the pipe readable.
             drainBuffer.clear();
-            source.read(drainBuffer);
+            pipe.source().read(drainBuffer);
         } catch (IOException e) {
             log.debug("wake-up pipe: {}", e.toString());
         }
@@ -190,7 +192,7 @@ final class NioWakeup implements SelectStrategy, Executor {
 
         @Override
         protected void handle(Pipe.SourceChannel source, SelectionKey key) {
-            drained(source);
+            drained();
         }
 
         @Override
