@@ -14,6 +14,13 @@ class WakeSignalTest {
     /** The pipe, as a count of bytes written and not yet read. */
     private int bytes;
 
+    /** A loop about to block in its select. */
+    private static WakeSignal asleep() {
+        WakeSignal s = new WakeSignal();
+        s.sleep();
+        return s;
+    }
+
     /** A sender that saw the loop asleep reaches its claim: it writes a byte if it won. */
     private void claimAndWrite(WakeSignal s) {
         if (s.claim()) {
@@ -28,8 +35,7 @@ class WakeSignalTest {
 
     @Test
     void aClaimWhileTheLoopReadsIsNotSwallowedByTheRead() {
-        WakeSignal s = new WakeSignal();
-        s.sleep();
+        WakeSignal s = asleep();
         // The first sender wakes the loop.
         assertThat(s.isSleeping()).isTrue();
         claimAndWrite(s);
@@ -53,8 +59,7 @@ class WakeSignalTest {
 
     @Test
     void aClaimAfterTheReadWritesAByteTheReadDidNotTake() {
-        WakeSignal s = new WakeSignal();
-        s.sleep();
+        WakeSignal s = asleep();
         boolean sawSleeping = s.isSleeping();
         claimAndWrite(s);
         s.consumed(() -> bytes = 0);
@@ -71,8 +76,7 @@ class WakeSignalTest {
 
     @Test
     void whileOneByteIsOnItsWayNoOtherSenderWrites() {
-        WakeSignal s = new WakeSignal();
-        s.sleep();
+        WakeSignal s = asleep();
         for (int i = 0; i < 5; i++) {
             claimAndWrite(s);
         }
@@ -84,8 +88,7 @@ class WakeSignalTest {
 
     @Test
     void anAwakeLoopIsNotSignalled() {
-        WakeSignal s = new WakeSignal();
-        s.sleep();
+        WakeSignal s = asleep();
         s.awake();
         assertThat(s.isSleeping()).isFalse();
         s.consumed(() -> { });
