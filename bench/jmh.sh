@@ -111,8 +111,11 @@ counted, with the JVM's per-thread allocation counter on the sending thread, the
 receiving thread (\`bench/bin/perf-tool io.zmtp.bench.jmh.SocketPathAllocation\` in the same run).
 "The library" is all three, less the message the caller makes (measured alone, as the perf tools
 make it: a \`Message\` with one \`Unpooled.wrappedBuffer\` frame, each kept a while so that it escapes as
-a sent one does); what is left is the received message, which the receiver gets: on tcp (and under
-CURVE) its object and its body's copy, on inproc its object:
+a sent one does). Each path is counted twice: with \`receive()\`, where what is left is the received
+message the receiver gets (on tcp and under CURVE its object and its body's copy, on inproc its
+object), and with \`receive(into)\` into one message for the whole run, where the socket reuses its
+objects and that message's small body buffers (what is left at 1 KiB is Netty's per system call,
+not per message; a 1 KiB CURVE box stays a slice of the read buffer):
 
 $socket_path
 <!-- jmh:end -->

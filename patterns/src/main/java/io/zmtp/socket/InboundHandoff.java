@@ -52,6 +52,20 @@ final class InboundHandoff {
     private final SocketOptions options;
     private final EventLoop loop;
     private final InboundRing ring = new InboundRing(CAPACITY);
+    /** Loop: message objects receivers gave back, found in the ring's slots as they are filled again. */
+    final ReturnedMessages returned = new ReturnedMessages();
+    /**
+     * Set by the first receive into a message that gave an object back (inproc messages are lent,
+     * not given back): only then does the loop look for objects given back.
+     * A look reads a line the receiving thread wrote last; with {@code receive()} alone nothing is
+     * ever given back, and the looks cost inproc at 16 B about a tenth of its rate.
+     */
+    private volatile boolean givesBack;
+    /**
+     * The socket's type takes received messages as they come ({@link ReceiveHooks}): an inproc
+     * sender's message then travels to the receiving thread as itself, lent ({@link Message#lent}).
+     */
+    final boolean lendsInproc;
     /** Loop: messages that found the ring full (XPUB's own notifications); they go first. */
     private final ArrayDeque<Message> overflow = new ArrayDeque<>();
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
@@ -83,15 +97,21 @@ final class InboundHandoff {
         this.socket = socket;
         this.options = options;
         this.loop = loop;
+        this.lendsInproc = ReceiveHooks.takesMessagesAsTheyCome(socket.getClass());
     }
 
     // ------------------------------------------------------------------ application side
 
     /** Receives, waiting up to {@code timeoutMillis} (-1: for ever, 0: not at all); null on time-out. */
     Message receive(long timeoutMillis) {
+        return receive(timeoutMillis, false);
+    }
+
+    /** The same; {@code lentOk}: a {@link Message#lent} message may be returned as it is. */
+    private Message receive(long timeoutMillis, boolean lentOk) {
         long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (true) {
-            Message m = take();
+            Message m = take(lentOk);
             if (m != null) {
                 return m;
             }
@@ -102,7 +122,7 @@ final class InboundHandoff {
             // futex wait here plus a wake-up on the loop: look a little longer first.
             for (int i = 0; i < RECEIVE_SPINS; i++) {
                 Thread.onSpinWait();
-                m = take();
+                m = take(lentOk);
                 if (m != null) {
                     return m;
                 }
@@ -110,7 +130,7 @@ final class InboundHandoff {
             lock.lock();
             receiversWaiting.incrementAndGet();
             try {
-                m = take();
+                m = take(lentOk);
                 if (m != null) {
                     return m;
                 }
@@ -130,9 +150,24 @@ final class InboundHandoff {
         }
     }
 
+    /**
+     * Receives into {@code into} (see {@link Message#receiveFrom}), waiting as {@link #receive(long)};
+     * false on time-out, {@code into} unchanged.
+     */
+    boolean receive(Message into, long timeoutMillis) {
+        Message m = receive(timeoutMillis, true);
+        if (m == null) {
+            return false;
+        }
+        if (into.receiveFrom(m) && !givesBack) {
+            givesBack = true;
+        }
+        return true;
+    }
+
     /** Completes with the next message; completion may run on the loop. */
     CompletableFuture<Message> receiveAsync() {
-        Message m = take();
+        Message m = take(false);
         if (m != null) {
             return CompletableFuture.completedFuture(m);
         }
@@ -142,8 +177,13 @@ final class InboundHandoff {
         return f;
     }
 
-    /** The next message for the application, after the socket type's last word on it. */
-    private Message take() {
+    /**
+     * The next message for the application, after the socket type's last word on it. A lent
+     * message (see {@link Message#lent}) only reaches a socket whose type has no word on it; it
+     * is returned as it is when {@code lentOk} (a receive into a message takes its frames), else
+     * as the application's own message.
+     */
+    private Message take(boolean lentOk) {
         while (true) {
             Message m = (Message) ring.poll();
             if (m == null) {
@@ -165,6 +205,9 @@ final class InboundHandoff {
                 if (pumpStarved) {
                     schedulePump();
                 }
+            }
+            if (m.lent) {
+                return lentOk ? m : Message.adopted(m);
             }
             if (m.accepted) {
                 m.accepted = false;
@@ -198,7 +241,7 @@ final class InboundHandoff {
         if (h != null) {
             socket.runOnLoop(() -> {
                 Message m;
-                while (handler == h && (m = take()) != null) {
+                while (handler == h && (m = take(false)) != null) {
                     handOver(h, m);
                 }
                 pump();
@@ -274,6 +317,9 @@ final class InboundHandoff {
     /** Hands {@code m} to a handler, a waiting future or the ring. */
     void deliver(Message m) {
         Consumer<Message> h = handler;
+        if (m.lent && (h != null || !asyncReceives.isEmpty())) {
+            m = Message.adopted(m);
+        }
         if (h != null) {
             handOver(h, m);
             return;
@@ -295,7 +341,7 @@ final class InboundHandoff {
         if (options.receiveHwmBytes() > 0) {
             aheadBytes.addAndGet(m.byteSize());
         }
-        if (!overflow.isEmpty() || !ring.offer(m)) {
+        if (!overflow.isEmpty() || !offer(m)) {
             overflow.add(m);
             pumpStarved = true;
         }
@@ -308,11 +354,22 @@ final class InboundHandoff {
      */
     private boolean full() {
         Message m;
-        while ((m = overflow.peek()) != null && ring.offer(m)) {
+        while ((m = overflow.peek()) != null && offer(m)) {
             overflow.poll();
         }
         long bound = options.receiveHwmBytes();
         return !overflow.isEmpty() || ring.isFull() || bound > 0 && aheadBytes.get() >= bound;
+    }
+
+    /** Puts {@code m} in the ring, keeping the object the slot held if its receiver gave it back. */
+    private boolean offer(Message m) {
+        if (ring.isFull()) {
+            return false;
+        }
+        if (givesBack) {
+            returned.harvest(ring.nextSlot());
+        }
+        return ring.offer(m);
     }
 
     /** Wakes a parked receiver and the pollers if messages reached the ring since the last call. */
@@ -340,16 +397,25 @@ final class InboundHandoff {
         }
     }
 
+    /** A message nobody will take: a lent one is its sender's object, whose close does nothing. */
+    private static void drop(Message m) {
+        if (m.lent) {
+            m.release();
+        } else {
+            m.close();
+        }
+    }
+
     /** Loop, closing: releases what the application did not take and fails pending futures. */
     void releaseAll() {
         ring.publish();
         Object o;
         while ((o = ring.poll()) != null) {
-            ((Message) o).close();
+            drop((Message) o);
         }
         Message m;
         while ((m = overflow.poll()) != null) {
-            m.close();
+            drop(m);
         }
         CompletableFuture<Message> r;
         while ((r = asyncReceives.poll()) != null) {

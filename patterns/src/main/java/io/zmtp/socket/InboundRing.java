@@ -61,6 +61,14 @@ final class InboundRing extends InboundRingFields {
         return tail - headSeen >= slots.length;
     }
 
+    /**
+     * Loop: what the slot the next {@link #offer} fills holds now: a message taken long ago (or
+     * null). Only while the ring is not full: then its consumer has passed that slot.
+     */
+    Object nextSlot() {
+        return slots[(int) tail & mask];
+    }
+
     /** Loop: adds {@code m} behind the others, visible at the next {@link #publish()}; false when full. */
     boolean offer(Object m) {
         if (isFull()) {

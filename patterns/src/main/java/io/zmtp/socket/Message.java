@@ -3,8 +3,11 @@ package io.zmtp.socket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledHeapByteBuf;
 import io.zmtp.codec.ZmtpMessage;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +25,19 @@ import java.util.Objects;
  * nothing (a try-with-resources around a send is safe).
  */
 public final class Message extends ZmtpMessage implements AutoCloseable {
+    /** The largest body buffer a receive into a message gives back for reuse: bounds what idle objects hold. */
+    static final int REUSED_BODY_MAX = 1024;
+
+    private static final VarHandle RETURNED;
+
+    static {
+        try {
+            RETURNED = MethodHandles.lookup().findVarHandle(Message.class, "returned", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** The caller gave it to a socket: from here the socket's, and {@link #close()} leaves it alone. */
     private boolean sent;
     private boolean closed;
@@ -33,6 +49,22 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
     boolean accepted;
     /** The sending peer's authenticated user id (ZAP's User-Id); "" for NULL or a local message. */
     String userId = "";
+    /**
+     * Set, as the last thing it does, by a receive that moved this message's frames into the
+     * application's own message: from then on only the loop may touch this object, and it reuses
+     * it ({@link ReturnedMessages}). Read and written through {@link #RETURNED}.
+     */
+    @SuppressWarnings("unused")
+    private boolean returned;
+    /** A small plain body buffer the receiver gave back with this object, for the loop's next copy. */
+    ByteBuf spare;
+    /**
+     * An inproc sender's own message, on its way to the receiving thread as itself: the sender may
+     * still hold it (its close does nothing, it was sent), so the receiver takes its frames into a
+     * message of its own ({@link #adopted}, or its {@code receive(into)} message) rather than
+     * handing this object to the application. The receiving socket's loop sets it.
+     */
+    boolean lent;
 
     /**
      * The User-Id property: who the authenticator said the sending peer is (the PLAIN username by
@@ -101,17 +133,15 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
         return m;
     }
 
-    /** What a socket's decoder makes of a one-frame body: a message only the receiving socket has seen. */
-    static Message received(ByteBuf frame) {
-        Message m = new Message();
+    /** What a socket's decoder makes of a one-frame body, in {@code m} (empty): a message only the receiving socket has seen. */
+    static Message received(Message m, ByteBuf frame) {
         m.appendFrame(frame);
         m.fresh = true;
         return m;
     }
 
     /** The same for several frames (the list is not kept). */
-    static Message received(List<ByteBuf> frames) {
-        Message m = new Message();
+    static Message received(Message m, List<ByteBuf> frames) {
         for (int i = 0, n = frames.size(); i < n; i++) {
             m.appendFrame(frames.get(i));
         }
@@ -121,16 +151,40 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
 
     /**
      * The message the application gets for {@code zm}: {@code zm} itself when the decoder made it
-     * for this socket and nobody else holds it; otherwise a new message that takes over its frames
-     * (no copy: a message a sender still holds, e.g. across an inproc link, or one shared between
-     * several receivers, whose frames each get their own reference).
+     * for this socket and nobody else holds it; otherwise {@code shell} (an empty message) takes
+     * over its frames (no copy: a message a sender still holds, e.g. across an inproc link, or one
+     * shared between several receivers, whose frames each get their own reference).
      */
-    static Message fromZmtp(ZmtpMessage zm) {
-        if (zm instanceof Message m && m.fresh && m.refCnt() == 1) {
-            m.fresh = false;
-            return m;
+    static Message fromZmtp(ZmtpMessage zm, ReturnedMessages shells, boolean mayLend) {
+        if (zm instanceof Message m && m.refCnt() == 1) {
+            if (m.fresh) {
+                m.fresh = false;
+                return m;
+            }
+            if (mayLend && m.sent) {
+                // An inproc sender's message: no object is made here, the receiving thread makes
+                // the application's (or moves the frames into the one it receives into).
+                m.lent = true;
+                return m;
+            }
         }
+        return into(shells == null ? new Message() : shells.take(), zm);
+    }
+
+    static Message fromZmtp(ZmtpMessage zm) {
+        return fromZmtp(zm, null, false);
+    }
+
+    /** Receiving side: the application's message for a {@link #lent} one, taking its frames over. */
+    static Message adopted(Message lent) {
         Message m = new Message();
+        m.userId = lent.userId;
+        m.replyTo = lent.replyTo;
+        m.takeFramesOf(lent);
+        return m;
+    }
+
+    private static Message into(Message m, ZmtpMessage zm) {
         if (zm.refCnt() == 1) {
             m.takeFramesOf(zm);
         } else {
@@ -140,6 +194,81 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
             zm.release();
         }
         return m;
+    }
+
+    /** Loop: this object, given back by a receiver, as an empty message to fill (its spare is taken or dropped). */
+    void reuse() {
+        resetEmpty();
+        spare = null;
+        RETURNED.set(this, false);
+        sent = false;
+        closed = false;
+        fresh = false;
+        replyTo = null;
+        accepted = false;
+        lent = false;
+        userId = "";
+    }
+
+    /** Loop: did a receiver give this object back (see {@link #returned})? */
+    boolean isReturned() {
+        return (boolean) RETURNED.getAcquire(this);
+    }
+
+    /**
+     * Application thread, a receive into this message: this message's frames are dropped and
+     * {@code from}'s (a message the socket took from its ring) take their place. {@code from}'s
+     * object then goes back to the loop, with one small plain body buffer of this message's for
+     * the loop to copy a later body into; so a receive into the same message, again and again,
+     * makes no new object on either thread. A {@link #lent} message (an inproc sender's) only gives
+     * up its frames: it stays its sender's object. True when {@code from} was given back.
+     */
+    boolean receiveFrom(Message from) {
+        if (sent) {
+            throw new IllegalStateException("message was sent: it is the socket's now");
+        }
+        ByteBuf keep = null;
+        if (!closed) {
+            if (refCnt() != 1) {
+                throw new IllegalStateException("cannot receive into a message held " + refCnt() + " times");
+            }
+            for (int i = 0, n = size(); i < n; i++) {
+                ByteBuf f = frame(i);
+                if (keep == null && isReusableBody(f)) {
+                    keep = f;
+                } else {
+                    releaseFrame(f);
+                }
+            }
+        }
+        resetEmpty();
+        closed = false;
+        userId = from.userId;
+        replyTo = from.replyTo;
+        if (from.refCnt() != 1) {
+            // Shared (not what a socket's ring holds): this message takes a reference of its own.
+            for (int i = 0, n = from.size(); i < n; i++) {
+                appendFrame(from.frame(i).retain());
+            }
+            from.release();
+            return false;
+        }
+        takeFramesOf(from);
+        if (from.lent) {
+            if (keep != null) {
+                releaseFrame(keep);
+            }
+            return false;
+        }
+        from.replyTo = null;
+        from.spare = keep;
+        RETURNED.setRelease(from, true);
+        return true;
+    }
+
+    /** A frame only its message holds, on a plain array the size of a small body: safe to write again. */
+    private static boolean isReusableBody(ByteBuf f) {
+        return f.getClass() == UnpooledHeapByteBuf.class && f.refCnt() == 1 && f.capacity() <= REUSED_BODY_MAX;
     }
 
     /** The message as the wire carries it: itself (no copy, no new object). Must not be empty. */
@@ -163,6 +292,16 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
      */
     void handOver() {
         sent = true;
+    }
+
+    /** Throws unless a receive may replace this message's frames: not sent, and held once if open. */
+    void checkReceivable() {
+        if (sent) {
+            throw new IllegalStateException("message was sent: it is the socket's now");
+        }
+        if (!closed && refCnt() != 1) {
+            throw new IllegalStateException("cannot receive into a message held " + refCnt() + " times");
+        }
     }
 
     /** Throws unless the message may be given to a socket: not sent already, not closed. */

@@ -215,6 +215,36 @@ public abstract class Socket implements AutoCloseable {
     }
 
     /**
+     * Receives into {@code into}, blocking up to RCVTIMEO, as {@code zmq_msg_recv} does: the
+     * message's frames are released and the received ones take their place; false when it timed
+     * out ({@code into} unchanged). Receiving into the same message again and again allocates
+     * nothing per message for bodies up to 1 KiB: the socket reuses its objects and the message's
+     * small body buffers. So a frame of {@code into} is valid only until the next receive into it
+     * (retain or copy what must live longer), and it may have room beyond its readable bytes. A
+     * closed message may be received into; a sent one may not.
+     */
+    public boolean receive(Message into) {
+        return receive(into, options.receiveTimeout());
+    }
+
+    /** Receives into {@code into} (see {@link #receive(Message)}), waiting up to {@code timeout}. */
+    public boolean receive(Message into, Duration timeout) {
+        return receive(into, timeout.toMillis());
+    }
+
+    /** Receives into {@code into} (see {@link #receive(Message)}) only what is already there. */
+    public boolean tryReceive(Message into) {
+        return receive(into, 0);
+    }
+
+    private boolean receive(Message into, long timeoutMillis) {
+        checkOpen();
+        checkReceive();
+        into.checkReceivable();
+        return inbound.receive(into, timeoutMillis);
+    }
+
+    /**
      * Receives one message and returns its first frame as UTF-8 text (the counterpart of
      * {@link #send(String)}); other frames are discarded. Null on timeout.
      */
@@ -450,7 +480,7 @@ public abstract class Socket implements AutoCloseable {
 
     /** Loop: turns a queued inbound message into what the application gets; null drops it. */
     protected Message accept(Pipe pipe, ZmtpMessage message) {
-        return Message.fromZmtp(message);
+        return Message.fromZmtp(message, inbound.returned, inbound.lendsInproc);
     }
 
     /** Application thread: the last look at a message before it is returned; null skips it. */

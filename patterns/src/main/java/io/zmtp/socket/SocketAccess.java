@@ -16,14 +16,4 @@ public final class SocketAccess {
     public static void removeReadinessWatcher(Socket socket, int events, Runnable watcher) {
         socket.removeReadinessWatcher(events, watcher);
     }
-
-    /** For a transport's decoder: a received one-frame message, made as the {@link Message} the application gets. */
-    public static io.zmtp.codec.ZmtpMessage receivedMessage(io.netty.buffer.ByteBuf frame) {
-        return Message.received(frame);
-    }
-
-    /** The same for several frames (the list is not kept). */
-    public static io.zmtp.codec.ZmtpMessage receivedMessage(java.util.List<io.netty.buffer.ByteBuf> frames) {
-        return Message.received(frames);
-    }
 }

@@ -1,5 +1,6 @@
 package io.zmtp.socket;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.zmtp.codec.SocketType;
@@ -9,6 +10,8 @@ import io.zmtp.codec.command.Command;
 import io.zmtp.socket.pipe.Link;
 import io.zmtp.socket.pipe.Pipe;
 import io.zmtp.socket.transport.TransportHost;
+
+import java.util.List;
 
 /** What a socket offers its transports ({@link TransportHost}); kept off the socket's public face. */
 final class SocketHost implements TransportHost {
@@ -63,6 +66,21 @@ final class SocketHost implements TransportHost {
     public void track(Channel connection) {
         socket.connections.add(connection);
         connection.closeFuture().addListener(f -> socket.connections.remove(connection));
+    }
+
+    @Override
+    public ZmtpMessage newMessage(ByteBuf frame) {
+        return Message.received(socket.inbound.returned.take(), frame);
+    }
+
+    @Override
+    public ZmtpMessage newMessage(List<ByteBuf> frames) {
+        return Message.received(socket.inbound.returned.take(), frames);
+    }
+
+    @Override
+    public ByteBuf bodyBuffer(int size) {
+        return socket.inbound.returned.bodyBuffer(size);
     }
 
     @Override

@@ -23,6 +23,14 @@ public final class SocketTypeSupport {
         return Message.fromZmtp(message);
     }
 
+    /**
+     * The same, on {@code socket}'s loop: when a new object is needed, one its application gave
+     * back is reused (see {@link Socket#receive(Message)}).
+     */
+    public static Message fromWire(Socket socket, ZmtpMessage message) {
+        return Message.fromZmtp(message, socket.inbound.returned, false);
+    }
+
     /** Puts {@code frame} in front of a message the socket took from a send. */
     public static void pushFrame(Message message, ByteBuf frame) {
         message.frontFrame(frame);

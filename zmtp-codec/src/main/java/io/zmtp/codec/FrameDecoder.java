@@ -142,8 +142,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                     if (in.readableBytes() < frameSize) {
                         // The rest arrives in later reads: gather it in a buffer of the frame's own,
                         // so that no read buffer outlives this read (see the class comment).
-                        pendingBody = Unpooled.buffer(Math.min(frameSize, Math.max(in.readableBytes(), PENDING_START)),
-                                frameSize);
+                        pendingBody = frameSize <= COPY_THRESHOLD ? sinkBuffer(frameSize) : null;
+                        if (pendingBody == null) {
+                            pendingBody = Unpooled.buffer(Math.min(frameSize, Math.max(in.readableBytes(), PENDING_START)),
+                                    frameSize);
+                        }
                         pendingBody.writeBytes(in);
                         return;
                     }
@@ -363,10 +366,21 @@ public final class FrameDecoder extends ByteToMessageDecoder {
      * read buffer's reference count with every other slice of it, and the application releases
      * them on another thread; a copy also does not keep a whole read buffer alive for a few bytes.
      */
-    private static ByteBuf copyOf(ByteBuf in, int size) {
+    private ByteBuf copyOf(ByteBuf in, int size) {
+        ByteBuf into = sinkBuffer(size);
+        if (into != null) {
+            in.readBytes(into, size);
+            return into;
+        }
         byte[] bytes = new byte[size];
         in.readBytes(bytes);
         return Unpooled.wrappedBuffer(bytes);
+    }
+
+    /** A buffer from the sink to copy a small body of {@code size} bytes into, or null (see {@link MessageSink#bodyBuffer}). */
+    private ByteBuf sinkBuffer(int size) {
+        MessageSink s = sink;
+        return s == null ? null : s.bodyBuffer(size);
     }
 
     /**

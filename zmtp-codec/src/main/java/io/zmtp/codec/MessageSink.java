@@ -22,6 +22,15 @@ public interface MessageSink {
         return ZmtpMessage.of(frame);
     }
 
+    /**
+     * A buffer to copy a small body of {@code size} bytes into (the decoder writes it from its
+     * writer index), or null for a buffer of the decoder's own. A sink that gets buffers back
+     * from its application can hand them out again here, so a small body costs no new object.
+     */
+    default ByteBuf bodyBuffer(int size) {
+        return null;
+    }
+
     /** The same for several frames; owns them, but not the list, which the decoder reuses. */
     default ZmtpMessage newMessage(List<ByteBuf> frames) {
         return ZmtpMessage.of(frames);

@@ -229,6 +229,21 @@ public class ZmtpMessage implements ReferenceCounted {
         moreCount = 0;
     }
 
+    /**
+     * Makes this an empty message held once, keeping its frame array: for a subclass that reuses
+     * its objects rather than making one per message. Only once its frames were taken or released
+     * (this drops the references without releasing them) and nothing else can reach it.
+     */
+    protected final void resetEmpty() {
+        first = null;
+        if (more != null) {
+            Arrays.fill(more, 0, moreCount, null);
+        }
+        moreCount = 0;
+        transferred = false;
+        REF_CNT.set(this, 1);
+    }
+
     private void roomForOneMore() {
         if (more == null) {
             more = new ByteBuf[3];

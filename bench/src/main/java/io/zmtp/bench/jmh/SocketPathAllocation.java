@@ -35,14 +35,20 @@ public final class SocketPathAllocation {
     static final int[] SIZES = {16, 1024};
     /** "curve" is tcp with the benchmark's CURVE keys: its figures less tcp's are what CURVE adds. */
     static final String[] TRANSPORTS = {"tcp", "curve", "inproc"};
+    /**
+     * How the receiver takes messages: {@code receive()}, a new message each time, or
+     * {@code receive(into)}, into one message of its own again and again (as libzmq's
+     * {@code zmq_msg_recv} does).
+     */
+    static final boolean[] INTO = {false, true};
     private static final String LOOP_PREFIX = "multiThreadIoEventLoopGroup";
 
     private SocketPathAllocation() {
     }
 
     /** Bytes per message on each kind of thread for one transport and size. */
-    record Figure(String transport, int size, double callerMessage, double senderThread, double eventLoop,
-                  double receiverThread) {
+    record Figure(String transport, int size, boolean into, double callerMessage, double senderThread,
+                  double eventLoop, double receiverThread) {
         /** What the library allocated per message: all threads, less the caller's own message. */
         double socket() {
             return senderThread - callerMessage + eventLoop + receiverThread;
@@ -58,9 +64,9 @@ public final class SocketPathAllocation {
     }
 
     static void print(Figure f, PrintStream out) {
-        out.printf("- %s, %d B: the library %.0f B per message (sending thread %.0f B of which the caller's"
+        out.printf("- %s, %d B, %s: the library %.0f B per message (sending thread %.0f B of which the caller's"
                         + " message %.0f B, event loop %.0f B, receiving thread %.0f B)%n",
-                f.transport(), f.size(), f.socket(), f.senderThread(), f.callerMessage(), f.eventLoop(),
+                f.transport(), f.size(), f.into() ? "receive(into)" : "receive()", f.socket(), f.senderThread(), f.callerMessage(), f.eventLoop(),
                 f.receiverThread());
     }
 
@@ -68,13 +74,15 @@ public final class SocketPathAllocation {
         List<Figure> figures = new ArrayList<>();
         for (String transport : TRANSPORTS) {
             for (int size : SIZES) {
-                figures.add(measure(transport, size, warmUp, measured));
+                for (boolean into : INTO) {
+                    figures.add(measure(transport, size, into, warmUp, measured));
+                }
             }
         }
         return figures;
     }
 
-    static Figure measure(String transport, int size, int warmUp, int measured) throws Exception {
+    static Figure measure(String transport, int size, boolean into, int warmUp, int measured) throws Exception {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         double callerMessage = callerMessageBytes(mx, size, warmUp, measured);
         try (ZmtpContext context = new ZmtpContext(1, IoBackend.NIO)) {
@@ -86,7 +94,7 @@ public final class SocketPathAllocation {
                         .curvePublicKey(BenchCurve.CLIENT_PUBLIC).curveSecretKey(BenchCurve.CLIENT_SECRET);
             }
             String endpoint = transport.equals("inproc")
-                    ? pull.bind("inproc://socket-path-allocation-" + size)
+                    ? pull.bind("inproc://socket-path-allocation-" + size + (into ? "-into" : ""))
                     : pull.bind("tcp://127.0.0.1:*");
             push.connect(endpoint);
             CyclicBarrier phase = new CyclicBarrier(2);
@@ -106,12 +114,13 @@ public final class SocketPathAllocation {
             long senderId = sender.getId();
             long receiverId = Thread.currentThread().getId();
 
-            receiveAll(pull, warmUp, failure);
+            Message reused = into ? new Message() : null;
+            receiveAll(pull, reused, warmUp, failure);
             phase.await(60, TimeUnit.SECONDS);
             Map<Long, Long> before = allocated(mx);
             String[] loopNames = loopThreadNames(mx, before);
             phase.await(60, TimeUnit.SECONDS);
-            receiveAll(pull, measured, failure);
+            receiveAll(pull, reused, measured, failure);
             Map<Long, Long> after = allocated(mx);
             phase.await(60, TimeUnit.SECONDS);
             sender.join(60_000);
@@ -129,9 +138,12 @@ public final class SocketPathAllocation {
             }
             double senderBytes = delta(before, after, senderId);
             double receiverBytes = delta(before, after, receiverId);
+            if (reused != null) {
+                reused.close();
+            }
             push.close();
             pull.close();
-            return new Figure(transport, size, callerMessage, senderBytes / perMessage, loops / perMessage,
+            return new Figure(transport, size, into, callerMessage, senderBytes / perMessage, loops / perMessage,
                     receiverBytes / perMessage);
         }
     }
@@ -197,14 +209,23 @@ public final class SocketPathAllocation {
         }
     }
 
-    private static void receiveAll(Socket pull, int count, Throwable[] failure) {
+    /** Receives {@code count} messages: each a new one, or all into {@code into} when it is not null. */
+    private static void receiveAll(Socket pull, Message into, int count, Throwable[] failure) {
         for (int i = 0; i < count; i++) {
-            Message m = pull.receive(PATIENCE);
-            if (m == null) {
+            boolean got;
+            if (into != null) {
+                got = pull.receive(into, PATIENCE);
+            } else {
+                Message m = pull.receive(PATIENCE);
+                got = m != null;
+                if (got) {
+                    m.close();
+                }
+            }
+            if (!got) {
                 throw new IllegalStateException("receive stalled for 60 s at message " + i
                         + (failure[0] == null ? "" : ": " + failure[0]));
             }
-            m.close();
         }
     }
 

@@ -15,6 +15,11 @@ import java.io.PrintStream;
  * {@code ZMTP_PERF_ENDPOINT} names another. When an inproc endpoint cannot be bound (the
  * socket library may not offer inproc), the run goes over {@code tcp://127.0.0.1:*} instead
  * and says so in one line on stderr.
+ *
+ * <p>It receives into one message for the whole run ({@code Socket.receive(Message)}, as libzmq's
+ * tools reuse one {@code zmq_msg_t}): over inproc the sender's frames then move into it with no
+ * object made on either side, which ran at 9.34M msg/s against 8.87M with a new message per
+ * receive (16 B, medians of eight alternating runs, docs/performance-notes.md, session 22).
  */
 public final class InprocThr {
     static final String USAGE = "usage: inproc_thr <message-size> <message-count>";
@@ -60,12 +65,13 @@ public final class InprocThr {
             out.flush();
 
             try {
-                Perf.receive(pull, size).close();
+                Message into = new Message();
+                Perf.receive(pull, into, size);
                 long start = System.nanoTime();
                 for (long i = 1; i < count; i++) {
-                    Message m = Perf.receive(pull, size);
-                    m.close();
+                    Perf.receive(pull, into, size);
                 }
+                into.close();
                 elapsedNanos = System.nanoTime() - start;
             } catch (RuntimeException e) {
                 throw worker.explain(e);

@@ -225,6 +225,25 @@ final class Perf {
         return m;
     }
 
+    /**
+     * Receives into {@code into} (one message for the whole run, as libzmq's perf tools reuse one
+     * {@code zmq_msg_t}) and checks it is one frame of {@code size} bytes.
+     */
+    static void receive(Socket socket, Message into, int size) {
+        boolean got;
+        try {
+            got = socket.receive(into);
+        } catch (RuntimeException e) {
+            throw new PerfException("error in receive: " + e.getMessage(), e);
+        }
+        if (!got) {
+            throw new PerfException("error in receive: nothing arrived for " + socket.options().receiveTimeout() + " ms");
+        }
+        if (into.size() != 1 || into.frame(0).readableBytes() != size) {
+            throw new PerfException("message of incorrect size received");
+        }
+    }
+
     static double micros(long nanos) {
         return nanos / 1_000d;
     }

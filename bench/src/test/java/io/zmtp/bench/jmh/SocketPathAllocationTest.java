@@ -19,9 +19,10 @@ class SocketPathAllocationTest {
     @Test
     void countsEveryThreadOfEveryTransportAndSize() throws Exception {
         List<SocketPathAllocation.Figure> figures = SocketPathAllocation.measure(2_000, 2_000);
-        assertEquals(SocketPathAllocation.TRANSPORTS.length * SocketPathAllocation.SIZES.length, figures.size());
+        assertEquals(SocketPathAllocation.TRANSPORTS.length * SocketPathAllocation.SIZES.length
+                * SocketPathAllocation.INTO.length, figures.size());
         for (SocketPathAllocation.Figure f : figures) {
-            String what = f.transport() + " " + f.size();
+            String what = f.transport() + " " + f.size() + " " + f.into();
             assertTrue(f.senderThread() >= 0, what);
             assertTrue(f.eventLoop() >= 0, what);
             assertTrue(f.receiverThread() >= 0, what);
@@ -32,6 +33,6 @@ class SocketPathAllocationTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         SocketPathAllocation.print(figures.get(0), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String line = bytes.toString(StandardCharsets.UTF_8);
-        assertTrue(line.startsWith("- tcp, 16 B: the library "), line);
+        assertTrue(line.startsWith("- tcp, 16 B, receive(): the library "), line);
     }
 }

@@ -93,12 +93,18 @@ final class PeerHandler extends ChannelInboundHandlerAdapter implements MessageS
     /** The decoder makes each message as the application's {@code Message}: no second object on the way. */
     @Override
     public ZmtpMessage newMessage(io.netty.buffer.ByteBuf frame) {
-        return io.zmtp.socket.SocketAccess.receivedMessage(frame);
+        return socket.newMessage(frame);
     }
 
     @Override
     public ZmtpMessage newMessage(java.util.List<io.netty.buffer.ByteBuf> frames) {
-        return io.zmtp.socket.SocketAccess.receivedMessage(frames);
+        return socket.newMessage(frames);
+    }
+
+    /** Small bodies are copied into buffers the application gave back, when it did (see the socket's receive into). */
+    @Override
+    public io.netty.buffer.ByteBuf bodyBuffer(int size) {
+        return socket.bodyBuffer(size);
     }
 
     /** A message from the decoder's direct path (see {@link FrameDecoder#deliverMessagesTo}). */

@@ -1,5 +1,6 @@
 package io.zmtp.socket.transport;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.zmtp.codec.SocketType;
@@ -11,6 +12,8 @@ import io.zmtp.socket.SocketOptions;
 import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.pipe.Link;
 import io.zmtp.socket.pipe.Pipe;
+
+import java.util.List;
 
 /**
  * What a {@link Transport} may ask of the socket it serves: the seam between transports and the
@@ -61,6 +64,18 @@ public interface TransportHost {
 
     /** A connection (accepted or made) exists, even before its handshake: closing closes it. */
     void track(Channel connection);
+
+    /**
+     * For a decoder: the received one-frame message, made as the socket's own message class (from
+     * the objects its application gave back, when there are some). Owns {@code frame}.
+     */
+    ZmtpMessage newMessage(ByteBuf frame);
+
+    /** The same for several frames (the list is not kept). */
+    ZmtpMessage newMessage(List<ByteBuf> frames);
+
+    /** For a decoder: a buffer to copy a small received body of {@code size} bytes into, or null. */
+    ByteBuf bodyBuffer(int size);
 
     /** A message arrived on {@code pipe}; the end of the batch calls {@link #announceInbound()}. */
     void received(Pipe pipe, ZmtpMessage message);

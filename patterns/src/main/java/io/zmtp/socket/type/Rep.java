@@ -75,7 +75,7 @@ public final class Rep extends Socket {
             message.release();
             return null;
         }
-        Message m = fromWire(message);
+        Message m = fromWire(this, message);
         List<ByteBuf> envelope = new ArrayList<>(delimiter + 1);
         for (int i = 0; i <= delimiter; i++) {
             envelope.add(m.pop());

@@ -102,7 +102,7 @@ public final class Req extends LoadBalancing {
             pipe.dropConnection();
             return null;
         }
-        Message m = fromWire(message);
+        Message m = fromWire(this, message);
         for (int i = 0; i <= index; i++) {
             m.pop().release();
         }

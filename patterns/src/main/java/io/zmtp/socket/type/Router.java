@@ -90,7 +90,7 @@ public final class Router extends Socket {
 
     @Override
     protected Message accept(Pipe pipe, ZmtpMessage message) {
-        Message m = fromWire(message);
+        Message m = fromWire(this, message);
         m.push(Unpooled.wrappedBuffer(pipe.routingId()));
         return m;
     }

@@ -67,7 +67,7 @@ public final class Sub extends Subscribing {
             message.release();
             return null;
         }
-        return fromWire(message);
+        return fromWire(this, message);
     }
 
     @Override
