@@ -18,7 +18,7 @@ import java.io.PrintStream;
  *
  * <p>It receives into one message for the whole run ({@code Socket.receive(Message)}, as libzmq's
  * tools reuse one {@code zmq_msg_t}): over inproc the sender's frames then move into it with no
- * object made on either side, which ran at 9.34M msg/s against 8.87M with a new message per
+ * object made on either side, which ran at 9.34M msg/s against 8.99M with a new message per
  * receive (16 B, medians of eight alternating runs, docs/performance-notes.md, session 22).
  */
 public final class InprocThr {
