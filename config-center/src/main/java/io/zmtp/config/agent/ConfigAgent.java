@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A node's view of its namespaces, kept equal to the server's (the ZeroMQ Guide's "Clone"
@@ -45,13 +46,24 @@ import java.util.concurrent.TimeUnit;
  * its sockets, moves to the standby's (subscribing them) or to new ones to the next server, and
  * syncs every namespace from the revision it holds. Revisions are applied in order, each once, whichever server sends them.
  *
- * <p>One agent thread owns both sockets; {@link #get}, {@link #snapshot} and {@link #revision}
- * read a volatile snapshot and may be called from any thread.
+ * <p>Updates (the SUB) are handled on the event loop that receives them: applying a pushed
+ * revision, writing the cache, calling the listeners and reporting cost no hand-off to another
+ * thread and back, which on a host running many agents was most of an agent's CPU per revision.
+ * The agent's own thread holds the DEALER (sync answers), the timers (keepalive reports, sync
+ * time-outs) and failover. One lock keeps the two apart, so the state machine sees one event at a
+ * time; sockets given up while it is held are closed after it is released (a socket's close
+ * waits for its event loop, which may be waiting for the lock). {@link #get}, {@link #snapshot}
+ * and {@link #revision} read a volatile snapshot and may be called from any thread.
  */
 public final class ConfigAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigAgent.class);
 
-    /** Called once per applied revision, on the agent thread; must not block. */
+    /**
+     * Called once per applied revision, one call at a time and in revision order: on the event loop
+     * that received a pushed update, or on the agent thread for revisions that came with a sync.
+     * It must not block (hand long work to an executor of your own): a blocked listener holds up
+     * the agent and, on that event loop, every socket of the context that shares it.
+     */
     public interface Listener {
         void applied(String namespace, long revision, List<Change> changes, Snapshot now);
     }
@@ -77,11 +89,11 @@ public final class ConfigAgent implements AutoCloseable {
      * every agent's handshakes compete with the syncs); else null. Agent thread only writes it.
      */
     private volatile ServerConnection standby;
-    /** When the current server was last heard from (any message); agent thread only. */
+    /** When the current server was last heard from (any message); under the lock. */
     private long lastHeard;
     /** Moves to another server since a message was last heard; each one doubles the silence allowed. */
     private int movesUnheard;
-    /** Whether a message came from the current server since the agent moved to it; agent thread only. */
+    /** Whether a message came from the current server since the agent moved to it; under the lock. */
     private boolean heardFromThisServer;
     /** With several servers: wakes the agent thread from its poll when a server's connection drops. */
     private final Socket wakeIn;
@@ -99,6 +111,13 @@ public final class ConfigAgent implements AutoCloseable {
         }
     }
     private final Thread thread;
+    /**
+     * Held by whoever runs the agent's state machine: the agent thread for the DEALER and the
+     * timers, an event loop for the SUB's updates.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Connections given up under {@link #lock}; the agent thread closes them once it is released. */
+    private final List<ServerConnection> closing = new ArrayList<>();
     private volatile boolean running = true;
     private long nextReq = 1;
     private long lastKeepalive;
@@ -143,8 +162,16 @@ public final class ConfigAgent implements AutoCloseable {
             wakeIn = null;
             wakeOut = null;
         }
-        active = open(0, true);
-        lastHeard = System.nanoTime();
+        lock.lock();
+        try {
+            active = open(0, true);
+            lastHeard = System.nanoTime();
+            for (NamespaceState s : states.values()) {
+                startSync(s, s.revision());
+            }
+        } finally {
+            lock.unlock();
+        }
         thread = new Thread(this::run, "config-agent-" + b.nodeId);
         thread.setDaemon(true);
         thread.start();
@@ -160,7 +187,7 @@ public final class ConfigAgent implements AutoCloseable {
         for (String ns : b.namespaces) {
             topics.add(Wire.topic(ns));
         }
-        return new ServerConnection(context, index, servers.get(index), s -> {
+        ServerConnection c = new ServerConnection(context, index, servers.get(index), s -> {
             s.options().linger(0).receiveHwm(100_000);
             Wire.boundInbound(s.options(), b.limits);
             if (b.curveServerKey != null) {
@@ -169,6 +196,41 @@ public final class ConfigAgent implements AutoCloseable {
                 s.options().plainCredentials(b.nodeId, b.password);
             }
         }, topics, !use, this::wake);
+        c.sub.onMessage(m -> onSubMessage(c, m));
+        return c;
+    }
+
+    /**
+     * A message from a SUB, on its event loop: handled at once if that SUB is the server in use
+     * (a standby's subscribes to nothing; a left server's may still deliver while it closes).
+     */
+    private void onSubMessage(ServerConnection from, Message m) {
+        lock.lock();
+        try (Message update = m) {
+            if (!running || active != from) {
+                return;
+            }
+            heard();
+            try {
+                onUpdate(update);
+            } catch (Wire.ProtocolException | IllegalArgumentException e) {
+                log.warn("{}: bad update: {}", config.nodeId, UntrustedText.of(e.getMessage()));
+            }
+            reportDue();
+        } catch (IllegalStateException closed) {
+            if (running) {
+                log.error("{}: update not handled: {}", config.nodeId, closed.toString());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The server in use said something. */
+    private void heard() {
+        lastHeard = System.nanoTime();
+        movesUnheard = 0;
+        heardFromThisServer = true;
     }
 
     /** The endpoints of the server the agent uses now. */
@@ -257,9 +319,6 @@ public final class ConfigAgent implements AutoCloseable {
 
     private void run() {
         try {
-            for (NamespaceState s : states.values()) {
-                startSync(s, s.revision());
-            }
             while (running) {
                 serve();  // returns when the agent moves to another server
             }
@@ -272,49 +331,68 @@ public final class ConfigAgent implements AutoCloseable {
         }
     }
 
-    /** Runs on the current server's sockets until the agent closes or moves to the next server. */
+    /**
+     * Runs on the current server's DEALER and the timers until the agent closes or moves to the
+     * next server (the SUB is handled on its event loop: {@link #onSubMessage}).
+     */
     private void serve() throws InterruptedException {
         ServerConnection using = active;
-        Socket sub = using.sub;
         Socket dealer = using.dealer;
-        lastHeard = System.nanoTime();
         try (Poller poller = new Poller()) {
-            poller.register(sub, Poller.POLLIN);
             poller.register(dealer, Poller.POLLIN);
             if (wakeIn != null) {
                 poller.register(wakeIn, Poller.POLLIN);
             }
             while (running && active == using) {
-                poller.poll(Duration.ofNanos(untilNextTimer()));
+                long wait;
+                lock.lock();
+                try {
+                    wait = untilNextTimer();
+                } finally {
+                    lock.unlock();
+                }
+                poller.poll(Duration.ofNanos(wait));
                 Message m;
                 if (wakeIn != null) {
                     while ((m = wakeIn.tryReceive()) != null) {
                         m.close();
                     }
                 }
-                while (running && (m = sub.tryReceive()) != null) {
-                    lastHeard = System.nanoTime();
-                    movesUnheard = 0;
-                    heardFromThisServer = true;
-                    try (Message update = m) {
-                        onUpdate(update);
-                    } catch (Wire.ProtocolException | IllegalArgumentException e) {
-                        log.warn("{}: bad update: {}", config.nodeId, UntrustedText.of(e.getMessage()));
+                lock.lock();
+                try {
+                    while (running && active == using && (m = dealer.tryReceive()) != null) {
+                        heard();
+                        try (Message reply = m) {
+                            onReply(reply);
+                        } catch (Wire.ProtocolException | IllegalArgumentException e) {
+                            log.warn("{}: bad reply: {}", config.nodeId, UntrustedText.of(e.getMessage()));
+                        }
                     }
-                }
-                while (running && (m = dealer.tryReceive()) != null) {
-                    lastHeard = System.nanoTime();
-                    movesUnheard = 0;
-                    heardFromThisServer = true;
-                    try (Message reply = m) {
-                        onReply(reply);
-                    } catch (Wire.ProtocolException | IllegalArgumentException e) {
-                        log.warn("{}: bad reply: {}", config.nodeId, UntrustedText.of(e.getMessage()));
+                    if (running) {
+                        timers();
                     }
+                } finally {
+                    lock.unlock();
                 }
-                timers();
+                closeGivenUp();
             }
         }
+    }
+
+    /** Closes the connections given up under the lock (agent thread, not holding it). */
+    private void closeGivenUp() {
+        List<ServerConnection> done;
+        lock.lock();
+        try {
+            if (closing.isEmpty()) {
+                return;
+            }
+            done = new ArrayList<>(closing);
+            closing.clear();
+        } finally {
+            lock.unlock();
+        }
+        done.forEach(ServerConnection::close);
     }
 
     /**
@@ -331,7 +409,7 @@ public final class ConfigAgent implements AutoCloseable {
         ServerConnection next = standby != null ? standby : open(after(was), true);
         log.warn("{}: leaving {} ({}); moving to {}{}", config.nodeId, was, why, next, standby == next ? " (standby)" : "");
         movesUnheard++;
-        was.close();
+        closing.add(was);  // closed once the lock is released: its SUB's loop may be waiting for it
         next.subscribe();
         active = next;
         standby = null;
@@ -428,7 +506,7 @@ public final class ConfigAgent implements AutoCloseable {
             standby = open(after(active), false);
         } else if (servers.size() > 2 && !s.isUp() && now - s.openedAt() > silenceAllowed()) {
             int next = after(s) == active.index ? after(active) : after(s);
-            s.close();
+            closing.add(s);
             standby = open(next, false);
         }
     }
@@ -456,12 +534,22 @@ public final class ConfigAgent implements AutoCloseable {
             }
         }
         for (NamespaceState s : states.values()) {
-            if ((s.reportDue || keepalive) && s.confirmed) {
-                report(s);
+            if (keepalive && s.confirmed) {
+                s.reportDue = true;
             }
         }
+        reportDue();
         if (keepalive) {
             lastKeepalive = now;
+        }
+    }
+
+    /** Reports every confirmed namespace whose revision (or its files' state) changed since its last report. */
+    private void reportDue() {
+        for (NamespaceState s : states.values()) {
+            if (s.reportDue && s.confirmed) {
+                report(s);
+            }
         }
     }
 
@@ -762,7 +850,19 @@ public final class ConfigAgent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // An update being handled on an event loop finishes first; later ones see running false.
+        List<ServerConnection> givenUp = List.of();
+        try {
+            if (lock.tryLock(5, TimeUnit.SECONDS)) {
+                givenUp = new ArrayList<>(closing);
+                closing.clear();
+                lock.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         // The agent thread has stopped (or is stuck): the sockets it last opened are these.
+        givenUp.forEach(ServerConnection::close);
         active.close();
         if (standby != null) {
             standby.close();

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 /**
  * One namespace on an agent: the applied snapshot (published through a volatile field, so
  * readers on any thread see a whole revision or the previous one, never half), and the sync
- * machinery that only the agent thread touches.
+ * machinery, touched only under the agent's lock.
  */
 final class NamespaceState {
     /** Updates held while a sync runs; beyond this many the sync will resend them anyway. */
@@ -26,7 +26,7 @@ final class NamespaceState {
     volatile String failure;
     /** Why the files of {@link #current} (cache, write-dir) could not be written, or null; retried. */
     volatile String writeError;
-    /** Writes the cache of this namespace, or null when the agent keeps none; agent thread only. */
+    /** Writes the cache of this namespace, or null when the agent keeps none; under the agent's lock. */
     CacheFile.Writer cache;
 
     boolean syncing;
