@@ -92,6 +92,7 @@ public final class FleetAgents {
         String updates2 = a.get("updates2", null);
         String sync2 = a.get("sync2", null);
         Duration failoverAfter = Duration.ofMillis(a.integer("failover-after-ms", 5000));
+        String reportDelay = a.get("report-delay-ms", null);
 
         FleetAgents fleet = new FleetAgents(ns, capacity);
         fleet.first = first;
@@ -104,6 +105,9 @@ public final class FleetAgents {
                         .failoverAfter(failoverAfter);
                 if (updates2 != null) {
                     b.alsoServer(updates2, sync2);
+                }
+                if (reportDelay != null) {
+                    b.reportDelay(Duration.ofMillis(Long.parseLong(reportDelay)));
                 }
                 ConfigAgent agent = b.start();
                 agent.addListener((namespace, revision, changes, now) ->

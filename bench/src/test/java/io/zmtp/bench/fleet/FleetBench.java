@@ -427,6 +427,10 @@ public final class FleetBench {
             if (updates2 != null) {
                 a.addAll(List.of("--updates2", updates2, "--sync2", sync2));
             }
+            String reportDelay = System.getenv("FLEET_REPORT_DELAY_MS");  // the agents' reportDelay, if not the default
+            if (reportDelay != null && !reportDelay.isBlank()) {
+                a.addAll(List.of("--report-delay-ms", reportDelay.trim()));
+            }
             started.add(Child.start("agents-" + prefix + first, work, jvmOptions("FLEET_AGENT_JAVA_OPTS", "-Xmx512m", "-Xss512k"),
                     FleetAgents.class.getName(), a));
         }

@@ -447,14 +447,21 @@ public final class ConfigAgent implements AutoCloseable {
      */
     private long untilNextTimer() {
         long now = System.nanoTime();
-        long next = lastKeepalive + config.reportInterval.toNanos();
+        long interval = config.reportInterval.toNanos();
+        long next = now + interval;
         if (servers.size() > 1) {
             next = Math.min(next, silenceSince() + silenceAllowed());
         }
         for (NamespaceState s : states.values()) {
             if (s.reportDue) {
-                next = now;
-            } else if (s.syncing) {
+                next = Math.min(next, s.reportAt);
+            } else if (s.confirmed) {
+                next = Math.min(next, s.reportedAt + interval);
+            }
+            if (s.writeError != null) {
+                next = Math.min(next, lastKeepalive + interval);  // files are written again then
+            }
+            if (s.syncing) {
                 next = Math.min(next, s.syncSentAt + config.syncTimeout.toNanos());
             }
         }
@@ -534,8 +541,9 @@ public final class ConfigAgent implements AutoCloseable {
             }
         }
         for (NamespaceState s : states.values()) {
-            if (keepalive && s.confirmed) {
-                s.reportDue = true;
+            // A report after an apply is this namespace's keepalive too.
+            if (s.confirmed && now - s.reportedAt >= config.reportInterval.toNanos()) {
+                reportIn(s, 0);
             }
         }
         reportDue();
@@ -544,13 +552,57 @@ public final class ConfigAgent implements AutoCloseable {
         }
     }
 
-    /** Reports every confirmed namespace whose revision (or its files' state) changed since its last report. */
+    /**
+     * Reports every confirmed namespace whose revision (or its files' state) changed since its last
+     * report, once its report's time has come.
+     */
     private void reportDue() {
+        long now = System.nanoTime();
         for (NamespaceState s : states.values()) {
-            if (s.reportDue && s.confirmed) {
+            if (s.reportDue && s.confirmed && now - s.reportAt >= 0) {
                 report(s);
             }
         }
+    }
+
+    /**
+     * Makes a report of {@code s} due in {@code delayNanos} (or sooner, if one is due sooner already);
+     * a delayed one is sent from the process's report timer.
+     */
+    private void reportIn(NamespaceState s, long delayNanos) {
+        long at = System.nanoTime() + delayNanos;
+        if (!s.reportDue || at - s.reportAt < 0) {
+            s.reportAt = at;
+            if (delayNanos > 0) {
+                ReportTimer.schedule(this::reportWhenDue, delayNanos);
+            }
+        }
+        s.reportDue = true;
+    }
+
+    /** The report timer's task: sends the reports whose time has come. */
+    private void reportWhenDue() {
+        lock.lock();
+        try {
+            if (running) {
+                reportDue();
+            }
+        } catch (IllegalStateException closed) {
+            // the agent is closing
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * How long after applying a pushed revision the agent reports it: a random moment between half
+     * of {@code reportDelay} and all of it, so that the reports of a fleet that applied a revision
+     * together reach the server spread out, after its fan-out of that revision rather than in the
+     * middle of it; 0 with a zero delay.
+     */
+    private long appliedReportDelay() {
+        long d = config.reportDelay.toNanos();
+        return d <= 0 ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextLong(d / 2, d + 1);
     }
 
     private void onUpdate(Message m) {
@@ -707,7 +759,7 @@ public final class ConfigAgent implements AutoCloseable {
         s.syncing = false;
         s.confirmed = true;
         s.epoch = h.hasNonNull("epoch") ? Wire.text(h, "epoch") : null;
-        s.reportDue = true;
+        reportIn(s, 0);
         List<Revision> held = new ArrayList<>(s.buffered);
         s.buffered.clear();
         held.sort((a, b) -> Long.compare(a.number(), b.number()));
@@ -736,7 +788,7 @@ public final class ConfigAgent implements AutoCloseable {
 
     private void installed(NamespaceState s, Snapshot now, List<Change> changes) {
         s.current = now;
-        s.reportDue = true;
+        reportIn(s, appliedReportDelay());
         writeFiles(s);
         for (Listener l : listeners) {
             try {
@@ -765,7 +817,7 @@ public final class ConfigAgent implements AutoCloseable {
             s.writeError = null;
             if (was != null) {
                 log.info("{}: files of {} r{} written now", config.nodeId, s.namespace, now.revision());
-                s.reportDue = true;
+                reportIn(s, 0);
             }
         } catch (IOException | RuntimeException e) {
             s.writeError = String.valueOf(e.getMessage());
@@ -821,6 +873,7 @@ public final class ConfigAgent implements AutoCloseable {
 
     private void report(NamespaceState s) {
         s.reportDue = false;
+        s.reportedAt = System.nanoTime();
         Snapshot now = s.current;
         ObjectNode h = Wire.object();
         h.put("node", config.nodeId);
@@ -899,6 +952,7 @@ public final class ConfigAgent implements AutoCloseable {
         private Duration syncTimeout = Duration.ofSeconds(3);
         private io.zmtp.config.store.StoreLimits limits = io.zmtp.config.store.StoreLimits.DEFAULTS;
         private Duration reportInterval = Duration.ofSeconds(1);
+        private Duration reportDelay = Duration.ofMillis(100);
 
         /** The server's two endpoints: its PUB (updates) and its ROUTER (sync); replaces any given before. */
         public Builder server(String updatesEndpoint, String syncEndpoint) {
@@ -998,6 +1052,20 @@ public final class ConfigAgent implements AutoCloseable {
         /** How often the agent reports even when nothing changed (so the server sees it is alive). */
         public Builder reportInterval(Duration interval) {
             this.reportInterval = interval;
+            return this;
+        }
+
+        /**
+         * How long after applying a pushed revision the agent reports it: at a random moment between
+         * half of this and all of it (default 100 ms), so that a fleet's reports do not reach the server
+         * all at once, in the middle of its fan-out of that revision to the rest of the fleet. A revision
+         * applied meanwhile is reported in the same report. {@link Duration#ZERO} reports at once.
+         */
+        public Builder reportDelay(Duration delay) {
+            if (delay == null || delay.isNegative()) {
+                throw new IllegalArgumentException("reportDelay must be zero or more");
+            }
+            this.reportDelay = delay;
             return this;
         }
 

@@ -40,6 +40,10 @@ final class NamespaceState {
     long snapshotEntries;
     TreeMap<String, byte[]> snapshotContent;
     boolean reportDue;
+    /** When the due report is to be sent (System.nanoTime). */
+    long reportAt;
+    /** When this namespace was last reported (System.nanoTime); a keepalive is due an interval later. */
+    long reportedAt;
     /**
      * During a SYNC from 0 of a namespace that holds content: the content rebuilt from the answer's
      * REVISIONs, starting empty, installed at SYNCED. Without it a server whose history reaches back
@@ -53,6 +57,7 @@ final class NamespaceState {
     NamespaceState(String namespace, Snapshot initial) {
         this.namespace = namespace;
         this.current = initial;
+        this.reportedAt = System.nanoTime();
     }
 
     long revision() {

@@ -101,6 +101,12 @@ public final class ConfigServer implements AutoCloseable {
      * answer a sync from one revision behind without reading the history).
      */
     private final Map<String, Revision> lastSent = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Per namespace, the revision of the last UPDATE sent since its last heartbeat; under
+     * publishLock. A heartbeat that would announce that same revision is not sent: the UPDATE
+     * said it, and every subscriber that got it heard the server then.
+     */
+    private final Map<String, Long> updatedSinceBeat = new java.util.HashMap<>();
     private volatile boolean running = true;
     /**
      * The longest the server thread waits for a request before it looks at {@link #running} again,
@@ -562,9 +568,12 @@ public final class ConfigServer implements AutoCloseable {
         Wire.withValues(m, r.changes());
         lastSent.put(r.namespace(), r);
         metrics.published(r, waitingFor(r));
-        if (!pub.trySend(m)) {
+        if (pub.trySend(m)) {
+            updatedSinceBeat.put(r.namespace(), r.number());
+        } else {
             // Nodes that miss it notice from the next heartbeat and resync.
             m.close();
+            updatedSinceBeat.remove(r.namespace());
             log.warn("update {} r{} not queued (publisher full)", r.namespace(), r.number());
         }
     }
@@ -616,9 +625,14 @@ public final class ConfigServer implements AutoCloseable {
                 // While a selected node has not taken the gray revision, announce it: every node
                 // syncs once, and each gets its own view (the others are told they are current).
                 java.util.Optional<GrayRelease> g = head.grayOpen() ? store.grayRelease(ns) : java.util.Optional.empty();
+                Long updated = updatedSinceBeat.remove(ns);
                 if (g.isPresent() && GrayView.lagging(g.get(), tracker, offlineAfter())) {
                     rev = g.get().number();
                     digest = g.get().revision().digest();
+                } else if (updated != null && updated == rev) {
+                    // The head went out as an UPDATE within the last interval: the fan-out of a
+                    // heartbeat would say it again, and could hold up the next revision's.
+                    continue;
                 } else {
                     digest = head.latestDigest() != null ? head.latestDigest() : headDigest(ns, rev);
                 }
