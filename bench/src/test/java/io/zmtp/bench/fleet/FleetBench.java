@@ -3,7 +3,6 @@ package io.zmtp.bench.fleet;
 import io.zmtp.socket.ZmtpContext;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -91,14 +90,13 @@ public final class FleetBench {
         int procs = args.integer("procs", 4);
         int readers = args.integer("readers", 10);
         Path whitelist = writeWhitelist(agents, readers);
-        int updates = freePort();
-        int sync = freePort();
         List<Child> children = new ArrayList<>();
         try (ZmtpContext ctx = new ZmtpContext(1)) {
-            Child server = startServer("server", whitelist, updates, sync, work.resolve("data"), 1000);
+            Server started = startServer("server", whitelist, work.resolve("data"), 1000);
+            Child server = started.child();
             children.add(server);
-            String pub = "tcp://127.0.0.1:" + updates;
-            String router = "tcp://127.0.0.1:" + sync;
+            String pub = started.updates();
+            String router = started.sync();
             try (AdminConnection admin = new AdminConnection(ctx, router, ADMIN, ADMIN_PASSWORD)) {
                 // Agents confirm a namespace only once it exists.
                 admin.put(NS, entries(0), "start", Duration.ofSeconds(30));
@@ -305,15 +303,15 @@ public final class FleetBench {
         int[] failedOver = new int[rounds];
         try (ZmtpContext ctx = new ZmtpContext(1)) {
             for (int round = 0; round < rounds; round++) {
-                int[] updates = {freePort(), freePort()};
-                int[] sync = {freePort(), freePort()};
-                String[] pub = {"tcp://127.0.0.1:" + updates[0], "tcp://127.0.0.1:" + updates[1]};
-                String[] router = {"tcp://127.0.0.1:" + sync[0], "tcp://127.0.0.1:" + sync[1]};
                 List<Child> started = new ArrayList<>();
                 try {
-                    Child a = startServer("replica-a-" + round, whitelist, updates[0], sync[0], null, heartbeatMs);
+                    Server replicaA = startServer("replica-a-" + round, whitelist, null, heartbeatMs);
+                    Child a = replicaA.child();
                     started.add(a);
-                    started.add(startServer("replica-b-" + round, whitelist, updates[1], sync[1], null, heartbeatMs));
+                    Server replicaB = startServer("replica-b-" + round, whitelist, null, heartbeatMs);
+                    started.add(replicaB.child());
+                    String[] pub = {replicaA.updates(), replicaB.updates()};
+                    String[] router = {replicaA.sync(), replicaB.sync()};
                     long rev;
                     try (AdminConnection viaA = new AdminConnection(ctx, router[0], ADMIN, ADMIN_PASSWORD);
                          AdminConnection viaB = new AdminConnection(ctx, router[1], ADMIN, ADMIN_PASSWORD)) {
@@ -373,9 +371,17 @@ public final class FleetBench {
 
     // ------------------------------------------------------------------ parts
 
-    private Child startServer(String name, Path whitelist, int updates, int sync, Path data, int heartbeatMs) throws Exception {
+    /** A started server process and the endpoints it bound. */
+    private record Server(Child child, String updates, String sync) {
+    }
+
+    /**
+     * Starts a server on ports of its own choosing and reads them from the line it prints (a port
+     * picked here and bound there could be taken in between by any connection on the machine).
+     */
+    private Server startServer(String name, Path whitelist, Path data, int heartbeatMs) throws Exception {
         List<String> a = new ArrayList<>(List.of("server", "--whitelist", whitelist.toString(),
-                "--updates", "tcp://127.0.0.1:" + updates, "--sync", "tcp://127.0.0.1:" + sync,
+                "--updates", "tcp://127.0.0.1:*", "--sync", "tcp://127.0.0.1:*",
                 "--heartbeat", heartbeatMs + "ms"));
         if (store.equals("h2")) {
             a.addAll(List.of("--data", data.toString()));
@@ -383,8 +389,13 @@ public final class FleetBench {
             a.addAll(List.of("--store", pgUrl(), "--db-user", pgUser(), "--db-password", pgPassword()));
         }
         Child c = Child.start(name, work, jvmOptions("FLEET_SERVER_JAVA_OPTS", "-Xmx1g"), "io.zmtp.config.cli.ConfigCenterCommand", a);
-        c.expect(Duration.ofSeconds(60), "config-center server:");
-        return c;
+        String line = c.expect(Duration.ofSeconds(60), "config-center server:");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("updates (\\S+), sync (\\S+?),").matcher(line);
+        if (!m.find()) {
+            c.close();
+            throw new IllegalStateException(name + ": no endpoints in '" + line + "'");
+        }
+        return new Server(c, m.group(1), m.group(2));
     }
 
     /** The CPU time of every process in {@code procs} together, in nanoseconds. */
@@ -548,12 +559,6 @@ public final class FleetBench {
 
     private String storeName() {
         return store.equals("h2") ? "H2 (embedded)" : "PostgreSQL";
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     static long pct(long[] sorted, double p) {
