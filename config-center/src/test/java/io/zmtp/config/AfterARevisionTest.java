@@ -1,6 +1,8 @@
 package io.zmtp.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.zmtp.codec.SocketType;
+import io.zmtp.config.agent.ConfigAgent;
 import io.zmtp.config.model.Change;
 import io.zmtp.config.protocol.Wire;
 import io.zmtp.config.server.ConfigServer;
@@ -19,20 +21,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * While a namespace changes at least once a heartbeat interval, its UPDATEs stand in for its
- * HEARTBEATs: a heartbeat that would repeat the revision of an UPDATE sent since the previous one
- * is not sent (its fan-out to a whole fleet would hold up the next revision's), and once the
- * namespace stops changing a heartbeat announcing its last revision follows.
+ * What follows a revision, paced so that a fleet's traffic does not crowd its fan-out. While a
+ * namespace changes at least once a heartbeat interval, its UPDATEs stand in for its HEARTBEATs: a
+ * heartbeat that would repeat the revision of an UPDATE sent since the previous one is not sent, and
+ * once the namespace stops changing a heartbeat announcing its last revision follows. An agent
+ * reports a pushed revision a moment after applying it (between half of its reportDelay and all of
+ * it); the report that ends a sync goes at once. The server's status shows a report when it arrives.
  */
-class UpdatesStandInForHeartbeatsTest {
+class AfterARevisionTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Duration HEARTBEAT = Duration.ofMillis(150);
     private static final String NS = "app/web";
+    private static final Duration DELAY = Duration.ofMillis(400);
 
     @TempDir
     Path dir;
@@ -97,5 +103,39 @@ class UpdatesStandInForHeartbeatsTest {
             long lastRev = last;
             await().atMost(WAIT).until(() -> heard.indexOf("H" + lastRev) > heard.indexOf("U" + lastRev));
         }
+    }
+
+    @Test
+    void aPushedRevisionIsReportedNoSoonerThanHalfTheDelayAfterItWasApplied() {
+        server.publish(NS, List.of(Change.put("k", "1")), "ops", "first");
+        AtomicLong appliedAt = new AtomicLong();
+        try (ConfigAgent agent = ConfigAgent.builder().server(server.updatesEndpoint(), server.syncEndpoint())
+                .node("web-1", "pw").namespaces(NS).context(ctx).reportInterval(Duration.ofSeconds(30))
+                .reportDelay(DELAY).start()) {
+            agent.addListener((ns, rev, changes, now) -> {
+                if (rev == 2) {
+                    appliedAt.set(System.nanoTime());
+                }
+            });
+            // The report that ends a sync goes at once.
+            await().atMost(WAIT).until(() -> reportedRevision() == 1);
+
+            server.publish(NS, List.of(Change.put("k", "2")), "ops", "second");
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> reportedRevision() == 2);
+            long seenAt = System.nanoTime();
+            assertThat(appliedAt.get()).as("applied from the UPDATE").isNotZero();
+            assertThat(Duration.ofNanos(seenAt - appliedAt.get())).as("applied -> reported")
+                    .isGreaterThanOrEqualTo(DELAY.dividedBy(2));
+        }
+    }
+
+    /** The revision the server's status shows for web-1 (0 before any report). */
+    private long reportedRevision() {
+        for (JsonNode r : server.status().path("nodes")) {
+            if (r.path("node").asText().equals("web-1") && r.path("ns").asText().equals(NS)) {
+                return r.path("rev").asLong();
+            }
+        }
+        return 0;
     }
 }
