@@ -102,7 +102,9 @@ class SecurityMatrixTest {
         OurEnd rep = cell.ours(SocketType.REP, o -> o.plainServer(new PlainPasswordAuthenticator(USERS)));
         Peer req = cell.peer("REQ", PeerOptions.none().withPlainClient("admin", "wrong").withMonitor());
         cell.link(rep, req);
-        req.send("must not pass");
+        // Without waiting: the peer connects and is refused whether it sends or not, and over ipc the
+        // refusal can end its connection, and the pipe a send waits for, before this line runs.
+        req.trySend(End.frames("must not pass"));
         expectOurAuthFailure(rep);
         // The peer client got our ERROR and must call it an authentication failure.
         List<String> seen = events(req, e -> e.contains("HANDSHAKE_FAILED_AUTH"));
