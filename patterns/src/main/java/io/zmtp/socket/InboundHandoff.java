@@ -317,14 +317,15 @@ final class InboundHandoff {
     /** Hands {@code m} to a handler, a waiting future or the ring. */
     void deliver(Message m) {
         Consumer<Message> h = handler;
-        if (m.lent && (h != null || !asyncReceives.isEmpty())) {
+        boolean futures = !asyncReceives.isEmpty();
+        if (m.lent && (h != null || futures)) {
             m = Message.adopted(m);
         }
         if (h != null) {
             handOver(h, m);
             return;
         }
-        if (!asyncReceives.isEmpty()) {
+        if (futures) {
             Message ready = socket.acceptReceived(m);
             if (ready == null) {
                 return;
@@ -369,7 +370,8 @@ final class InboundHandoff {
         if (givesBack) {
             returned.harvest(ring.nextSlot());
         }
-        return ring.offer(m);
+        ring.add(m);
+        return true;
     }
 
     /** Wakes a parked receiver and the pollers if messages reached the ring since the last call. */

@@ -74,12 +74,17 @@ final class InboundRing extends InboundRingFields {
         if (isFull()) {
             return false;
         }
+        add(m);
+        return true;
+    }
+
+    /** Loop: {@link #offer} when {@link #isFull()} just said there is room. */
+    void add(Object m) {
         slots[(int) tail & mask] = m;
         tail++;
         if (tail - publishedByProducer >= PUBLISH_EVERY) {
             publish();
         }
-        return true;
     }
 
     /**

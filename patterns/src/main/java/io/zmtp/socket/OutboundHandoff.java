@@ -171,19 +171,15 @@ final class OutboundHandoff {
     /** Routes every queued message that can go now, then flushes once. */
     void drain() {
         drainScheduled.set(false);
+        // Asynchronous sends are admitted against the count, which only falls at the end of a
+        // drain: one look here admits all that a look per message would.
+        admitAsyncSends();
+        boolean countBytes = options.sendHwmBytes() > 0;
         int consumed = 0;
-        while (true) {
-            admitAsyncSends();
-            Message m = stalled;
-            if (m != null) {
-                stalled = null;
-            } else {
-                m = queue.poll();
-            }
-            if (m == null) {
-                break;
-            }
-            long size = options.sendHwmBytes() > 0 ? m.byteSize() : 0;
+        Message m = stalled;
+        stalled = null;
+        while (m != null || (m = queue.poll()) != null) {
+            long size = countBytes ? m.byteSize() : 0;
             if (!socket.route(m)) {
                 stalled = m;
                 break;
@@ -192,6 +188,7 @@ final class OutboundHandoff {
                 bytes.addAndGet(-size);
             }
             consumed++;
+            m = null;
         }
         if (consumed > 0) {
             int left = count.addAndGet(-consumed);

@@ -38,13 +38,16 @@ public final class RoundRobin<P> {
      */
     public P next(Predicate<? super P> eligible) {
         int n = members.size();
+        int index = cursor < n ? cursor : 0;
         for (int i = 0; i < n; i++) {
-            int index = (cursor + i) % n;
+            // A compare, not a remainder: this runs once per message sent or received.
+            int after = index + 1 == n ? 0 : index + 1;
             P candidate = members.get(index);
             if (eligible.test(candidate)) {
-                cursor = (index + 1) % n;
+                cursor = after;
                 return candidate;
             }
+            index = after;
         }
         return null;
     }
