@@ -28,12 +28,14 @@
 #   RUNS=3                 runs per cell (the median is reported)
 #   SIZES="16 256 1024 65536"
 #   THR_COUNT_<size>       messages per throughput run for that size (defaults: 16: 25000000,
-#                          256: 9000000, 1024: 4500000, 65536: 100000; others 200000): a JVM
+#                          256: 9000000, 1024: 4500000, 65536: 300000; others 200000): a JVM
 #                          needs a second or two of a run to compile its hot paths, and shorter
 #                          runs measured mostly that for both Java implementations; the run of
 #                          2026-12-04 12:12 found a third of its cells under 3 s at a third of
 #                          these counts, and the run of 2026-12-05 12:23 ten cells of ours
-#                          between 2.2 and 2.7 s at two thirds of the present ones)
+#                          between 2.2 and 2.7 s at two thirds of the present ones; at 64 KiB a
+#                          run of 100000 took 4-5 s, and a profile of one of 200000 (7 s) had
+#                          the JIT compilers on 2.5 s of CPU on each side of the pair)
 #   PUBSUB_SIZES="16 1024" message sizes of the PUB/SUB cells
 #   PUBSUB_SUBSCRIBERS="1 10"  subscriber counts of the PUB/SUB cells
 #   PUBSUB_FILTERS=1000    subscriptions of the one SUB in the filtered PUB/SUB cell (16 B; one
@@ -87,7 +89,7 @@ default_thr_count() {
         16) echo 25000000 ;;
         256) echo 9000000 ;;
         1024) echo 4500000 ;;
-        65536) echo 100000 ;;
+        65536) echo 300000 ;;
         *) echo 200000 ;;
     esac
 }
