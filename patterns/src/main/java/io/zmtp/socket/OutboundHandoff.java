@@ -171,8 +171,9 @@ final class OutboundHandoff {
     /** Routes every queued message that can go now, then flushes once. */
     void drain() {
         drainScheduled.set(false);
-        // Asynchronous sends are admitted against the count, which only falls at the end of a
-        // drain: one look here admits all that a look per message would.
+        // Asynchronous sends are admitted against the count, which falls only at the end of a
+        // drain, where they are looked at again (as is what a byte bound lets in as bytes leave
+        // during the drain): a look per message admitted nothing more.
         admitAsyncSends();
         boolean countBytes = options.sendHwmBytes() > 0;
         int consumed = 0;
