@@ -59,7 +59,13 @@
 #   HS_ZAP=direct          how our server decides: direct (the socket's authenticator, what the
 #                          config center does) or inproc (a ZAP handler on inproc://zeromq.zap.01,
 #                          as libzmq and JeroMQ must); passed to ours as ZMTP_HS_ZAP
-#   LAT_COUNT=50000        round trips per latency run
+#   LAT_COUNT_<size>       round trips per latency run for that size (defaults: 65536: 100000,
+#                          others 200000; LAT_COUNT sets the default of every size): a JVM
+#                          compiles its REQ/REP path for 4-5 s into a run (the compile log of
+#                          local_lat/remote_lat, 2026-12-06), and a run of 50,000 lasted about
+#                          8 s, so half of it was warm-up on one of the two cores; by hand,
+#                          ours on epoll against libzmq at 16 B: 1.02-1.18x at 50,000, 1.00-1.04x
+#                          at 200,000 (libzmq 63.8-67.4 us either way)
 #   INPROC_COUNT=30000000  messages per inproc_thr run (about 3 s at 10M msg/s)
 #   RUN_TIMEOUT=150        seconds before one tool process is killed (a failed run is retried once)
 #   SKIP_BUILD=1           use the existing build
@@ -73,12 +79,17 @@ bench_dir=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 source "$bench_dir/lib.sh"
 command_line="$(for v in RUNS SIZES LAT_COUNT INPROC_COUNT THR_COUNT_16 THR_COUNT_256 THR_COUNT_1024 THR_COUNT_65536 \
     PUBSUB_SIZES PUBSUB_SUBSCRIBERS CURVE_SIZES HS_COUNT HS_COUNT_JEROMQ HS_PARALLEL HS_ZAP \
-    $(compgen -v | grep -E '^(THR|PUBSUB|CURVE)_COUNT_[0-9]+$' | grep -vxE 'THR_COUNT_(16|256|1024|65536)'); do
+    $(compgen -v | grep -E '^(THR|PUBSUB|CURVE|LAT)_COUNT_[0-9]+$' | grep -vxE 'THR_COUNT_(16|256|1024|65536)'); do
     [[ -n ${!v:-} ]] && printf "%s='%s' " "$v" "${!v}"; done)bench/compare.sh${*:+ $*}"
 
 RUNS=${RUNS:-3}
 SIZES=${SIZES:-16 256 1024 65536}
-LAT_COUNT=${LAT_COUNT:-50000}
+# lat_count <size>: round trips per latency run (see LAT_COUNT_<size> above).
+lat_count() {
+    local v="LAT_COUNT_$1" d=${LAT_COUNT:-200000}
+    [[ $1 == 65536 && -z ${LAT_COUNT:-} ]] && d=100000
+    echo "${!v:-$d}"
+}
 INPROC_COUNT=${INPROC_COUNT:-30000000}
 RUN_TIMEOUT=${RUN_TIMEOUT:-150}
 OUT=${OUT:-$repo_dir/BENCHMARKS.md}
@@ -445,7 +456,7 @@ done
 say "REQ/REP latency over tcp://127.0.0.1 ..."
 for size in $SIZES; do
     for impl in "${impls[@]}"; do
-        cell lat "$impl" "$impl" "$size" "$LAT_COUNT"
+        cell lat "$impl" "$impl" "$size" "$(lat_count "$size")"
     done
 done
 
@@ -755,6 +766,11 @@ for size in $SIZES; do
 done
 counts_text=$(IFS=,; echo "${counts_parts[*]}" | sed 's/,/, /g')
 counts_parts=()
+for size in $SIZES; do
+    counts_parts+=("$(lat_count "$size") at $size B")
+done
+lat_counts_text=$(IFS=,; echo "${counts_parts[*]}" | sed 's/,/, /g')
+counts_parts=()
 for size in $PUBSUB_SIZES; do
     for n in $PUBSUB_SUBSCRIBERS; do
         counts_parts+=("$(pubsub_count "$size" "$n") at $size B to $n")
@@ -819,7 +835,7 @@ $(sed 's/^/  /' <<<"$java_version")
   \`ZMTP_IO=nio\` or \`epoll\`; JeroMQ: \`io.zmtp.bench.jeromq.*\`; libzmq: \`zmq_perf\`.
 - Throughput is what \`local_thr\` prints (messages after the first one arrived, over the time
   they took); messages per run: $counts_text. Latency is what \`remote_lat\` prints (one-way:
-  elapsed / (2 x round trips), connecting included), $LAT_COUNT round trips per run.
+  elapsed / (2 x round trips), connecting included); round trips per run: $lat_counts_text.
 - Every cell is the median of $RUNS runs. Each JVM starts cold for every run (no warm-up beyond
   the run itself), as with libzmq's tools.
 - ours/libzmq and ours/JeroMQ are plain ratios of the figures: above 1.0 is better for
