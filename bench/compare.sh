@@ -216,6 +216,11 @@ if [[ -z ${SKIP_BUILD:-} ]]; then
         say "compare.sh: could not build the C peer (is libzmq3-dev installed?)"
         exit 1
     fi
+    if ! gcc -O2 -pthread -o "$bench_dir/target/wake_pingpong" "$bench_dir/native/wake_pingpong.c" 2>"$log_dir/gcc-wake.log"; then
+        cat "$log_dir/gcc-wake.log" >&2
+        say "compare.sh: could not build bench/native/wake_pingpong.c"
+        exit 1
+    fi
 fi
 for f in "$zmq_perf" "$bench_dir/target/classpath.txt"; do
     if [[ ! -e $f ]]; then
@@ -431,10 +436,18 @@ libzmq_version=$(pkg-config --modversion libzmq 2>/dev/null || "$zmq_perf" versi
 libzmq_runtime=$("$zmq_perf" version 2>/dev/null || echo unknown)
 jeromq_version=$(sed -n 's|.*/org/zeromq/jeromq/\([^/]*\)/jeromq-.*|\1|p' <<<"$(tr ':' '\n' <"$bench_dir/target/classpath.txt")" | head -n 1)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# What waking a sleeping thread costs here: every REQ/REP round trip sleeps and wakes six times
+# (an application thread and an I/O thread on each side), so the latency cells are read against it.
+wake_cost=unknown
+if [[ -x $bench_dir/target/wake_pingpong ]]; then
+    wake_cost=$("$bench_dir/target/wake_pingpong" 100000 2>&1 | sed -n 's/^wake-up round trip[^:]*: //p')
+    [[ -z $wake_cost ]] && wake_cost=unknown
+fi
 run_date=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
 
 say "machine: $(nproc) CPUs, $cpu_model, kernel $(uname -r), libzmq $libzmq_runtime, JeroMQ ${jeromq_version:-?}"
 say "runs per cell: $RUNS; logs: $log_dir"
+say "thread wake-up round trip (bench/native/wake_pingpong.c): $wake_cost"
 
 # ------------------------------------------------------------------ the measurements
 
@@ -825,6 +838,8 @@ $(sed 's/^/  /' <<<"$java_version")
 
 - libzmq: $libzmq_version (pkg-config), $libzmq_runtime at run time (zmq_version); C peer \`bench/native/zmq_perf.c\` built with \`gcc -O2 -pthread\`
 - JeroMQ: ${jeromq_version:-unknown} (low-level \`zmq.*\` API, \`bench/src/main/java/io/zmtp/bench/jeromq\`)
+- thread wake-up round trip (\`bench/native/wake_pingpong.c\`: two threads of one process taking turns
+  through two eventfds, so two wake-ups each): $wake_cost
 - load average (1/5/15 min) before: $load_before; after: $load_after$load_note
 
 ## Method
