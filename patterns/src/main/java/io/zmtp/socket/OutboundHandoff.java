@@ -43,6 +43,15 @@ final class OutboundHandoff {
     private final AtomicInteger sendersWaiting = new AtomicInteger();
     private final Runnable drainTask = this::drain;
 
+    /** A send routed on the caller's thread comes at least this long after the one before it. */
+    static final long PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    /** Larger messages always go through the loop (a borrowed send copies the whole body). */
+    static final int MAX_ROUTED_HERE = 8 * 1024;
+    /** When the last send routed on a caller's thread was; under the loop's permit. */
+    private long lastRoutedHere = Long.MIN_VALUE / 2;
+    /** Sends routed on a caller's thread (for tests); under the loop's permit. */
+    private long routedHere;
+
     private record PendingSend(Message message, CompletableFuture<Void> future) {
     }
 
@@ -59,8 +68,61 @@ final class OutboundHandoff {
         if (!reserve(timeoutMillis)) {
             return false;
         }
-        enqueue(message);
+        if (!routeHere(message)) {
+            enqueue(message);
+        }
         return true;
+    }
+
+    /**
+     * Routes and writes {@code message} on this thread, as the loop's drain would, when the loop
+     * sleeps and nothing waits for it here: the loop is not woken for it (see {@link LoopPermit}).
+     * Only for the first send after a pause ({@link #PAUSE_NANOS} since the last one routed here): a
+     * stream of sends is batched by the loop, one write for many messages, where routing each here
+     * would cost a system call each on the sending thread. False when the message is to be queued
+     * for the loop instead; true when it was routed (or stalled at a full pipe, as the drain stalls).
+     */
+    private boolean routeHere(Message message) {
+        LoopPermit p = socket.permit;
+        if (p == null || drainScheduled.get() || !socket.routesOnCaller() || options.sendHwmBytes() > 0
+                || message.byteSize() > MAX_ROUTED_HERE || loop.inEventLoop()) {
+            return false;
+        }
+        if (!p.tryBorrow()) {
+            return false;
+        }
+        try {
+            long now = System.nanoTime();
+            if (now - lastRoutedHere < PAUSE_NANOS || stalled != null || !queue.isEmpty() || !asyncSends.isEmpty()
+                    || socket.isClosing()) {
+                return false;
+            }
+            lastRoutedHere = now;
+            routedHere++;
+            socket.prepareSend(message);
+            message.handOver();
+            boolean routed;
+            try {
+                routed = socket.route(message);
+            } catch (RuntimeException e) {
+                count.decrementAndGet();
+                throw e;
+            }
+            if (routed) {
+                count.decrementAndGet();
+                if (sendersWaiting.get() > 0) {
+                    signalNotFull();
+                }
+                socket.readiness.became(Readiness.WRITABLE);
+            } else {
+                // No pipe with room: it waits, holding its place, for the loop's next drain.
+                stalled = message;
+            }
+            socket.pipes.flush();
+            return true;
+        } finally {
+            p.giveBack();
+        }
     }
 
     /** Queues when there is room; the future completes once the socket has taken the message. */
@@ -226,6 +288,11 @@ final class OutboundHandoff {
         if (stalled != null || !queue.isEmpty() || !asyncSends.isEmpty()) {
             drain();
         }
+    }
+
+    /** How many sends were routed on the sending thread; read on the loop. */
+    long routedHere() {
+        return routedHere;
     }
 
     /** Messages waiting here for a pipe, the one that found none with room included. */

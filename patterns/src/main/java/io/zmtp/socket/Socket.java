@@ -41,6 +41,8 @@ public abstract class Socket implements AutoCloseable {
     protected final EventLoop loop;
     /** Puts tasks from other threads on {@link #loop} (see {@link NioWakeup}). */
     final Executor tasks;
+    /** The loop's permit when it lends it to sending threads, else null (see {@link LoopPermit}). */
+    final LoopPermit permit;
 
     final SocketEvents events = new SocketEvents();
     final PipeSet pipes = new PipeSet(this);
@@ -65,6 +67,7 @@ public abstract class Socket implements AutoCloseable {
         this.options = new SocketOptions(type);
         this.loop = context.nextLoop();
         this.tasks = context.tasksFor(loop);
+        this.permit = context.permitFor(loop);
         this.outbound = new OutboundHandoff(this, loop, options);
         this.inbound = new InboundHandoff(this, options, loop);
     }
@@ -320,6 +323,7 @@ public abstract class Socket implements AutoCloseable {
     /** Runs {@code task} on the socket's loop (at once when already on it). */
     protected final void runOnLoop(Runnable task) {
         if (loop.inEventLoop()) {
+            holdPermit();
             task.run();
         } else {
             tasks.execute(task);
@@ -372,7 +376,10 @@ public abstract class Socket implements AutoCloseable {
 
     /** Reads {@code what} on the socket's loop, which owns it (waiting up to 10 s from another thread). */
     private <T> T onLoop(Supplier<T> read, String what) {
-        return LoopCall.read(loop, read, "read " + what);
+        return LoopCall.read(loop, () -> {
+            holdPermit();
+            return read.get();
+        }, "read " + what);
     }
 
     /**
@@ -457,6 +464,21 @@ public abstract class Socket implements AutoCloseable {
      * it). Returns false when it cannot go yet; it is offered again when a pipe has room.
      */
     protected abstract boolean route(Message message);
+
+    /** Loop: makes sure socket work here does not run beside a borrowed send. */
+    final void holdPermit() {
+        if (permit != null) {
+            permit.hold();
+        }
+    }
+
+    /**
+     * True when {@link #route} sends each message to at most one peer and writes nothing else, so a
+     * send may be routed on the sending thread while the loop sleeps (see {@link LoopPermit}).
+     */
+    protected boolean routesOnCaller() {
+        return false;
+    }
 
     /** Application thread: may this message be sent now? Throws for a wrong call order. */
     protected void checkSend(Message message) {

@@ -32,6 +32,11 @@ final class SocketHost implements TransportHost {
     }
 
     @Override
+    public LoopPermit permit() {
+        return socket.permit;
+    }
+
+    @Override
     public EventLoop loop() {
         return socket.loop;
     }

@@ -2,6 +2,8 @@ package io.zmtp.socket;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.zmtp.socket.pipe.RawWriter;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.zmtp.codec.SocketType;
 
@@ -23,6 +25,12 @@ public final class ZmtpContext implements AutoCloseable {
     private final EventLoopGroup group;
     /** The wake-up pipes of the NIO loops this context made; empty otherwise. */
     private final Map<Executor, NioWakeup> wakeups = new ConcurrentHashMap<>();
+    private final Map<Executor, LoopPermit> permits = new ConcurrentHashMap<>();
+    /**
+     * System property: {@code false} keeps every send on the socket's loop (sends are otherwise routed
+     * and written on the sending thread while the loop sleeps; see {@link LoopPermit}).
+     */
+    public static final String CALLER_SENDS = "zmtp.callerSends";
     private final boolean ownsGroup;
     private final IoBackend io;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -51,12 +59,30 @@ public final class ZmtpContext implements AutoCloseable {
         this.io = io.orFallback();
         if (this.io == IoBackend.NIO) {
             // NIO loops of our own are woken through a pipe each (see NioWakeup).
-            this.group = new MultiThreadIoEventLoopGroup(ioThreads, NioWakeup.handlerFactory(wakeups));
+            this.group = new MultiThreadIoEventLoopGroup(ioThreads, lendingPermits(NioWakeup.handlerFactory(wakeups)));
             wakeups.values().forEach(NioWakeup::start);
         } else {
-            this.group = new MultiThreadIoEventLoopGroup(ioThreads, this.io.ioHandlerFactory());
+            this.group = new MultiThreadIoEventLoopGroup(ioThreads, lendingPermits(this.io.ioHandlerFactory()));
         }
         this.ownsGroup = true;
+    }
+
+    /**
+     * The loops' handlers, lending their permits to sending threads when this backend's connections
+     * can be written without their loop (NIO, where Netty is on the class path, and epoll; not
+     * io_uring, whose writes go through its ring) and {@code zmtp.callerSends} is not false.
+     */
+    private IoHandlerFactory lendingPermits(IoHandlerFactory factory) {
+        boolean writable = io == IoBackend.EPOLL || io == IoBackend.NIO && RawWriter.supportsNio();
+        if (!writable || !Boolean.parseBoolean(System.getProperty(CALLER_SENDS, "true"))) {
+            return factory;
+        }
+        return PermitIoHandler.wrap(factory, permits);
+    }
+
+    /** The permit {@code loop} lends to sending threads, or null when it lends none. */
+    LoopPermit permitFor(EventLoop loop) {
+        return permits.get(loop);
     }
 
     /** A context on a user's group of {@code io} loops, which it will not shut down. */

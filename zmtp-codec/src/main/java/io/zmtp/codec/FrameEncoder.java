@@ -45,6 +45,8 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     private volatile boolean directWrites;
     /** Boxes every frame once a mechanism that needs it (CURVE) has finished its handshake; else null. */
     private FrameBox box;
+    /** While {@link #encodeOutside} runs: where the encoded bytes go instead of down the pipeline. */
+    private java.util.function.Consumer<ByteBuf> outside;
 
     /** Tells the encoder which form subscriptions take; the handshake sets it from the peer's greeting. */
     public void peerVersion(ZmtpVersion version) {
@@ -98,6 +100,29 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
             throw new IllegalStateException("direct writes are not allowed on this connection");
         }
         write(ctx, message, ctx.voidPromise());
+    }
+
+    /**
+     * Encodes {@code message} as {@link #writeDirect} would, but hands every encoded buffer (the
+     * batch this encoder held, with the message's frames copied in) to {@code out}, in order, instead
+     * of down the pipeline: for a thread that writes to the connection itself while the event loop
+     * is kept off it (the caller guarantees that nothing else uses this encoder meanwhile, and that
+     * the bytes reach the connection before anything the loop writes later). Every body is copied,
+     * so the message is released here. Promises of messages in the held batch complete when it is
+     * handed to {@code out}.
+     */
+    public void encodeOutside(ZmtpMessage message, java.util.function.Consumer<ByteBuf> out) {
+        if (!directWrites) {
+            message.release();
+            throw new IllegalStateException("direct writes are not allowed on this connection");
+        }
+        outside = out;
+        try {
+            write(ctx, message, ctx.voidPromise());
+            writeBatch(ctx);
+        } finally {
+            outside = null;
+        }
     }
 
     @Override
@@ -182,7 +207,7 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
      */
     private void appendFrame(ChannelHandlerContext ctx, ByteBuf body, boolean sole, int flags, ChannelPromise promise) {
         int length = body.readableBytes();
-        if (length <= COPY_THRESHOLD || box != null) {
+        if (length <= COPY_THRESHOLD || box != null || outside != null) {
             ByteBuf out = reserve(ctx, 9 + wireLength(length));
             int mark = out.writerIndex();
             int start = beginFrame(out, flags, length);
@@ -312,7 +337,13 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
         ByteBuf out = batch;
         batch = null;
         int n = batchPromises.size();
-        if (n == 0) {
+        if (outside != null) {
+            outside.accept(out);
+            for (ChannelPromise p : batchPromises) {
+                p.trySuccess();
+            }
+            batchPromises.clear();
+        } else if (n == 0) {
             ctx.write(out, ctx.voidPromise());
         } else if (n == 1) {
             ctx.write(out, batchPromises.remove(0));

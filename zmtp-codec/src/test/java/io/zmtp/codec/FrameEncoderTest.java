@@ -212,4 +212,27 @@ class FrameEncoderTest {
         assertThat(f.cause()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.lang.String");
         ch.finishAndReleaseAll();
     }
+    @Test
+    void encodeOutsideHandsOverTheHeldBatchWithTheMessageCopiedWholeBehindIt() {
+        FrameEncoder encoder = new FrameEncoder();
+        EmbeddedChannel ch = new EmbeddedChannel(encoder);
+        encoder.allowDirectWrites();
+        // Written but not flushed: these bytes sit in the encoder's batch and must go first.
+        encoder.writeDirect(ZmtpMessage.ofStrings("held"));
+        List<ByteBuf> out = new ArrayList<>();
+        byte[] big = new byte[5000];   // above the copy threshold: still copied, into one buffer
+        big[4999] = 7;
+        encoder.encodeOutside(ZmtpMessage.ofBytes("k".getBytes(java.nio.charset.StandardCharsets.US_ASCII), big), out::add);
+        // One buffer: the held batch had room for the message, which follows its bytes.
+        assertThat(out).hasSize(1);
+        byte[] bytes = Hex.drain(out.get(0));
+        assertThat(bytes).hasSize(6 + 3 + 9 + 5000);
+        assertThat(java.util.Arrays.copyOfRange(bytes, 0, 18))
+                .isEqualTo(Hex.bytes("00 04 'held' 01 01 'k' 02 00 00 00 00 00 00 13 88"));
+        assertThat(bytes[bytes.length - 1]).isEqualTo((byte) 7);
+        // Nothing is left for the pipeline.
+        ch.flush();
+        assertThat((Object) ch.readOutbound()).isNull();
+        ch.finishAndReleaseAll();
+    }
 }

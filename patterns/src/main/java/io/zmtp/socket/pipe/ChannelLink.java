@@ -8,29 +8,68 @@ import io.zmtp.codec.command.Command;
 
 import java.net.SocketAddress;
 
-/** A pipe's link over a Netty channel (tcp, ipc): the ZMTP codec in the channel's pipeline encodes. */
+/**
+ * A pipe's link over a Netty channel (tcp, ipc): the ZMTP codec in the channel's pipeline encodes.
+ * On the channel's loop messages go to the encoder; from a thread that borrowed the loop's permit
+ * (a send routed on the caller's thread) they are encoded there and written through the
+ * connection's {@link LinkGate}.
+ */
 public final class ChannelLink implements Link {
     private final Channel channel;
-    /** The codec's encoder when messages may skip the pipeline walk to it (NULL, PLAIN), else null. */
+    /** The codec's encoder when messages may skip the pipeline walk to it (NULL, PLAIN, CURVE), else null. */
     private final FrameEncoder direct;
+    /** The connection's gate when its loop lends its permit, else null. */
+    private final LinkGate gate;
+    /** Where a borrowed send's bytes go; null when they cannot be encoded off the loop (no direct encoder). */
+    private final java.util.function.Consumer<io.netty.buffer.ByteBuf> toGate;
 
-    public ChannelLink(Channel channel) {
+    /** A link for an admitted connection; {@code resume} writes what its pipe queued (see {@link #heldBack}). */
+    public ChannelLink(Channel channel, Runnable resume) {
         this.channel = channel;
         FrameEncoder encoder = channel.pipeline().get(FrameEncoder.class);
         this.direct = encoder != null && encoder.acceptsDirectWrites() ? encoder : null;
+        LinkGate g = LinkGate.of(channel);
+        this.gate = g;
+        this.toGate = g != null && direct != null ? g::accept : null;
+        if (g != null) {
+            g.onResume(resume);
+        }
+    }
+
+    public ChannelLink(Channel channel) {
+        this(channel, null);
+    }
+
+    private boolean onLoop() {
+        return channel.eventLoop().inEventLoop();
     }
 
     @Override
     public boolean isWritable() {
-        return channel.isWritable();
+        if (onLoop()) {
+            return channel.isWritable();
+        }
+        return toGate != null && channel.isWritable() && gate.takesBorrowedWrites();
     }
 
     @Override
     public void write(ZmtpMessage message) {
-        if (direct != null) {
-            direct.writeDirect(message);
+        if (onLoop()) {
+            if (direct != null) {
+                direct.writeDirect(message);
+            } else {
+                channel.write(message, channel.voidPromise());
+            }
         } else {
-            channel.write(message, channel.voidPromise());
+            // A borrowed send: the pipe asked isWritable() first, which is false without a gate.
+            direct.encodeOutside(message, toGate);
+        }
+    }
+
+    @Override
+    public void heldBack() {
+        if (gate != null && !onLoop()) {
+            gate.heldBack();
         }
     }
 
@@ -41,7 +80,10 @@ public final class ChannelLink implements Link {
 
     @Override
     public void flush() {
-        channel.flush();
+        // A borrowed send wrote (or carried) its bytes already.
+        if (onLoop()) {
+            channel.flush();
+        }
     }
 
     @Override
@@ -52,7 +94,7 @@ public final class ChannelLink implements Link {
     @Override
     public boolean hasUnsentData() {
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-        return channel.isActive() && buffer != null && !buffer.isEmpty();
+        return channel.isActive() && (buffer != null && !buffer.isEmpty() || gate != null && gate.hasCarried());
     }
 
     @Override

@@ -23,6 +23,14 @@ public interface Link {
     /** Makes everything written since the last flush visible to the peer. */
     void flush();
 
+    /**
+     * The pipe queued a message because {@link #isWritable} said no. On the loop the link's own
+     * writability event brings the pipe back; a link that answered no to a send routed on another
+     * thread makes sure the loop comes to write it.
+     */
+    default void heldBack() {
+    }
+
     /** Stops (false) or resumes (true) taking messages from the peer: the receive HWM was reached. */
     void setReading(boolean reading);
 

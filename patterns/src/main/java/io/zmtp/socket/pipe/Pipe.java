@@ -134,6 +134,9 @@ public final class Pipe {
         }
         out.add(message);
         outBytes += size;
+        if (ready) {
+            link.heldBack();
+        }
     }
 
     /** Writes a command (subscriptions) ahead of nothing: commands do not count against the HWM. */

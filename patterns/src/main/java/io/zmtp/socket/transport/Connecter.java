@@ -1,5 +1,7 @@
 package io.zmtp.socket.transport;
 
+import io.zmtp.socket.LoopPermit;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -56,6 +58,10 @@ final class Connecter implements Transport.Dialer {
             socket.emit(SocketEvent.Type.CONNECT_DELAYED, endpoint, "");
         }
         f.addListener(done -> {
+            LoopPermit permit = socket.permit();
+            if (permit != null && channel.eventLoop().inEventLoop()) {
+                permit.hold();
+            }
             if (!done.isSuccess()) {
                 log.debug("connect to {} failed: {}", endpoint, done.cause().toString());
                 scheduleRetry();

@@ -140,9 +140,10 @@ final class InprocLink {
                 return;
             }
             End p = peer;
-            if (oneLoop && p.live && !handing && p.inbox.isEmpty()) {
+            if (oneLoop && p.live && !handing && p.inbox.isEmpty() && socket.loop().inEventLoop()) {
                 // On the peer's own loop, with nothing of ours still queued ahead of this message
-                // (commands included): deliver it as the drain would, announced at the flush.
+                // (commands included): deliver it as the drain would, announced at the flush. Not
+                // from a send routed on its own thread: the peer's handler (onMessage) runs on the loop.
                 handing = true;
                 try {
                     p.socket.received(p.pipe, message);

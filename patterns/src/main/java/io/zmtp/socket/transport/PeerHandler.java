@@ -65,7 +65,7 @@ final class PeerHandler extends ChannelInboundHandlerAdapter implements MessageS
             return;
         }
         Pipe p = fresh ? socket.newPipe(false, endpoint) : pipe;
-        TransportHost.Admission admission = socket.admit(p, fresh, new ChannelLink(ctx.channel()), done.peerIdentity(),
+        TransportHost.Admission admission = socket.admit(p, fresh, new ChannelLink(ctx.channel(), () -> resumeWriting(ctx)), done.peerIdentity(),
                 done.peerVersion(), done.mechanism(), done.userId(), SocketEvent.text(ctx.channel().remoteAddress()), () -> {
                     pipe = p;
                     attached = true;
@@ -144,12 +144,17 @@ final class PeerHandler extends ChannelInboundHandlerAdapter implements MessageS
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        resumeWriting(ctx);
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Writes what the pipe queued while the connection could take no more, or a borrowed send left there. */
+    private void resumeWriting(ChannelHandlerContext ctx) {
         if (attached && ctx.channel().isWritable()) {
             pipe.writeQueued();
             pipe.flushIfDirty();
             socket.pipeHasRoom();
         }
-        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

@@ -5,6 +5,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.zmtp.socket.LoopPermit;
+import io.zmtp.socket.pipe.LinkGate;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.zmtp.codec.ZmtpPipeline;
@@ -105,6 +107,12 @@ abstract class StreamTransport implements Transport {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                LoopPermit permit = host.permit();
+                if (permit != null) {
+                    permit.hold();
+                    // First in the pipeline: every event reaches socket code with the loop's permit.
+                    ch.pipeline().addFirst("zmtp-gate", new LinkGate(permit, host::execute));
+                }
                 if (host.isClosing() && pipe == null) {
                     ch.close();
                     return;

@@ -1,5 +1,7 @@
 package io.zmtp.socket.transport;
 
+import io.zmtp.socket.LoopPermit;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -39,6 +41,13 @@ public interface TransportHost {
      * woken (throws {@code RejectedExecutionException} when the loop is shut down).
      */
     void execute(Runnable task);
+
+    /**
+     * The permit of the socket's loop when that loop lends it to sending threads (see
+     * {@link LoopPermit}); null otherwise. A transport whose connections' events reach the socket
+     * must then have each take it first ({@code io.zmtp.socket.pipe.LinkGate} does for channels).
+     */
+    LoopPermit permit();
 
     SocketType type();
 

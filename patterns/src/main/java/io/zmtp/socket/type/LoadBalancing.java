@@ -30,6 +30,12 @@ abstract class LoadBalancing extends Socket {
         balancer.detach(pipe);
     }
 
+    /** Each message goes to one peer: it may be routed on the sending thread. */
+    @Override
+    protected boolean routesOnCaller() {
+        return true;
+    }
+
     @Override
     protected boolean route(Message message) {
         Pipe p = balancer.next();

@@ -35,6 +35,12 @@ public final class Pair extends Socket {
         }
     }
 
+    /** Each message goes to one peer: it may be routed on the sending thread. */
+    @Override
+    protected boolean routesOnCaller() {
+        return true;
+    }
+
     @Override
     protected boolean route(Message message) {
         if (peer == null || !peer.hasRoomOut()) {

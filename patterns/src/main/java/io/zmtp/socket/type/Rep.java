@@ -92,6 +92,12 @@ public final class Rep extends Socket {
         return message;
     }
 
+    /** Each message goes to one peer: it may be routed on the sending thread. */
+    @Override
+    protected boolean routesOnCaller() {
+        return true;
+    }
+
     @Override
     protected boolean route(Message message) {
         Envelope env = (Envelope) replyTo(message);

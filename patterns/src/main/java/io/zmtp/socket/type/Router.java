@@ -66,6 +66,12 @@ public final class Router extends Socket {
         }
     }
 
+    /** Each message goes to one peer: it may be routed on the sending thread. */
+    @Override
+    protected boolean routesOnCaller() {
+        return true;
+    }
+
     @Override
     protected boolean route(Message message) {
         ByteBuf idFrame = message.frame(0);
