@@ -32,6 +32,7 @@ public final class LoopPermit {
         }
     }
 
+
     /** Another thread: true when the loop sleeps and this thread now holds the permit. */
     boolean tryBorrow() {
         return lock.tryLock();

@@ -244,7 +244,11 @@ public abstract class Socket implements AutoCloseable {
         checkOpen();
         checkReceive();
         into.checkReceivable();
-        return inbound.receive(into, timeoutMillis);
+        boolean got = inbound.receive(into, timeoutMillis);
+        if (got) {
+            outbound.answering();
+        }
+        return got;
     }
 
     /**
@@ -270,7 +274,11 @@ public abstract class Socket implements AutoCloseable {
     private Message receive(long timeoutMillis) {
         checkOpen();
         checkReceive();
-        return inbound.receive(timeoutMillis);
+        Message m = inbound.receive(timeoutMillis);
+        if (m != null) {
+            outbound.answering();
+        }
+        return m;
     }
 
     /**

@@ -16,6 +16,7 @@ import java.net.SocketAddress;
  */
 public final class ChannelLink implements Link {
     private final Channel channel;
+    private final io.netty.channel.EventLoop loop;
     /** The codec's encoder when messages may skip the pipeline walk to it (NULL, PLAIN, CURVE), else null. */
     private final FrameEncoder direct;
     /** The connection's gate when its loop lends its permit, else null. */
@@ -26,6 +27,7 @@ public final class ChannelLink implements Link {
     /** A link for an admitted connection; {@code resume} writes what its pipe queued (see {@link #heldBack}). */
     public ChannelLink(Channel channel, Runnable resume) {
         this.channel = channel;
+        this.loop = channel.eventLoop();
         FrameEncoder encoder = channel.pipeline().get(FrameEncoder.class);
         this.direct = encoder != null && encoder.acceptsDirectWrites() ? encoder : null;
         LinkGate g = LinkGate.of(channel);
@@ -41,7 +43,7 @@ public final class ChannelLink implements Link {
     }
 
     private boolean onLoop() {
-        return channel.eventLoop().inEventLoop();
+        return loop.inEventLoop();
     }
 
     @Override
