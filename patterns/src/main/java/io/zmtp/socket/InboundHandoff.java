@@ -104,7 +104,12 @@ final class InboundHandoff {
 
     /** Receives, waiting up to {@code timeoutMillis} (-1: for ever, 0: not at all); null on time-out. */
     Message receive(long timeoutMillis) {
-        return receive(timeoutMillis, false);
+        Message m = receive(timeoutMillis, false);
+        if (m != null) {
+            // The next send answers this one: it may be routed on this thread (see OutboundHandoff).
+            socket.outbound.answering();
+        }
+        return m;
     }
 
     /** The same; {@code lentOk}: a {@link Message#lent} message may be returned as it is. */
@@ -159,6 +164,7 @@ final class InboundHandoff {
         if (m == null) {
             return false;
         }
+        socket.outbound.answering();
         if (into.receiveFrom(m) && !givesBack) {
             givesBack = true;
         }

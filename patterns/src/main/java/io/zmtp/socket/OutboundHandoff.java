@@ -17,7 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Messages from the application threads to the socket's loop, which routes them: a send wakes the
  * loop only when no drain is pending, and a drain routes everything queued, then flushes each
  * connection it wrote to once. At most SNDHWM messages wait here; a sender blocked at that mark is
- * woken when the queue is down to half (a low-water mark, as libzmq's pipes have).
+ * woken when the queue is down to half (a low-water mark, as libzmq's pipes have). A send that
+ * answers a receive skips the queue when the loop sleeps: it is routed on the sending thread under
+ * the loop's permit ({@link #routeHere}).
  */
 final class OutboundHandoff {
     private final Socket socket;

@@ -31,7 +31,9 @@ import java.util.function.Supplier;
  * messages between application threads and the socket's event loop, {@link Linger} closes, and
  * {@link SocketEvents} reports. Subclasses in {@code io.zmtp.socket.type} supply the routing.
  *
- * <p>Threading: all routing state lives on one Netty event loop. Like libzmq sockets, a socket is
+ * <p>Threading: all routing state lives on one Netty event loop, touched by whoever holds that loop's
+ * {@link LoopPermit}: the loop while awake, or a sending thread whose send answers a receive and finds
+ * the loop asleep (it then routes and writes the message itself). Like libzmq sockets, a socket is
  * meant to be used by one application thread at a time.
  */
 public abstract class Socket implements AutoCloseable {
@@ -244,11 +246,7 @@ public abstract class Socket implements AutoCloseable {
         checkOpen();
         checkReceive();
         into.checkReceivable();
-        boolean got = inbound.receive(into, timeoutMillis);
-        if (got) {
-            outbound.answering();
-        }
-        return got;
+        return inbound.receive(into, timeoutMillis);
     }
 
     /**
@@ -274,11 +272,7 @@ public abstract class Socket implements AutoCloseable {
     private Message receive(long timeoutMillis) {
         checkOpen();
         checkReceive();
-        Message m = inbound.receive(timeoutMillis);
-        if (m != null) {
-            outbound.answering();
-        }
-        return m;
+        return inbound.receive(timeoutMillis);
     }
 
     /**

@@ -3,9 +3,9 @@ package io.zmtp.socket;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
-import io.zmtp.socket.pipe.RawWriter;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.zmtp.codec.SocketType;
+import io.zmtp.socket.pipe.RawWriter;
 
 import java.util.ArrayList;
 import java.util.Collection;

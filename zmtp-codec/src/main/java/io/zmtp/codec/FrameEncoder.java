@@ -15,6 +15,7 @@ import io.zmtp.codec.command.Subscribe;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Encodes {@link ZmtpMessage}s, {@link ZmtpFrame}s and {@link Command}s into ZMTP 3.x frames.
@@ -46,7 +47,7 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     /** Boxes every frame once a mechanism that needs it (CURVE) has finished its handshake; else null. */
     private FrameBox box;
     /** While {@link #encodeOutside} runs: where the encoded bytes go instead of down the pipeline. */
-    private java.util.function.Consumer<ByteBuf> outside;
+    private Consumer<ByteBuf> outside;
 
     /** Tells the encoder which form subscriptions take; the handshake sets it from the peer's greeting. */
     public void peerVersion(ZmtpVersion version) {
@@ -111,7 +112,7 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
      * so the message is released here. Promises of messages in the held batch complete when it is
      * handed to {@code out}.
      */
-    public void encodeOutside(ZmtpMessage message, java.util.function.Consumer<ByteBuf> out) {
+    public void encodeOutside(ZmtpMessage message, Consumer<ByteBuf> out) {
         if (!directWrites) {
             message.release();
             throw new IllegalStateException("direct writes are not allowed on this connection");

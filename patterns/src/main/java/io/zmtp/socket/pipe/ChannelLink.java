@@ -1,12 +1,15 @@
 package io.zmtp.socket.pipe;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
 import io.zmtp.codec.FrameEncoder;
 import io.zmtp.codec.ZmtpMessage;
 import io.zmtp.codec.command.Command;
 
 import java.net.SocketAddress;
+import java.util.function.Consumer;
 
 /**
  * A pipe's link over a Netty channel (tcp, ipc): the ZMTP codec in the channel's pipeline encodes.
@@ -16,13 +19,13 @@ import java.net.SocketAddress;
  */
 public final class ChannelLink implements Link {
     private final Channel channel;
-    private final io.netty.channel.EventLoop loop;
+    private final EventLoop loop;
     /** The codec's encoder when messages may skip the pipeline walk to it (NULL, PLAIN, CURVE), else null. */
     private final FrameEncoder direct;
     /** The connection's gate when its loop lends its permit, else null. */
     private final LinkGate gate;
     /** Where a borrowed send's bytes go; null when they cannot be encoded off the loop (no direct encoder). */
-    private final java.util.function.Consumer<io.netty.buffer.ByteBuf> toGate;
+    private final Consumer<ByteBuf> toGate;
 
     /** A link for an admitted connection; {@code resume} writes what its pipe queued (see {@link #heldBack}). */
     public ChannelLink(Channel channel, Runnable resume) {

@@ -1,12 +1,11 @@
 package io.zmtp.socket.transport;
 
-import io.zmtp.socket.LoopPermit;
-
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.zmtp.codec.handshake.HandshakeFailed;
 import io.zmtp.socket.Endpoint;
+import io.zmtp.socket.LoopPermit;
 import io.zmtp.socket.SocketEvent;
 import io.zmtp.socket.pipe.Pipe;
 import org.slf4j.Logger;

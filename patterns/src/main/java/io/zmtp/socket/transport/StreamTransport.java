@@ -5,14 +5,14 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
-import io.zmtp.socket.LoopPermit;
-import io.zmtp.socket.pipe.LinkGate;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.zmtp.codec.ZmtpPipeline;
 import io.zmtp.socket.Endpoint;
+import io.zmtp.socket.LoopPermit;
 import io.zmtp.socket.SocketEvent;
 import io.zmtp.socket.SocketOptions;
+import io.zmtp.socket.pipe.LinkGate;
 import io.zmtp.socket.pipe.Pipe;
 
 import java.net.SocketAddress;

@@ -1,7 +1,5 @@
 package io.zmtp.socket.transport;
 
-import io.zmtp.socket.LoopPermit;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -9,6 +7,7 @@ import io.zmtp.codec.SocketType;
 import io.zmtp.codec.ZmtpMessage;
 import io.zmtp.codec.ZmtpVersion;
 import io.zmtp.codec.command.Command;
+import io.zmtp.socket.LoopPermit;
 import io.zmtp.socket.SocketEvent;
 import io.zmtp.socket.SocketOptions;
 import io.zmtp.socket.ZmtpContext;
