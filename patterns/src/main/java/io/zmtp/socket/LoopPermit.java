@@ -42,9 +42,4 @@ public final class LoopPermit {
     void giveBack() {
         lock.unlock();
     }
-
-    /** True when the calling thread holds the permit (loop or borrower). */
-    public boolean isHeld() {
-        return lock.isHeldByCurrentThread();
-    }
 }

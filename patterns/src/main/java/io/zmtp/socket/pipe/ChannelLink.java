@@ -80,6 +80,7 @@ public final class ChannelLink implements Link {
 
     @Override
     public void write(Command command) {
+        // Loop only: no socket type that routes on the caller's thread writes commands when it sends.
         channel.write(command, channel.voidPromise());
     }
 

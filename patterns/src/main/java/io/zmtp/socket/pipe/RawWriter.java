@@ -23,7 +23,16 @@ public abstract class RawWriter {
     private static final MethodHandle JAVA_CHANNEL = nioChannelAccessor();
 
     /** Bytes written from {@code buf} (its reader index moves on); 0 when the socket takes none now. */
-    abstract int write(ByteBuf buf) throws IOException;
+    final int write(ByteBuf buf) throws IOException {
+        int n = writeReadable(buf);
+        if (n > 0) {
+            buf.skipBytes(n);
+        }
+        return n;
+    }
+
+    /** One write system call of {@code buf}'s readable bytes; how many it took. */
+    abstract int writeReadable(ByteBuf buf) throws IOException;
 
     /** True when channels of this kind can be written without their loop. */
     public static boolean supportsNio() {
@@ -65,20 +74,14 @@ public abstract class RawWriter {
         }
 
         @Override
-        int write(ByteBuf buf) throws IOException {
+        int writeReadable(ByteBuf buf) throws IOException {
             int from = buf.readerIndex();
             int to = buf.writerIndex();
-            int n;
             if (buf.hasMemoryAddress()) {
-                n = fd.writeAddress(buf.memoryAddress(), from, to);
-            } else {
-                java.nio.ByteBuffer nio = buf.internalNioBuffer(from, to - from);
-                n = fd.write(nio, nio.position(), nio.limit());
+                return fd.writeAddress(buf.memoryAddress(), from, to);
             }
-            if (n > 0) {
-                buf.skipBytes(n);
-            }
-            return n;
+            java.nio.ByteBuffer nio = buf.internalNioBuffer(from, to - from);
+            return fd.write(nio, nio.position(), nio.limit());
         }
     }
 
@@ -90,12 +93,8 @@ public abstract class RawWriter {
         }
 
         @Override
-        int write(ByteBuf buf) throws IOException {
-            int n = channel.write(buf.internalNioBuffer(buf.readerIndex(), buf.readableBytes()));
-            if (n > 0) {
-                buf.skipBytes(n);
-            }
-            return n;
+        int writeReadable(ByteBuf buf) throws IOException {
+            return channel.write(buf.internalNioBuffer(buf.readerIndex(), buf.readableBytes()));
         }
     }
 }
