@@ -4,7 +4,9 @@ import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
+import zmq.Msg;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,6 +137,9 @@ public final class JeromqPeer implements Peer {
     /** Null when sent, else the errno's name. */
     private String sendFrames(List<byte[]> frames, int timeoutMillis) {
         socket.setSendTimeOut(timeoutMillis);
+        if (type.equals("SERVER")) {
+            return sendToRoutingId(frames);
+        }
         try {
             for (int i = 0; i < frames.size(); i++) {
                 boolean more = i < frames.size() - 1;
@@ -151,6 +156,20 @@ public final class JeromqPeer implements Peer {
         }
     }
 
+    /** SERVER: frames are [routing id (4 bytes, big-endian), body], as every SERVER end here takes them. */
+    private String sendToRoutingId(List<byte[]> frames) {
+        if (frames.size() != 2 || frames.get(0).length != 4) {
+            throw new IllegalArgumentException("a SERVER send is [routing id (4 bytes), body]");
+        }
+        Msg msg = new Msg(frames.get(1));
+        msg.setRoutingId(ByteBuffer.wrap(frames.get(0)).getInt());
+        try {
+            return socket.sendMsg(msg, 0) ? null : errnoName(socket.errno());
+        } catch (ZMQException e) {
+            return errnoName(e.getErrorCode());
+        }
+    }
+
     private static String errnoName(int code) {
         try {
             return ZMQ.Error.findByCode(code).name();
@@ -162,6 +181,13 @@ public final class JeromqPeer implements Peer {
     @Override
     public List<byte[]> receive(Duration timeout) {
         socket.setReceiveTimeOut((int) Math.max(1, timeout.toMillis()));
+        if (type.equals("SERVER")) {
+            Msg m = socket.recvMsg(0);
+            if (m == null) {
+                return null;
+            }
+            return List.of(ByteBuffer.allocate(4).putInt(m.getRoutingId()).array(), m.data());
+        }
         byte[] first = socket.recv(0);
         if (first == null) {
             return null;

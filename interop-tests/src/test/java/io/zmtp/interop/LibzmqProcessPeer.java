@@ -30,9 +30,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A libzmq 4.3 socket living in a python process (Debian's python3-zmq, run by the interpreter
- * {@link LibzmqPeer#PYTHON} names), driven through {@code libzmq_driver.py} by JSON lines. One
- * process ({@link Host}) holds any number of sockets.
+ * A libzmq 4.3 socket living in another process, driven by JSON lines: Debian's libzmq 4.3.4
+ * through python3-zmq ({@code libzmq_driver.py}, run by the interpreter {@link LibzmqPeer#PYTHON}
+ * names), or libzmq 4.3.5 built with the draft API through zeromq.js ({@code libzmq_draft_driver.js},
+ * for CLIENT, SERVER and the other draft types Debian's build lacks). One process ({@link Host})
+ * holds any number of sockets.
  */
 public final class LibzmqProcessPeer implements Peer {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +55,7 @@ public final class LibzmqProcessPeer implements Peer {
 
     @Override
     public String who() {
-        return "libzmq";
+        return host.driver.who;
     }
 
     @Override
@@ -153,11 +155,73 @@ public final class LibzmqProcessPeer implements Peer {
         }
     }
 
-    /** The python process. Commands are answered in order; each answer repeats its command's id. */
+    /** Which libzmq, through which binding. */
+    enum Driver {
+        /** Debian's libzmq 4.3.4 (no draft API) through python3-zmq. */
+        PYTHON("libzmq", "/libzmq_driver.py"),
+        /** libzmq 4.3.5 with the draft API, bundled by the npm package zeromq 6.8.0. */
+        NODE("libzmq-draft", "/libzmq_draft_driver.js");
+
+        final String who;
+        final String resource;
+        private Path script;
+
+        Driver(String who, String resource) {
+            this.who = who;
+            this.resource = resource;
+        }
+
+        /** Where npm installed zeromq.js ({@code npm ci --prefix interop-tests/node}). */
+        static final Path NODE_MODULES = Path.of("node", "node_modules").toAbsolutePath();
+
+        /** Null when this driver can run here, else why not. */
+        String missing() {
+            if (this == NODE && !Files.isDirectory(NODE_MODULES.resolve("zeromq"))) {
+                return "zeromq.js (libzmq 4.3.5 with the draft API) is not installed: run npm ci --ignore-scripts"
+                        + " --prefix interop-tests/node";
+            }
+            return null;
+        }
+
+        ProcessBuilder command() throws IOException {
+            if (this == PYTHON) {
+                return new ProcessBuilder(LibzmqPeer.PYTHON, "-u", scriptPath().toString());
+            }
+            ProcessBuilder b = new ProcessBuilder("node", "--no-warnings", scriptPath().toString());
+            b.environment().put("NODE_PATH", NODE_MODULES.toString());
+            return b;
+        }
+
+        private synchronized Path scriptPath() throws IOException {
+            if (script == null) {
+                URL url = LibzmqProcessPeer.class.getResource(resource);
+                if (url == null) {
+                    throw new IllegalStateException(resource + " is not on the test classpath");
+                }
+                if ("file".equals(url.getProtocol())) {
+                    try {
+                        script = Path.of(url.toURI());
+                    } catch (URISyntaxException e) {
+                        throw new IllegalStateException(e);
+                    }
+                } else {
+                    String name = resource.substring(1);
+                    script = Files.createTempFile(name.substring(0, name.indexOf('.')), name.substring(name.indexOf('.')));
+                    script.toFile().deleteOnExit();
+                    try (InputStream in = url.openStream()) {
+                        Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            return script;
+        }
+    }
+
+    /** The driver process. Commands are answered in order; each answer repeats its command's id. */
     static final class Host implements PeerHost {
         private static final AtomicInteger PROCESSES = new AtomicInteger();
-        private static Path script;
 
+        private final Driver driver;
         private final Process process;
         private final Writer stdin;
         private final BlockingQueue<JsonNode> answers = new LinkedBlockingQueue<>();
@@ -166,11 +230,15 @@ public final class LibzmqProcessPeer implements Peer {
         private volatile boolean alive = true;
 
         Host() {
+            this(Driver.PYTHON);
+        }
+
+        Host(Driver driver) {
+            this.driver = driver;
             try {
                 stderr = Path.of("target", "libzmq-driver", "process-" + PROCESSES.incrementAndGet() + ".stderr");
                 Files.createDirectories(stderr.getParent());
-                process = new ProcessBuilder(LibzmqPeer.PYTHON, "-u", scriptPath().toString())
-                        .redirectError(stderr.toFile()).start();
+                process = driver.command().redirectError(stderr.toFile()).start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the libzmq driver", e);
             }
@@ -181,7 +249,7 @@ public final class LibzmqProcessPeer implements Peer {
             JsonNode ready = next(20_000);
             if (ready == null || !ready.has("ready")) {
                 kill();
-                throw new IllegalStateException("libzmq driver did not start: " + ready + stderrTail());
+                throw new IllegalStateException(driver.who + " driver did not start: " + ready + stderrTail());
             }
         }
 
@@ -194,29 +262,6 @@ public final class LibzmqProcessPeer implements Peer {
             } catch (IOException e) {
                 // the process ended
             }
-        }
-
-        private static synchronized Path scriptPath() throws IOException {
-            if (script == null) {
-                URL url = LibzmqProcessPeer.class.getResource("/libzmq_driver.py");
-                if (url == null) {
-                    throw new IllegalStateException("libzmq_driver.py is not on the test classpath");
-                }
-                if ("file".equals(url.getProtocol())) {
-                    try {
-                        script = Path.of(url.toURI());
-                    } catch (URISyntaxException e) {
-                        throw new IllegalStateException(e);
-                    }
-                } else {
-                    script = Files.createTempFile("libzmq_driver", ".py");
-                    script.toFile().deleteOnExit();
-                    try (InputStream in = url.openStream()) {
-                        Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
-            return script;
         }
 
         private JsonNode next(long timeoutMillis) {
@@ -274,7 +319,7 @@ public final class LibzmqProcessPeer implements Peer {
                 if (Files.exists(stderr)) {
                     String text = Files.readString(stderr);
                     if (!text.isBlank()) {
-                        return "\npython stderr:\n" + text.substring(Math.max(0, text.length() - 2000));
+                        return "\n" + driver.who + " driver stderr:\n" + text.substring(Math.max(0, text.length() - 2000));
                     }
                 }
             } catch (IOException e) {

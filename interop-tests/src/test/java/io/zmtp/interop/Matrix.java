@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.TestAbortedException;
 
-import java.util.Arrays;
+import java.util.List;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -37,9 +37,14 @@ public final class Matrix implements AfterAllCallback {
         void run(Cell cell) throws Exception;
     }
 
-    /** One container per peer implementation, holding what {@code cells} makes for it. */
+    /** One container per peer of the classic socket types, holding what {@code cells} makes for it. */
     public Stream<DynamicContainer> perPeer(Function<PeerKind, Stream<DynamicTest>> cells) {
-        return Arrays.stream(PeerKind.values()).map(k -> DynamicContainer.dynamicContainer(k.label(), cells.apply(k)));
+        return perPeer(PeerKind.CLASSIC, cells);
+    }
+
+    /** One container per peer in {@code peers}, holding what {@code cells} makes for it. */
+    public Stream<DynamicContainer> perPeer(List<PeerKind> peers, Function<PeerKind, Stream<DynamicTest>> cells) {
+        return peers.stream().map(k -> DynamicContainer.dynamicContainer(k.label(), cells.apply(k)));
     }
 
     /** A cell named {@code name}, run against {@code peer} over {@code transport}. */
@@ -71,6 +76,16 @@ public final class Matrix implements AfterAllCallback {
             MatrixReport.record(new MatrixReport.Result(family, name, peer, MatrixReport.Status.NOT_APPLICABLE, 0,
                     peer.label() + " has no ipc transport"));
             Assumptions.abort(peer.label() + " has no ipc transport: not applicable");
+        }
+        String unavailable = peer.unavailable();
+        if (unavailable != null) {
+            if (PeerKind.DRAFT_PEER_REQUIRED) {
+                MatrixReport.record(new MatrixReport.Result(family, name, peer, MatrixReport.Status.FAIL, 0, unavailable));
+                throw new AssertionError(peer.label() + " is required (ZMTP_DRAFT_PEER_REQUIRED) but cannot run: " + unavailable);
+            }
+            MatrixReport.record(new MatrixReport.Result(family, name, peer, MatrixReport.Status.NOT_APPLICABLE, 0,
+                    unavailable));
+            Assumptions.abort(unavailable);
         }
         long start = System.nanoTime();
         Cell cell = new Cell(name, peer, transport, () -> sharedHost(peer));

@@ -1,5 +1,6 @@
 package io.zmtp.interop;
 
+import io.zmtp.codec.SocketType;
 import io.zmtp.socket.HostUnreachableException;
 import io.zmtp.socket.Message;
 import io.zmtp.socket.Socket;
@@ -7,6 +8,7 @@ import io.zmtp.socket.SocketEvent;
 import io.zmtp.socket.type.Router;
 import io.zmtp.socket.type.Sub;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,9 +59,35 @@ public final class OurEnd implements End {
         socket.connect(endpoint);
     }
 
+    /**
+     * Our message for {@code frames}: a SERVER's first frame is the routing id (4 bytes,
+     * big-endian), as every SERVER end here takes it.
+     */
+    private Message message(List<byte[]> frames) {
+        if (socket.type() == SocketType.SERVER) {
+            if (frames.size() != 2 || frames.get(0).length != 4) {
+                throw new IllegalArgumentException("a SERVER send is [routing id (4 bytes), body]");
+            }
+            return Message.of(frames.get(1)).routingId(ByteBuffer.wrap(frames.get(0)).getInt());
+        }
+        return Message.of(frames.toArray(new byte[0][]));
+    }
+
+    /** The frames of a received message; a SERVER's with its routing id in front (see {@link #message}). */
+    private List<byte[]> frames(Message m) {
+        List<byte[]> frames = new ArrayList<>(m.size() + 1);
+        if (socket.type() == SocketType.SERVER) {
+            frames.add(ByteBuffer.allocate(4).putInt(m.routingId()).array());
+        }
+        for (int i = 0; i < m.size(); i++) {
+            frames.add(m.bytes(i));
+        }
+        return frames;
+    }
+
     @Override
     public void send(List<byte[]> frames) {
-        Message m = Message.of(frames.toArray(new byte[0][]));
+        Message m = message(frames);
         if (!socket.send(m, SEND_TIMEOUT)) {
             m.close();
             throw new AssertionError("our " + type() + " could not send within " + SEND_TIMEOUT.toMillis() + " ms");
@@ -68,7 +96,7 @@ public final class OurEnd implements End {
 
     @Override
     public boolean trySend(List<byte[]> frames) {
-        Message m = Message.of(frames.toArray(new byte[0][]));
+        Message m = message(frames);
         try {
             if (socket.trySend(m)) {
                 return true;
@@ -83,14 +111,7 @@ public final class OurEnd implements End {
     @Override
     public List<byte[]> receive(Duration timeout) {
         try (Message m = socket.receive(timeout)) {
-            if (m == null) {
-                return null;
-            }
-            List<byte[]> frames = new ArrayList<>(m.size());
-            for (int i = 0; i < m.size(); i++) {
-                frames.add(m.bytes(i));
-            }
-            return frames;
+            return m == null ? null : frames(m);
         }
     }
 

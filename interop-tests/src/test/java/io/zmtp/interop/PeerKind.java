@@ -1,11 +1,25 @@
 package io.zmtp.interop;
 
+import java.util.List;
+
 import io.zmtp.codec.ZmtpVersion;
 
 /** The implementations our sockets are tested against. */
 public enum PeerKind {
     JEROMQ("JeroMQ 0.6.0", false, ZmtpVersion.V3_0),
-    LIBZMQ("libzmq 4.3.4", true, ZmtpVersion.V3_1);
+    LIBZMQ("libzmq 4.3.4", true, ZmtpVersion.V3_1),
+    /**
+     * libzmq 4.3.5 built with the draft API (bundled by zeromq.js 6.8.0): the libzmq peer for
+     * CLIENT, SERVER and the other draft types, which Debian's libzmq 4.3.4 is built without.
+     */
+    LIBZMQ_DRAFT("libzmq 4.3.5 (draft API)", true, ZmtpVersion.V3_1);
+
+    /** The peers of the classic socket types' families: every cell runs against both. */
+    public static final List<PeerKind> CLASSIC = List.of(JEROMQ, LIBZMQ);
+    /** The peers that have the draft socket types (CLIENT, SERVER, ...). */
+    public static final List<PeerKind> DRAFT = List.of(JEROMQ, LIBZMQ_DRAFT);
+    /** Set in CI: a peer that cannot run here fails its cells instead of marking them n/a. */
+    static final boolean DRAFT_PEER_REQUIRED = Boolean.parseBoolean(System.getenv("ZMTP_DRAFT_PEER_REQUIRED"));
 
     private final String label;
     private final boolean ipc;
@@ -35,11 +49,17 @@ public enum PeerKind {
         return ipc;
     }
 
+    /** Null when this implementation can run here, else why not. */
+    public String unavailable() {
+        return this == LIBZMQ_DRAFT ? LibzmqProcessPeer.Driver.NODE.missing() : null;
+    }
+
     /** Starts a fresh host of this implementation. */
     public PeerHost start() {
         return switch (this) {
             case JEROMQ -> new JeromqPeer.Host();
             case LIBZMQ -> new LibzmqProcessPeer.Host();
+            case LIBZMQ_DRAFT -> new LibzmqProcessPeer.Host(LibzmqProcessPeer.Driver.NODE);
         };
     }
 }

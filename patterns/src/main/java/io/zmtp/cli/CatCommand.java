@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.zmtp.codec.SocketType;
 import io.zmtp.codec.auth.PlainPasswordAuthenticator;
+import io.zmtp.socket.HostUnreachableException;
 import io.zmtp.socket.Message;
 import io.zmtp.socket.Socket;
 import io.zmtp.socket.SocketEvent;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code zmtp cat}: one socket between stdin/stdout and the network. Sending types send each
@@ -37,7 +39,8 @@ import java.util.concurrent.TimeUnit;
 final class CatCommand implements java.util.concurrent.Callable<Integer> {
     static final int EXIT_TIMEOUT = 3;
 
-    @Option(names = "--type", required = true, description = "Socket type: REQ, REP, DEALER, ROUTER, PUB, SUB, XPUB, XSUB, PUSH, PULL, PAIR.")
+    @Option(names = "--type", required = true, description = "Socket type: REQ, REP, DEALER, ROUTER, PUB, SUB, XPUB, XSUB, PUSH, PULL, PAIR, CLIENT, SERVER"
+            + " (a SERVER sends each line to the CLIENT it heard from last).")
     String type;
 
     @Option(names = "--bind", description = "Endpoint to bind, e.g. tcp://*:5555 or tcp://127.0.0.1:* (repeatable).")
@@ -199,6 +202,7 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
                 case PUSH -> runSender(socket, frameFormat, peer);
                 case PUB -> runPublisher(socket, frameFormat);
                 case PULL, SUB -> runReceiver(socket, frameFormat);
+                case SERVER -> runServer(socket, frameFormat);
                 default -> runBoth(socket, frameFormat);
             };
             if (code == 0 && sends(socketType)) {
@@ -463,6 +467,43 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
         sender.setDaemon(true);
         sender.start();
         return runReceiver(socket, f);
+    }
+
+    /** SERVER: prints what CLIENTs send; each stdin line goes to the one heard from last. */
+    private int runServer(Socket socket, FrameFormat f) {
+        AtomicInteger lastClient = new AtomicInteger();
+        Thread sender = new Thread(() -> {
+            try {
+                BufferedReader in = stdin();
+                String line;
+                while ((line = in.readLine()) != null && !socket.isClosed()) {
+                    int to = lastClient.get();
+                    if (to == 0) {
+                        System.err.println("zmtp: no CLIENT has sent anything yet; line not sent");
+                        continue;
+                    }
+                    Message m = f.parse(line).routingId(to);
+                    try {
+                        socket.send(m);
+                    } catch (IllegalArgumentException | HostUnreachableException e) {
+                        m.close();
+                        System.err.println("zmtp: " + e.getMessage());
+                    }
+                }
+            } catch (IOException | IllegalStateException e) {
+                // stdin closed or socket closed: nothing more to send
+            }
+        }, "zmtp-stdin");
+        sender.setDaemon(true);
+        sender.start();
+        int n = 0;
+        while (!reached(n)) {
+            Message m = receive(socket);
+            lastClient.set(m.routingId());
+            print(f, m);
+            n++;
+        }
+        return 0;
     }
 
     private static BufferedReader stdin() {

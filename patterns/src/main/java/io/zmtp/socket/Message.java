@@ -49,6 +49,8 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
     boolean accepted;
     /** The sending peer's authenticated user id (ZAP's User-Id); "" for NULL or a local message. */
     String userId = "";
+    /** SERVER: the peer a received message came from, or a sent one goes to; 0 for none. */
+    private int routingId;
     /**
      * Set, as the last thing it does, by a receive that moved this message's frames into the
      * application's own message: from then on only the loop may touch this object, and it reuses
@@ -72,6 +74,27 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
      */
     public String userId() {
         return userId;
+    }
+
+    /**
+     * The routing id of a SERVER's peer (RFC 41): on a message a SERVER received, the CLIENT it came
+     * from; on one a SERVER sends, the CLIENT it goes to (copy it from the request to answer). 0 for
+     * none (every other socket type).
+     */
+    public int routingId() {
+        return routingId;
+    }
+
+    /** Sets the peer a SERVER sends this message to (see {@link #routingId()}). */
+    public Message routingId(int id) {
+        ensureOpen();
+        this.routingId = id;
+        return this;
+    }
+
+    /** The socket's own write: no open check (a sent or received message). */
+    void setRoutingId(int id) {
+        this.routingId = id;
     }
 
     public Message() {
@@ -180,6 +203,7 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
         Message m = new Message();
         m.userId = lent.userId;
         m.replyTo = lent.replyTo;
+        m.routingId = lent.routingId;
         m.takeFramesOf(lent);
         return m;
     }
@@ -208,6 +232,7 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
         accepted = false;
         lent = false;
         userId = "";
+        routingId = 0;
     }
 
     /** Loop: did a receiver give this object back (see {@link #returned})? */
@@ -245,6 +270,7 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
         closed = false;
         userId = from.userId;
         replyTo = from.replyTo;
+        routingId = from.routingId;
         if (from.refCnt() != 1) {
             // Shared (not what a socket's ring holds): this message takes a reference of its own.
             for (int i = 0, n = from.size(); i < n; i++) {

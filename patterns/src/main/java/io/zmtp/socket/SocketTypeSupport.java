@@ -46,6 +46,11 @@ public final class SocketTypeSupport {
         message.discard();
     }
 
+    /** Sets the SERVER routing id of a message the socket received or took from a send. */
+    public static void routingId(Message message, int id) {
+        message.setRoutingId(id);
+    }
+
     /** What the type noted on a message for its reply (REP's envelope, REQ's request generation). */
     public static Object replyTo(Message message) {
         return message.replyTo;

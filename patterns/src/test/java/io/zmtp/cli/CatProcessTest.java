@@ -201,6 +201,18 @@ class CatProcessTest {
     }
 
     @Test
+    void aServerAnswersTheClientItHeardFromLast() throws Exception {
+        Cat server = new Cat("--type", "SERVER", "--bind", "tcp://127.0.0.1:*");
+        int port = server.boundPort();
+        Cat client = new Cat("--type", "CLIENT", "--connect", "tcp://127.0.0.1:" + port, "--count", "1", "--timeout", "20000");
+        client.write("question");
+        assertThat(server.line()).isEqualTo("question");
+        server.write("answer");
+        assertThat(client.line()).isEqualTo("answer");
+        assertThat(client.exitCode()).isZero();
+    }
+
+    @Test
     void routerPrintsTheRoutingIdFirst() throws Exception {
         Cat router = new Cat("--type", "ROUTER", "--bind", "tcp://127.0.0.1:*", "--count", "1", "--format", "hex");
         int port = router.boundPort();

@@ -4,11 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * The classic ZeroMQ socket types, by their wire names (the {@code Socket-Type} property), with
- * the table of valid peers from RFC 23/37 and RFCs 28-31.
+ * ZeroMQ socket types, by their wire names (the {@code Socket-Type} property), with the table of
+ * valid peers: the eleven classic types of RFC 23/37 and RFCs 28-31, and the thread-safe CLIENT and
+ * SERVER of RFC 41 (libzmq's draft API).
  */
 public enum SocketType {
-    PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB;
+    PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB,
+    /** RFC 41: load-balances to its SERVER peers, single-frame messages, thread-safe. */
+    CLIENT,
+    /** RFC 41: answers each CLIENT by the routing id its messages carry, single-frame, thread-safe. */
+    SERVER;
 
     private final byte[] wireName = name().getBytes(StandardCharsets.US_ASCII);
 
@@ -29,8 +34,18 @@ public enum SocketType {
             case PUSH: return peer == PULL;
             case PULL: return peer == PUSH;
             case PAIR: return peer == PAIR;
+            case CLIENT: return peer == SERVER;
+            case SERVER: return peer == CLIENT;
             default: throw new AssertionError(this);
         }
+    }
+
+    /**
+     * True for the types whose sockets any number of threads may use at once (RFC 41's), whose
+     * messages have exactly one frame.
+     */
+    public boolean isThreadSafe() {
+        return this == CLIENT || this == SERVER;
     }
 
     /**

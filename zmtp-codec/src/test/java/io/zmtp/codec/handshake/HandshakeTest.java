@@ -89,6 +89,23 @@ class HandshakeTest {
     }
 
     @Test
+    void clientAndServerCompleteAndAreRefusedByClassicTypes() {
+        try (EmbeddedPair pair = new EmbeddedPair(ZmtpConfig.builder(SocketType.CLIENT).build(),
+                ZmtpConfig.builder(SocketType.SERVER).build())) {
+            pair.pump();
+            assertThat(pair.events(pair.a).first(HandshakeCompleted.class).peerSocketType()).isEqualTo(SocketType.SERVER);
+            assertThat(pair.events(pair.b).first(HandshakeCompleted.class).peerSocketType()).isEqualTo(SocketType.CLIENT);
+        }
+        try (EmbeddedPair pair = new EmbeddedPair(ZmtpConfig.builder(SocketType.CLIENT).build(),
+                ZmtpConfig.builder(SocketType.ROUTER).build())) {
+            pair.pump();
+            HandshakeFailed a = pair.events(pair.a).first(HandshakeFailed.class);
+            assertThat(a.reason()).isEqualTo(HandshakeFailed.Reason.SOCKET_TYPE);
+            assertThat(a.detail()).contains("ROUTER");
+        }
+    }
+
+    @Test
     void nullAuthenticatorDenialSendsTheStatusCode() {
         ZmtpConfig guarded = ZmtpConfig.builder(SocketType.PULL).zapDomain("global")
                 .authenticator(req -> CompletableFuture.completedFuture(AuthResult.denied("address " + req.address()))).build();

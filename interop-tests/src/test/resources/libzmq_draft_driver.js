@@ -1,0 +1,144 @@
+// Any number of libzmq sockets of the draft API (CLIENT, SERVER, ...) in one node process, driven
+// over stdin/stdout for the interop matrix, with the same JSON lines as libzmq_driver.py:
+//
+//   {"op": "open", "type": "SERVER"}                          -> {"sock": N}
+//   {"op": "bind", "sock": N, "endpoint": "tcp://127.0.0.1:0"} -> {"endpoint": "tcp://127.0.0.1:PORT"}
+//   {"op": "connect", "sock": N, "endpoint": E}               -> {"ok": true}
+//   {"op": "send", "sock": N, "frames": [base64...], "timeout": MS}
+//                                                             -> {"ok": true} or {"error": ..., "name": CODE}
+//   {"op": "recv", "sock": N, "timeout": MS}                  -> {"frames": [base64...]} or {"timeout": true}
+//   {"op": "poke", "sock": N}                                 -> {"ok": true}
+//   {"op": "close", "sock": N}                                -> {"ok": true}
+//   {"op": "exit"}                                            -> exits
+//
+// A SERVER's messages carry a routing id beside the body; here it travels as a first frame of four
+// bytes, big-endian, in both directions (a received message: [id, body]; a send: [id, body]).
+// Commands run one at a time, in order; each answer repeats its command's "id". Every wait is
+// bounded by the timeout the command carries; the process also ends when stdin closes.
+"use strict";
+const readline = require("readline");
+const zmq = require("zeromq");
+const draft = require("zeromq/draft");
+
+const sockets = new Map();
+let nextSock = 1;
+
+function emit(obj) {
+    process.stdout.write(JSON.stringify(obj) + "\n");
+}
+
+function make(type) {
+    const name = type.charAt(0) + type.slice(1).toLowerCase();
+    const Kind = draft[name] || zmq[name];
+    if (!Kind) {
+        throw new Error("no socket type " + type);
+    }
+    return new Kind({linger: 0});
+}
+
+function idFrame(id) {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(id >>> 0);
+    return b.toString("base64");
+}
+
+const ops = {
+    async open(cmd) {
+        if (cmd.options && Object.keys(cmd.options).length > 0) {
+            throw new Error("this driver takes no socket options, got " + Object.keys(cmd.options).join(", "));
+        }
+        const sock = make(cmd.type);
+        const n = nextSock++;
+        sockets.set(n, {sock, type: cmd.type});
+        return {sock: n};
+    },
+    async bind(cmd) {
+        const s = sockets.get(cmd.sock).sock;
+        let endpoint = cmd.endpoint;
+        if (endpoint.startsWith("tcp://") && endpoint.endsWith(":0")) {
+            endpoint = endpoint.slice(0, -2) + ":*";
+        }
+        await s.bind(endpoint);
+        return {endpoint: s.lastEndpoint};
+    },
+    async connect(cmd) {
+        sockets.get(cmd.sock).sock.connect(cmd.endpoint);
+        return {ok: true};
+    },
+    async send(cmd) {
+        const {sock, type} = sockets.get(cmd.sock);
+        const frames = cmd.frames.map(f => Buffer.from(f, "base64"));
+        sock.sendTimeout = cmd.timeout === undefined ? 10000 : cmd.timeout;
+        if (type === "SERVER") {
+            if (frames.length !== 2 || frames[0].length !== 4) {
+                throw new Error("a SERVER send is [routing id (4 bytes), body]");
+            }
+            await sock.send(frames[1], {routingId: frames[0].readUInt32BE(0)});
+        } else {
+            await sock.send(frames.length === 1 ? frames[0] : frames);
+        }
+        return {ok: true};
+    },
+    async recv(cmd) {
+        const {sock, type} = sockets.get(cmd.sock);
+        sock.receiveTimeout = Math.max(1, cmd.timeout === undefined ? 10000 : cmd.timeout);
+        let got;
+        try {
+            got = await sock.receive();
+        } catch (e) {
+            if (e.code === "EAGAIN") {
+                return {timeout: true};
+            }
+            throw e;
+        }
+        if (type === "SERVER") {
+            const [body, options] = got;
+            return {frames: [idFrame(options.routingId), body.toString("base64")]};
+        }
+        return {frames: got.map(f => f.toString("base64"))};
+    },
+    async poke() {
+        return {ok: true};
+    },
+    async close(cmd) {
+        const s = sockets.get(cmd.sock);
+        sockets.delete(cmd.sock);
+        s.sock.close();
+        return {ok: true};
+    },
+};
+
+async function main() {
+    emit({ready: true, zmq: zmq.version});
+    const lines = readline.createInterface({input: process.stdin});
+    for await (const line of lines) {
+        if (!line.trim()) {
+            continue;
+        }
+        const cmd = JSON.parse(line);
+        if (cmd.op === "exit") {
+            break;
+        }
+        let answer;
+        try {
+            const op = ops[cmd.op];
+            if (!op) {
+                throw new Error("unknown op " + cmd.op);
+            }
+            answer = await op(cmd);
+        } catch (e) {
+            answer = {error: String(e.message || e), errno: e.errno || 0, name: e.code || e.name || "Error"};
+        }
+        answer.id = cmd.id;
+        emit(answer);
+    }
+    for (const {sock} of sockets.values()) {
+        sock.close();
+    }
+    process.exit(0);
+}
+
+main().catch(e => {
+    process.stderr.write(String(e && e.stack || e) + "\n");
+    process.exit(1);
+});

@@ -1,0 +1,14 @@
+package io.zmtp.socket.type;
+
+import io.zmtp.codec.SocketType;
+import io.zmtp.socket.SocketTypeProvider;
+import io.zmtp.socket.SocketTypeRegistry;
+
+/** The thread-safe socket types of libzmq's draft API: CLIENT and SERVER (RFC 41). */
+public final class ThreadSafeSocketTypes implements SocketTypeProvider {
+    @Override
+    public void registerTypes(SocketTypeRegistry registry) {
+        registry.register(SocketType.CLIENT, Client::new)
+                .register(SocketType.SERVER, Server::new);
+    }
+}
