@@ -12,7 +12,9 @@
 //   {"op": "exit"}                                            -> exits
 //
 // A SERVER's messages carry a routing id beside the body; here it travels as a first frame of four
-// bytes, big-endian, in both directions (a received message: [id, body]; a send: [id, body]).
+// bytes, big-endian, in both directions (a received message: [id, body]; a send: [id, body]). A
+// RADIO's and a DISH's carry a group: a RADIO sends [group, body], a DISH receives [group, body].
+//   {"op": "subscribe" | "unsubscribe", "sock": N, "topic": base64} -> {"ok": true}  (DISH: join, leave)
 // Commands run one at a time, in order; each answer repeats its command's "id". Every wait is
 // bounded by the timeout the command carries; the process also ends when stdin closes.
 "use strict";
@@ -74,6 +76,11 @@ const ops = {
                 throw new Error("a SERVER send is [routing id (4 bytes), body]");
             }
             await sock.send(frames[1], {routingId: frames[0].readUInt32BE(0)});
+        } else if (type === "RADIO") {
+            if (frames.length !== 2) {
+                throw new Error("a RADIO send is [group, body]");
+            }
+            await sock.send(frames[1], {group: frames[0]});
         } else {
             await sock.send(frames.length === 1 ? frames[0] : frames);
         }
@@ -95,7 +102,19 @@ const ops = {
             const [body, options] = got;
             return {frames: [idFrame(options.routingId), body.toString("base64")]};
         }
+        if (type === "DISH") {
+            const [body, options] = got;
+            return {frames: [Buffer.from(options.group).toString("base64"), body.toString("base64")]};
+        }
         return {frames: got.map(f => f.toString("base64"))};
+    },
+    async subscribe(cmd) {
+        sockets.get(cmd.sock).sock.join(Buffer.from(cmd.topic, "base64"));
+        return {ok: true};
+    },
+    async unsubscribe(cmd) {
+        sockets.get(cmd.sock).sock.leave(Buffer.from(cmd.topic, "base64"));
+        return {ok: true};
     },
     async poke() {
         return {ok: true};

@@ -140,6 +140,9 @@ public final class JeromqPeer implements Peer {
         if (type.equals("SERVER")) {
             return sendToRoutingId(frames);
         }
+        if (type.equals("RADIO")) {
+            return sendToGroup(frames);
+        }
         try {
             for (int i = 0; i < frames.size(); i++) {
                 boolean more = i < frames.size() - 1;
@@ -170,6 +173,20 @@ public final class JeromqPeer implements Peer {
         }
     }
 
+    /** RADIO: frames are [group, body], as every RADIO end here takes them. */
+    private String sendToGroup(List<byte[]> frames) {
+        if (frames.size() != 2) {
+            throw new IllegalArgumentException("a RADIO send is [group, body]");
+        }
+        Msg msg = new Msg(frames.get(1));
+        msg.setGroup(new String(frames.get(0), StandardCharsets.UTF_8));
+        try {
+            return socket.sendMsg(msg, 0) ? null : errnoName(socket.errno());
+        } catch (ZMQException e) {
+            return errnoName(e.getErrorCode());
+        }
+    }
+
     private static String errnoName(int code) {
         try {
             return ZMQ.Error.findByCode(code).name();
@@ -188,6 +205,13 @@ public final class JeromqPeer implements Peer {
             }
             return List.of(ByteBuffer.allocate(4).putInt(m.getRoutingId()).array(), m.data());
         }
+        if (type.equals("DISH")) {
+            Msg m = socket.recvMsg(0);
+            if (m == null) {
+                return null;
+            }
+            return List.of(m.getGroup().getBytes(StandardCharsets.UTF_8), m.data());
+        }
         byte[] first = socket.recv(0);
         if (first == null) {
             return null;
@@ -203,12 +227,20 @@ public final class JeromqPeer implements Peer {
 
     @Override
     public void subscribe(byte[] prefix) {
-        socket.subscribe(prefix);
+        if (type.equals("DISH")) {
+            socket.join(new String(prefix, StandardCharsets.UTF_8));
+        } else {
+            socket.subscribe(prefix);
+        }
     }
 
     @Override
     public void unsubscribe(byte[] prefix) {
-        socket.unsubscribe(prefix);
+        if (type.equals("DISH")) {
+            socket.leave(new String(prefix, StandardCharsets.UTF_8));
+        } else {
+            socket.unsubscribe(prefix);
+        }
     }
 
     @Override

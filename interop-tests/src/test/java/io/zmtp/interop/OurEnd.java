@@ -5,10 +5,12 @@ import io.zmtp.socket.HostUnreachableException;
 import io.zmtp.socket.Message;
 import io.zmtp.socket.Socket;
 import io.zmtp.socket.SocketEvent;
+import io.zmtp.socket.type.Dish;
 import io.zmtp.socket.type.Router;
 import io.zmtp.socket.type.Sub;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +63,7 @@ public final class OurEnd implements End {
 
     /**
      * Our message for {@code frames}: a SERVER's first frame is the routing id (4 bytes,
-     * big-endian), as every SERVER end here takes it.
+     * big-endian), a RADIO's the group, as every such end here takes them.
      */
     private Message message(List<byte[]> frames) {
         if (socket.type() == SocketType.SERVER) {
@@ -70,14 +72,22 @@ public final class OurEnd implements End {
             }
             return Message.of(frames.get(1)).routingId(ByteBuffer.wrap(frames.get(0)).getInt());
         }
+        if (socket.type() == SocketType.RADIO) {
+            if (frames.size() != 2) {
+                throw new IllegalArgumentException("a RADIO send is [group, body]");
+            }
+            return Message.of(frames.get(1)).group(new String(frames.get(0), StandardCharsets.UTF_8));
+        }
         return Message.of(frames.toArray(new byte[0][]));
     }
 
-    /** The frames of a received message; a SERVER's with its routing id in front (see {@link #message}). */
+    /** The frames of a received message; a SERVER's with its routing id in front, a DISH's with its group. */
     private List<byte[]> frames(Message m) {
         List<byte[]> frames = new ArrayList<>(m.size() + 1);
         if (socket.type() == SocketType.SERVER) {
             frames.add(ByteBuffer.allocate(4).putInt(m.routingId()).array());
+        } else if (socket.type() == SocketType.DISH) {
+            frames.add(m.group().getBytes(StandardCharsets.UTF_8));
         }
         for (int i = 0; i < m.size(); i++) {
             frames.add(m.bytes(i));
@@ -133,14 +143,24 @@ public final class OurEnd implements End {
     public record Received(List<byte[]> frames, String userId) {
     }
 
+    /** SUB: subscribes; DISH: joins the group. */
     @Override
     public void subscribe(byte[] prefix) {
-        ((Sub) socket).subscribe(prefix);
+        if (socket instanceof Dish dish) {
+            dish.join(new String(prefix, StandardCharsets.UTF_8));
+        } else {
+            ((Sub) socket).subscribe(prefix);
+        }
     }
 
+    /** SUB: unsubscribes; DISH: leaves the group. */
     @Override
     public void unsubscribe(byte[] prefix) {
-        ((Sub) socket).unsubscribe(prefix);
+        if (socket instanceof Dish dish) {
+            dish.leave(new String(prefix, StandardCharsets.UTF_8));
+        } else {
+            ((Sub) socket).unsubscribe(prefix);
+        }
     }
 
     /** ROUTER only: whether a peer with this routing id is connected. */

@@ -17,27 +17,39 @@ import static io.zmtp.interop.Check.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * CLIENT and SERVER (RFC 41) against the implementations that have them: JeroMQ 0.6.0 and libzmq
- * 4.3.5 built with the draft API. A SERVER end's messages are [routing id (4 bytes), body] here.
+ * The thread-safe socket types of libzmq's draft API (CLIENT/SERVER of RFC 41, RADIO/DISH of RFC 48,
+ * SCATTER/GATHER) against the implementations that have them: JeroMQ 0.6.0 and libzmq 4.3.5 built
+ * with the draft API. Here a SERVER end's messages are [routing id (4 bytes), body], a RADIO's and
+ * a DISH's [group, body].
  */
 class ThreadSafeMatrixTest {
     @RegisterExtension
-    static final Matrix MATRIX = new Matrix("Thread-safe sockets: CLIENT and SERVER (NULL mechanism)");
+    static final Matrix MATRIX = new Matrix("Draft (thread-safe) socket types (NULL mechanism)");
 
-    /** Our end is the CLIENT or the SERVER, it binds or connects, over tcp or ipc. */
-    record Variant(boolean oursIsServer, boolean oursBinds, Transport transport) {
+    /** A pairing of the draft API: A sends first. */
+    enum Pairing {
+        CLIENT_SERVER, RADIO_DISH, SCATTER_GATHER;
+
+        final String a = name().substring(0, name().indexOf('_'));
+        final String b = name().substring(name().indexOf('_') + 1);
+    }
+
+    /** Which end is ours, whether ours binds, over tcp or ipc. */
+    record Variant(Pairing pairing, boolean oursIsA, boolean oursBinds, Transport transport) {
         String name() {
-            return "CLIENT-SERVER | ours=" + (oursIsServer ? "SERVER" : "CLIENT") + " | ours "
+            return pairing.a + "-" + pairing.b + " | ours=" + (oursIsA ? pairing.a : pairing.b) + " | ours "
                     + (oursBinds ? "binds" : "connects") + " | " + transport.label();
         }
     }
 
     static List<Variant> variants() {
         List<Variant> out = new ArrayList<>();
-        for (boolean server : new boolean[] {true, false}) {
-            for (boolean binds : new boolean[] {true, false}) {
-                for (Transport t : Transport.values()) {
-                    out.add(new Variant(server, binds, t));
+        for (Pairing p : Pairing.values()) {
+            for (boolean oursIsA : new boolean[] {true, false}) {
+                for (boolean binds : new boolean[] {true, false}) {
+                    for (Transport t : Transport.values()) {
+                        out.add(new Variant(p, oursIsA, binds, t));
+                    }
                 }
             }
         }
@@ -45,24 +57,73 @@ class ThreadSafeMatrixTest {
     }
 
     @TestFactory
-    Stream<DynamicContainer> clientServer() {
+    Stream<DynamicContainer> draftTypes() {
         return MATRIX.perPeer(PeerKind.DRAFT, kind -> Stream.concat(
-                variants().stream().map(v -> MATRIX.cell(v.name(), kind, v.transport(), cell -> exchange(cell, v))),
+                variants().stream().map(v -> MATRIX.cell(v.name(), kind, v.transport(), cell -> run(cell, v))),
                 Stream.of(true, false).map(oursIsServer -> MATRIX.cell(
                         "two CLIENTs, one SERVER | ours=" + (oursIsServer ? "SERVER" : "the CLIENTs") + " | tcp",
                         kind, Transport.TCP, cell -> twoClients(cell, oursIsServer)))));
     }
 
-    /** Three requests and replies; the SERVER sees one non-zero routing id for its one CLIENT. */
-    static void exchange(Cell cell, Variant v) {
-        End server = v.oursIsServer() ? cell.ours(SocketType.SERVER) : cell.peer("SERVER");
-        End client = v.oursIsServer() ? cell.peer("CLIENT") : cell.ours(SocketType.CLIENT);
-        boolean serverBinds = v.oursIsServer() == v.oursBinds();
-        if (serverBinds) {
-            cell.link(server, client);
-        } else {
-            cell.link(client, server);
+    static void run(Cell cell, Variant v) {
+        Pairing p = v.pairing();
+        End a = v.oursIsA() ? cell.ours(SocketType.valueOf(p.a)) : cell.peer(p.a);
+        End b = v.oursIsA() ? cell.peer(p.b) : cell.ours(SocketType.valueOf(p.b));
+        boolean aBinds = v.oursIsA() == v.oursBinds();
+        if (p == Pairing.RADIO_DISH) {
+            b.subscribe(utf8("weather"));
         }
+        if (aBinds) {
+            cell.link(a, b);
+        } else {
+            cell.link(b, a);
+        }
+        switch (p) {
+            case CLIENT_SERVER -> exchange(cell, a, b);
+            case RADIO_DISH -> groups(cell, a, b);
+            case SCATTER_GATHER -> {
+                for (int i = 0; i < 5; i++) {
+                    a.send("job-" + i);
+                }
+                for (int i = 0; i < 5; i++) {
+                    cell.expect(b, "job-" + i);
+                }
+            }
+        }
+    }
+
+    /**
+     * The DISH joined "weather": it gets that group's messages with their group, not another
+     * group's; after it left the group, a marker of a group it joined later comes with nothing of
+     * "weather" before it.
+     */
+    static void groups(Cell cell, End radio, End dish) {
+        List<byte[]> first = cell.publishUntilReceived(radio, dish, List.of(utf8("weather"), utf8("sunny")));
+        assertThat(End.strings(first)).containsExactly("weather", "sunny");
+        radio.send(utf8("news"), utf8("not joined"));
+        radio.send(utf8("weather"), utf8("rain"));
+        List<byte[]> m;
+        while (!new String((m = cell.next(dish)).get(1), StandardCharsets.UTF_8).equals("rain")) {
+            assertThat(End.strings(m)).containsExactly("weather", "sunny");
+        }
+        dish.subscribe(utf8("sport"));
+        cell.publishUntilReceived(radio, dish, List.of(utf8("sport"), utf8("goal")));
+        dish.unsubscribe(utf8("weather"));
+        // The DISH's LEAVE travels behind the request: send until a sport marker arrives with no
+        // weather after the first one sent once LEAVE could have been there.
+        radio.send(utf8("sport"), utf8("marker"));
+        while (!new String((m = cell.next(dish)).get(1), StandardCharsets.UTF_8).equals("marker")) {
+            assertThat(End.strings(m).get(0)).isIn("sport", "weather");
+        }
+        radio.send(utf8("weather"), utf8("after leave"));
+        radio.send(utf8("sport"), utf8("end"));
+        while (!new String((m = cell.next(dish)).get(1), StandardCharsets.UTF_8).equals("end")) {
+            assertThat(End.strings(m).get(0)).as("a group the DISH left").isEqualTo("sport");
+        }
+    }
+
+    /** Three requests and replies; the SERVER sees one non-zero routing id for its one CLIENT. */
+    static void exchange(Cell cell, End client, End server) {
         int id = 0;
         for (int i = 0; i < 3; i++) {
             client.send("request-" + i);

@@ -9,6 +9,7 @@ import io.zmtp.socket.Message;
 import io.zmtp.socket.Socket;
 import io.zmtp.socket.SocketEvent;
 import io.zmtp.socket.ZmtpContext;
+import io.zmtp.socket.type.Dish;
 import io.zmtp.socket.type.Sub;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,8 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CatCommand implements java.util.concurrent.Callable<Integer> {
     static final int EXIT_TIMEOUT = 3;
 
-    @Option(names = "--type", required = true, description = "Socket type: REQ, REP, DEALER, ROUTER, PUB, SUB, XPUB, XSUB, PUSH, PULL, PAIR, CLIENT, SERVER"
-            + " (a SERVER sends each line to the CLIENT it heard from last).")
+    @Option(names = "--type", required = true, description = "Socket type: REQ, REP, DEALER, ROUTER, PUB, SUB, XPUB, XSUB, PUSH, PULL, PAIR, CLIENT, SERVER,"
+            + " RADIO, DISH, SCATTER, GATHER (a SERVER sends each line to the CLIENT it heard from last).")
     String type;
 
     @Option(names = "--bind", description = "Endpoint to bind, e.g. tcp://*:5555 or tcp://127.0.0.1:* (repeatable).")
@@ -48,6 +49,12 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--connect", description = "Endpoint to connect to, e.g. tcp://127.0.0.1:5555 (repeatable).")
     List<String> connects = new ArrayList<>();
+
+    @Option(names = "--group", description = "RADIO: the group every line is sent to.")
+    String group;
+
+    @Option(names = "--join", description = "DISH: a group to receive (repeatable; at least one).")
+    List<String> joins = new ArrayList<>();
 
     @Option(names = "--subscribe", description = "SUB/XSUB: topic prefix (repeatable; SUB without any subscribes to everything).")
     List<String> subscriptions = new ArrayList<>();
@@ -138,6 +145,11 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
             System.err.println("zmtp: give at least one --bind or --connect endpoint");
             return 2;
         }
+        String groups = checkGroupOptions(socketType);
+        if (groups != null) {
+            System.err.println("zmtp: " + groups);
+            return 2;
+        }
         if (plainPassword != null && plainPasswordFile != null) {
             System.err.println("zmtp: give --plain-password or --plain-password-file, not both");
             return 2;
@@ -203,6 +215,9 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
                 case PUB -> runPublisher(socket, frameFormat);
                 case PULL, SUB -> runReceiver(socket, frameFormat);
                 case SERVER -> runServer(socket, frameFormat);
+                case SCATTER -> runSender(socket, frameFormat, peer);
+                case RADIO -> runRadio(socket, frameFormat, peer);
+                case GATHER, DISH -> runReceiver(socket, frameFormat);
                 default -> runBoth(socket, frameFormat);
             };
             if (code == 0 && sends(socketType)) {
@@ -214,7 +229,7 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private static boolean sends(SocketType type) {
-        return type != SocketType.PULL && type != SocketType.SUB;
+        return type != SocketType.PULL && type != SocketType.SUB && type != SocketType.GATHER && type != SocketType.DISH;
     }
 
     /**
@@ -256,6 +271,30 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
         if (curveServer || curveServerKey != null) {
             configureCurve(socket);
         }
+    }
+
+    /** A usage problem with --group and --join, or null. */
+    private String checkGroupOptions(SocketType socketType) {
+        if (socketType == SocketType.RADIO && group == null) {
+            return "a RADIO needs --group (the group each line is sent to)";
+        }
+        if (socketType != SocketType.RADIO && group != null) {
+            return "--group is for a RADIO";
+        }
+        if (socketType == SocketType.DISH && joins.isEmpty()) {
+            return "a DISH needs at least one --join (a DISH receives only the groups it joined)";
+        }
+        if (socketType != SocketType.DISH && !joins.isEmpty()) {
+            return "--join is for a DISH";
+        }
+        try {
+            if (group != null) {
+                Message.of("").group(group).close();
+            }
+        } catch (IllegalArgumentException e) {
+            return "--group " + e.getMessage();
+        }
+        return null;
     }
 
     /** A usage problem with the CURVE options, or null. */
@@ -328,6 +367,9 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private void subscribe(Socket socket, SocketType socketType) {
+        if (socket instanceof Dish dish) {
+            joins.forEach(dish::join);
+        }
         if (socket instanceof Sub sub) {
             if (subscriptions.isEmpty()) {
                 sub.subscribe(new byte[0]);
@@ -407,6 +449,24 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
         int n = 0;
         while (!reached(n) && (line = in.readLine()) != null) {
             socket.send(f.parse(line));
+            n++;
+        }
+        return 0;
+    }
+
+    /**
+     * RADIO: each stdin line goes to {@code --group}, once a DISH is connected (a DISH's JOIN is not
+     * seen by the application, so lines sent before it arrives are dropped, as a PUB drops them).
+     */
+    private int runRadio(Socket socket, FrameFormat f, CountDownLatch peer) throws IOException, InterruptedException {
+        if (timeoutMillis != null && !peer.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            throw new ZmtpCommand.CliFailure(EXIT_TIMEOUT, "no peer within " + timeoutMillis + " ms");
+        }
+        BufferedReader in = stdin();
+        String line;
+        int n = 0;
+        while (!reached(n) && (line = in.readLine()) != null) {
+            socket.send(f.parse(line).group(group));
             n++;
         }
         return 0;

@@ -27,6 +27,8 @@ import java.util.Objects;
 public final class Message extends ZmtpMessage implements AutoCloseable {
     /** The largest body buffer a receive into a message gives back for reuse: bounds what idle objects hold. */
     static final int REUSED_BODY_MAX = 1024;
+    /** libzmq 4.3's ZMQ_GROUP_MAX_LENGTH. */
+    public static final int MAX_GROUP = 255;
 
     private static final VarHandle RETURNED;
 
@@ -51,6 +53,9 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
     String userId = "";
     /** SERVER: the peer a received message came from, or a sent one goes to; 0 for none. */
     private int routingId;
+    /** RADIO/DISH: the message's group ("" for none), and its UTF-8 bytes once asked for. */
+    private String group = "";
+    private byte[] groupBytes;
     /**
      * Set, as the last thing it does, by a receive that moved this message's frames into the
      * application's own message: from then on only the loop may touch this object, and it reuses
@@ -95,6 +100,42 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
     /** The socket's own write: no open check (a sent or received message). */
     void setRoutingId(int id) {
         this.routingId = id;
+    }
+
+    /**
+     * The group of a RADIO's message (RFC 48): a RADIO sends it to the DISH peers that joined this
+     * group; a DISH receives it with the group it was sent to. "" when none was set.
+     */
+    public String group() {
+        return group;
+    }
+
+    /** Sets the group a RADIO sends this message to: at most 255 bytes of UTF-8, as in libzmq. */
+    public Message group(String group) {
+        ensureOpen();
+        byte[] bytes = group.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_GROUP) {
+            throw new IllegalArgumentException("group: at most " + MAX_GROUP + " bytes of UTF-8, got " + bytes.length);
+        }
+        this.group = group;
+        this.groupBytes = bytes;
+        return this;
+    }
+
+    /** The group's UTF-8 bytes (the socket's: not to be changed). */
+    byte[] groupBytes() {
+        byte[] b = groupBytes;
+        if (b == null) {
+            b = group.getBytes(StandardCharsets.UTF_8);
+            groupBytes = b;
+        }
+        return b;
+    }
+
+    /** The socket's own write of a received message's group. */
+    void setGroup(String group) {
+        this.group = group;
+        this.groupBytes = null;
     }
 
     public Message() {
@@ -204,6 +245,7 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
         m.userId = lent.userId;
         m.replyTo = lent.replyTo;
         m.routingId = lent.routingId;
+        m.group = lent.group;
         m.takeFramesOf(lent);
         return m;
     }
@@ -233,6 +275,8 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
         lent = false;
         userId = "";
         routingId = 0;
+        group = "";
+        groupBytes = null;
     }
 
     /** Loop: did a receiver give this object back (see {@link #returned})? */
@@ -271,6 +315,8 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
         userId = from.userId;
         replyTo = from.replyTo;
         routingId = from.routingId;
+        group = from.group;
+        groupBytes = null;
         if (from.refCnt() != 1) {
             // Shared (not what a socket's ring holds): this message takes a reference of its own.
             for (int i = 0, n = from.size(); i < n; i++) {

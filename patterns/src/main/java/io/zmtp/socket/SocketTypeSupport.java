@@ -51,6 +51,16 @@ public final class SocketTypeSupport {
         message.setRoutingId(id);
     }
 
+    /** The UTF-8 bytes of a message's group (RADIO); not to be changed. */
+    public static byte[] groupBytes(Message message) {
+        return message.groupBytes();
+    }
+
+    /** Sets the group of a message the socket received (DISH). */
+    public static void group(Message message, String group) {
+        message.setGroup(group);
+    }
+
     /** What the type noted on a message for its reply (REP's envelope, REQ's request generation). */
     public static Object replyTo(Message message) {
         return message.replyTo;

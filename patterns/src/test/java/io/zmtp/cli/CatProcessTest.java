@@ -213,6 +213,36 @@ class CatProcessTest {
     }
 
     @Test
+    void aRadioSendsToTheDishesOfItsGroup() throws Exception {
+        Cat dish = new Cat("--type", "DISH", "--bind", "tcp://127.0.0.1:*", "--join", "alerts", "--count", "1");
+        int port = dish.boundPort();
+        Cat radio = new Cat("--type", "RADIO", "--connect", "tcp://127.0.0.1:" + port, "--group", "alerts",
+                "--timeout", "20000");
+        // The DISH's JOIN reaches the RADIO a little after the connection: send until one line arrives.
+        String line = null;
+        for (int i = 0; i < 300 && line == null; i++) {
+            radio.write("disk full " + i);
+            line = dish.out.poll(100, TimeUnit.MILLISECONDS);
+        }
+        assertThat(line).startsWith("disk full ");
+        assertThat(dish.exitCode()).isZero();
+        Cat noGroup = new Cat("--type", "RADIO", "--connect", "tcp://127.0.0.1:" + port);
+        assertThat(noGroup.exitCode()).isEqualTo(2);
+        assertThat(noGroup.stderrText()).contains("--group");
+    }
+
+    @Test
+    void scatterToGather() throws Exception {
+        Cat gather = new Cat("--type", "GATHER", "--bind", "tcp://127.0.0.1:*", "--count", "2");
+        int port = gather.boundPort();
+        Cat scatter = new Cat("--type", "SCATTER", "--connect", "tcp://127.0.0.1:" + port);
+        scatter.write("a", "b").closeInput();
+        assertThat(List.of(gather.line(), gather.line())).containsExactly("a", "b");
+        assertThat(gather.exitCode()).isZero();
+        assertThat(scatter.exitCode()).isZero();
+    }
+
+    @Test
     void routerPrintsTheRoutingIdFirst() throws Exception {
         Cat router = new Cat("--type", "ROUTER", "--bind", "tcp://127.0.0.1:*", "--count", "1", "--format", "hex");
         int port = router.boundPort();

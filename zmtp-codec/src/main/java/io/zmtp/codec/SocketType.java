@@ -5,15 +5,23 @@ import java.util.Locale;
 
 /**
  * ZeroMQ socket types, by their wire names (the {@code Socket-Type} property), with the table of
- * valid peers: the eleven classic types of RFC 23/37 and RFCs 28-31, and the thread-safe CLIENT and
- * SERVER of RFC 41 (libzmq's draft API).
+ * valid peers: the eleven classic types of RFC 23/37 and RFCs 28-31, and the thread-safe types of
+ * libzmq's draft API (CLIENT and SERVER of RFC 41, RADIO and DISH of RFC 48, SCATTER and GATHER).
  */
 public enum SocketType {
     PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB,
     /** RFC 41: load-balances to its SERVER peers, single-frame messages, thread-safe. */
     CLIENT,
     /** RFC 41: answers each CLIENT by the routing id its messages carry, single-frame, thread-safe. */
-    SERVER;
+    SERVER,
+    /** RFC 48: sends each message to the DISH peers that joined its group, single-frame, thread-safe. */
+    RADIO,
+    /** RFC 48: receives the messages of the groups it joined, single-frame, thread-safe. */
+    DISH,
+    /** libzmq's draft SCATTER: PUSH's load-balancing with single-frame messages, thread-safe. */
+    SCATTER,
+    /** libzmq's draft GATHER: PULL's fair-queuing with single-frame messages, thread-safe. */
+    GATHER;
 
     private final byte[] wireName = name().getBytes(StandardCharsets.US_ASCII);
 
@@ -36,16 +44,20 @@ public enum SocketType {
             case PAIR: return peer == PAIR;
             case CLIENT: return peer == SERVER;
             case SERVER: return peer == CLIENT;
+            case RADIO: return peer == DISH;
+            case DISH: return peer == RADIO;
+            case SCATTER: return peer == GATHER;
+            case GATHER: return peer == SCATTER;
             default: throw new AssertionError(this);
         }
     }
 
     /**
-     * True for the types whose sockets any number of threads may use at once (RFC 41's), whose
+     * True for the types whose sockets any number of threads may use at once (the draft API's), whose
      * messages have exactly one frame.
      */
     public boolean isThreadSafe() {
-        return this == CLIENT || this == SERVER;
+        return ordinal() >= CLIENT.ordinal();
     }
 
     /**

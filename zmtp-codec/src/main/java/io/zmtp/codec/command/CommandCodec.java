@@ -62,7 +62,7 @@ public final class CommandCodec {
     }
 
     /**
-     * Decodes the commands every mechanism shares: READY, ERROR, SUBSCRIBE, CANCEL, PING, PONG.
+     * Decodes the commands every mechanism shares: READY, ERROR, SUBSCRIBE, CANCEL, PING, PONG, JOIN, LEAVE.
      * Any other name yields an {@link UnknownCommand}. Does not release {@code body}.
      */
     public static Command decode(ByteBuf body) {
@@ -75,6 +75,8 @@ public final class CommandCodec {
             case Cancel.NAME: return Cancel.decodeData(data);
             case Ping.NAME: return Ping.decodeData(data);
             case Pong.NAME: return Pong.decodeData(data);
+            case Join.NAME: return Join.decodeData(data);
+            case Leave.NAME: return Leave.decodeData(data);
             default: return new UnknownCommand(name, ByteBufUtil.getBytes(data));
         }
     }

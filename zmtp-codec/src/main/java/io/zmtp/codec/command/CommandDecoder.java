@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * After the handshake, turns command frames into {@link Command} values (PING, PONG, SUBSCRIBE,
+ * After the handshake, turns command frames into {@link Command} values (PING, PONG, SUBSCRIBE, JOIN, LEAVE,
  * CANCEL, ERROR, or {@link UnknownCommand}, which libzmq ignores and so does the socket layer)
  * and passes message frames on untouched. A malformed command closes the connection; an ERROR
  * from the peer is passed on and then the connection is closed, as libzmq does.

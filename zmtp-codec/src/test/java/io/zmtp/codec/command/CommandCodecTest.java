@@ -113,7 +113,20 @@ class CommandCodecTest {
 
     @Test
     void unknownCommandsAreKeptNotRefused() {
-        assertThat(decode("04 'JOIN' 'grp'")).isEqualTo(new UnknownCommand("JOIN", "grp".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(decode("06 'FUTURE' 'grp'")).isEqualTo(new UnknownCommand("FUTURE", "grp".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** RADIO/DISH group commands, as libzmq's dish session writes them: name, then the group's bytes. */
+    @Test
+    void joinAndLeaveCarryTheGroup() {
+        assertThat(encode(new Join("news".getBytes(StandardCharsets.US_ASCII)))).isEqualTo(Hex.bytes("04 'JOIN' 'news'"));
+        assertThat(encode(new Leave("news".getBytes(StandardCharsets.US_ASCII)))).isEqualTo(Hex.bytes("05 'LEAVE' 'news'"));
+        assertThat(decode("04 'JOIN' 'grp'")).isEqualTo(new Join("grp".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(decode("05 'LEAVE'")).isEqualTo(new Leave(new byte[0]));
+        assertThat(((Join) decode("04 'JOIN' '" + "g".repeat(255) + "'")).groupName()).hasSize(255);
+        assertThatThrownBy(() -> decode("04 'JOIN' '" + "g".repeat(256) + "'")).isInstanceOf(ZmtpProtocolException.class)
+                .hasMessageContaining("256 bytes");
+        assertThatThrownBy(() -> new Leave(new byte[256])).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

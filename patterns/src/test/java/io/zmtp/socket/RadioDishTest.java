@@ -1,0 +1,302 @@
+package io.zmtp.socket;
+
+import io.zmtp.codec.SocketType;
+import io.zmtp.socket.type.Dish;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * RADIO and DISH (RFC 48): groups joined and left over every transport, both bind/connect
+ * directions and start orders, joins again after a reconnect, drops at the HWM, the one-frame and
+ * group-length rules, and many threads on each socket.
+ */
+class RadioDishTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final AtomicInteger NAMES = new AtomicInteger();
+    private ZmtpContext ctx;
+
+    @BeforeEach
+    void setUp() {
+        ctx = new ZmtpContext();
+    }
+
+    @AfterEach
+    void tearDown() {
+        ctx.close();
+    }
+
+    static Stream<Arguments> cases() {
+        return Stream.of("tcp", "ipc", "inproc")
+                .flatMap(t -> IntStream.range(0, 4).mapToObj(v -> Arguments.of(t, v)));
+    }
+
+    private static String freeEndpoint(String transport) {
+        return switch (transport) {
+            case "tcp" -> "tcp://127.0.0.1:" + freePort();
+            case "ipc" -> "ipc://" + System.getProperty("java.io.tmpdir") + "/zmtp-rd-" + ProcessHandle.current().pid()
+                    + "-" + NAMES.incrementAndGet();
+            case "inproc" -> "inproc://rd-" + NAMES.incrementAndGet();
+            default -> throw new IllegalArgumentException(transport);
+        };
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Socket socket(SocketType type) {
+        Socket s = ctx.socket(type);
+        s.options().linger(0).receiveTimeout(WAIT.toMillis()).sendTimeout(WAIT.toMillis());
+        return s;
+    }
+
+    /** Sends {@code body} to {@code group} until {@code dish} receives a message (JOIN travels on its own). */
+    private static Message sendUntilReceived(Socket radio, Socket dish, String group, String body) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            assertThat(radio.send(Message.of(body).group(group))).isTrue();
+            Message m = dish.receive(Duration.ofMillis(20));
+            if (m != null) {
+                return m;
+            }
+        }
+        throw new AssertionError("the DISH received nothing of group " + group + " within " + WAIT);
+    }
+
+    @ParameterizedTest(name = "{0} variant {1}")
+    @MethodSource("cases")
+    void aDishReceivesTheGroupsItJoinedWithTheirNames(String transport, int variant) {
+        Socket radio = socket(SocketType.RADIO);
+        Dish dish = (Dish) socket(SocketType.DISH);
+        dish.join("weather");
+        Socket binder = (variant & 1) == 0 ? radio : dish;
+        Socket connecter = binder == radio ? dish : radio;
+        String endpoint = freeEndpoint(transport);
+        if ((variant & 2) != 0) {
+            connecter.connect(endpoint);
+            binder.bind(endpoint);
+        } else {
+            connecter.connect(binder.bind(endpoint));
+        }
+        try (Message first = sendUntilReceived(radio, dish, "weather", "sunny")) {
+            assertThat(first.strings()).containsExactly("sunny");
+            assertThat(first.group()).isEqualTo("weather");
+        }
+        radio.send(Message.of("not for you").group("news"));
+        radio.send(Message.of("no group at all"));
+        radio.send(Message.of("last").group("weather"));
+        List<String> rest = new ArrayList<>();
+        while (rest.isEmpty() || !rest.get(rest.size() - 1).equals("last")) {
+            try (Message m = dish.receive()) {
+                assertThat(m).as("a message within %s", WAIT).isNotNull();
+                assertThat(m.group()).isEqualTo("weather");
+                rest.add(m.string(0));
+            }
+        }
+        assertThat(rest).isSubsetOf("sunny", "last");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "inproc"})
+    void afterLeaveNoMessageOfThatGroupIsReceived(String transport) {
+        Socket radio = socket(SocketType.RADIO);
+        Dish dish = (Dish) socket(SocketType.DISH);
+        dish.join("a");
+        dish.join("b");
+        dish.connect(radio.bind(freeEndpoint(transport)));
+        sendUntilReceived(radio, dish, "a", "warm-up").close();
+        for (int i = 0; i < 100; i++) {
+            radio.send(Message.of("a" + i).group("a"));
+        }
+        dish.leave("a");
+        for (int i = 0; i < 100; i++) {
+            radio.send(Message.of("a-after" + i).group("a"));
+        }
+        radio.send(Message.of("end").group("b"));
+        while (true) {
+            try (Message m = dish.receive()) {
+                assertThat(m).as("the end marker within %s", WAIT).isNotNull();
+                assertThat(m.group()).isEqualTo("b");
+                if (m.string(0).equals("end")) {
+                    break;
+                }
+            }
+        }
+        assertThat(dish.tryReceive()).isNull();
+    }
+
+    @Test
+    void twoDishesGetOnlyTheirOwnGroups() {
+        Socket radio = socket(SocketType.RADIO);
+        String endpoint = radio.bind("tcp://127.0.0.1:0");
+        Dish red = (Dish) socket(SocketType.DISH);
+        Dish blue = (Dish) socket(SocketType.DISH);
+        red.join("red");
+        blue.join("blue");
+        red.connect(endpoint);
+        blue.connect(endpoint);
+        sendUntilReceived(radio, red, "red", "r0").close();
+        sendUntilReceived(radio, blue, "blue", "b0").close();
+        radio.send(Message.of("r-end").group("red"));
+        radio.send(Message.of("b-end").group("blue"));
+        for (Dish d : List.of(red, blue)) {
+            String mine = d == red ? "red" : "blue";
+            while (true) {
+                try (Message m = d.receive()) {
+                    assertThat(m).isNotNull();
+                    assertThat(m.group()).isEqualTo(mine);
+                    if (m.string(0).endsWith("-end")) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDishJoinsAgainWhenItReconnects() {
+        Socket radio = socket(SocketType.RADIO);
+        String endpoint = radio.bind("tcp://127.0.0.1:0");
+        Dish dish = (Dish) socket(SocketType.DISH);
+        dish.join("g");
+        dish.connect(endpoint);
+        sendUntilReceived(radio, dish, "g", "before").close();
+        radio.close();
+        Socket again = socket(SocketType.RADIO);
+        org.awaitility.Awaitility.await().atMost(WAIT).ignoreExceptions().until(() -> again.bind(endpoint) != null);
+        try (Message m = sendUntilReceived(again, dish, "g", "after")) {
+            assertThat(m.string(0)).isEqualTo("after");
+        }
+    }
+
+    @Test
+    void aRadioDropsForAFullDishInsteadOfWaiting() {
+        Socket radio = socket(SocketType.RADIO);
+        Dish dish = (Dish) socket(SocketType.DISH);
+        radio.options().sendHwm(10);
+        dish.options().receiveHwm(10);
+        dish.join("g");
+        dish.connect(radio.bind("inproc://rd-hwm"));
+        sendUntilReceived(radio, dish, "g", "warm-up").close();
+        int sent = 0;
+        for (int i = 0; i < 20_000; i++) {
+            // A RADIO that waited for the DISH (as PUSH would) would time out here.
+            assertThat(radio.send(Message.of("m" + i).group("g"), Duration.ofSeconds(5))).as("send %d", i).isTrue();
+            sent++;
+        }
+        int received = 0;
+        Message m;
+        while ((m = dish.receive(Duration.ofMillis(500))) != null) {
+            m.close();
+            received++;
+        }
+        assertThat(received).isPositive().isLessThan(sent);
+        assertThat(radio.stats().drops()).isPositive();
+    }
+
+    @Test
+    void groupsAndFramesAreChecked() {
+        Socket radio = socket(SocketType.RADIO);
+        Dish dish = (Dish) socket(SocketType.DISH);
+        String tooLong = "g".repeat(256);
+        assertThatThrownBy(() -> Message.of("x").group(tooLong)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("255");
+        assertThatThrownBy(() -> dish.join(tooLong)).isInstanceOf(IllegalArgumentException.class);
+        dish.join("g".repeat(255));
+        dish.join("x");
+        assertThatThrownBy(() -> dish.join("x")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already");
+        dish.leave("x");
+        assertThatThrownBy(() -> dish.leave("x")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not joined");
+        try (Message two = Message.of("a", "b").group("g")) {
+            assertThatThrownBy(() -> radio.send(two)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RADIO");
+        }
+        assertThatThrownBy(() -> dish.send("x")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(radio::tryReceive).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    /** Eight threads send on one RADIO (no HWM), eight receive on one DISH: each message exactly once, whole. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "inproc"})
+    void eightThreadsPerSocketLoseDuplicateAndMixNothing(String transport) throws Exception {
+        Socket radio = socket(SocketType.RADIO);
+        Dish dish = (Dish) socket(SocketType.DISH);
+        radio.options().sendHwm(0);
+        dish.options().receiveHwm(0);
+        dish.join("t");
+        dish.connect(radio.bind(freeEndpoint(transport)));
+        sendUntilReceived(radio, dish, "t", "warm-up").close();
+        int threads = 8;
+        int perThread = 1_500;
+        int total = threads * perThread;
+        ExecutorService pool = Executors.newFixedThreadPool(threads * 2);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            Set<String> seen = ConcurrentHashMap.newKeySet();
+            AtomicInteger received = new AtomicInteger();
+            List<Future<?>> jobs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                jobs.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        assertThat(radio.send(Message.of(thread + ":" + i + ":" + "y".repeat(i % 30)).group("t"))).isTrue();
+                    }
+                    return null;
+                }));
+                jobs.add(pool.submit(() -> {
+                    start.await();
+                    while (received.get() < total && !Thread.currentThread().isInterrupted()) {
+                        Message m = dish.receive(Duration.ofMillis(50));
+                        if (m == null) {
+                            continue;
+                        }
+                        try (m) {
+                            String s = m.string(0);
+                            if (s.equals("warm-up")) {
+                                continue;
+                            }
+                            String[] parts = s.split(":", -1);
+                            assertThat(parts[2]).isEqualTo("y".repeat(Integer.parseInt(parts[1]) % 30));
+                            assertThat(seen.add(s)).as("duplicate %s", s).isTrue();
+                        }
+                        received.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : jobs) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            assertThat(seen).hasSize(total);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

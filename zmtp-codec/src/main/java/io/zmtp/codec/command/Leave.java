@@ -1,0 +1,71 @@
+package io.zmtp.codec.command;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.zmtp.codec.UntrustedText;
+import io.zmtp.codec.ZmtpProtocolException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * LEAVE (RFC 48, libzmq's draft RADIO/DISH): the dish no longer wants {@code group}'s messages. The data is the group's bytes, at most
+ * {@link Join#MAX_GROUP} of them. libzmq writes it as a command to every peer, whatever the
+ * ZMTP revision.
+ */
+public record Leave(byte[] group) implements Command {
+    public static final String NAME = "LEAVE";
+
+    public Leave {
+        group = Join.checkGroup(group);
+    }
+
+    @Override
+    public byte[] group() {
+        return group.clone();
+    }
+
+    /** The group as text (libzmq's groups are C strings: UTF-8 here). */
+    public String groupName() {
+        return new String(group, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int dataLength() {
+        return group.length;
+    }
+
+    @Override
+    public void encodeData(ByteBuf out) {
+        out.writeBytes(group);
+    }
+
+    /** Throws {@link ZmtpProtocolException} for a group longer than {@link Join#MAX_GROUP} bytes. */
+    public static Leave decodeData(ByteBuf data) {
+        if (data.readableBytes() > Join.MAX_GROUP) {
+            throw new ZmtpProtocolException(NAME + " with a group of " + data.readableBytes() + " bytes (at most "
+                    + Join.MAX_GROUP + ")");
+        }
+        return new Leave(ByteBufUtil.getBytes(data));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Leave j && Arrays.equals(group, j.group);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(group);
+    }
+
+    @Override
+    public String toString() {
+        return "Leave[" + UntrustedText.of(group) + "]";
+    }
+}
