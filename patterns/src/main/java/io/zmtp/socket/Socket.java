@@ -322,6 +322,15 @@ public abstract class Socket implements AutoCloseable {
         inbound.announce();
     }
 
+    /**
+     * Loop: a message the type made for {@code pipe} (STREAM's connect and disconnect notices),
+     * received as if that peer had sent it: behind what it did send.
+     */
+    protected final void receivedFrom(Pipe pipe, ZmtpMessage message) {
+        inbound.received(pipe, message);
+        inbound.announce();
+    }
+
     /** Runs {@code task} on the socket's loop (at once when already on it). */
     protected final void runOnLoop(Runnable task) {
         if (loop.inEventLoop()) {

@@ -34,6 +34,7 @@ public final class SocketOptions {
     private volatile long heartbeatTimeoutMillis = -1;
     private volatile long handshakeIvlMillis = 30_000;
     private volatile boolean routerMandatory;
+    private volatile boolean streamNotify = true;
     private volatile boolean xpubVerbose;
     private volatile boolean xpubNoDrop;
     private volatile boolean reqRelaxed;
@@ -249,6 +250,20 @@ public final class SocketOptions {
     public SocketOptions handshakeIvl(long millis) {
         this.handshakeIvlMillis = nonNegative("HANDSHAKE_IVL", millis);
         return this;
+    }
+
+    /**
+     * ZMQ_STREAM_NOTIFY (default on): a STREAM socket receives [routing id, empty frame] when a
+     * connection opens and when it closes.
+     */
+    public SocketOptions streamNotify(boolean on) {
+        requireType("STREAM_NOTIFY", SocketType.STREAM);
+        this.streamNotify = on;
+        return this;
+    }
+
+    public boolean streamNotify() {
+        return streamNotify;
     }
 
     /** ZMQ_ROUTER_MANDATORY: sending to an unknown routing id throws instead of dropping. */

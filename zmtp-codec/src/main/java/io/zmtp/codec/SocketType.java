@@ -10,6 +10,11 @@ import java.util.Locale;
  */
 public enum SocketType {
     PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB,
+    /**
+     * libzmq's STREAM: raw TCP to a peer that speaks no ZMTP (an HTTP client, say). It has no wire
+     * name that a ZMTP peer could announce, so it is compatible with no type.
+     */
+    STREAM,
     /** RFC 41: load-balances to its SERVER peers, single-frame messages, thread-safe. */
     CLIENT,
     /** RFC 41: answers each CLIENT by the routing id its messages carry, single-frame, thread-safe. */
@@ -48,6 +53,7 @@ public enum SocketType {
             case DISH: return peer == RADIO;
             case SCATTER: return peer == GATHER;
             case GATHER: return peer == SCATTER;
+            case STREAM: return false;
             default: throw new AssertionError(this);
         }
     }

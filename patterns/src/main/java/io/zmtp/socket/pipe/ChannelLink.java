@@ -1,7 +1,9 @@
 package io.zmtp.socket.pipe;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.zmtp.codec.FrameEncoder;
@@ -106,6 +108,12 @@ public final class ChannelLink implements Link {
     @Override
     public void close() {
         channel.close();
+    }
+
+    /** An empty write behind the others: its completion means they are out (loop only). */
+    @Override
+    public void closeAfterWrites() {
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

@@ -44,6 +44,11 @@ public interface Link {
     /** Ends the connection; the socket hears of it as of any other disconnect. */
     void close();
 
+    /** Ends the connection once what was written and flushed before is out. */
+    default void closeAfterWrites() {
+        close();
+    }
+
     /** The peer's address, for {@link PeerInfo}. */
     SocketAddress remoteAddress();
 }

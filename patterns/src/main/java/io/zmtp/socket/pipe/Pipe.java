@@ -110,6 +110,18 @@ public final class Pipe {
         }
     }
 
+    /**
+     * Ends the current connection once everything written to it so far is out (STREAM's empty
+     * send); the socket hears of it as a disconnect. The caller made sure nothing waits in this
+     * pipe's queue ({@link #outboundDepth()} is 0).
+     */
+    public void closeAfterWrites() {
+        if (link != null) {
+            flushIfDirty();
+            link.closeAfterWrites();
+        }
+    }
+
     /** True while the outbound queue is below the send HWM (and its byte bound). */
     public boolean hasRoomOut() {
         return !closed && (sendHwm == 0 || out.size() < sendHwm) && (sendHwmBytes == 0 || outBytes < sendHwmBytes);

@@ -1,5 +1,7 @@
 package io.zmtp.socket.transport;
 
+import io.zmtp.codec.SocketType;
+
 import io.zmtp.codec.ZmtpVersion;
 import io.zmtp.socket.Endpoint;
 import io.zmtp.socket.SocketEvent;
@@ -22,8 +24,16 @@ final class InprocTransport implements Transport {
         return "inproc";
     }
 
+    /** A STREAM socket talks to peers that speak no ZMTP, over a byte stream; inproc has none. */
+    private static void refuseRaw(TransportHost host, Endpoint endpoint) {
+        if (host.type() == SocketType.STREAM) {
+            throw new IllegalArgumentException("a STREAM socket speaks raw bytes over tcp or ipc, not " + endpoint);
+        }
+    }
+
     @Override
     public Listener bind(TransportHost host, Endpoint endpoint) {
+        refuseRaw(host, endpoint);
         InprocRegistry registry = InprocRegistry.of(host);
         registry.bind(endpoint.path(), host);
         String bound = endpoint.toString();
@@ -35,6 +45,7 @@ final class InprocTransport implements Transport {
 
     @Override
     public Dialer connect(TransportHost host, Endpoint endpoint, Pipe pipe) {
+        refuseRaw(host, endpoint);
         InprocRegistry registry = InprocRegistry.of(host);
         registry.connect(endpoint.path(), host, pipe);
         return () -> registry.forget(pipe);

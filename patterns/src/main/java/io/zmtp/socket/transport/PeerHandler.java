@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.zmtp.codec.FrameDecoder;
 import io.zmtp.codec.MessageSink;
 import io.zmtp.codec.ZmtpMessage;
+import io.zmtp.codec.ZmtpVersion;
 import io.zmtp.codec.command.Command;
 import io.zmtp.codec.handshake.HandshakeCompleted;
 import io.zmtp.codec.handshake.HandshakeFailed;
@@ -41,7 +42,10 @@ final class PeerHandler extends ChannelInboundHandlerAdapter implements MessageS
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof HandshakeCompleted done) {
-            handshakeCompleted(ctx, done);
+            admit(ctx, done.peerIdentity(), done.peerVersion(), done.mechanism(), done.userId());
+        } else if (evt == RawStreamHandler.ACTIVE) {
+            // A STREAM socket's peer speaks no ZMTP: no handshake, no version, no mechanism.
+            admit(ctx, null, null, "RAW", "");
         } else if (evt instanceof HandshakeFailed failed) {
             if (connecter != null && !failed.reason().retryable()) {
                 connecter.fatal(failed);
@@ -58,15 +62,16 @@ final class PeerHandler extends ChannelInboundHandlerAdapter implements MessageS
         ctx.fireUserEventTriggered(evt);
     }
 
-    private void handshakeCompleted(ChannelHandlerContext ctx, HandshakeCompleted done) {
+    /** The handshake is done (or, for a raw peer, the connection is up): the socket admits the peer. */
+    private void admit(ChannelHandlerContext ctx, byte[] identity, ZmtpVersion version, String mechanism, String userId) {
         boolean fresh = pipe == null;
         if (fresh && socket.isClosing()) {
             ctx.close();
             return;
         }
         Pipe p = fresh ? socket.newPipe(false, endpoint) : pipe;
-        TransportHost.Admission admission = socket.admit(p, fresh, new ChannelLink(ctx.channel(), () -> resumeWriting(ctx)), done.peerIdentity(),
-                done.peerVersion(), done.mechanism(), done.userId(), SocketEvent.text(ctx.channel().remoteAddress()), () -> {
+        TransportHost.Admission admission = socket.admit(p, fresh, new ChannelLink(ctx.channel(), () -> resumeWriting(ctx)), identity,
+                version, mechanism, userId, SocketEvent.text(ctx.channel().remoteAddress()), () -> {
                     pipe = p;
                     attached = true;
                     if (connecter != null) {

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import io.zmtp.codec.SocketType;
 import io.zmtp.codec.ZmtpPipeline;
 import io.zmtp.socket.Endpoint;
 import io.zmtp.socket.LoopPermit;
@@ -20,7 +21,8 @@ import java.net.SocketAddress;
 /**
  * What tcp and ipc share: ZMTP over a Netty stream channel of the context's I/O backend. A
  * listener accepts connections, a {@link Connecter} keeps a connect connected; each connection
- * gets the codec's pipeline and a {@link PeerHandler}, which admits its peer after the handshake.
+ * gets the codec's pipeline and a {@link PeerHandler}, which admits its peer after the handshake
+ * (a STREAM socket's gets a {@link RawStreamHandler} instead of the codec, and its peer at once).
  * The subclasses say only how addresses and socket options differ.
  */
 abstract class StreamTransport implements Transport {
@@ -118,7 +120,11 @@ abstract class StreamTransport implements Transport {
                     return;
                 }
                 host.track(ch);
-                ZmtpPipeline.install(ch.pipeline(), host.options().codecConfig());
+                if (host.type() == SocketType.STREAM) {
+                    ch.pipeline().addLast("zmtp-raw", new RawStreamHandler(host));
+                } else {
+                    ZmtpPipeline.install(ch.pipeline(), host.options().codecConfig());
+                }
                 ch.pipeline().addLast("zmtp-socket", new PeerHandler(host, pipe, endpoint, connecter));
                 if (pipe == null) {
                     host.emit(SocketEvent.Type.ACCEPTED, endpoint, SocketEvent.text(ch.remoteAddress()));

@@ -4,7 +4,7 @@ import io.zmtp.codec.SocketType;
 import io.zmtp.socket.SocketTypeProvider;
 import io.zmtp.socket.SocketTypeRegistry;
 
-/** The eleven socket types of ZMTP 3.0 (RFC 23/28/29/30/31), as libzmq 4.3 has them. */
+/** The eleven socket types of ZMTP 3.0 (RFC 23/28/29/30/31) and raw STREAM, as libzmq 4.3 has them. */
 public final class ClassicSocketTypes implements SocketTypeProvider {
     @Override
     public void registerTypes(SocketTypeRegistry registry) {
@@ -18,6 +18,7 @@ public final class ClassicSocketTypes implements SocketTypeProvider {
                 .register(SocketType.XSUB, XSub::new)
                 .register(SocketType.PUSH, Push::new)
                 .register(SocketType.PULL, Pull::new)
-                .register(SocketType.PAIR, Pair::new);
+                .register(SocketType.PAIR, Pair::new)
+                .register(SocketType.STREAM, Stream::new);
     }
 }
