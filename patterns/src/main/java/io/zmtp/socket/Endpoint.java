@@ -17,7 +17,8 @@ import java.util.UUID;
  *   <li>{@code ipc://path}: a Unix domain socket, wire-compatible with libzmq's ipc transport;
  *       {@code ipc://*} picks a fresh path in the temporary directory;</li>
  *   <li>{@code inproc://name}: between sockets of one {@link ZmtpContext}, messages handed over as
- *       objects (no encoding, no copy, no system call).</li>
+ *       objects (no encoding, no copy, no system call);</li>
+ *   <li>{@code udp://host:port}: RADIO and DISH only, a datagram per message (libzmq's udp).</li>
  * </ul>
  */
 public record Endpoint(String transport, String host, int port, String path) {
@@ -27,8 +28,8 @@ public record Endpoint(String transport, String host, int port, String path) {
     public static final int MAX_INPROC_NAME = 4096;
 
     public Endpoint {
-        if (!transport.equals("tcp") && !transport.equals("ipc") && !transport.equals("inproc")) {
-            throw new IllegalArgumentException("unsupported transport '" + transport + "' (supported: tcp, ipc, inproc)");
+        if (!transport.equals("tcp") && !transport.equals("ipc") && !transport.equals("inproc") && !transport.equals("udp")) {
+            throw new IllegalArgumentException("unsupported transport '" + transport + "' (supported: tcp, ipc, inproc, udp)");
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -69,8 +70,8 @@ public record Endpoint(String transport, String host, int port, String path) {
             }
             return new Endpoint("inproc", null, 0, address);
         }
-        if (!transport.equals("tcp")) {
-            throw new IllegalArgumentException("endpoint '" + text + "': unsupported transport '" + transport + "' (supported: tcp, ipc, inproc)");
+        if (!transport.equals("tcp") && !transport.equals("udp")) {
+            throw new IllegalArgumentException("endpoint '" + text + "': unsupported transport '" + transport + "' (supported: tcp, ipc, inproc, udp)");
         }
         int colon = address.lastIndexOf(':');
         if (colon <= 0 || colon == address.length() - 1) {
@@ -97,7 +98,7 @@ public record Endpoint(String transport, String host, int port, String path) {
                 throw new IllegalArgumentException("endpoint '" + text + "' has port " + port + " outside 0..65535");
             }
         }
-        return tcp(host, port);
+        return new Endpoint(transport, host, port, null);
     }
 
     private static Endpoint ipc(String text, String path) {
@@ -116,6 +117,10 @@ public record Endpoint(String transport, String host, int port, String path) {
 
     public boolean isIpc() {
         return transport.equals("ipc");
+    }
+
+    public boolean isUdp() {
+        return transport.equals("udp");
     }
 
     public boolean isInproc() {

@@ -4,18 +4,21 @@ import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringDomainSocketChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerDomainSocketChannel;
@@ -104,6 +107,15 @@ public enum IoBackend {
             case NIO -> ep.isIpc() ? NioDomainSocketChannel.class : NioSocketChannel.class;
             case EPOLL -> ep.isIpc() ? EpollDomainSocketChannel.class : EpollSocketChannel.class;
             case IO_URING -> ep.isIpc() ? IoUringDomainSocketChannel.class : IoUringSocketChannel.class;
+        };
+    }
+
+    /** The datagram channel class (udp). */
+    public Class<? extends Channel> datagramChannelClass() {
+        return switch (this) {
+            case NIO -> NioDatagramChannel.class;
+            case EPOLL -> EpollDatagramChannel.class;
+            case IO_URING -> IoUringDatagramChannel.class;
         };
     }
 

@@ -17,6 +17,7 @@ public final class TransportRegistry {
         register(new TcpTransport());
         register(new IpcTransport());
         register(new InprocTransport());
+        register(new UdpTransport());
         for (Transport t : ServiceLoader.load(Transport.class, TransportRegistry.class.getClassLoader())) {
             register(t);
         }

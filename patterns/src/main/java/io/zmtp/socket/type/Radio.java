@@ -23,8 +23,9 @@ import static io.zmtp.socket.SocketTypeSupport.*;
  * RADIO (RFC 48, libzmq's draft API): sends each one-frame message to the DISH peers that joined
  * its group ({@link Message#group(String)}, an exact match), and drops it for a peer whose queue is
  * full, as PUB does. The DISHes say what they want with JOIN and LEAVE commands; on the wire a
- * message is two frames, the group and the body. Any number of threads may send at once. Cannot
- * receive.
+ * message is two frames, the group and the body. Over udp (a RADIO connects, a DISH binds) each
+ * message is one datagram and goes to every udp peer, whose DISH filters. Any number of threads may
+ * send at once. Cannot receive.
  */
 public final class Radio extends Socket {
     /**
@@ -33,6 +34,8 @@ public final class Radio extends Socket {
      */
     private final Map<String, List<Pipe>> groups = new HashMap<>();
     private final List<Pipe> matched = new ArrayList<>();
+    /** Peers over udp: no JOIN comes from them, so every group goes to them (as libzmq's udp pipes). */
+    private final List<Pipe> udpPeers = new ArrayList<>();
 
     public Radio(ZmtpContext context) {
         super(context, SocketType.RADIO);
@@ -40,10 +43,14 @@ public final class Radio extends Socket {
 
     @Override
     protected void attach(Pipe pipe) {
+        if (pipe.endpoint() != null && pipe.endpoint().startsWith("udp://")) {
+            udpPeers.add(pipe);
+        }
     }
 
     @Override
     protected void detach(Pipe pipe) {
+        udpPeers.remove(pipe);
         forget(pipe);
     }
 
@@ -77,15 +84,18 @@ public final class Radio extends Socket {
     @Override
     protected boolean route(Message message) {
         List<Pipe> peers = groups.get(message.group());
-        if (peers == null) {
+        if (peers == null && udpPeers.isEmpty()) {
             discard(message);
             return true;
         }
         matched.clear();
-        for (int i = 0; i < peers.size(); i++) {
-            Pipe p = peers.get(i);
-            if (!matched.contains(p)) {
-                matched.add(p);
+        matched.addAll(udpPeers);
+        if (peers != null) {
+            for (int i = 0; i < peers.size(); i++) {
+                Pipe p = peers.get(i);
+                if (!matched.contains(p)) {
+                    matched.add(p);
+                }
             }
         }
         pushFrame(message, Unpooled.wrappedBuffer(groupBytes(message)));

@@ -1,0 +1,136 @@
+package io.zmtp.socket;
+
+import io.zmtp.codec.SocketType;
+import io.zmtp.socket.type.Dish;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * RADIO and DISH over udp: datagrams laid out as libzmq's (group length, group, body), checked
+ * against plain {@link DatagramSocket}s; groups filtered at the DISH; oversized and malformed
+ * datagrams dropped; the endpoints only RADIO and DISH may use.
+ */
+class UdpRadioDishTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private ZmtpContext ctx;
+
+    @BeforeEach
+    void setUp() {
+        ctx = new ZmtpContext();
+    }
+
+    @AfterEach
+    void tearDown() {
+        ctx.close();
+    }
+
+    private Socket socket(SocketType type) {
+        Socket s = ctx.socket(type);
+        s.options().linger(0).receiveTimeout(WAIT.toMillis()).sendTimeout(WAIT.toMillis());
+        return s;
+    }
+
+    private static int port(String endpoint) {
+        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+    }
+
+    @Test
+    void aRadioSendsToADishOverUdp() {
+        Dish dish = (Dish) socket(SocketType.DISH);
+        dish.join("weather");
+        String bound = dish.bind("udp://127.0.0.1:0");
+        assertThat(bound).startsWith("udp://127.0.0.1:");
+        Socket radio = socket(SocketType.RADIO);
+        radio.connect("udp://127.0.0.1:" + port(bound));
+        Message first = null;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (first == null && System.nanoTime() < deadline) {
+            radio.send(Message.of("sunny").group("weather"));
+            first = dish.receive(Duration.ofMillis(20));
+        }
+        assertThat(first).as("a datagram within %s", WAIT).isNotNull();
+        try (Message got = first) {
+            assertThat(got.string(0)).isEqualTo("sunny");
+            assertThat(got.group()).isEqualTo("weather");
+        }
+        radio.send(Message.of("not joined").group("news"));
+        radio.send(Message.of("last").group("weather"));
+        while (true) {
+            try (Message m = dish.receive()) {
+                assertThat(m).isNotNull();
+                assertThat(m.group()).isEqualTo("weather");
+                if (m.string(0).equals("last")) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** The datagram on the wire: group length, group, body; and one too big is not sent. */
+    @Test
+    void datagramsAreLaidOutAsLibzmqsAndOversizedOnesAreDropped() throws Exception {
+        try (DatagramSocket listener = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            listener.setSoTimeout((int) WAIT.toMillis());
+            Socket radio = socket(SocketType.RADIO);
+            radio.connect("udp://127.0.0.1:" + listener.getLocalPort());
+            // As over tcp, a RADIO drops what it sends before its peer is there.
+            org.awaitility.Awaitility.await().atMost(WAIT)
+                    .until(() -> radio.peers().stream().anyMatch(io.zmtp.socket.pipe.PeerInfo::connected));
+            radio.send(Message.of(new byte[8192 - 1 - 3 + 1]).group("big"));
+            radio.send(Message.of("hi").group("grp"));
+            byte[] buf = new byte[65536];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            listener.receive(p);
+            byte[] expected = {3, 'g', 'r', 'p', 'h', 'i'};
+            byte[] got = java.util.Arrays.copyOf(p.getData(), p.getLength());
+            assertThat(got).as("the 8,193-byte one was dropped, the small one came").isEqualTo(expected);
+        }
+    }
+
+    /** Datagrams from anyone reach a bound DISH; malformed ones are dropped. */
+    @Test
+    void aDishTakesLibzmqLayoutFromAnySenderAndDropsMalformedDatagrams() throws Exception {
+        Dish dish = (Dish) socket(SocketType.DISH);
+        dish.join("g");
+        int port = port(dish.bind("udp://127.0.0.1:0"));
+        try (DatagramSocket sender = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            sender.send(new DatagramPacket(new byte[0], 0, to));
+            sender.send(new DatagramPacket(new byte[] {9, 'g'}, 2, to));
+            byte[] good = {1, 'g', 'o', 'k'};
+            Message m = null;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (m == null && System.nanoTime() < deadline) {
+                sender.send(new DatagramPacket(good, good.length, to));
+                m = dish.receive(Duration.ofMillis(50));
+            }
+            assertThat(m).isNotNull();
+            try (Message got = m) {
+                assertThat(got.group()).isEqualTo("g");
+                assertThat(got.frame(0).toString(StandardCharsets.US_ASCII)).isEqualTo("ok");
+            }
+        }
+    }
+
+    @Test
+    void onlyARadioConnectsAndOnlyADishBinds() {
+        Socket push = socket(SocketType.PUSH);
+        assertThatThrownBy(() -> push.bind("udp://127.0.0.1:0")).hasMessageContaining("DISH");
+        Socket radio = socket(SocketType.RADIO);
+        assertThatThrownBy(() -> radio.bind("udp://127.0.0.1:0")).hasMessageContaining("DISH");
+        assertThatThrownBy(() -> radio.connect("udp://*:5556")).isInstanceOf(IllegalArgumentException.class);
+        Socket dish = socket(SocketType.DISH);
+        assertThatThrownBy(() -> dish.bind("udp://239.1.1.1:5556")).hasMessageContaining("multicast");
+    }
+}
