@@ -1,4 +1,5 @@
-// Any number of libzmq sockets of the draft API (CLIENT, SERVER, ...) in one node process, driven
+// Any number of libzmq sockets of the draft API (CLIENT, SERVER, RADIO, DISH, SCATTER, GATHER, and
+// CHANNEL, which zeromq.js makes only by its number) in one node process, driven
 // over stdin/stdout for the interop matrix, with the same JSON lines as libzmq_driver.py:
 //
 //   {"op": "open", "type": "SERVER"}                          -> {"sock": N}
@@ -23,19 +24,36 @@ const zmq = require("zeromq");
 const draft = require("zeromq/draft");
 
 const sockets = new Map();
+/** ZMQ_RCVTIMEO and ZMQ_SNDTIMEO, for a socket made by number (no named options). */
+const RCVTIMEO = 27;
+const SNDTIMEO = 28;
+
+function setSocketTimeout(sock, option, name, ms) {
+    if (sock.constructor === zmq.Socket) {
+        sock.setInt32Option(option, ms);
+    } else {
+        sock[name] = ms;
+    }
+}
 let nextSock = 1;
 
 function emit(obj) {
     process.stdout.write(JSON.stringify(obj) + "\n");
 }
 
+/** libzmq's numbers of the draft types zeromq.js has no class for. */
+const RAW_TYPES = {CHANNEL: 20};
+
 function make(type) {
     const name = type.charAt(0) + type.slice(1).toLowerCase();
     const Kind = draft[name] || zmq[name];
-    if (!Kind) {
-        throw new Error("no socket type " + type);
+    if (Kind) {
+        return new Kind({linger: 0});
     }
-    return new Kind({linger: 0});
+    if (RAW_TYPES[type] !== undefined) {
+        return new zmq.Socket(RAW_TYPES[type], {linger: 0});
+    }
+    throw new Error("no socket type " + type);
 }
 
 function idFrame(id) {
@@ -70,7 +88,7 @@ const ops = {
     async send(cmd) {
         const {sock, type} = sockets.get(cmd.sock);
         const frames = cmd.frames.map(f => Buffer.from(f, "base64"));
-        sock.sendTimeout = cmd.timeout === undefined ? 10000 : cmd.timeout;
+        setSocketTimeout(sock, SNDTIMEO, "sendTimeout", cmd.timeout === undefined ? 10000 : cmd.timeout);
         if (type === "SERVER") {
             if (frames.length !== 2 || frames[0].length !== 4) {
                 throw new Error("a SERVER send is [routing id (4 bytes), body]");
@@ -88,7 +106,7 @@ const ops = {
     },
     async recv(cmd) {
         const {sock, type} = sockets.get(cmd.sock);
-        sock.receiveTimeout = Math.max(1, cmd.timeout === undefined ? 10000 : cmd.timeout);
+        setSocketTimeout(sock, RCVTIMEO, "receiveTimeout", Math.max(1, cmd.timeout === undefined ? 10000 : cmd.timeout));
         let got;
         try {
             got = await sock.receive();

@@ -149,15 +149,25 @@ public final class Cell implements AutoCloseable {
 
     /** Connects {@code connecter} to {@code bound}, where {@code binder} listens. */
     public void connectTo(String bound, End binder, End connecter) {
-        if (bound.startsWith("tcp://")) {
-            int port = Integer.parseInt(bound.substring(bound.lastIndexOf(':') + 1));
-            WireTap tap = new WireTap(port, connecter.who() + " " + connecter.type() + " -> " + binder.who(),
-                    binder.who() + " " + binder.type() + " -> " + connecter.who());
-            taps.add(tap);
-            connecter.connect("tcp://127.0.0.1:" + tap.port());
-        } else {
-            connecter.connect(bound);
+        connecter.connect(target(bound, binder, connecter));
+    }
+
+    /** PEER: binds {@code binder}, connects {@code connecter} with connectPeer and returns the id it gave. */
+    public int linkPeer(End binder, End connecter) {
+        String bound = binder.bind(bindEndpoint());
+        return connecter.connectPeer(target(bound, binder, connecter));
+    }
+
+    /** Where {@code connecter} connects to reach {@code bound}: over tcp, a wire tap in between. */
+    private String target(String bound, End binder, End connecter) {
+        if (!bound.startsWith("tcp://")) {
+            return bound;
         }
+        int port = Integer.parseInt(bound.substring(bound.lastIndexOf(':') + 1));
+        WireTap tap = new WireTap(port, connecter.who() + " " + connecter.type() + " -> " + binder.who(),
+                binder.who() + " " + binder.type() + " -> " + connecter.who());
+        taps.add(tap);
+        return "tcp://127.0.0.1:" + tap.port();
     }
 
     /**

@@ -34,6 +34,11 @@ public interface End extends AutoCloseable {
     /** The next message, or null when none came within {@code timeout}. */
     List<byte[]> receive(Duration timeout);
 
+    /** PEER only: connects and returns the routing id of the peer there (zmq_connect_peer). */
+    default int connectPeer(String endpoint) {
+        throw new UnsupportedOperationException(who() + " " + type() + ": connectPeer is for PEER");
+    }
+
     /** SUB only: adds a subscription. */
     void subscribe(byte[] prefix);
 

@@ -115,6 +115,15 @@ public final class JeromqPeer implements Peer {
     }
 
     @Override
+    public int connectPeer(String endpoint) {
+        int id = socket.connectPeer(endpoint);
+        if (id == 0) {
+            throw new IllegalStateException("JeroMQ cannot connectPeer " + endpoint + ": errno " + socket.errno());
+        }
+        return id;
+    }
+
+    @Override
     public void connect(String endpoint) {
         if (!socket.connect(endpoint)) {
             throw new IllegalStateException("JeroMQ cannot connect " + endpoint + ": errno " + socket.errno());
@@ -137,7 +146,7 @@ public final class JeromqPeer implements Peer {
     /** Null when sent, else the errno's name. */
     private String sendFrames(List<byte[]> frames, int timeoutMillis) {
         socket.setSendTimeOut(timeoutMillis);
-        if (type.equals("SERVER")) {
+        if (type.equals("SERVER") || type.equals("PEER")) {
             return sendToRoutingId(frames);
         }
         if (type.equals("RADIO")) {
@@ -198,7 +207,7 @@ public final class JeromqPeer implements Peer {
     @Override
     public List<byte[]> receive(Duration timeout) {
         socket.setReceiveTimeOut((int) Math.max(1, timeout.toMillis()));
-        if (type.equals("SERVER")) {
+        if (type.equals("SERVER") || type.equals("PEER")) {
             Msg m = socket.recvMsg(0);
             if (m == null) {
                 return null;

@@ -6,6 +6,7 @@ import io.zmtp.socket.Message;
 import io.zmtp.socket.Socket;
 import io.zmtp.socket.SocketEvent;
 import io.zmtp.socket.type.Dish;
+import io.zmtp.socket.type.Peer;
 import io.zmtp.socket.type.Router;
 import io.zmtp.socket.type.Sub;
 
@@ -66,7 +67,7 @@ public final class OurEnd implements End {
      * big-endian), a RADIO's the group, as every such end here takes them.
      */
     private Message message(List<byte[]> frames) {
-        if (socket.type() == SocketType.SERVER) {
+        if (socket.type() == SocketType.SERVER || socket.type() == SocketType.PEER) {
             if (frames.size() != 2 || frames.get(0).length != 4) {
                 throw new IllegalArgumentException("a SERVER send is [routing id (4 bytes), body]");
             }
@@ -84,7 +85,7 @@ public final class OurEnd implements End {
     /** The frames of a received message; a SERVER's with its routing id in front, a DISH's with its group. */
     private List<byte[]> frames(Message m) {
         List<byte[]> frames = new ArrayList<>(m.size() + 1);
-        if (socket.type() == SocketType.SERVER) {
+        if (socket.type() == SocketType.SERVER || socket.type() == SocketType.PEER) {
             frames.add(ByteBuffer.allocate(4).putInt(m.routingId()).array());
         } else if (socket.type() == SocketType.DISH) {
             frames.add(m.group().getBytes(StandardCharsets.UTF_8));
@@ -141,6 +142,11 @@ public final class OurEnd implements End {
 
     /** A message's frames and the User-Id it carried. */
     public record Received(List<byte[]> frames, String userId) {
+    }
+
+    @Override
+    public int connectPeer(String endpoint) {
+        return ((Peer) socket).connectPeer(endpoint);
     }
 
     /** SUB: subscribes; DISH: joins the group. */

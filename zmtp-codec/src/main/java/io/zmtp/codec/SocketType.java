@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * ZeroMQ socket types, by their wire names (the {@code Socket-Type} property), with the table of
  * valid peers: the eleven classic types of RFC 23/37 and RFCs 28-31, and the thread-safe types of
- * libzmq's draft API (CLIENT and SERVER of RFC 41, RADIO and DISH of RFC 48, SCATTER and GATHER).
+ * libzmq's draft API (CLIENT and SERVER of RFC 41, RADIO and DISH of RFC 48, SCATTER and GATHER,
+ * PEER and CHANNEL).
  */
 public enum SocketType {
     PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB,
@@ -26,7 +27,11 @@ public enum SocketType {
     /** libzmq's draft SCATTER: PUSH's load-balancing with single-frame messages, thread-safe. */
     SCATTER,
     /** libzmq's draft GATHER: PULL's fair-queuing with single-frame messages, thread-safe. */
-    GATHER;
+    GATHER,
+    /** libzmq's draft PEER: SERVER's routing ids between equals (connect returns the peer's id), thread-safe. */
+    PEER,
+    /** libzmq's draft CHANNEL: PAIR with single-frame messages, thread-safe. */
+    CHANNEL;
 
     private final byte[] wireName = name().getBytes(StandardCharsets.US_ASCII);
 
@@ -54,6 +59,8 @@ public enum SocketType {
             case SCATTER: return peer == GATHER;
             case GATHER: return peer == SCATTER;
             case STREAM: return false;
+            case PEER: return peer == PEER;
+            case CHANNEL: return peer == CHANNEL;
             default: throw new AssertionError(this);
         }
     }

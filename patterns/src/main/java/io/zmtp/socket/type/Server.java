@@ -9,6 +9,9 @@ import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.pipe.Pipe;
 import io.zmtp.socket.routing.IntRoutingIdTable;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
+
 import static io.zmtp.socket.SocketTypeSupport.*;
 
 /**
@@ -17,21 +20,45 @@ import static io.zmtp.socket.SocketTypeSupport.*;
  * are one frame; any number of threads may send and receive at once. A send to an id no peer has
  * throws {@link HostUnreachableException} (libzmq: EHOSTUNREACH); a send to a peer at its send HWM
  * waits for room, as libzmq's blocking send does (and with it the sends queued behind it).
+ *
+ * <p>As in libzmq, a connection this socket makes has its id from the {@code connect} on, kept
+ * across reconnects (messages for it queue meanwhile); an accepted one has its id from the end of
+ * its handshake until it closes.
  */
-public final class Server extends Socket {
+public class Server extends Socket {
     private final IntRoutingIdTable table = new IntRoutingIdTable();
+    /** Each pipe's id; loop only. */
+    private final Map<Pipe, Integer> ids = new IdentityHashMap<>();
 
     public Server(ZmtpContext context) {
-        super(context, SocketType.SERVER);
+        this(context, SocketType.SERVER);
+    }
+
+    Server(ZmtpContext context, SocketType type) {
+        super(context, type);
+    }
+
+    /** The id of a pipe this socket made (connect side) or admitted; 0 for none. */
+    final int idOf(Pipe pipe) {
+        Integer id = ids.get(pipe);
+        return id == null ? 0 : id;
     }
 
     @Override
     protected byte[] assignRoutingId(Pipe pipe, byte[] announced) {
-        return IntRoutingIdTable.bytes(table.register(pipe));
+        Integer id = ids.get(pipe);
+        if (id == null) {
+            id = table.register(pipe);
+            ids.put(pipe, id);
+        }
+        return IntRoutingIdTable.bytes(id);
     }
 
     @Override
     protected void attach(Pipe pipe) {
+        if (pipe.isConnectSide() && !ids.containsKey(pipe)) {
+            ids.put(pipe, table.register(pipe));
+        }
     }
 
     @Override
@@ -41,13 +68,15 @@ public final class Server extends Socket {
 
     @Override
     protected void disconnected(Pipe pipe) {
-        forget(pipe);
+        if (!pipe.isConnectSide()) {
+            forget(pipe);
+        }
     }
 
     private void forget(Pipe pipe) {
-        byte[] id = pipe.routingId();
-        if (id != null && id.length == 4) {
-            table.unregister(IntRoutingIdTable.of(id), pipe);
+        Integer id = ids.remove(pipe);
+        if (id != null) {
+            table.unregister(id, pipe);
         }
     }
 
@@ -55,7 +84,8 @@ public final class Server extends Socket {
     protected void checkSend(Message message) {
         SingleFrame.check(type(), message);
         if (!table.contains(message.routingId())) {
-            throw new HostUnreachableException("SERVER: no peer with routing id " + Integer.toUnsignedString(message.routingId()));
+            throw new HostUnreachableException(type() + ": no peer with routing id "
+                    + Integer.toUnsignedString(message.routingId()));
         }
     }
 
@@ -68,7 +98,7 @@ public final class Server extends Socket {
     @Override
     protected boolean route(Message message) {
         Pipe p = table.lookup(message.routingId());
-        if (p == null || !p.isReady()) {
+        if (p == null || !p.isReady() && !p.isConnectSide()) {
             // The peer left after the send was checked: as libzmq, the message goes nowhere.
             discard(message);
             return true;
@@ -77,7 +107,7 @@ public final class Server extends Socket {
             p.recordHwmHit();
             return false;
         }
-        // Local to this socket: the message may reach an inproc CLIENT as itself.
+        // Local to this socket: the message may reach an inproc peer as itself.
         routingId(message, 0);
         p.enqueue(toWire(message));
         return true;
@@ -91,7 +121,7 @@ public final class Server extends Socket {
     @Override
     protected Message accept(Pipe pipe, ZmtpMessage message) {
         Message m = fromWire(this, message);
-        routingId(m, IntRoutingIdTable.of(pipe.routingId()));
+        routingId(m, idOf(pipe));
         return m;
     }
 }

@@ -6,7 +6,7 @@ import io.zmtp.socket.SocketTypeRegistry;
 
 /**
  * The thread-safe socket types of libzmq's draft API: CLIENT and SERVER (RFC 41), RADIO and DISH
- * (RFC 48), SCATTER and GATHER. Their messages are one frame each.
+ * (RFC 48), SCATTER and GATHER, PEER and CHANNEL. Their messages are one frame each.
  */
 public final class ThreadSafeSocketTypes implements SocketTypeProvider {
     @Override
@@ -16,6 +16,8 @@ public final class ThreadSafeSocketTypes implements SocketTypeProvider {
                 .register(SocketType.RADIO, Radio::new)
                 .register(SocketType.DISH, Dish::new)
                 .register(SocketType.SCATTER, Scatter::new)
-                .register(SocketType.GATHER, Gather::new);
+                .register(SocketType.GATHER, Gather::new)
+                .register(SocketType.PEER, Peer::new)
+                .register(SocketType.CHANNEL, Channel::new);
     }
 }

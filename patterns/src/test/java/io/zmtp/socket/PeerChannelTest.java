@@ -1,0 +1,195 @@
+package io.zmtp.socket;
+
+import io.zmtp.codec.SocketType;
+import io.zmtp.socket.type.Peer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * PEER (routing ids between equals; {@code connectPeer} returns the id at once) and CHANNEL (PAIR
+ * for many threads), over every transport, with many threads on one socket.
+ */
+class PeerChannelTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final AtomicInteger NAMES = new AtomicInteger();
+    private ZmtpContext ctx;
+
+    @BeforeEach
+    void setUp() {
+        ctx = new ZmtpContext();
+    }
+
+    @AfterEach
+    void tearDown() {
+        ctx.close();
+    }
+
+    private Socket socket(SocketType type) {
+        Socket s = ctx.socket(type);
+        s.options().linger(0).receiveTimeout(WAIT.toMillis()).sendTimeout(WAIT.toMillis());
+        return s;
+    }
+
+    private static String endpoint(String transport) {
+        return switch (transport) {
+            case "tcp" -> "tcp://127.0.0.1:0";
+            case "ipc" -> "ipc://" + System.getProperty("java.io.tmpdir") + "/zmtp-pc-" + ProcessHandle.current().pid()
+                    + "-" + NAMES.incrementAndGet();
+            default -> "inproc://pc-" + NAMES.incrementAndGet();
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "ipc", "inproc"})
+    void connectPeerGivesTheIdAtOnceAndBothSidesAnswerById(String transport) {
+        Peer a = (Peer) socket(SocketType.PEER);
+        Peer b = (Peer) socket(SocketType.PEER);
+        String bound = a.bind(endpoint(transport));
+        int toA = b.connectPeer(bound);
+        assertThat(toA).isNotZero();
+        // The id is routable before the connection is up: the message waits in the peer's queue.
+        assertThat(b.send(Message.of("hello").routingId(toA))).isTrue();
+        int toB;
+        try (Message m = a.receive()) {
+            assertThat(m.string(0)).isEqualTo("hello");
+            toB = m.routingId();
+            assertThat(toB).isNotZero();
+        }
+        a.send(Message.of("hi back").routingId(toB));
+        try (Message m = b.receive()) {
+            assertThat(m.string(0)).isEqualTo("hi back");
+            assertThat(m.routingId()).isEqualTo(toA);
+        }
+    }
+
+    @Test
+    void aConnectedPeerKeepsItsIdAcrossAReconnect() {
+        Peer a = (Peer) socket(SocketType.PEER);
+        String bound = a.bind("tcp://127.0.0.1:0");
+        Peer b = (Peer) socket(SocketType.PEER);
+        int toA = b.connectPeer(bound);
+        b.send(Message.of("one").routingId(toA));
+        assertThat(a.receiveString()).isEqualTo("one");
+        a.close();
+        Peer again = (Peer) socket(SocketType.PEER);
+        org.awaitility.Awaitility.await().atMost(WAIT).ignoreExceptions().until(() -> again.bind(bound) != null);
+        // Sent to the same id: it reaches whoever now answers at the endpoint.
+        b.send(Message.of("two").routingId(toA));
+        assertThat(again.receiveString()).isEqualTo("two");
+    }
+
+    @Test
+    void peerRules() {
+        Peer a = (Peer) socket(SocketType.PEER);
+        try (Message none = Message.of("x").routingId(42); Message two = Message.of("a", "b")) {
+            assertThatThrownBy(() -> a.send(none)).isInstanceOf(HostUnreachableException.class).hasMessageContaining("PEER");
+            assertThatThrownBy(() -> a.send(two)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "ipc", "inproc"})
+    void channelsTalkBothWaysOneFrameAtATime(String transport) {
+        Socket a = socket(SocketType.CHANNEL);
+        Socket b = socket(SocketType.CHANNEL);
+        b.connect(a.bind(endpoint(transport)));
+        a.send("ping");
+        assertThat(b.receiveString()).isEqualTo("ping");
+        b.send("pong");
+        assertThat(a.receiveString()).isEqualTo("pong");
+        try (Message two = Message.of("a", "b")) {
+            assertThatThrownBy(() -> a.send(two)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CHANNEL");
+        }
+    }
+
+    /** Eight threads send and eight receive on each CHANNEL, both ways: each message exactly once, whole. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "inproc"})
+    void eightThreadsOnEachChannel(String transport) throws Exception {
+        Socket a = socket(SocketType.CHANNEL);
+        Socket b = socket(SocketType.CHANNEL);
+        b.connect(a.bind(endpoint(transport)));
+        manyThreads(List.of(a, b), List.of(b, a), i -> Message.of("m" + i));
+    }
+
+    /** Eight threads send to one id and eight receive on each PEER: each message exactly once, whole. */
+    @Test
+    void eightThreadsOnAPeer() throws Exception {
+        Peer a = (Peer) socket(SocketType.PEER);
+        Peer b = (Peer) socket(SocketType.PEER);
+        int toA = b.connectPeer(a.bind("tcp://127.0.0.1:0"));
+        manyThreads(List.of(b), List.of(a), i -> Message.of("m" + i).routingId(toA));
+    }
+
+    /** Eight sending threads per socket in {@code from}, eight receiving threads per socket in {@code to}. */
+    private static void manyThreads(List<Socket> from, List<Socket> to, IntFunction<Message> message) throws Exception {
+        int threads = 8;
+        int perThread = 1_000;
+        ExecutorService pool = Executors.newFixedThreadPool(threads * (from.size() + to.size()));
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> jobs = new ArrayList<>();
+            List<Set<String>> seen = new ArrayList<>();
+            for (int s = 0; s < from.size(); s++) {
+                Socket sender = from.get(s);
+                Socket receiver = to.get(s);
+                Set<String> got = ConcurrentHashMap.newKeySet();
+                seen.add(got);
+                AtomicInteger received = new AtomicInteger();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    jobs.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < perThread; i++) {
+                            Message m = message.apply(thread * perThread + i);
+                            assertThat(sender.send(m)).isTrue();
+                        }
+                        return null;
+                    }));
+                    jobs.add(pool.submit(() -> {
+                        start.await();
+                        while (received.get() < threads * perThread && !Thread.currentThread().isInterrupted()) {
+                            Message m = receiver.receive(Duration.ofMillis(50));
+                            if (m == null) {
+                                continue;
+                            }
+                            try (m) {
+                                assertThat(got.add(m.string(0))).as("duplicate %s", m.string(0)).isTrue();
+                            }
+                            received.incrementAndGet();
+                        }
+                        return null;
+                    }));
+                }
+            }
+            start.countDown();
+            for (Future<?> f : jobs) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            for (Set<String> got : seen) {
+                assertThat(got).hasSize(threads * perThread);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
