@@ -9,7 +9,8 @@ command carries an "id" that its answer repeats:
                plain_server ({"user": "password"}), plain_user, plain_password, monitor (bool),
                curve_server (bool), curve_publickey, curve_secretkey, curve_serverkey (Z85),
                curve_allow ([Z85]: the client keys a CURVE server's ZAP handler admits),
-               heartbeat_ivl, heartbeat_timeout, heartbeat_ttl (ms; 0 leaves one unset)
+               heartbeat_ivl, heartbeat_timeout, heartbeat_ttl (ms; 0 leaves one unset),
+               sockopts ({NAME: int or {"b64": bytes}}: zmq.NAME set as given, e.g. PROBE_ROUTER)
   {"op": "bind", "sock": N, "endpoint": "tcp://127.0.0.1:0"} -> {"endpoint": "tcp://127.0.0.1:PORT"}
   {"op": "connect", "sock": N, "endpoint": E}           -> {"ok": true}
   {"op": "send", "sock": N, "frames": [base64...], "timeout": MS}
@@ -53,6 +54,11 @@ class Driver:
         sock = self.ctx.socket(getattr(zmq, cmd["type"]))
         sock.setsockopt(zmq.LINGER, 0)
         options = cmd.get("options", {})
+        for name, value in options.get("sockopts", {}).items():
+            if isinstance(value, dict):
+                sock.setsockopt(getattr(zmq, name), unb64(value["b64"]))
+            else:
+                sock.setsockopt(getattr(zmq, name), int(value))
         if "identity" in options:
             sock.setsockopt(zmq.ROUTING_ID, unb64(options["identity"]))
         for topic in options.get("subscribe", []):

@@ -86,6 +86,17 @@ public final class JeromqPeer implements Peer {
                 socket.setHeartbeatTtl(heartbeat.ttl());
             }
         }
+        options.sockopts().forEach((name, value) -> {
+            int option;
+            try {
+                option = zmq.ZMQ.class.getField("ZMQ_" + name).getInt(null);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalArgumentException("JeroMQ 0.6.0 has no option ZMQ_" + name, e);
+            }
+            if (!socket.base().setSocketOpt(option, value)) {
+                throw new IllegalStateException("JeroMQ refused ZMQ_" + name + ": errno " + socket.errno());
+            }
+        });
         if (options.monitor()) {
             String address = "inproc://jeromq-monitor-" + MONITORS.incrementAndGet();
             socket.monitor(address, ZMQ.EVENT_ALL);

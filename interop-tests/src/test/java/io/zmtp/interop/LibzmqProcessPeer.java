@@ -356,6 +356,16 @@ public final class LibzmqProcessPeer implements Peer {
             if (options.monitor()) {
                 o.put("monitor", true);
             }
+            if (!options.sockopts().isEmpty()) {
+                ObjectNode so = o.putObject("sockopts");
+                options.sockopts().forEach((name, value) -> {
+                    if (value instanceof byte[] bytes) {
+                        so.putObject(name).put("b64", B64.encodeToString(bytes));
+                    } else {
+                        so.put(name, (Integer) value);
+                    }
+                });
+            }
             PeerOptions.Curve curve = options.curve();
             if (curve != null) {
                 o.put("curve_server", curve.server()).put("curve_publickey", curve.publicKey())

@@ -77,16 +77,31 @@ final class PipeSet {
         pipe.close();
     }
 
-    /** A connection of {@code pipe} is live: the type hears of it, then what waited is written. */
+    /**
+     * A connection of {@code pipe} is live: HELLO_MSG goes first on it, the type hears of it, then
+     * what waited is written.
+     */
     void connected(Pipe pipe) {
+        byte[] hello = socket.options().hello();
+        if (hello != null && pipe.link() != null) {
+            pipe.link().write(Message.of(hello));
+        }
         socket.connected(pipe);
         pipe.writeQueued();
         socket.outbound.pipeHasRoom();
         flush();
     }
 
-    /** The connection of {@code pipe} went away. */
+    /**
+     * The connection of {@code pipe} went away: DISCONNECT_MSG (an accepted peer) or HICCUP_MSG (a
+     * connection this socket made) reaches the application as that peer's last message.
+     */
     void disconnected(Pipe pipe) {
+        byte[] notice = pipe.isConnectSide() ? socket.options().hiccupMessage() : socket.options().disconnectMessage();
+        if (notice != null) {
+            socket.inbound.received(pipe, Message.of(notice));
+            socket.inbound.announce();
+        }
         pipe.disconnected();
         socket.disconnected(pipe);
         if (pipe.isConnectSide()) {

@@ -13,7 +13,7 @@ import java.time.Duration;
  * mechanism, heartbeats, limits) apply to connections made after they are set; HWMs to pipes
  * created after they are set; timeouts at once.
  */
-public final class SocketOptions {
+public final class SocketOptions extends TypeOptions {
     private final SocketType type;
     private volatile byte[] identity = new byte[0];
     private volatile int sendHwm = 1000;
@@ -33,12 +33,6 @@ public final class SocketOptions {
     private volatile long heartbeatTtlMillis = 0;
     private volatile long heartbeatTimeoutMillis = -1;
     private volatile long handshakeIvlMillis = 30_000;
-    private volatile boolean routerMandatory;
-    private volatile boolean streamNotify = true;
-    private volatile boolean xpubVerbose;
-    private volatile boolean xpubNoDrop;
-    private volatile boolean reqRelaxed;
-    private volatile boolean reqCorrelate;
     private volatile Authenticator authenticator;
     /** NULL, PLAIN or CURVE, and their credentials. */
     private final MechanismOptions mechanism = new MechanismOptions();
@@ -47,9 +41,15 @@ public final class SocketOptions {
     private volatile Metadata metadata = Metadata.empty();
 
     SocketOptions(SocketType type) {
+        super(type);
         this.type = type;
         // libzmq: SUB and XSUB do not linger; everything else waits for its queue to go out.
         this.lingerMillis = type == SocketType.SUB || type == SocketType.XSUB ? 0 : -1;
+    }
+
+    @Override
+    SocketOptions self() {
+        return this;
     }
 
     /** ZMQ_ROUTING_ID: our identity, 0..255 bytes (sent by REQ, DEALER and ROUTER). */
@@ -252,80 +252,6 @@ public final class SocketOptions {
         return this;
     }
 
-    /**
-     * ZMQ_STREAM_NOTIFY (default on): a STREAM socket receives [routing id, empty frame] when a
-     * connection opens and when it closes.
-     */
-    public SocketOptions streamNotify(boolean on) {
-        requireType("STREAM_NOTIFY", SocketType.STREAM);
-        this.streamNotify = on;
-        return this;
-    }
-
-    public boolean streamNotify() {
-        return streamNotify;
-    }
-
-    /** ZMQ_ROUTER_MANDATORY: sending to an unknown routing id throws instead of dropping. */
-    public SocketOptions routerMandatory(boolean on) {
-        requireType("ROUTER_MANDATORY", SocketType.ROUTER);
-        this.routerMandatory = on;
-        return this;
-    }
-
-    public boolean routerMandatory() {
-        return routerMandatory;
-    }
-
-    /** ZMQ_XPUB_VERBOSE: pass every subscription to the application, not only new topics. */
-    public SocketOptions xpubVerbose(boolean on) {
-        requireType("XPUB_VERBOSE", SocketType.XPUB);
-        this.xpubVerbose = on;
-        return this;
-    }
-
-    public boolean xpubVerbose() {
-        return xpubVerbose;
-    }
-
-    /**
-     * ZMQ_XPUB_NODROP (PUB and XPUB, as in libzmq): when a subscriber's queue is at SNDHWM, the
-     * message waits instead of being dropped for that subscriber, so a send blocks (or a
-     * {@code trySend} fails) once the socket's own queue is full too. Off by default: a
-     * publisher drops for slow subscribers.
-     */
-    public SocketOptions xpubNoDrop(boolean on) {
-        requireType("XPUB_NODROP", SocketType.PUB, SocketType.XPUB);
-        this.xpubNoDrop = on;
-        return this;
-    }
-
-    public boolean xpubNoDrop() {
-        return xpubNoDrop;
-    }
-
-    /** ZMQ_REQ_RELAXED: allow a new request before the reply came; the old reply is abandoned. */
-    public SocketOptions reqRelaxed(boolean on) {
-        requireType("REQ_RELAXED", SocketType.REQ);
-        this.reqRelaxed = on;
-        return this;
-    }
-
-    public boolean reqRelaxed() {
-        return reqRelaxed;
-    }
-
-    /** ZMQ_REQ_CORRELATE: tag each request with an id and accept only the matching reply. */
-    public SocketOptions reqCorrelate(boolean on) {
-        requireType("REQ_CORRELATE", SocketType.REQ);
-        this.reqCorrelate = on;
-        return this;
-    }
-
-    public boolean reqCorrelate() {
-        return reqCorrelate;
-    }
-
     /** PLAIN client credentials (ZMQ_PLAIN_USERNAME / ZMQ_PLAIN_PASSWORD). */
     public SocketOptions plainCredentials(String username, String password) {
         mechanism.plainClient(username, password);
@@ -457,15 +383,6 @@ public final class SocketOptions {
         }
         mechanism.configure(b);
         return b.build();
-    }
-
-    private void requireType(String option, SocketType... types) {
-        for (SocketType t : types) {
-            if (t == type) {
-                return;
-            }
-        }
-        throw new IllegalArgumentException(option + " does not apply to a " + type + " socket");
     }
 
     private static int nonNegative(String option, int value) {

@@ -22,6 +22,15 @@ public final class LoadBalancer {
         return pipes.next(Pipe::hasRoomOut);
     }
 
+    /** The same, counting only peers whose connection is up when {@code immediate} (ZMQ_IMMEDIATE). */
+    public Pipe next(boolean immediate) {
+        return immediate ? pipes.next(LoadBalancer::connectedWithRoom) : pipes.next(Pipe::hasRoomOut);
+    }
+
+    private static boolean connectedWithRoom(Pipe p) {
+        return p.isReady() && p.hasRoomOut();
+    }
+
     public int size() {
         return pipes.size();
     }

@@ -32,6 +32,11 @@ public final class RoutingIdTable {
         return byId.putIfAbsent(ByteBuffer.wrap(id.clone()), pipe) == null;
     }
 
+    /** Gives {@code id} to {@code pipe}, whoever had it (ROUTER_HANDOVER). */
+    public void replace(byte[] id, Pipe pipe) {
+        byId.put(ByteBuffer.wrap(id.clone()), pipe);
+    }
+
     public void unregister(byte[] id, Pipe pipe) {
         byId.remove(ByteBuffer.wrap(id), pipe);
     }

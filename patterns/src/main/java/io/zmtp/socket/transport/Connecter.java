@@ -7,6 +7,7 @@ import io.zmtp.codec.handshake.HandshakeFailed;
 import io.zmtp.socket.Endpoint;
 import io.zmtp.socket.LoopPermit;
 import io.zmtp.socket.SocketEvent;
+import io.zmtp.socket.SocketOptions;
 import io.zmtp.socket.pipe.Pipe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,8 @@ final class Connecter implements Transport.Dialer {
     private ScheduledFuture<?> retry;
     private HandshakeFailed fatal;
     private boolean stopped;
+    /** A connection of this connecter got through its handshake (RECONNECT_STOP's "after disconnect"). */
+    private boolean wasEstablished;
 
     Connecter(TransportHost socket, StreamTransport transport, Pipe pipe, Endpoint target, SocketAddress address) {
         this.socket = socket;
@@ -63,6 +66,10 @@ final class Connecter implements Transport.Dialer {
             }
             if (!done.isSuccess()) {
                 log.debug("connect to {} failed: {}", endpoint, done.cause().toString());
+                if (done.cause() instanceof java.net.ConnectException && stopsOn(SocketOptions.STOP_CONN_REFUSED)) {
+                    giveUp("connection refused (RECONNECT_STOP)");
+                    return;
+                }
                 scheduleRetry();
             } else {
                 socket.emit(SocketEvent.Type.CONNECTED, endpoint, SocketEvent.text(channel.remoteAddress()));
@@ -72,14 +79,28 @@ final class Connecter implements Transport.Dialer {
         });
     }
 
-    /** The handshake failed for a reason that rules out retrying. */
-    void fatal(HandshakeFailed failed) {
-        this.fatal = failed;
+    /** The handshake failed: a reason that rules out retrying (or RECONNECT_STOP's) ends the connecting. */
+    void handshakeFailed(HandshakeFailed failed) {
+        if (!failed.reason().retryable() || stopsOn(SocketOptions.STOP_HANDSHAKE_FAILED)) {
+            this.fatal = failed;
+        }
     }
 
     /** A connection completed its handshake: the back-off starts over. */
     void established() {
         currentIvl = socket.options().reconnectIvl();
+        wasEstablished = true;
+    }
+
+    private boolean stopsOn(int flag) {
+        return (socket.options().reconnectStop() & flag) != 0;
+    }
+
+    /** Stops for good: the pipe leaves the socket (its queued messages with it), as after a fatal failure. */
+    private void giveUp(String why) {
+        log.info("not reconnecting to {}: {}", endpoint, why);
+        stopped = true;
+        socket.detachPipe(pipe);
     }
 
     /** The connection this connecter made has ended (called from its last handler). */
@@ -91,6 +112,10 @@ final class Connecter implements Transport.Dialer {
             log.warn("not reconnecting to {}: {} ({})", endpoint, fatal.reason(), io.zmtp.codec.UntrustedText.of(fatal.detail()));
             stopped = true;
             socket.detachPipe(pipe);
+            return;
+        }
+        if (wasEstablished && stopsOn(SocketOptions.STOP_AFTER_DISCONNECT)) {
+            giveUp("the connection went away (RECONNECT_STOP)");
             return;
         }
         scheduleRetry();

@@ -47,8 +47,8 @@ final class PeerHandler extends ChannelInboundHandlerAdapter implements MessageS
             // A STREAM socket's peer speaks no ZMTP: no handshake, no version, no mechanism.
             admit(ctx, null, null, "RAW", "");
         } else if (evt instanceof HandshakeFailed failed) {
-            if (connecter != null && !failed.reason().retryable()) {
-                connecter.fatal(failed);
+            if (connecter != null) {
+                connecter.handshakeFailed(failed);
             }
             SocketEvent.Type type = switch (failed.reason()) {
                 case AUTH -> SocketEvent.Type.HANDSHAKE_FAILED_AUTH;

@@ -23,6 +23,9 @@ abstract class LoadBalancing extends Socket {
     @Override
     protected void attach(Pipe pipe) {
         balancer.attach(pipe);
+        if (options().probeRouter()) {
+            Probe.send(pipe);
+        }
     }
 
     @Override
@@ -38,7 +41,7 @@ abstract class LoadBalancing extends Socket {
 
     @Override
     protected boolean route(Message message) {
-        Pipe p = balancer.next();
+        Pipe p = balancer.next(options().immediate());
         if (p == null) {
             return false;
         }

@@ -29,6 +29,7 @@ import static io.zmtp.socket.SocketTypeSupport.*;
 abstract class Publisher extends Socket {
     private final SubscriptionTrie<Pipe> subscriptions = new SubscriptionTrie<>();
     private final List<Pipe> matched = new ArrayList<>();
+    private final List<Pipe> inverted = new ArrayList<>();
     private final Consumer<Pipe> collect = matched::add;
 
     Publisher(ZmtpContext context, SocketType type) {
@@ -54,6 +55,9 @@ abstract class Publisher extends Socket {
     protected boolean route(Message message) {
         matched.clear();
         subscriptions.match(message.frame(0), collect);
+        if (options().invertMatching()) {
+            invertMatched();
+        }
         if (matched.isEmpty()) {
             discard(message);
             return true;
@@ -77,6 +81,18 @@ abstract class Publisher extends Socket {
         wire.release();
         matched.clear();
         return true;
+    }
+
+    /** INVERT_MATCHING: the peers that did not match, every attached one (as libzmq's dist reverse_match). */
+    private void invertMatched() {
+        inverted.clear();
+        for (Pipe p : pipes()) {
+            if (!matched.contains(p)) {
+                inverted.add(p);
+            }
+        }
+        matched.clear();
+        matched.addAll(inverted);
     }
 
     /** XPUB_NODROP: the message goes only when every matching subscriber can take it (libzmq's dist check_hwm). */

@@ -8,6 +8,7 @@ import io.zmtp.codec.ZmtpMessage;
 import io.zmtp.socket.HostUnreachableException;
 import io.zmtp.socket.Message;
 import io.zmtp.socket.Socket;
+import io.zmtp.socket.SocketOptions;
 import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.pipe.Pipe;
 import io.zmtp.socket.routing.RoutingIdTable;
@@ -33,11 +34,33 @@ public final class Router extends Socket {
     @Override
     protected byte[] assignRoutingId(Pipe pipe, byte[] announced) {
         byte[] id = announced != null && announced.length > 0 ? announced : table.generate();
-        return table.register(id, pipe) ? id : null;
+        if (table.register(id, pipe)) {
+            return id;
+        }
+        if (!options().routerHandover()) {
+            return null;
+        }
+        // ROUTER_HANDOVER: the newcomer takes the id; the connection that had it is closed.
+        Pipe old = table.lookup(id);
+        table.replace(id, pipe);
+        if (old != null && old != pipe) {
+            old.dropConnection();
+        }
+        return id;
     }
 
     @Override
     protected void attach(Pipe pipe) {
+        if (options().probeRouter()) {
+            Probe.send(pipe);
+        }
+    }
+
+    @Override
+    protected void connected(Pipe pipe) {
+        if ((options().routerNotify() & SocketOptions.NOTIFY_CONNECT) != 0) {
+            receivedFrom(pipe, Message.of(Unpooled.EMPTY_BUFFER));
+        }
     }
 
     @Override
@@ -47,6 +70,10 @@ public final class Router extends Socket {
 
     @Override
     protected void disconnected(Pipe pipe) {
+        if ((options().routerNotify() & SocketOptions.NOTIFY_DISCONNECT) != 0 && pipe.routingId() != null
+                && table.lookup(pipe.routingId()) == pipe) {
+            receivedFrom(pipe, Message.of(Unpooled.EMPTY_BUFFER));
+        }
         forget(pipe);
     }
 

@@ -113,15 +113,24 @@ public class Server extends Socket {
         return true;
     }
 
+    /** Stamps each message with its peer's id as it arrives (the id may be gone when it is taken). */
     @Override
     protected boolean filterIncoming(Pipe pipe, ZmtpMessage message) {
-        return SingleFrame.keep(message);
+        if (!SingleFrame.keep(message)) {
+            return false;
+        }
+        if (message instanceof Message m) {
+            routingId(m, idOf(pipe));
+        }
+        return true;
     }
 
     @Override
     protected Message accept(Pipe pipe, ZmtpMessage message) {
         Message m = fromWire(this, message);
-        routingId(m, idOf(pipe));
+        if (m.routingId() == 0) {
+            routingId(m, idOf(pipe));
+        }
         return m;
     }
 }

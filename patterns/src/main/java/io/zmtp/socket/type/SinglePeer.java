@@ -43,7 +43,7 @@ abstract class SinglePeer extends Socket {
 
     @Override
     protected boolean route(Message message) {
-        if (peer == null || !peer.hasRoomOut()) {
+        if (peer == null || !peer.hasRoomOut() || options().immediate() && !peer.isReady()) {
             return false;
         }
         peer.enqueue(toWire(message));

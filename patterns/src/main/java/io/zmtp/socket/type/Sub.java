@@ -63,7 +63,7 @@ public final class Sub extends Subscribing {
     @Override
     protected Message accept(Pipe pipe, ZmtpMessage message) {
         ByteBuf first = message.frame(0);
-        if (!subscriptions.matches(first)) {
+        if (subscriptions.matches(first) == options().invertMatching()) {
             message.release();
             return null;
         }

@@ -7,6 +7,8 @@ import io.zmtp.socket.Message;
 import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.pipe.Pipe;
 
+import static io.zmtp.socket.SocketTypeSupport.*;
+
 /**
  * XPUB (RFC 29): a PUB whose application also receives: subscriptions as messages {@code 0x01
  * topic} (only the first for a topic, or every one with XPUB_VERBOSE), unsubscriptions as
@@ -16,6 +18,15 @@ import io.zmtp.socket.pipe.Pipe;
 public final class XPub extends Publisher {
     public XPub(ZmtpContext context) {
         super(context, SocketType.XPUB);
+    }
+
+    /** XPUB_WELCOME_MSG: the first thing each new subscriber gets. */
+    @Override
+    protected void attach(Pipe pipe) {
+        byte[] welcome = options().xpubWelcomeMessage();
+        if (welcome.length > 0) {
+            pipe.enqueue(toWire(Message.of(welcome)));
+        }
     }
 
     @Override
