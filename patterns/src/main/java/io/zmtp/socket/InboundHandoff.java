@@ -70,6 +70,8 @@ final class InboundHandoff {
     private final ArrayDeque<Message> overflow = new ArrayDeque<>();
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
     private volatile boolean pumpStarved;
+    /** CONFLATE: the newest message, in place of the ring; the one it replaces is dropped. */
+    private final java.util.concurrent.atomic.AtomicReference<Message> latest = new java.util.concurrent.atomic.AtomicReference<>();
     /** Messages taken from the ring (by whichever thread; a racy count is fine: it only paces checks). */
     private int taken;
     private final ConcurrentLinkedQueue<CompletableFuture<Message>> asyncReceives = new ConcurrentLinkedQueue<>();
@@ -191,14 +193,18 @@ final class InboundHandoff {
      */
     private Message take(boolean lentOk) {
         while (true) {
-            Message m = (Message) ring.poll();
+            Message m = options.conflate() ? latest.getAndSet(null) : null;
+            boolean fromRing = m == null;
+            if (fromRing) {
+                m = (Message) ring.poll();
+            }
             if (m == null) {
                 if (pumpStarved) {
                     schedulePump();
                 }
                 return null;
             }
-            if (options.receiveHwmBytes() > 0) {
+            if (fromRing && options.receiveHwmBytes() > 0) {
                 aheadBytes.addAndGet(-m.byteSize());
                 if (pumpStarved) {
                     schedulePump();
@@ -228,7 +234,7 @@ final class InboundHandoff {
 
     /** True when a receive would not wait. */
     boolean isReadable() {
-        return ring.hasPublished();
+        return latest.get() != null || ring.hasPublished();
     }
 
     /** Wakes blocked receivers (the socket closes). */
@@ -345,6 +351,14 @@ final class InboundHandoff {
             ready.accepted = true;
             m = ready;
         }
+        if (options.conflate()) {
+            Message older = latest.getAndSet(m);
+            if (older != null) {
+                drop(older);
+            }
+            unannounced = true;
+            return;
+        }
         if (options.receiveHwmBytes() > 0) {
             aheadBytes.addAndGet(m.byteSize());
         }
@@ -424,6 +438,10 @@ final class InboundHandoff {
         Message m;
         while ((m = overflow.poll()) != null) {
             drop(m);
+        }
+        Message last = latest.getAndSet(null);
+        if (last != null) {
+            drop(last);
         }
         CompletableFuture<Message> r;
         while ((r = asyncReceives.poll()) != null) {

@@ -141,8 +141,12 @@ public abstract class Socket implements AutoCloseable {
     }
 
     Pipe newPipe(boolean connectSide, String endpoint) {
-        return new Pipe(connectSide, endpoint, options.sendHwm(), options.receiveHwm(), options.sendHwmBytes(),
+        Pipe p = new Pipe(connectSide, endpoint, options.sendHwm(), options.receiveHwm(), options.sendHwmBytes(),
                 options.receiveHwmBytes());
+        if (options.conflate()) {
+            p.conflate();
+        }
+        return p;
     }
 
     // ------------------------------------------------------------------ sending
@@ -197,6 +201,9 @@ public abstract class Socket implements AutoCloseable {
         message.checkSendable();
         if (message.isEmpty()) {
             throw new IllegalArgumentException("a message needs at least one frame");
+        }
+        if (message.size() > 1 && options.conflate()) {
+            throw new IllegalArgumentException("CONFLATE keeps one-frame messages only; this one has " + message.size());
         }
         checkSend(message);
         return outbound.send(message, timeoutMillis);

@@ -24,6 +24,7 @@ abstract class TypeOptions {
     private volatile boolean reqCorrelate;
     private volatile boolean immediate;
     private volatile int reconnectStop;
+    private volatile boolean conflate;
     private volatile byte[] hello;
     private volatile byte[] disconnect;
     private volatile byte[] hiccup;
@@ -266,6 +267,23 @@ abstract class TypeOptions {
         require("HICCUP_MSG", SocketType.DEALER, SocketType.CLIENT, SocketType.PEER);
         this.hiccup = message("HICCUP_MSG", message);
         return self();
+    }
+
+    /**
+     * ZMQ_CONFLATE (PUSH, PULL, PUB, SUB, DEALER): keep only the newest message, on the way out (each
+     * peer's queue holds only the newest message its connection could not take yet) and on the way
+     * in (a receive returns the newest message that arrived; the older ones are dropped). HWMs no
+     * longer apply; messages must be one frame. Set it before bind or connect. Unlike libzmq, a send
+     * made while the socket has no peer at all still waits in the socket's hand-off queue, unconflated.
+     */
+    public SocketOptions conflate(boolean on) {
+        require("CONFLATE", SocketType.PUSH, SocketType.PULL, SocketType.PUB, SocketType.SUB, SocketType.DEALER);
+        this.conflate = on;
+        return self();
+    }
+
+    public boolean conflate() {
+        return conflate;
     }
 
     /** The hello message, or null for none (the socket's own read). */

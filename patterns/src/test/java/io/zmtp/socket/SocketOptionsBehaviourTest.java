@@ -233,6 +233,77 @@ class SocketOptionsBehaviourTest {
     }
 
     @Test
+    void conflateOnAReceiverKeepsTheNewest() {
+        Socket pull = socket(SocketType.PULL);
+        pull.options().conflate(true);
+        String endpoint = pull.bind("tcp://127.0.0.1:0");
+        Socket push = socket(SocketType.PUSH);
+        push.connect(endpoint);
+        for (int i = 0; i < 1000; i++) {
+            push.send("m" + i);
+        }
+        await().atMost(WAIT).until(() -> pull.stats().messagesIn() == 1000);
+        assertThat(pull.receiveString()).isEqualTo("m999");
+        assertThat(pull.tryReceive()).isNull();
+        push.send("m1000");
+        assertThat(pull.receiveString()).isEqualTo("m1000");
+    }
+
+    @Test
+    void conflateOnASubscriberKeepsTheNewestOfItsTopics() {
+        Socket pub = socket(SocketType.PUB);
+        String endpoint = pub.bind("inproc://conflate-sub");
+        Sub sub = (Sub) socket(SocketType.SUB);
+        sub.options().conflate(true);
+        sub.subscribe("t");
+        sub.connect(endpoint);
+        await().atMost(WAIT).until(() -> publishedTo(pub, sub));
+        long before = sub.stats().messagesIn();
+        for (int i = 0; i < 500; i++) {
+            pub.send("t" + i);
+            pub.send("x" + i);
+        }
+        // Only the 500 of topic t reach the SUB (the PUB filters): wait for all of them.
+        await().atMost(WAIT).until(() -> sub.stats().messagesIn() >= before + 500);
+        assertThat(sub.receiveString()).isEqualTo("t499");
+        assertThat(sub.tryReceive()).isNull();
+    }
+
+    /** Publishes probes until the subscriber got one (its subscription arrived), then takes them away. */
+    private static boolean publishedTo(Socket pub, Socket sub) {
+        pub.send("t-probe");
+        Message m = sub.receive(Duration.ofMillis(20));
+        if (m == null) {
+            return false;
+        }
+        m.close();
+        while ((m = sub.receive(Duration.ofMillis(50))) != null) {
+            m.close();
+        }
+        return true;
+    }
+
+    @Test
+    void conflateOnASenderKeepsTheNewestUnsent() {
+        Socket push = socket(SocketType.PUSH);
+        push.options().conflate(true);
+        String endpoint = "inproc://conflate-push";
+        push.connect(endpoint);
+        // The connect's peer exists (nobody is bound yet): what is sent to it waits in its queue.
+        await().atMost(WAIT).until(() -> push.peers().size() == 1);
+        for (int i = 0; i < 10; i++) {
+            push.send("m" + i);
+        }
+        Socket pull = socket(SocketType.PULL);
+        pull.bind(endpoint);
+        assertThat(pull.receiveString()).isEqualTo("m9");
+        assertThat(pull.receive(Duration.ofMillis(200))).isNull();
+        try (Message two = Message.of("a", "b")) {
+            assertThatThrownBy(() -> push.send(two)).hasMessageContaining("CONFLATE");
+        }
+    }
+
+    @Test
     void eachOptionIsRefusedByNameWhereItDoesNotApply() {
         SocketOptions push = ctx.socket(SocketType.PUSH).options();
         assertThatThrownBy(() -> push.routerHandover(true)).hasMessageContaining("ROUTER_HANDOVER");
@@ -243,6 +314,7 @@ class SocketOptionsBehaviourTest {
         assertThatThrownBy(() -> push.helloMessage(utf8("x"))).hasMessageContaining("HELLO_MSG");
         assertThatThrownBy(() -> push.disconnectMessage(utf8("x"))).hasMessageContaining("DISCONNECT_MSG");
         assertThatThrownBy(() -> push.hiccupMessage(utf8("x"))).hasMessageContaining("HICCUP_MSG");
+        assertThatThrownBy(() -> ctx.socket(SocketType.ROUTER).options().conflate(true)).hasMessageContaining("CONFLATE");
         SocketOptions router = ctx.socket(SocketType.ROUTER).options();
         assertThatThrownBy(() -> router.routerNotify(8)).hasMessageContaining("ROUTER_NOTIFY");
         assertThatThrownBy(() -> router.reconnectStop(16)).hasMessageContaining("RECONNECT_STOP");

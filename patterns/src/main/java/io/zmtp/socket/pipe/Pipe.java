@@ -36,6 +36,8 @@ public final class Pipe {
     private boolean closed;
 
     private byte[] routingId;
+    /** ZMQ_CONFLATE: only the newest unsent message is kept. */
+    private boolean conflate;
     private ZmtpVersion version;
     private String mechanism;
     private SocketAddress remoteAddress;
@@ -122,9 +124,17 @@ public final class Pipe {
         }
     }
 
-    /** True while the outbound queue is below the send HWM (and its byte bound). */
+    /** True while the outbound queue is below the send HWM (and its byte bound); always with CONFLATE. */
     public boolean hasRoomOut() {
-        return !closed && (sendHwm == 0 || out.size() < sendHwm) && (sendHwmBytes == 0 || outBytes < sendHwmBytes);
+        return !closed && (conflate || (sendHwm == 0 || out.size() < sendHwm) && (sendHwmBytes == 0 || outBytes < sendHwmBytes));
+    }
+
+    /**
+     * ZMQ_CONFLATE: this pipe keeps only the newest message it could not write yet (the older one
+     * is dropped), and takes every message in, whatever the HWMs say.
+     */
+    public void conflate() {
+        this.conflate = true;
     }
 
     /**
@@ -143,6 +153,14 @@ public final class Pipe {
             link.write(message);
             dirty = true;
             return;
+        }
+        if (conflate) {
+            ZmtpMessage older;
+            while ((older = out.poll()) != null) {
+                outBytes -= older.byteSize();
+                older.release();
+                drops++;
+            }
         }
         out.add(message);
         outBytes += size;
