@@ -19,6 +19,7 @@ abstract class TypeOptions {
     private volatile boolean xpubVerbose;
     private volatile boolean xpubNoDrop;
     private volatile byte[] xpubWelcome;
+    private volatile boolean xpubManual;
     private volatile boolean invertMatching;
     private volatile boolean reqRelaxed;
     private volatile boolean reqCorrelate;
@@ -168,6 +169,21 @@ abstract class TypeOptions {
     public byte[] xpubWelcomeMessage() {
         byte[] m = xpubWelcome;
         return m == null ? new byte[0] : m.clone();
+    }
+
+    /**
+     * ZMQ_XPUB_MANUAL: subscriptions from the peers are not applied; the application receives each
+     * one (duplicates and unsubscriptions included) and applies what it wants with
+     * {@code XPub.subscribe(topic)}, for the peer of the last one it received.
+     */
+    public SocketOptions xpubManual(boolean on) {
+        require("XPUB_MANUAL", SocketType.XPUB);
+        this.xpubManual = on;
+        return self();
+    }
+
+    public boolean xpubManual() {
+        return xpubManual;
     }
 
     /**

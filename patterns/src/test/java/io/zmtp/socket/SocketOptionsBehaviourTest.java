@@ -303,6 +303,33 @@ class SocketOptionsBehaviourTest {
         }
     }
 
+    /** XPUB_MANUAL: the application decides what a subscriber gets (here: topic b for a request of a). */
+    @Test
+    void xpubManualLetsTheApplicationApplySubscriptions() {
+        io.zmtp.socket.type.XPub xpub = (io.zmtp.socket.type.XPub) socket(SocketType.XPUB);
+        xpub.options().xpubManual(true);
+        String endpoint = xpub.bind("tcp://127.0.0.1:0");
+        Socket xsub = socket(SocketType.XSUB);
+        xsub.connect(endpoint);
+        xsub.send(Message.of(new byte[] {1, 'a'}));
+        try (Message request = xpub.receive()) {
+            assertThat(request.bytes(0)).containsExactly(1, 'a');
+        }
+        // Nothing applied yet: a message of topic a goes nowhere.
+        xpub.send("a-not-yet");
+        xpub.subscribe(utf8("b"));
+        xpub.send("a-still-not");
+        xpub.send("b-yes");
+        assertThat(xsub.receiveString()).isEqualTo("b-yes");
+        // A second request for the same topic goes up too (nothing is merged in manual mode).
+        xsub.send(Message.of(new byte[] {1, 'a'}));
+        try (Message again = xpub.receive()) {
+            assertThat(again.bytes(0)).containsExactly(1, 'a');
+        }
+        assertThatThrownBy(() -> ((io.zmtp.socket.type.XPub) socket(SocketType.XPUB)).subscribe(utf8("x")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("XPUB_MANUAL");
+    }
+
     @Test
     void eachOptionIsRefusedByNameWhereItDoesNotApply() {
         SocketOptions push = ctx.socket(SocketType.PUSH).options();
@@ -315,6 +342,7 @@ class SocketOptionsBehaviourTest {
         assertThatThrownBy(() -> push.disconnectMessage(utf8("x"))).hasMessageContaining("DISCONNECT_MSG");
         assertThatThrownBy(() -> push.hiccupMessage(utf8("x"))).hasMessageContaining("HICCUP_MSG");
         assertThatThrownBy(() -> ctx.socket(SocketType.ROUTER).options().conflate(true)).hasMessageContaining("CONFLATE");
+        assertThatThrownBy(() -> push.xpubManual(true)).hasMessageContaining("XPUB_MANUAL");
         SocketOptions router = ctx.socket(SocketType.ROUTER).options();
         assertThatThrownBy(() -> router.routerNotify(8)).hasMessageContaining("ROUTER_NOTIFY");
         assertThatThrownBy(() -> router.reconnectStop(16)).hasMessageContaining("RECONNECT_STOP");

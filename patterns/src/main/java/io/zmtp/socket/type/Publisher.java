@@ -137,14 +137,40 @@ abstract class Publisher extends Socket {
     }
 
     private void subscribe(Pipe pipe, byte[] topic) {
+        if (manual()) {
+            manualRequest(pipe, 1, topic);
+            return;
+        }
+        subscribeNow(pipe, topic);
+    }
+
+    private void unsubscribe(Pipe pipe, byte[] topic) {
+        if (manual()) {
+            manualRequest(pipe, 0, topic);
+            return;
+        }
+        unsubscribeNow(pipe, topic);
+    }
+
+    /** Loop: {@code pipe} gets messages starting with {@code topic}. */
+    final void subscribeNow(Pipe pipe, byte[] topic) {
         boolean first = subscriptions.add(topic, pipe);
         subscribed(pipe, topic, first);
     }
 
-    private void unsubscribe(Pipe pipe, byte[] topic) {
+    final void unsubscribeNow(Pipe pipe, byte[] topic) {
         if (subscriptions.remove(topic, pipe)) {
             unsubscribed(pipe, topic);
         }
+    }
+
+    /** XPUB_MANUAL: subscriptions are the application's to apply (see {@link XPub#subscribe}). */
+    boolean manual() {
+        return false;
+    }
+
+    /** XPUB_MANUAL: a peer asked to (un)subscribe ({@code kind} 1 or 0); nothing is applied yet. */
+    void manualRequest(Pipe pipe, int kind, byte[] topic) {
     }
 
     private void lastUnsubscribed(byte[] topic) {
