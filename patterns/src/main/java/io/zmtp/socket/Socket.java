@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.zmtp.codec.SocketType;
 import io.zmtp.codec.ZmtpMessage;
-import io.zmtp.codec.command.Command;
 import io.zmtp.socket.pipe.PeerInfo;
 import io.zmtp.socket.pipe.Pipe;
 import io.zmtp.socket.transport.Transport;
@@ -36,7 +35,7 @@ import java.util.function.Supplier;
  * the loop asleep (it then routes and writes the message itself). Like libzmq sockets, a socket is
  * meant to be used by one application thread at a time.
  */
-public abstract class Socket implements AutoCloseable {
+public abstract class Socket extends TypeHooks implements AutoCloseable {
     private final ZmtpContext context;
     private final SocketType type;
     private final SocketOptions options;
@@ -124,7 +123,7 @@ public abstract class Socket implements AutoCloseable {
         checkOpen();
         Transport transport = transportOf(endpoint);
         Endpoint ep = transport.parse(endpoint);
-        transport.checkConnectable(ep);
+        transport.checkConnectable(type, ep);
         runOnLoop(() -> {
             Pipe pipe = newPipe(true, ep.toString());
             pipes.attach(pipe);
@@ -461,92 +460,18 @@ public abstract class Socket implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ what socket types supply
-
-    /** A pipe joined the socket (at connect, or when an accepted connection finished its handshake). */
-    protected abstract void attach(Pipe pipe);
-
-    /** A pipe left the socket for good. */
-    protected abstract void detach(Pipe pipe);
-
-    /** A connection of {@code pipe} is ready (also after each reconnect). */
-    protected void connected(Pipe pipe) {
-    }
-
-    /** The connection of {@code pipe} went away (a connect-side pipe stays attached). */
-    protected void disconnected(Pipe pipe) {
-    }
-
-    /**
-     * Routes one message on the loop: hand it to pipes (the pipes own it then) or drop it (close
-     * it). Returns false when it cannot go yet; it is offered again when a pipe has room.
-     */
-    protected abstract boolean route(Message message);
-
-    /** Loop: makes sure socket work here does not run beside a borrowed send. */
-    final void holdPermit() {
-        if (permit != null) {
-            permit.hold();
-        }
-    }
-
-    /**
-     * True when {@link #route} sends each message to at most one peer and writes nothing else, so a
-     * send may be routed on the sending thread while the loop sleeps (see {@link LoopPermit}).
-     */
-    protected boolean routesOnCaller() {
-        return false;
-    }
-
-    /** Application thread: may this message be sent now? Throws for a wrong call order. */
-    protected void checkSend(Message message) {
-    }
-
-    /** Application thread: last changes before the message is queued (e.g. REQ's delimiter). */
-    protected void prepareSend(Message message) {
-    }
-
-    /** Application thread: may this socket receive now? */
-    protected void checkReceive() {
-    }
-
-    /**
-     * Loop: sees each inbound message first; returns false when it consumed it (e.g. a
-     * subscription at a publisher), true to queue it for the application.
-     */
-    protected boolean filterIncoming(Pipe pipe, ZmtpMessage message) {
-        return true;
-    }
+    // ------------------------------------------------------------------ what socket types supply (and TypeHooks)
 
     /** Loop: turns a queued inbound message into what the application gets; null drops it. */
     protected Message accept(Pipe pipe, ZmtpMessage message) {
         return Message.fromZmtp(message, inbound.returned, inbound.lendsInproc);
     }
 
-    /** Application thread: the last look at a message before it is returned; null skips it. */
-    protected Message acceptReceived(Message message) {
-        return message;
-    }
-
-    /** Loop: a command arrived after the handshake (SUBSCRIBE, CANCEL, unknown ones). */
-    protected void command(Pipe pipe, Command command) {
-    }
-
-    /** Loop: the socket is closing for good; release what the type holds. */
-    protected void closed() {
-    }
-
-    /** Loop: may this pipe be attached? PAIR refuses a second peer. */
-    protected boolean admits(Pipe pipe) {
-        return true;
-    }
-
-    /**
-     * Loop: the routing id this peer is known by (ROUTER generates one for an anonymous peer), or
-     * null to ignore the connection (ROUTER: the id is already taken). Others keep what was announced.
-     */
-    protected byte[] assignRoutingId(Pipe pipe, byte[] announced) {
-        return announced == null ? new byte[0] : announced;
+    /** Loop: makes sure socket work here does not run beside a borrowed send. */
+    final void holdPermit() {
+        if (permit != null) {
+            permit.hold();
+        }
     }
 
     @Override

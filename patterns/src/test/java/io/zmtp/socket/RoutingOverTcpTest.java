@@ -345,7 +345,7 @@ class RoutingOverTcpTest {
         assertThatThrownBy(() -> socket(SocketType.PUSH).receive()).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> socket(SocketType.PULL).send(Message.of("x"))).isInstanceOf(UnsupportedOperationException.class);
         Socket s = socket(SocketType.DEALER);
-        for (String bad : new String[] {"tcp://", "udp://x:1", "tcp://h:99999", "tcp://*:abc", "nonsense"}) {
+        for (String bad : new String[] {"tcp://", "udp://x:1", "tcp://h:99999", "tcp://*:abc", "nonsense", "pgm://x:1"}) {
             assertThatThrownBy(() -> s.connect(bad)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad);
         }
         assertThatThrownBy(() -> s.connect("tcp://*:5555")).isInstanceOf(IllegalArgumentException.class);

@@ -29,6 +29,11 @@ public interface Transport {
     default void checkConnectable(Endpoint endpoint) {
     }
 
+    /** The same, knowing the socket's type (a transport only some types may use refuses the others). */
+    default void checkConnectable(io.zmtp.codec.SocketType type, Endpoint endpoint) {
+        checkConnectable(endpoint);
+    }
+
     /**
      * Binds {@code endpoint} for {@code host}'s socket; called on an application thread. Throws
      * {@link IllegalStateException} naming the endpoint when it cannot be bound.

@@ -49,10 +49,18 @@ final class UdpTransport implements Transport {
         }
     }
 
-    private static void checkType(TransportHost host, SocketType allowed, String what, Endpoint endpoint) {
-        if (host.type() != allowed) {
+    /** On the caller's thread: only a RADIO connects, to an address that resolves and is not multicast. */
+    @Override
+    public void checkConnectable(SocketType type, Endpoint endpoint) {
+        checkType(type, SocketType.RADIO, "connect", endpoint);
+        checkConnectable(endpoint);
+        address(endpoint);
+    }
+
+    private static void checkType(SocketType type, SocketType allowed, String what, Endpoint endpoint) {
+        if (type != allowed) {
             throw new IllegalArgumentException("udp: only a " + allowed + " may " + what + " (" + endpoint + "), not a "
-                    + host.type());
+                    + type);
         }
     }
 
@@ -70,7 +78,7 @@ final class UdpTransport implements Transport {
 
     @Override
     public Listener bind(TransportHost host, Endpoint endpoint) {
-        checkType(host, SocketType.DISH, "bind", endpoint);
+        checkType(host.type(), SocketType.DISH, "bind", endpoint);
         InetSocketAddress local = endpoint.isWildcardHost() ? new InetSocketAddress(endpoint.port())
                 : new InetSocketAddress(address(endpoint), endpoint.port());
         Pipe pipe = host.newPipe(false, endpoint.toString());
@@ -88,7 +96,7 @@ final class UdpTransport implements Transport {
 
     @Override
     public Dialer connect(TransportHost host, Endpoint endpoint, Pipe pipe) {
-        checkType(host, SocketType.RADIO, "connect", endpoint);
+        checkType(host.type(), SocketType.RADIO, "connect", endpoint);
         InetSocketAddress to = new InetSocketAddress(address(endpoint), endpoint.port());
         // Sent from an ephemeral port on every interface of the destination's family.
         InetSocketAddress local = new InetSocketAddress(to.getAddress() instanceof java.net.Inet6Address ? anyV6() : anyV4(), 0);
