@@ -2,13 +2,14 @@
 // CHANNEL, which zeromq.js makes only by its number) in one node process, driven
 // over stdin/stdout for the interop matrix, with the same JSON lines as libzmq_driver.py:
 //
-//   {"op": "open", "type": "SERVER"}                          -> {"sock": N}
+//   {"op": "open", "type": "SERVER", "options": {...}}        -> {"sock": N}
+//       options: identity (base64), sockopts ({NAME: int or {"b64": bytes}}; the names in OPTION_NUMBERS)
 //   {"op": "bind", "sock": N, "endpoint": "tcp://127.0.0.1:0"} -> {"endpoint": "tcp://127.0.0.1:PORT"}
 //   {"op": "connect", "sock": N, "endpoint": E}               -> {"ok": true}
 //   {"op": "send", "sock": N, "frames": [base64...], "timeout": MS}
 //                                                             -> {"ok": true} or {"error": ..., "name": CODE}
 //   {"op": "recv", "sock": N, "timeout": MS}                  -> {"frames": [base64...]} or {"timeout": true}
-//   {"op": "poke", "sock": N}                                 -> {"ok": true}
+//   {"op": "poke", "sock": N}                                 -> {"ok": true}  (reads ZMQ_EVENTS)
 //   {"op": "close", "sock": N}                                -> {"ok": true}
 //   {"op": "exit"}                                            -> exits
 //
@@ -26,6 +27,8 @@ const draft = require("zeromq/draft");
 const sockets = new Map();
 /** ZMQ_RCVTIMEO and ZMQ_SNDTIMEO, for a socket made by number (no named options). */
 const RCVTIMEO = 27;
+/** ZMQ_EVENTS. */
+const EVENTS = 15;
 const SNDTIMEO = 28;
 
 function setSocketTimeout(sock, option, name, ms) {
@@ -41,11 +44,18 @@ function emit(obj) {
     process.stdout.write(JSON.stringify(obj) + "\n");
 }
 
+/** libzmq 4.3.5's numbers of the options the matrix sets (zmq.h; HELLO_MSG and on: the draft API). */
+const OPTION_NUMBERS = {ROUTING_ID: 5, PROBE_ROUTER: 51, ROUTER_HANDOVER: 56, XPUB_WELCOME_MSG: 72, HELLO_MSG: 110};
+
 /** libzmq's numbers of the draft types zeromq.js has no class for. */
 const RAW_TYPES = {CHANNEL: 20};
 
+/** zeromq.js's class names where they are not the type's name. */
+const CLASS_NAMES = {PUB: "Publisher", SUB: "Subscriber", XPUB: "XPublisher", XSUB: "XSubscriber", REQ: "Request",
+    REP: "Reply"};
+
 function make(type) {
-    const name = type.charAt(0) + type.slice(1).toLowerCase();
+    const name = CLASS_NAMES[type] || type.charAt(0) + type.slice(1).toLowerCase();
     const Kind = draft[name] || zmq[name];
     if (Kind) {
         return new Kind({linger: 0});
@@ -64,10 +74,26 @@ function idFrame(id) {
 
 const ops = {
     async open(cmd) {
-        if (cmd.options && Object.keys(cmd.options).length > 0) {
-            throw new Error("this driver takes no socket options, got " + Object.keys(cmd.options).join(", "));
+        const options = cmd.options || {};
+        const unknown = Object.keys(options).filter(k => k !== "identity" && k !== "sockopts");
+        if (unknown.length > 0) {
+            throw new Error("this driver takes only identity and sockopts, got " + unknown.join(", "));
         }
         const sock = make(cmd.type);
+        if (options.identity !== undefined) {
+            sock.setStringOption(OPTION_NUMBERS.ROUTING_ID, Buffer.from(options.identity, "base64"));
+        }
+        for (const [name, value] of Object.entries(options.sockopts || {})) {
+            const number = OPTION_NUMBERS[name];
+            if (number === undefined) {
+                throw new Error("this driver does not know option " + name);
+            }
+            if (typeof value === "number") {
+                sock.setInt32Option(number, value);
+            } else {
+                sock.setStringOption(number, Buffer.from(value.b64, "base64"));
+            }
+        }
         const n = nextSock++;
         sockets.set(n, {sock, type: cmd.type});
         return {sock: n};
@@ -127,14 +153,32 @@ const ops = {
         return {frames: got.map(f => f.toString("base64"))};
     },
     async subscribe(cmd) {
-        sockets.get(cmd.sock).sock.join(Buffer.from(cmd.topic, "base64"));
+        const {sock, type} = sockets.get(cmd.sock);
+        const topic = Buffer.from(cmd.topic, "base64");
+        if (type === "DISH") {
+            sock.join(topic);
+        } else {
+            sock.subscribe(topic);
+        }
         return {ok: true};
     },
     async unsubscribe(cmd) {
-        sockets.get(cmd.sock).sock.leave(Buffer.from(cmd.topic, "base64"));
+        const {sock, type} = sockets.get(cmd.sock);
+        const topic = Buffer.from(cmd.topic, "base64");
+        if (type === "DISH") {
+            sock.leave(topic);
+        } else {
+            sock.unsubscribe(topic);
+        }
         return {ok: true};
     },
-    async poke() {
+    async poke(cmd) {
+        // Reading ZMQ_EVENTS makes libzmq process the socket's pending commands (e.g. attach a pipe,
+        // which is when an XPUB writes its welcome message).
+        const s = sockets.get(cmd.sock);
+        if (s) {
+            s.sock.getInt32Option(EVENTS);
+        }
         return {ok: true};
     },
     async close(cmd) {

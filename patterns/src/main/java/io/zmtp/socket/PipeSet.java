@@ -54,6 +54,11 @@ final class PipeSet {
         }
         pipe.connected(link, id, version, mechanism, userId);
         linked.run();
+        byte[] hello = socket.options().hello();
+        if (hello != null) {
+            // HELLO_MSG goes first on every new connection, before a probe or anything queued (as libzmq's).
+            link.write(Message.of(hello));
+        }
         if (fresh) {
             attach(pipe);
         }
@@ -77,15 +82,8 @@ final class PipeSet {
         pipe.close();
     }
 
-    /**
-     * A connection of {@code pipe} is live: HELLO_MSG goes first on it, the type hears of it, then
-     * what waited is written.
-     */
+    /** A connection of {@code pipe} is live: the type hears of it, then what waited is written. */
     void connected(Pipe pipe) {
-        byte[] hello = socket.options().hello();
-        if (hello != null && pipe.link() != null) {
-            pipe.link().write(Message.of(hello));
-        }
         socket.connected(pipe);
         pipe.writeQueued();
         socket.outbound.pipeHasRoom();

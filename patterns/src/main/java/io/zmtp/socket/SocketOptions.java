@@ -37,6 +37,7 @@ public final class SocketOptions extends TypeOptions {
     /** NULL, PLAIN or CURVE, and their credentials. */
     private final MechanismOptions mechanism = new MechanismOptions();
     private volatile String zapDomain = "";
+    private volatile boolean zapEnforceDomain;
     private volatile int tcpKeepAlive = -1;
     private volatile Metadata metadata = Metadata.empty();
 
@@ -349,6 +350,20 @@ public final class SocketOptions extends TypeOptions {
         return this;
     }
 
+    /**
+     * ZMQ_ZAP_ENFORCE_DOMAIN: the authenticator is asked only for a socket with a ZAP domain, and a
+     * socket with a domain and no authenticator refuses every peer (HANDSHAKE_FAILED_AUTH); off by
+     * default, as in libzmq.
+     */
+    public SocketOptions zapEnforceDomain(boolean on) {
+        this.zapEnforceDomain = on;
+        return this;
+    }
+
+    public boolean zapEnforceDomain() {
+        return zapEnforceDomain;
+    }
+
     /** ZMQ_TCP_KEEPALIVE: -1 system default, 0 off, 1 on. */
     public SocketOptions tcpKeepAlive(int mode) {
         if (mode < -1 || mode > 1) {
@@ -377,7 +392,7 @@ public final class SocketOptions extends TypeOptions {
                 .handshakeTimeout(Duration.ofMillis(handshakeIvlMillis))
                 .heartbeatInterval(Duration.ofMillis(heartbeatIvlMillis))
                 .heartbeatTtl(Duration.ofMillis(heartbeatTtlMillis))
-                .zapDomain(zapDomain).authenticator(authenticator);
+                .zapDomain(zapDomain).zapEnforceDomain(zapEnforceDomain).authenticator(authenticator);
         if (heartbeatTimeoutMillis >= 0) {
             b.heartbeatTimeout(Duration.ofMillis(heartbeatTimeoutMillis));
         }

@@ -201,6 +201,30 @@ class SocketOptionsBehaviourTest {
         assertThat(strings(router.receive())).containsExactly("d", "BYE");
     }
 
+    /** An accepting ROUTER with HELLO_MSG and PROBE_ROUTER: the hello first, then the probe, as libzmq. */
+    @Test
+    void helloComesBeforeTheProbe() {
+        Socket router = socket(SocketType.ROUTER);
+        router.options().helloMessage(utf8("HELLO")).probeRouter(true);
+        String endpoint = router.bind("tcp://127.0.0.1:0");
+        Socket dealer = socket(SocketType.DEALER);
+        dealer.connect(endpoint);
+        assertThat(dealer.receiveString()).isEqualTo("HELLO");
+        assertThat(dealer.receiveString()).isEmpty();
+    }
+
+    @Test
+    void zapEnforceDomainRefusesPeersWhenNoAuthenticatorAnswers() {
+        Socket pull = socket(SocketType.PULL);
+        pull.options().zapDomain("global").zapEnforceDomain(true);
+        java.util.List<SocketEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        pull.addEventListener(events::add);
+        String endpoint = pull.bind("tcp://127.0.0.1:0");
+        Socket push = socket(SocketType.PUSH);
+        push.connect(endpoint);
+        await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> e.type() == SocketEvent.Type.HANDSHAKE_FAILED_AUTH));
+    }
+
     @Test
     void aConnectionThatDropsIsAHiccup() {
         Socket router = socket(SocketType.ROUTER);

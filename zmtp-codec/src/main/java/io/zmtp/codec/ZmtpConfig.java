@@ -54,6 +54,7 @@ public final class ZmtpConfig {
     private final String mechanismName;
     private final Authenticator authenticator;
     private final String zapDomain;
+    private final boolean zapEnforceDomain;
     private final long maxFrameSize;
     private final long maxHandshakeFrameSize;
     private final long maxMessageSize;
@@ -71,6 +72,7 @@ public final class ZmtpConfig {
         this.mechanism = b.mechanism;
         this.authenticator = b.authenticator;
         this.zapDomain = b.zapDomain;
+        this.zapEnforceDomain = b.zapEnforceDomain;
         this.maxFrameSize = b.maxFrameSize;
         this.maxHandshakeFrameSize = b.maxHandshakeFrameSize;
         this.maxMessageSize = b.maxMessageSize;
@@ -129,6 +131,15 @@ public final class ZmtpConfig {
 
     public String zapDomain() {
         return zapDomain;
+    }
+
+    /**
+     * ZMQ_ZAP_ENFORCE_DOMAIN: the authenticator is asked only when a ZAP domain is set, and a
+     * domain set with no authenticator refuses every peer (libzmq's stricter mode: without it a
+     * missing handler lets peers in, and CURVE asks whatever the domain).
+     */
+    public boolean zapEnforceDomain() {
+        return zapEnforceDomain;
     }
 
     /** Largest inbound frame body in bytes, or -1 for no limit (libzmq's ZMQ_MAXMSGSIZE, per frame). */
@@ -201,6 +212,7 @@ public final class ZmtpConfig {
         private Supplier<? extends Mechanism> mechanism = NullMechanism::new;
         private Authenticator authenticator;
         private String zapDomain = "";
+        private boolean zapEnforceDomain;
         private long maxFrameSize = -1;
         private long maxHandshakeFrameSize = DEFAULT_MAX_HANDSHAKE_FRAME_SIZE;
         private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
@@ -264,6 +276,12 @@ public final class ZmtpConfig {
 
         public Builder authenticator(Authenticator authenticator) {
             this.authenticator = authenticator;
+            return this;
+        }
+
+        /** See {@link ZmtpConfig#zapEnforceDomain()}. */
+        public Builder zapEnforceDomain(boolean on) {
+            this.zapEnforceDomain = on;
             return this;
         }
 

@@ -140,6 +140,12 @@ final class CurveServerMechanism extends CurveMechanism {
             CurveCrypto.wipe(transientSecret);
             transientSecret = null;
         }
+        if (context.authenticatorMissing()) {
+            CurveCrypto.wipe(sessionKey);
+            context.fail(HandshakeFailed.Reason.AUTH, "ZAP_ENFORCE_DOMAIN: a ZAP domain is set and no authenticator answers",
+                    new ErrorCommand("500"));
+            return;
+        }
         if (!context.hasAuthenticator()) {
             ready(context, sessionKey, peer, null);
             return;

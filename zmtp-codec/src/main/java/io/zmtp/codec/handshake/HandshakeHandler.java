@@ -218,9 +218,15 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
         }
     }
 
+    /** With ZAP_ENFORCE_DOMAIN the authenticator is for peers of a socket that has a ZAP domain only. */
     @Override
     public boolean hasAuthenticator() {
-        return config.authenticator() != null;
+        return config.authenticator() != null && (!config.zapEnforceDomain() || !config.zapDomain().isEmpty());
+    }
+
+    @Override
+    public boolean authenticatorMissing() {
+        return config.zapEnforceDomain() && !config.zapDomain().isEmpty() && config.authenticator() == null;
     }
 
     @Override

@@ -44,4 +44,12 @@ public interface MechanismContext {
      * @param error the ERROR command to send first, or {@code null} to send none
      */
     void fail(HandshakeFailed.Reason reason, String detail, ErrorCommand error);
+
+    /**
+     * True when ZAP_ENFORCE_DOMAIN is on, a ZAP domain is set and no authenticator is there to ask:
+     * a server mechanism then refuses the peer, as libzmq does when no ZAP handler answers.
+     */
+    default boolean authenticatorMissing() {
+        return false;
+    }
 }

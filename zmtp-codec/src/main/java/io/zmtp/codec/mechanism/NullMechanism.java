@@ -36,6 +36,12 @@ public final class NullMechanism implements Mechanism {
 
     @Override
     public void start(MechanismContext context) {
+        if (context.authenticatorMissing()) {
+            failed = true;
+            context.fail(HandshakeFailed.Reason.AUTH, "ZAP_ENFORCE_DOMAIN: a ZAP domain is set and no authenticator answers",
+                    new ErrorCommand("500"));
+            return;
+        }
         if (!context.hasAuthenticator()) {
             sendReady(context);
             return;

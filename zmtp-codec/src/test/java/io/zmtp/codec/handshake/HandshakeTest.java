@@ -105,6 +105,28 @@ class HandshakeTest {
         }
     }
 
+    /** ZAP_ENFORCE_DOMAIN: the authenticator only for a server with a domain; a domain without one refuses. */
+    @Test
+    void zapEnforceDomainAsksOnlyWithADomainAndRefusesWithoutAnAuthenticator() {
+        ZmtpConfig noHandler = ZmtpConfig.builder(SocketType.PULL).zapDomain("global").zapEnforceDomain(true).build();
+        try (EmbeddedPair pair = new EmbeddedPair(ZmtpConfig.builder(SocketType.PUSH).build(), noHandler)) {
+            pair.pump();
+            assertThat(pair.events(pair.b).first(HandshakeFailed.class).reason()).isEqualTo(HandshakeFailed.Reason.AUTH);
+        }
+        ZmtpConfig lax = ZmtpConfig.builder(SocketType.PULL).zapDomain("global").build();
+        try (EmbeddedPair pair = new EmbeddedPair(ZmtpConfig.builder(SocketType.PUSH).build(), lax)) {
+            pair.pump();
+            assertThat(pair.events(pair.b).first(HandshakeCompleted.class)).isNotNull();
+        }
+        ZmtpConfig noDomain = ZmtpConfig.builder(SocketType.PULL).zapEnforceDomain(true)
+                .authenticator(req -> CompletableFuture.completedFuture(new AuthResult(400, "no", "", Metadata.empty())))
+                .build();
+        try (EmbeddedPair pair = new EmbeddedPair(ZmtpConfig.builder(SocketType.PUSH).build(), noDomain)) {
+            pair.pump();
+            assertThat(pair.events(pair.b).first(HandshakeCompleted.class)).as("not asked without a domain").isNotNull();
+        }
+    }
+
     @Test
     void nullAuthenticatorDenialSendsTheStatusCode() {
         ZmtpConfig guarded = ZmtpConfig.builder(SocketType.PULL).zapDomain("global")
