@@ -1,11 +1,8 @@
 package io.zmtp.socket;
 
 import io.zmtp.codec.SocketType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,8 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,65 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * CLIENT and SERVER (RFC 41): pairing over every transport in both bind/connect directions and
  * start orders, replies by routing id, the one-frame rule, HWM, and many threads on one socket.
  */
-class ClientServerTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final AtomicInteger NAMES = new AtomicInteger();
-    private ZmtpContext ctx;
-
-    @BeforeEach
-    void setUp() {
-        ctx = new ZmtpContext();
-    }
-
-    @AfterEach
-    void tearDown() {
-        ctx.close();
-    }
-
-    static Stream<Arguments> cases() {
-        return Stream.of("tcp", "ipc", "inproc")
-                .flatMap(t -> IntStream.range(0, 4).mapToObj(v -> Arguments.of(t, v)));
-    }
-
-    private static String freeEndpoint(String transport) {
-        return switch (transport) {
-            case "tcp" -> "tcp://127.0.0.1:" + freePort();
-            case "ipc" -> "ipc://" + System.getProperty("java.io.tmpdir") + "/zmtp-cs-" + ProcessHandle.current().pid()
-                    + "-" + NAMES.incrementAndGet();
-            case "inproc" -> "inproc://cs-" + NAMES.incrementAndGet();
-            default -> throw new IllegalArgumentException(transport);
-        };
-    }
-
-    private static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private Socket socket(SocketType type) {
-        Socket s = ctx.socket(type);
-        s.options().linger(0).receiveTimeout(WAIT.toMillis()).sendTimeout(WAIT.toMillis());
-        return s;
-    }
-
-    /** Connects {@code client} to {@code server}; variant bit 0: the client binds, bit 1: connect first. */
-    private static void link(Socket server, Socket client, String transport, int variant) {
-        Socket binder = (variant & 1) == 0 ? server : client;
-        Socket connecter = binder == server ? client : server;
-        String endpoint = freeEndpoint(transport);
-        if ((variant & 2) != 0) {
-            connecter.connect(endpoint);
-            binder.bind(endpoint);
-        } else {
-            connecter.connect(binder.bind(endpoint));
-        }
-    }
-
+class ClientServerTest extends SocketTestSupport {
     @ParameterizedTest(name = "{0} variant {1}")
-    @MethodSource("cases")
+    @MethodSource("transportsAndVariants")
     void serverAnswersEachClientByItsRoutingId(String transport, int variant) {
         Socket server = socket(SocketType.SERVER);
         Socket client = socket(SocketType.CLIENT);

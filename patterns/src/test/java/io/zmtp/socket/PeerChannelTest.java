@@ -2,8 +2,6 @@ package io.zmtp.socket;
 
 import io.zmtp.codec.SocketType;
 import io.zmtp.socket.type.Peer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,27 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * PEER (routing ids between equals; {@code connectPeer} returns the id at once) and CHANNEL (PAIR
  * for many threads), over every transport, with many threads on one socket.
  */
-class PeerChannelTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final AtomicInteger NAMES = new AtomicInteger();
-    private ZmtpContext ctx;
-
-    @BeforeEach
-    void setUp() {
-        ctx = new ZmtpContext();
-    }
-
-    @AfterEach
-    void tearDown() {
-        ctx.close();
-    }
-
-    private Socket socket(SocketType type) {
-        Socket s = ctx.socket(type);
-        s.options().linger(0).receiveTimeout(WAIT.toMillis()).sendTimeout(WAIT.toMillis());
-        return s;
-    }
-
+class PeerChannelTest extends SocketTestSupport {
     private static String endpoint(String transport) {
         return switch (transport) {
             case "tcp" -> "tcp://127.0.0.1:0";

@@ -2,11 +2,8 @@ package io.zmtp.socket;
 
 import io.zmtp.codec.SocketType;
 import io.zmtp.socket.type.Dish;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,8 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,50 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * directions and start orders, joins again after a reconnect, drops at the HWM, the one-frame and
  * group-length rules, and many threads on each socket.
  */
-class RadioDishTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final AtomicInteger NAMES = new AtomicInteger();
-    private ZmtpContext ctx;
-
-    @BeforeEach
-    void setUp() {
-        ctx = new ZmtpContext();
-    }
-
-    @AfterEach
-    void tearDown() {
-        ctx.close();
-    }
-
-    static Stream<Arguments> cases() {
-        return Stream.of("tcp", "ipc", "inproc")
-                .flatMap(t -> IntStream.range(0, 4).mapToObj(v -> Arguments.of(t, v)));
-    }
-
-    private static String freeEndpoint(String transport) {
-        return switch (transport) {
-            case "tcp" -> "tcp://127.0.0.1:" + freePort();
-            case "ipc" -> "ipc://" + System.getProperty("java.io.tmpdir") + "/zmtp-rd-" + ProcessHandle.current().pid()
-                    + "-" + NAMES.incrementAndGet();
-            case "inproc" -> "inproc://rd-" + NAMES.incrementAndGet();
-            default -> throw new IllegalArgumentException(transport);
-        };
-    }
-
-    private static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private Socket socket(SocketType type) {
-        Socket s = ctx.socket(type);
-        s.options().linger(0).receiveTimeout(WAIT.toMillis()).sendTimeout(WAIT.toMillis());
-        return s;
-    }
-
+class RadioDishTest extends SocketTestSupport {
     /** Sends {@code body} to {@code group} until {@code dish} receives a message (JOIN travels on its own). */
     private static Message sendUntilReceived(Socket radio, Socket dish, String group, String body) {
         long deadline = System.nanoTime() + WAIT.toNanos();
@@ -90,7 +42,7 @@ class RadioDishTest {
     }
 
     @ParameterizedTest(name = "{0} variant {1}")
-    @MethodSource("cases")
+    @MethodSource("transportsAndVariants")
     void aDishReceivesTheGroupsItJoinedWithTheirNames(String transport, int variant) {
         Socket radio = socket(SocketType.RADIO);
         Dish dish = (Dish) socket(SocketType.DISH);

@@ -1,11 +1,8 @@
 package io.zmtp.socket;
 
 import io.zmtp.codec.SocketType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,71 +17,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** SCATTER and GATHER: PUSH/PULL for many threads, one frame per message, over every transport. */
-class ScatterGatherTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final AtomicInteger NAMES = new AtomicInteger();
-    private ZmtpContext ctx;
-
-    @BeforeEach
-    void setUp() {
-        ctx = new ZmtpContext();
-    }
-
-    @AfterEach
-    void tearDown() {
-        ctx.close();
-    }
-
-    static Stream<Arguments> cases() {
-        return Stream.of("tcp", "ipc", "inproc")
-                .flatMap(t -> IntStream.range(0, 4).mapToObj(v -> Arguments.of(t, v)));
-    }
-
-    private static String freeEndpoint(String transport) {
-        return switch (transport) {
-            case "tcp" -> "tcp://127.0.0.1:" + freePort();
-            case "ipc" -> "ipc://" + System.getProperty("java.io.tmpdir") + "/zmtp-sg-" + ProcessHandle.current().pid()
-                    + "-" + NAMES.incrementAndGet();
-            case "inproc" -> "inproc://sg-" + NAMES.incrementAndGet();
-            default -> throw new IllegalArgumentException(transport);
-        };
-    }
-
-    private static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private Socket socket(SocketType type) {
-        Socket s = ctx.socket(type);
-        s.options().linger(0).receiveTimeout(WAIT.toMillis()).sendTimeout(WAIT.toMillis());
-        return s;
-    }
-
-    private void link(Socket scatter, Socket gather, String transport, int variant) {
-        Socket binder = (variant & 1) == 0 ? scatter : gather;
-        Socket connecter = binder == scatter ? gather : scatter;
-        String endpoint = freeEndpoint(transport);
-        if ((variant & 2) != 0) {
-            connecter.connect(endpoint);
-            binder.bind(endpoint);
-        } else {
-            connecter.connect(binder.bind(endpoint));
-        }
-    }
-
+class ScatterGatherTest extends SocketTestSupport {
     @ParameterizedTest(name = "{0} variant {1}")
-    @MethodSource("cases")
+    @MethodSource("transportsAndVariants")
     void messagesArriveInOrder(String transport, int variant) {
         Socket scatter = socket(SocketType.SCATTER);
         Socket gather = socket(SocketType.GATHER);

@@ -3,8 +3,6 @@ package io.zmtp.socket;
 import io.zmtp.codec.SocketType;
 import io.zmtp.socket.type.Router;
 import io.zmtp.socket.type.Sub;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -20,26 +18,7 @@ import static org.awaitility.Awaitility.await;
  * ROUTER_HANDOVER, ROUTER_NOTIFY, PROBE_ROUTER, XPUB_WELCOME_MSG, INVERT_MATCHING, IMMEDIATE,
  * RECONNECT_STOP, HELLO_MSG, DISCONNECT_MSG and HICCUP_MSG.
  */
-class SocketOptionsBehaviourTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private ZmtpContext ctx;
-
-    @BeforeEach
-    void setUp() {
-        ctx = new ZmtpContext();
-    }
-
-    @AfterEach
-    void tearDown() {
-        ctx.close();
-    }
-
-    private Socket socket(SocketType type) {
-        Socket s = ctx.socket(type);
-        s.options().linger(0).receiveTimeout(WAIT.toMillis()).sendTimeout(WAIT.toMillis());
-        return s;
-    }
-
+class SocketOptionsBehaviourTest extends SocketTestSupport {
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -2,8 +2,6 @@ package io.zmtp.socket;
 
 import io.zmtp.codec.SocketType;
 import io.zmtp.socket.type.Dish;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.DatagramPacket;
@@ -21,26 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * against plain {@link DatagramSocket}s; groups filtered at the DISH; oversized and malformed
  * datagrams dropped; the endpoints only RADIO and DISH may use.
  */
-class UdpRadioDishTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private ZmtpContext ctx;
-
-    @BeforeEach
-    void setUp() {
-        ctx = new ZmtpContext();
-    }
-
-    @AfterEach
-    void tearDown() {
-        ctx.close();
-    }
-
-    private Socket socket(SocketType type) {
-        Socket s = ctx.socket(type);
-        s.options().linger(0).receiveTimeout(WAIT.toMillis()).sendTimeout(WAIT.toMillis());
-        return s;
-    }
-
+class UdpRadioDishTest extends SocketTestSupport {
     private static int port(String endpoint) {
         return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
     }

@@ -2,40 +2,17 @@ package io.zmtp.socket.type;
 
 import io.zmtp.codec.SocketType;
 import io.zmtp.codec.ZmtpMessage;
-import io.zmtp.socket.Message;
-import io.zmtp.socket.Socket;
 import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.pipe.Pipe;
-
-import static io.zmtp.socket.SocketTypeSupport.*;
 
 /**
  * GATHER (libzmq's draft API): PULL for many threads. Fair-queues the one-frame messages of its
  * SCATTER peers (a multi-frame one is dropped, as libzmq drops it); any number of threads may
  * receive at once. Cannot send.
  */
-public final class Gather extends Socket {
+public final class Gather extends FairQueueing {
     public Gather(ZmtpContext context) {
         super(context, SocketType.GATHER);
-    }
-
-    @Override
-    protected void attach(Pipe pipe) {
-    }
-
-    @Override
-    protected void detach(Pipe pipe) {
-    }
-
-    @Override
-    protected boolean route(Message message) {
-        discard(message);
-        return true;
-    }
-
-    @Override
-    protected void checkSend(Message message) {
-        throw new UnsupportedOperationException("a GATHER socket cannot send");
     }
 
     @Override

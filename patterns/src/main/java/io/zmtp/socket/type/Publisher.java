@@ -11,6 +11,7 @@ import io.zmtp.socket.Message;
 import io.zmtp.socket.Socket;
 import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.pipe.Pipe;
+import io.zmtp.socket.routing.Distributor;
 import io.zmtp.socket.routing.SubscriptionTrie;
 
 import java.util.ArrayList;
@@ -66,19 +67,7 @@ abstract class Publisher extends Socket {
             matched.clear();
             return false;
         }
-        ZmtpMessage wire = toWire(message);
-        for (int i = 0; i < matched.size(); i++) {
-            Pipe p = matched.get(i);
-            if (!p.isReady()) {
-                continue;
-            }
-            if (p.hasRoomOut()) {
-                p.enqueue(wire.retainedDuplicateMessage());
-            } else {
-                p.recordDrop();
-            }
-        }
-        wire.release();
+        Distributor.send(matched, toWire(message));
         matched.clear();
         return true;
     }

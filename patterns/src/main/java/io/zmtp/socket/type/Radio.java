@@ -10,6 +10,7 @@ import io.zmtp.socket.Message;
 import io.zmtp.socket.Socket;
 import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.pipe.Pipe;
+import io.zmtp.socket.routing.Distributor;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -99,19 +100,7 @@ public final class Radio extends Socket {
             }
         }
         pushFrame(message, Unpooled.wrappedBuffer(groupBytes(message)));
-        ZmtpMessage wire = toWire(message);
-        for (int i = 0; i < matched.size(); i++) {
-            Pipe p = matched.get(i);
-            if (!p.isReady()) {
-                continue;
-            }
-            if (p.hasRoomOut()) {
-                p.enqueue(wire.retainedDuplicateMessage());
-            } else {
-                p.recordDrop();
-            }
-        }
-        wire.release();
+        Distributor.send(matched, toWire(message));
         matched.clear();
         return true;
     }
