@@ -251,10 +251,6 @@ public final class Message extends ZmtpMessage implements AutoCloseable {
     }
 
     private static Message into(Message m, ZmtpMessage zm) {
-        if (zm instanceof Message src) {
-            // A routing id the receiving socket stamped on arrival (SERVER, PEER) stays with the frames.
-            m.routingId = src.routingId;
-        }
         if (zm.refCnt() == 1) {
             m.takeFramesOf(zm);
         } else {

@@ -127,10 +127,10 @@ public class Server extends Socket {
 
     @Override
     protected Message accept(Pipe pipe, ZmtpMessage message) {
+        // The id stamped on arrival (the pipe's may be gone by now: a DISCONNECT_MSG), else the pipe's.
+        int stamped = message instanceof Message src ? src.routingId() : 0;
         Message m = fromWire(this, message);
-        if (m.routingId() == 0) {
-            routingId(m, idOf(pipe));
-        }
+        routingId(m, stamped != 0 ? stamped : idOf(pipe));
         return m;
     }
 }
