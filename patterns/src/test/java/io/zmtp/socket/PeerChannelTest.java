@@ -6,18 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -106,7 +95,7 @@ class PeerChannelTest extends SocketTestSupport {
         Socket a = socket(SocketType.CHANNEL);
         Socket b = socket(SocketType.CHANNEL);
         b.connect(a.bind(endpoint(transport)));
-        manyThreads(List.of(a, b), List.of(b, a), i -> Message.of("m" + i));
+        manyThreads(List.of(a, b), List.of(b, a), i -> "m" + i, Message::of, s -> false);
     }
 
     /** Eight threads send to one id and eight receive on each PEER: each message exactly once, whole. */
@@ -115,59 +104,6 @@ class PeerChannelTest extends SocketTestSupport {
         Peer a = (Peer) socket(SocketType.PEER);
         Peer b = (Peer) socket(SocketType.PEER);
         int toA = b.connectPeer(a.bind("tcp://127.0.0.1:0"));
-        manyThreads(List.of(b), List.of(a), i -> Message.of("m" + i).routingId(toA));
-    }
-
-    /** Eight sending threads per socket in {@code from}, eight receiving threads per socket in {@code to}. */
-    private static void manyThreads(List<Socket> from, List<Socket> to, IntFunction<Message> message) throws Exception {
-        int threads = 8;
-        int perThread = 1_000;
-        ExecutorService pool = Executors.newFixedThreadPool(threads * (from.size() + to.size()));
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> jobs = new ArrayList<>();
-            List<Set<String>> seen = new ArrayList<>();
-            for (int s = 0; s < from.size(); s++) {
-                Socket sender = from.get(s);
-                Socket receiver = to.get(s);
-                Set<String> got = ConcurrentHashMap.newKeySet();
-                seen.add(got);
-                AtomicInteger received = new AtomicInteger();
-                for (int t = 0; t < threads; t++) {
-                    int thread = t;
-                    jobs.add(pool.submit(() -> {
-                        start.await();
-                        for (int i = 0; i < perThread; i++) {
-                            Message m = message.apply(thread * perThread + i);
-                            assertThat(sender.send(m)).isTrue();
-                        }
-                        return null;
-                    }));
-                    jobs.add(pool.submit(() -> {
-                        start.await();
-                        while (received.get() < threads * perThread && !Thread.currentThread().isInterrupted()) {
-                            Message m = receiver.receive(Duration.ofMillis(50));
-                            if (m == null) {
-                                continue;
-                            }
-                            try (m) {
-                                assertThat(got.add(m.string(0))).as("duplicate %s", m.string(0)).isTrue();
-                            }
-                            received.incrementAndGet();
-                        }
-                        return null;
-                    }));
-                }
-            }
-            start.countDown();
-            for (Future<?> f : jobs) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-            for (Set<String> got : seen) {
-                assertThat(got).hasSize(threads * perThread);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        manyThreads(List.of(b), List.of(a), i -> "m" + i, body -> Message.of(body).routingId(toA), s -> false);
     }
 }

@@ -10,14 +10,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -203,52 +195,7 @@ class RadioDishTest extends SocketTestSupport {
         dish.join("t");
         dish.connect(radio.bind(freeEndpoint(transport)));
         sendUntilReceived(radio, dish, "t", "warm-up").close();
-        int threads = 8;
-        int perThread = 1_500;
-        int total = threads * perThread;
-        ExecutorService pool = Executors.newFixedThreadPool(threads * 2);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            Set<String> seen = ConcurrentHashMap.newKeySet();
-            AtomicInteger received = new AtomicInteger();
-            List<Future<?>> jobs = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                jobs.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < perThread; i++) {
-                        assertThat(radio.send(Message.of(thread + ":" + i + ":" + "y".repeat(i % 30)).group("t"))).isTrue();
-                    }
-                    return null;
-                }));
-                jobs.add(pool.submit(() -> {
-                    start.await();
-                    while (received.get() < total && !Thread.currentThread().isInterrupted()) {
-                        Message m = dish.receive(Duration.ofMillis(50));
-                        if (m == null) {
-                            continue;
-                        }
-                        try (m) {
-                            String s = m.string(0);
-                            if (s.equals("warm-up")) {
-                                continue;
-                            }
-                            String[] parts = s.split(":", -1);
-                            assertThat(parts[2]).isEqualTo("y".repeat(Integer.parseInt(parts[1]) % 30));
-                            assertThat(seen.add(s)).as("duplicate %s", s).isTrue();
-                        }
-                        received.incrementAndGet();
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : jobs) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-            assertThat(seen).hasSize(total);
-        } finally {
-            pool.shutdownNow();
-        }
+        manyThreads(List.of(radio), List.of(dish), i -> i + ":" + "y".repeat(i % 30), body -> Message.of(body).group("t"),
+                "warm-up"::equals);
     }
 }

@@ -6,17 +6,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -79,49 +70,6 @@ class ScatterGatherTest extends SocketTestSupport {
         Socket scatter = socket(SocketType.SCATTER);
         Socket gather = socket(SocketType.GATHER);
         link(scatter, gather, transport, 0);
-        int threads = 8;
-        int perThread = 1_500;
-        int total = threads * perThread;
-        ExecutorService pool = Executors.newFixedThreadPool(threads * 2);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            Set<String> seen = ConcurrentHashMap.newKeySet();
-            AtomicInteger received = new AtomicInteger();
-            List<Future<?>> jobs = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                jobs.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < perThread; i++) {
-                        assertThat(scatter.send(Message.of(thread + ":" + i + ":" + "z".repeat(i % 30)))).isTrue();
-                    }
-                    return null;
-                }));
-                jobs.add(pool.submit(() -> {
-                    start.await();
-                    while (received.get() < total && !Thread.currentThread().isInterrupted()) {
-                        Message m = gather.receive(Duration.ofMillis(50));
-                        if (m == null) {
-                            continue;
-                        }
-                        try (m) {
-                            String s = m.string(0);
-                            String[] parts = s.split(":", -1);
-                            assertThat(parts[2]).isEqualTo("z".repeat(Integer.parseInt(parts[1]) % 30));
-                            assertThat(seen.add(s)).as("duplicate %s", s).isTrue();
-                        }
-                        received.incrementAndGet();
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : jobs) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-            assertThat(seen).hasSize(total);
-        } finally {
-            pool.shutdownNow();
-        }
+        manyThreads(List.of(scatter), List.of(gather), i -> i + ":" + "z".repeat(i % 30), Message::of, s -> false);
     }
 }

@@ -6,9 +6,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.provider.Arguments;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the socket-type tests share: a context per test, sockets that give up after {@link #WAIT}
@@ -64,6 +79,76 @@ abstract class SocketTestSupport {
             default -> throw new IllegalArgumentException(transport);
         };
     }
+
+    /**
+     * Eight threads send on each socket of {@code from} and eight receive on the socket of {@code to}
+     * at the same place: each sender sends the bodies {@code body(i)} of its share of
+     * {@value #PER_THREAD} x 8 numbers, wrapped by {@code wrap}. Every body must arrive exactly
+     * once and whole: no loss, no duplicate, no two messages mixed. Bodies for which
+     * {@code ignored} holds (a warm-up) are not counted.
+     */
+    static void manyThreads(List<Socket> from, List<Socket> to, IntFunction<String> body, Function<String, Message> wrap,
+                            Predicate<String> ignored) throws Exception {
+        int threads = 8;
+        int total = threads * PER_THREAD;
+        Set<String> expected = new HashSet<>();
+        for (int i = 0; i < total; i++) {
+            expected.add(body.apply(i));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads * (from.size() + to.size()));
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> jobs = new ArrayList<>();
+            List<Set<String>> seen = new ArrayList<>();
+            for (int s = 0; s < from.size(); s++) {
+                Socket sender = from.get(s);
+                Socket receiver = to.get(s);
+                Set<String> got = ConcurrentHashMap.newKeySet();
+                seen.add(got);
+                AtomicInteger received = new AtomicInteger();
+                for (int t = 0; t < threads; t++) {
+                    int first = t * PER_THREAD;
+                    jobs.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = first; i < first + PER_THREAD; i++) {
+                            assertThat(sender.send(wrap.apply(body.apply(i)))).isTrue();
+                        }
+                        return null;
+                    }));
+                    jobs.add(pool.submit(() -> {
+                        start.await();
+                        while (received.get() < total && !Thread.currentThread().isInterrupted()) {
+                            Message m = receiver.receive(Duration.ofMillis(50));
+                            if (m == null) {
+                                continue;
+                            }
+                            try (m) {
+                                String text = m.string(0);
+                                if (ignored.test(text)) {
+                                    continue;
+                                }
+                                assertThat(got.add(text)).as("duplicate %s", text).isTrue();
+                            }
+                            received.incrementAndGet();
+                        }
+                        return null;
+                    }));
+                }
+            }
+            start.countDown();
+            for (Future<?> f : jobs) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            for (Set<String> got : seen) {
+                assertThat(got).isEqualTo(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Messages each sending thread of {@link #manyThreads} sends. */
+    static final int PER_THREAD = 1_000;
 
     static int freePort() {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
