@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zmtp.testing.LibzmqPeer;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -155,12 +156,16 @@ public final class LibzmqProcessPeer implements Peer {
         }
     }
 
-    /** Which libzmq, through which binding. */
+    /** Which implementation, through which binding. */
     enum Driver {
         /** Debian's libzmq 4.3.4 (no draft API) through python3-zmq. */
         PYTHON("libzmq", "/libzmq_driver.py"),
         /** libzmq 4.3.5 with the draft API, bundled by the npm package zeromq 6.8.0. */
-        NODE("libzmq-draft", "/libzmq_draft_driver.js");
+        NODE("libzmq-draft", "/libzmq_draft_driver.js"),
+        /** spotify's netty-zmtp 0.4.0 speaking ZMTP/2.0, on Netty 4.0 in a JVM of its own. */
+        NETTY_ZMTP20("netty-zmtp-2.0", "/NettyZmtpDriver.java"),
+        /** The same, speaking ZMTP/1.0 (no greeting: the identity frame first). */
+        NETTY_ZMTP10("netty-zmtp-1.0", "/NettyZmtpDriver.java");
 
         final String who;
         final String resource;
@@ -173,12 +178,18 @@ public final class LibzmqProcessPeer implements Peer {
 
         /** Where npm installed zeromq.js ({@code npm ci --prefix interop-tests/node}). */
         static final Path NODE_MODULES = Path.of("node", "node_modules").toAbsolutePath();
+        /** Where the build copies netty4-zmtp 0.4.0 and the Netty 4.0 it runs on (see the pom). */
+        static final Path NETTY_ZMTP_JARS = Path.of("target", "netty-zmtp").toAbsolutePath();
 
         /** Null when this driver can run here, else why not. */
         String missing() {
             if (this == NODE && !Files.isDirectory(NODE_MODULES.resolve("zeromq"))) {
                 return "zeromq.js (libzmq 4.3.5 with the draft API) is not installed: run npm ci --ignore-scripts"
                         + " --prefix interop-tests/node";
+            }
+            if ((this == NETTY_ZMTP20 || this == NETTY_ZMTP10) && nettyZmtpJars().size() < 2) {
+                return "netty4-zmtp 0.4.0 and netty-all 4.0 are not in " + NETTY_ZMTP_JARS
+                        + " (the build's generate-test-resources phase copies them there)";
             }
             return null;
         }
@@ -187,9 +198,35 @@ public final class LibzmqProcessPeer implements Peer {
             if (this == PYTHON) {
                 return new ProcessBuilder(LibzmqPeer.PYTHON, "-u", scriptPath().toString());
             }
+            if (this == NETTY_ZMTP20 || this == NETTY_ZMTP10) {
+                // A single-file program on Netty 4.0: a JVM of its own keeps it apart from our Netty 4.2.
+                List<String> classPath = new ArrayList<>();
+                nettyZmtpJars().forEach(j -> classPath.add(j.toString()));
+                for (Class<?> c : new Class<?>[] {ObjectMapper.class, com.fasterxml.jackson.core.JsonFactory.class,
+                        com.fasterxml.jackson.annotation.JsonProperty.class}) {
+                    try {
+                        classPath.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+                    } catch (URISyntaxException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+                ProcessBuilder b = new ProcessBuilder(java, "-Xmx128m", "-cp",
+                        String.join(File.pathSeparator, classPath), scriptPath().toString());
+                b.environment().put("ZMTP_PROTOCOL", this == NETTY_ZMTP10 ? "ZMTP10" : "ZMTP20");
+                return b;
+            }
             ProcessBuilder b = new ProcessBuilder("node", "--no-warnings", scriptPath().toString());
             b.environment().put("NODE_PATH", NODE_MODULES.toString());
             return b;
+        }
+
+        private static List<Path> nettyZmtpJars() {
+            try (var files = Files.list(NETTY_ZMTP_JARS)) {
+                return files.filter(f -> f.toString().endsWith(".jar")).sorted().toList();
+            } catch (IOException e) {
+                return List.of();
+            }
         }
 
         private synchronized Path scriptPath() throws IOException {

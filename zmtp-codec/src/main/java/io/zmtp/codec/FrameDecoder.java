@@ -18,7 +18,7 @@ import java.util.List;
  *
  * <p>Every read is consumed to its end: a frame cut by the end of a read is gathered in a heap
  * buffer of its own (grown as its bytes arrive, never ahead of them by more than
- * {@link #PENDING_START}), a header cut short in a 9-byte stash. So no read buffer outlives the
+ * {@link #PENDING_START}), a header cut short in a 10-byte stash. So no read buffer outlives the
  * read that brought it unless a slice of it was handed on. Keeping the tail of each read instead
  * (ByteToMessageDecoder's cumulation) kept a whole pooled read buffer per quiet connection, and
  * with Netty 4.2's adaptive allocator, which carves many buffers out of one chunk, each such
@@ -41,6 +41,10 @@ import java.util.List;
  *
  * <p>A {@link MessageSink} may take the assembled messages instead of the pipeline
  * ({@link #deliverMessagesTo}), as a socket does once its peer is admitted.
+ *
+ * <p>For a ZMTP/1.0 peer ({@link #useZmtp10Framing()}) it reads RFC 13's frames instead: a length
+ * that counts the flags octet (one octet, or {@code FF} and eight), the flags (only MORE means
+ * anything), the body.
  *
  * <p>On malformed input it fires a {@link ZmtpProtocolException}, closes the connection and
  * discards everything that arrives afterwards.
@@ -79,14 +83,16 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     /** Bytes of the inbound stream consumed before the current cumulation's reader index. */
     private long streamOffset;
     private boolean failed;
-    /** The frame being read: its flags, body size and header length (2 or 9), once its header is in. */
+    /** Frames have RFC 13's header (ZMTP/1.0): length with the flags octet in it, then flags. */
+    private boolean zmtp10;
+    /** The frame being read: its flags, body size and header length (2, 9, or 10 for ZMTP/1.0), once its header is in. */
     private int frameFlags;
     private int frameSize;
     private int frameHeaderLength;
     /** The body of the current frame while its bytes arrive over several reads; else null. */
     private ByteBuf pendingBody;
     /** A header cut by the end of a read, and how many of its bytes are in. */
-    private final byte[] headerStash = new byte[9];
+    private final byte[] headerStash = new byte[10];
     private int stashed;
 
     /**
@@ -185,23 +191,43 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         int headerLength;
         if (stashed == 0) {
             int start = in.readerIndex();
-            flags = in.getUnsignedByte(start);
-            headerLength = (flags & ZmtpFrame.FLAG_LONG) != 0 ? 9 : 2;
+            int first = in.getUnsignedByte(start);
+            headerLength = headerLength(first);
             if (in.readableBytes() < headerLength) {
                 stash(in);
                 return false;
             }
-            size = headerLength == 9 ? in.getLong(start + 1) : in.getUnsignedByte(start + 1);
+            if (zmtp10) {
+                size = headerLength == 10 ? in.getLong(start + 1) : first;
+                flags = in.getUnsignedByte(start + headerLength - 1);
+            } else {
+                flags = first;
+                size = headerLength == 9 ? in.getLong(start + 1) : in.getUnsignedByte(start + 1);
+            }
             in.skipBytes(headerLength);
         } else {
             stash(in);
-            flags = headerStash[0] & 0xff;
-            headerLength = (flags & ZmtpFrame.FLAG_LONG) != 0 ? 9 : 2;
+            headerLength = headerLength(headerStash[0] & 0xff);
             if (stashed < headerLength) {
                 return false;
             }
-            size = headerLength == 9 ? longAt(headerStash) : headerStash[1] & 0xff;
+            if (zmtp10) {
+                size = headerLength == 10 ? longAt(headerStash) : headerStash[0] & 0xff;
+                flags = headerStash[headerLength - 1] & 0xff;
+            } else {
+                flags = headerStash[0] & 0xff;
+                size = headerLength == 9 ? longAt(headerStash) : headerStash[1] & 0xff;
+            }
             stashed = 0;
+        }
+        if (zmtp10) {
+            // The length counts the flags octet; MORE is the only flag ZMTP/1.0 has.
+            if (size == 0) {
+                throw new ZmtpProtocolException("ZMTP/1.0 frame with length 0 (the length counts the flags octet)",
+                        streamOffset);
+            }
+            size = size - 1;
+            flags &= ZmtpFrame.FLAG_MORE;
         }
         if (size < 0 || size > maxFrameSize) {
             throw new ZmtpProtocolException("frame of " + Long.toUnsignedString(size)
@@ -222,6 +248,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         return true;
     }
 
+    /** Length of a header that starts with {@code first}. */
+    private int headerLength(int first) {
+        if (zmtp10) {
+            return first == 0xFF ? 10 : 2;
+        }
+        return (first & ZmtpFrame.FLAG_LONG) != 0 ? 9 : 2;
+    }
+
     /**
      * Moves header bytes from {@code in} to {@link #headerStash}: all of {@code in} when the header
      * is still not complete, else only the header's remaining bytes.
@@ -230,7 +264,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         if (stashed == 0) {
             headerStash[stashed++] = in.readByte();
         }
-        int headerLength = (headerStash[0] & ZmtpFrame.FLAG_LONG) != 0 ? 9 : 2;
+        int headerLength = headerLength(headerStash[0] & 0xff);
         int n = Math.min(headerLength - stashed, in.readableBytes());
         in.readBytes(headerStash, stashed, n);
         stashed += n;
@@ -422,6 +456,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             this.unbox.close();
         }
         this.unbox = unbox;
+    }
+
+    /**
+     * Reads ZMTP/1.0 frames (RFC 13) from here on: the greeting handler calls it, before the first
+     * frame, for a peer that speaks 1.0.
+     */
+    public void useZmtp10Framing() {
+        this.zmtp10 = true;
     }
 
     /**

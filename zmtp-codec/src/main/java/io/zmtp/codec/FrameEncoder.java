@@ -29,7 +29,9 @@ import java.util.function.Consumer;
  * ({@link #boxWith}); boxed bodies are always copied, since they are encrypted where they lie.
  *
  * <p>{@link Subscribe} and {@link Cancel} go out as commands to a ZMTP 3.1 peer and as
- * {@code 0x01}/{@code 0x00} messages to a 3.0 peer ({@link #peerVersion(ZmtpVersion)}).
+ * {@code 0x01}/{@code 0x00} messages to a 3.0 peer ({@link #peerVersion(ZmtpVersion)}). A ZMTP 2.0
+ * peer gets 3.0's framing and a 1.0 peer RFC 13's (length counting the flags octet, then flags);
+ * neither has commands, so any other command to them fails its write.
  * Raw {@link ByteBuf}s (the greeting) pass through unchanged, in order.
  */
 public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
@@ -37,11 +39,15 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     public static final int COPY_THRESHOLD = 1024;
     /** Size of a batch buffer; libzmq batches up to 8192 bytes per write. */
     static final int BATCH_CAPACITY = 8192;
+    /** Longest frame header: 9 bytes in ZMTP 3.x and 2.0, 10 in 1.0. */
+    private static final int MAX_HEADER = 10;
 
     private ByteBuf batch;
     /** Promises of the messages whose last byte is in {@link #batch}. */
     private final List<ChannelPromise> batchPromises = new ArrayList<>();
     private ZmtpVersion peerVersion = ZmtpVersion.V3_1;
+    /** Frames get RFC 13's header (ZMTP/1.0 peer). */
+    private boolean zmtp10;
     private ChannelHandlerContext ctx;
     private volatile boolean directWrites;
     /** Boxes every frame once a mechanism that needs it (CURVE) has finished its handshake; else null. */
@@ -52,6 +58,7 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     /** Tells the encoder which form subscriptions take; the handshake sets it from the peer's greeting. */
     public void peerVersion(ZmtpVersion version) {
         this.peerVersion = version;
+        this.zmtp10 = version.hasZmtp10Framing();
     }
 
     @Override
@@ -182,9 +189,13 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     private void appendCommand(ChannelHandlerContext ctx, Command command, ChannelPromise promise) {
         boolean asMessage = !peerVersion.hasSubscriptionCommands()
                 && (command instanceof Subscribe || command instanceof Cancel);
+        if (!asMessage && peerVersion.isLegacy()) {
+            throw new IllegalStateException("a ZMTP " + peerVersion + " peer has no commands: cannot send "
+                    + command.name());
+        }
         int length = asMessage ? 1 + command.dataLength() : command.encodedLength();
         int flags = asMessage ? 0 : ZmtpFrame.FLAG_COMMAND;
-        ByteBuf out = reserve(ctx, 9 + wireLength(length));
+        ByteBuf out = reserve(ctx, MAX_HEADER + wireLength(length));
         int mark = out.writerIndex();
         int start = beginFrame(out, flags, length);
         if (asMessage) {
@@ -209,7 +220,7 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     private void appendFrame(ChannelHandlerContext ctx, ByteBuf body, boolean sole, int flags, ChannelPromise promise) {
         int length = body.readableBytes();
         if (length <= COPY_THRESHOLD || box != null || outside != null) {
-            ByteBuf out = reserve(ctx, 9 + wireLength(length));
+            ByteBuf out = reserve(ctx, MAX_HEADER + wireLength(length));
             int mark = out.writerIndex();
             int start = beginFrame(out, flags, length);
             copyBody(out, body, length);
@@ -218,7 +229,7 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
                 track(promise);
             }
         } else {
-            writeHeader(reserve(ctx, 9), flags, length);
+            writeHeader(reserve(ctx, MAX_HEADER), flags, length);
             writeBatch(ctx);
             // Writing moves the buffer's reader index. When nobody else holds the message or the
             // body (a PUB's fan-out shares both), the body itself goes; else a view of it, an object
@@ -303,7 +314,19 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
         }
     }
 
-    private static void writeHeader(ByteBuf out, int flags, int length) {
+    private void writeHeader(ByteBuf out, int flags, int length) {
+        if (zmtp10) {
+            // RFC 13: the length counts the flags octet; FF says eight length octets follow.
+            long counted = length + 1L;
+            if (counted < 255) {
+                out.writeByte((int) counted);
+            } else {
+                out.writeByte(0xFF);
+                out.writeLong(counted);
+            }
+            out.writeByte(flags & ZmtpFrame.FLAG_MORE);
+            return;
+        }
         if (length > 255) {
             out.writeByte(flags | ZmtpFrame.FLAG_LONG);
             out.writeLong(length);

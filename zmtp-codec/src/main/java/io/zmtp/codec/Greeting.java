@@ -16,6 +16,8 @@ import java.util.Arrays;
 public final class Greeting {
     public static final int SIGNATURE_LENGTH = 10;
     public static final int LENGTH = 64;
+    /** The greeting of ZMTP/1.0 (versioned) and 2.0: signature, revision, socket type octet. */
+    public static final int LEGACY_LENGTH = 12;
     public static final int MECHANISM_OFFSET = 12;
     public static final int MECHANISM_LENGTH = 20;
     public static final int AS_SERVER_OFFSET = 32;

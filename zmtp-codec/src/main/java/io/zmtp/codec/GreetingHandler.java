@@ -11,12 +11,19 @@ import java.util.List;
 /**
  * Exchanges the ZMTP greeting the way libzmq does: the 10-byte signature at once, the major
  * version when the peer's signature has arrived, the remaining 53 bytes when the peer's major
- * version has arrived. A ZMTP 1.0/2.0 peer is detected from its signature or version and refused
- * with {@link HandshakeFailed.Reason#VERSION}; a different mechanism is refused with
- * {@link HandshakeFailed.Reason#MECHANISM} and no ERROR command, as libzmq does.
+ * version has arrived. A different mechanism is refused with {@link HandshakeFailed.Reason#MECHANISM}
+ * and no ERROR command, as libzmq does.
+ *
+ * <p>A legacy peer is recognised as libzmq 4.3 recognises it: a first byte other than {@code FF},
+ * or a signature whose last byte has bit 0 clear, is an unversioned ZMTP/1.0 stream (0MQ 2.x);
+ * revision 0 or 1 in byte 10 is a 12-byte ZMTP/1.0 or 2.0 greeting, answered with our socket
+ * type octet instead of the rest of a 3.x greeting. Unless the handler was told it may
+ * ({@link #GreetingHandler(String, int, boolean, InboundLimits, int, String)}), a legacy peer is
+ * refused with {@link HandshakeFailed.Reason#VERSION}.
  *
  * <p>When the greeting is complete it fires {@link GreetingReceived} and replaces itself with a
- * {@link FrameDecoder}, which receives any bytes that arrived behind the greeting.
+ * {@link FrameDecoder} (reading ZMTP/1.0 frames for a 1.0 peer), which receives any bytes that
+ * arrived behind the greeting: for an unversioned peer, every byte it sent.
  */
 public final class GreetingHandler extends ByteToMessageDecoder {
     private final String mechanism;
@@ -24,10 +31,15 @@ public final class GreetingHandler extends ByteToMessageDecoder {
     private final int identityLength;
     private final boolean asServer;
     private final InboundLimits limits;
+    /** Our socket type octet for a ZMTP/2.0 greeting, when legacy peers are spoken to. */
+    private final int legacySocketType;
+    /** Why a legacy peer is refused, or null when we speak its protocol. */
+    private final String legacyRefusal;
 
     private boolean sentSignature;
     private boolean sentMajor;
     private boolean sentRest;
+    private boolean sentSocketType;
     private boolean done;
 
     /**
@@ -37,11 +49,28 @@ public final class GreetingHandler extends ByteToMessageDecoder {
      * @param limits         passed to the {@link FrameDecoder} that follows
      */
     public GreetingHandler(String mechanism, int identityLength, boolean asServer, InboundLimits limits) {
+        this(mechanism, identityLength, asServer, limits, -1, "this codec speaks ZMTP 3.x only");
+    }
+
+    /**
+     * A greeting handler that also speaks to ZMTP 1.0/2.0 peers, as libzmq 4.3 does.
+     *
+     * @param legacySocketType our type's octet for a ZMTP/2.0 greeting ({@link SocketType#zmtp20Number()})
+     * @param legacyRefusal    why legacy peers are refused (a security mechanism, a type 2.0 does not
+     *                         know), or null when they are spoken to
+     */
+    public GreetingHandler(String mechanism, int identityLength, boolean asServer, InboundLimits limits,
+                           int legacySocketType, String legacyRefusal) {
+        if (legacyRefusal == null && (legacySocketType < 0 || legacySocketType > 255)) {
+            throw new IllegalArgumentException("a ZMTP/2.0 socket type octet is 0..255, not " + legacySocketType);
+        }
         this.mechanism = mechanism;
         this.mechanismField = Greeting.mechanismBytes(mechanism);
         this.identityLength = identityLength;
         this.asServer = asServer;
         this.limits = limits;
+        this.legacySocketType = legacySocketType;
+        this.legacyRefusal = legacyRefusal;
     }
 
     /** As above with only a frame size limit ({@code maxFrameSize}, -1 for none) and no other bound. */
@@ -84,16 +113,14 @@ public final class GreetingHandler extends ByteToMessageDecoder {
             return;
         }
         if (in.getUnsignedByte(base) != 0xFF) {
-            refuse(ctx, in, HandshakeFailed.Reason.VERSION, "peer speaks unversioned ZMTP 1.0 (first byte 0x"
-                    + Integer.toHexString(in.getUnsignedByte(base)) + ", not 0xFF); only ZMTP 3.x is supported");
+            unversioned(ctx, in, "first byte 0x" + Integer.toHexString(in.getUnsignedByte(base)) + ", not 0xFF");
             return;
         }
         if (available < Greeting.SIGNATURE_LENGTH) {
             return;
         }
         if ((in.getUnsignedByte(base + 9) & 0x01) == 0) {
-            refuse(ctx, in, HandshakeFailed.Reason.VERSION,
-                    "peer speaks unversioned ZMTP 1.0 (signature byte 9 has bit 0 clear); only ZMTP 3.x is supported");
+            unversioned(ctx, in, "signature byte 9 has bit 0 clear");
             return;
         }
         if (!sentMajor) {
@@ -104,9 +131,8 @@ public final class GreetingHandler extends ByteToMessageDecoder {
             return;
         }
         int major = in.getUnsignedByte(base + 10);
-        if (major < 3) {
-            refuse(ctx, in, HandshakeFailed.Reason.VERSION, "peer offers ZMTP revision " + major
-                    + (major == 1 ? " (ZMTP 2.0)" : " (ZMTP 1.0)") + "; only ZMTP 3.x is supported");
+        if (major <= 1) {
+            versionedLegacy(ctx, in, major);
             return;
         }
         if (!sentRest) {
@@ -129,12 +155,66 @@ public final class GreetingHandler extends ByteToMessageDecoder {
         boolean peerAsServer = in.getUnsignedByte(base + Greeting.AS_SERVER_OFFSET) != 0;
         in.skipBytes(Greeting.LENGTH);
         done = true;
-        // A major above 3 is treated as 3.1, as libzmq does.
+        // A major other than 3 (above it, or 2) is treated as 3.1, as libzmq does.
         ZmtpVersion version = major == 3 ? new ZmtpVersion(3, minor) : ZmtpVersion.V3_1;
         ctx.fireUserEventTriggered(new GreetingReceived(version, peerAsServer));
         if (ctx.channel().isActive()) {
             ctx.pipeline().replace(this, "zmtp-frame-decoder", new FrameDecoder(limits, Greeting.LENGTH));
         }
+    }
+
+    /**
+     * The peer sent a 12-byte ZMTP/1.0 (revision 0) or 2.0 (revision 1) greeting (any other
+     * revision below 3 is read as 3.1, as libzmq reads it). We answer with our socket type octet, as libzmq does (our
+     * revision octet, already sent, stays 3: a 2.0 peer accepts a higher one).
+     */
+    private void versionedLegacy(ChannelHandlerContext ctx, ByteBuf in, int revision) {
+        ZmtpVersion version = revision == 0 ? ZmtpVersion.V1_0 : ZmtpVersion.V2_0;
+        if (legacyRefusal != null) {
+            refuse(ctx, in, HandshakeFailed.Reason.VERSION, "peer speaks ZMTP " + version + " (revision "
+                    + revision + "); " + legacyRefusal);
+            return;
+        }
+        if (!sentSocketType) {
+            sentSocketType = true;
+            ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(legacySocketType), ctx.voidPromise());
+        }
+        if (in.readableBytes() < Greeting.LEGACY_LENGTH) {
+            return;
+        }
+        int peerType = in.getUnsignedByte(in.readerIndex() + Greeting.LEGACY_LENGTH - 1);
+        in.skipBytes(Greeting.LEGACY_LENGTH);
+        done = true;
+        ctx.fireUserEventTriggered(new GreetingReceived(version, false, peerType, false));
+        if (ctx.channel().isActive()) {
+            ctx.pipeline().replace(this, "zmtp-frame-decoder", frameDecoder(version, Greeting.LEGACY_LENGTH));
+        }
+    }
+
+    /**
+     * The peer sent no greeting: what it sent is its identity frame in ZMTP/1.0 framing (0MQ 2.x).
+     * Our signature was built to be read as the header of our own identity frame; the handshake
+     * sends its body. Every byte received so far goes to the frame decoder.
+     */
+    private void unversioned(ChannelHandlerContext ctx, ByteBuf in, String sign) {
+        if (legacyRefusal != null) {
+            refuse(ctx, in, HandshakeFailed.Reason.VERSION, "peer speaks unversioned ZMTP 1.0 (" + sign + "); "
+                    + legacyRefusal);
+            return;
+        }
+        done = true;
+        ctx.fireUserEventTriggered(new GreetingReceived(ZmtpVersion.V1_0, false, -1, true));
+        if (ctx.channel().isActive()) {
+            ctx.pipeline().replace(this, "zmtp-frame-decoder", frameDecoder(ZmtpVersion.V1_0, 0));
+        }
+    }
+
+    private FrameDecoder frameDecoder(ZmtpVersion version, long streamOffset) {
+        FrameDecoder decoder = new FrameDecoder(limits, streamOffset);
+        if (version.hasZmtp10Framing()) {
+            decoder.useZmtp10Framing();
+        }
+        return decoder;
     }
 
     private void refuse(ChannelHandlerContext ctx, ByteBuf in, HandshakeFailed.Reason reason, String detail) {

@@ -74,6 +74,19 @@ public enum SocketType {
     }
 
     /**
+     * The octet that names this type in a ZMTP/2.0 greeting (libzmq's type number: PAIR 0 to XSUB
+     * 10), or -1 for the types ZMTP 2.0 does not know (STREAM and the draft types).
+     */
+    public int zmtp20Number() {
+        return ordinal() <= XSUB.ordinal() ? ordinal() : -1;
+    }
+
+    /** The type a ZMTP/2.0 greeting names with {@code number}, or null for a number no classic type has. */
+    public static SocketType fromZmtp20Number(int number) {
+        return number >= 0 && number <= XSUB.ordinal() ? values()[number] : null;
+    }
+
+    /**
      * True when this type announces an {@code Identity} property (possibly empty) in its
      * READY/INITIATE, as libzmq and JeroMQ do for REQ, DEALER and ROUTER only.
      */

@@ -17,6 +17,9 @@ import io.zmtp.codec.mechanism.Mechanism;
  * {@code zmtp-command-decoder} and {@code zmtp-heartbeat} once the handshake is done). Messages
  * are assembled in {@code zmtp-frame-decoder} itself, after it has opened each CURVE box where it
  * lies (as the encoder boxes in its batch buffer).
+ *
+ * <p>A ZMTP 1.0 or 2.0 peer is spoken to in its own protocol, as libzmq 4.3 does, unless the
+ * socket uses security (or a ZAP domain) or has a type ZMTP 2.0 does not know; then it is refused.
  */
 public final class ZmtpPipeline {
     private ZmtpPipeline() {
@@ -25,8 +28,27 @@ public final class ZmtpPipeline {
     public static void install(ChannelPipeline pipeline, ZmtpConfig config) {
         Mechanism mechanism = config.newMechanism();
         pipeline.addLast("zmtp-greeting", new GreetingHandler(mechanism.name(), config.identity().length,
-                mechanism.asServer(), config.inboundLimits()));
+                mechanism.asServer(), config.inboundLimits(), config.socketType().zmtp20Number(),
+                legacyRefusal(config, mechanism)));
         pipeline.addLast("zmtp-frame-encoder", new FrameEncoder());
         pipeline.addLast("zmtp-handshake", new HandshakeHandler(config, mechanism));
+    }
+
+    /**
+     * Why this socket refuses ZMTP 1.0/2.0 peers, or null when it speaks to them: libzmq refuses
+     * them whenever ZAP is in use (a mechanism other than NULL, or a ZAP domain), and ZMTP 2.0
+     * knows none of the draft socket types (which need single frames, JOIN and LEAVE).
+     */
+    static String legacyRefusal(ZmtpConfig config, Mechanism mechanism) {
+        if (!"NULL".equals(mechanism.name())) {
+            return "a " + mechanism.name() + " socket speaks ZMTP 3.x only (ZMTP 1.0/2.0 have no security)";
+        }
+        if (!config.zapDomain().isEmpty()) {
+            return "a socket with a ZAP domain speaks ZMTP 3.x only (ZMTP 1.0/2.0 have no security)";
+        }
+        if (config.socketType().zmtp20Number() < 0) {
+            return "ZMTP 2.0 has no " + config.socketType() + " socket type";
+        }
+        return null;
     }
 }

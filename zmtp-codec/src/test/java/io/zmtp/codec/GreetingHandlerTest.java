@@ -85,28 +85,6 @@ class GreetingHandlerTest {
     }
 
     @Test
-    void refusesAZmtp20PeerWithAClearReason() {
-        EmbeddedChannel ch = EmbeddedPair.channel(ZmtpConfig.builder(SocketType.DEALER).build());
-        EventRecorder rec = EmbeddedPair.recorder(ch);
-        ch.writeInbound(Hex.buf("FF 00 00 00 00 00 00 00 01 7F 01 05"));
-        HandshakeFailed failed = rec.first(HandshakeFailed.class);
-        assertThat(failed.reason()).isEqualTo(HandshakeFailed.Reason.VERSION);
-        assertThat(failed.detail()).contains("ZMTP 2.0");
-        assertThat(ch.isOpen()).isFalse();
-        ch.finishAndReleaseAll();
-    }
-
-    @Test
-    void refusesAnUnversionedZmtp10Peer() {
-        EmbeddedChannel ch = EmbeddedPair.channel(ZmtpConfig.builder(SocketType.DEALER).build());
-        EventRecorder rec = EmbeddedPair.recorder(ch);
-        ch.writeInbound(Hex.buf("06 00 'hello'"));
-        assertThat(rec.first(HandshakeFailed.class).detail()).contains("ZMTP 1.0");
-        assertThat(ch.isOpen()).isFalse();
-        ch.finishAndReleaseAll();
-    }
-
-    @Test
     void refusesAnotherMechanismWithoutAnErrorCommand() {
         byte[] greeting = LIBZMQ_NULL_GREETING.clone();
         System.arraycopy(Hex.bytes("'PLAIN'"), 0, greeting, 12, 5);

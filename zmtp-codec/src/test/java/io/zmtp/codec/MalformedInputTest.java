@@ -75,7 +75,14 @@ class MalformedInputTest {
             feed(ch, junk, r);
             EventRecorder rec = EmbeddedPair.recorder(ch);
             if (!ch.isOpen()) {
-                assertThat(rec.first(HandshakeFailed.class)).as("case %d (seed %x) closed without a reason", i, SEED).isNotNull();
+                // Junk that starts with anything but a signature is an unversioned ZMTP/1.0 stream
+                // (libzmq reads it so): its first frame may pass as an identity, and a later frame
+                // then breaks the connection with a reported protocol error.
+                boolean legacyThenBroken = rec.first(HandshakeCompleted.class) != null
+                        && rec.first(HandshakeCompleted.class).peerVersion().isLegacy()
+                        && !rec.exceptions.isEmpty();
+                assertThat(rec.first(HandshakeFailed.class) != null || legacyThenBroken)
+                        .as("case %d (seed %x) closed without a reason", i, SEED).isTrue();
             }
             drain(ch);
         }

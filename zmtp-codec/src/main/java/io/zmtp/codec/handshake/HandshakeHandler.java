@@ -1,5 +1,7 @@
 package io.zmtp.codec.handshake;
 
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -25,6 +27,7 @@ import io.zmtp.codec.auth.AuthResult;
 import io.zmtp.codec.command.Command;
 import io.zmtp.codec.command.CommandDecoder;
 import io.zmtp.codec.command.ErrorCommand;
+import io.zmtp.codec.command.Subscribe;
 import io.zmtp.codec.heartbeat.HeartbeatHandler;
 import io.zmtp.codec.mechanism.Mechanism;
 import io.zmtp.codec.mechanism.MechanismContext;
@@ -48,9 +51,18 @@ import java.util.function.Consumer;
  * {@link MessageAssembler} behind the transformers), hands the mechanism's box and unbox (CURVE)
  * to the frame encoder and decoder, fires {@link HandshakeCompleted} and removes itself. On failure it
  * logs one line, fires {@link HandshakeFailed} and closes.
+ *
+ * <p>With a ZMTP 1.0/2.0 peer (which the greeting handler lets through only for a NULL socket
+ * without a ZAP domain, as libzmq does) there is no mechanism: each side sends its identity as
+ * its first frame, and the peer's is the Identity of {@link HandshakeCompleted}. No heartbeat
+ * handler is installed (those protocols have no PING). An unversioned 1.0 peer (0MQ 2.x) never
+ * sends subscriptions, so a PUB or XPUB then hears a subscription to everything from it, as
+ * libzmq's does.
  */
 public final class HandshakeHandler extends ChannelDuplexHandler implements MechanismContext {
     private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
+    /** libzmq's routing ids have at most 255 bytes. */
+    private static final int MAX_LEGACY_IDENTITY = 255;
 
     private final ZmtpConfig config;
     private final Mechanism mechanism;
@@ -61,6 +73,8 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
     private boolean finished;
     /** Set once the handshake succeeded: writes pass straight through from then on. */
     private boolean completed;
+    /** A ZMTP 1.0/2.0 peer's greeting is in: its identity frame is awaited. */
+    private GreetingReceived legacy;
 
     private record PendingWrite(Object msg, ChannelPromise promise) {
     }
@@ -101,7 +115,12 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
                 encoder.peerVersion(peerVersion);
             }
             ctx.fireUserEventTriggered(evt);
-            runMechanism(() -> mechanism.start(this));
+            if (peerVersion.isLegacy()) {
+                legacy = greeting;
+                sendLegacyIdentity(greeting.unversioned());
+            } else {
+                runMechanism(() -> mechanism.start(this));
+            }
             return;
         }
         if (evt instanceof HandshakeFailed failed && !finished) {
@@ -121,6 +140,10 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
         }
         try {
             if (finished) {
+                return;
+            }
+            if (legacy != null) {
+                legacyIdentity(frame);
                 return;
             }
             if (!frame.isCommand()) {
@@ -175,7 +198,7 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!finished) {
-            String hint = peerVersion == null ? null : mechanism.closeDiagnosis();
+            String hint = peerVersion == null || legacy != null ? null : mechanism.closeDiagnosis();
             HandshakeFailed failed = new HandshakeFailed(HandshakeFailed.Reason.CLOSED,
                     "connection closed during the handshake" + (hint == null ? "" : ": " + hint));
             finished = true;
@@ -271,13 +294,54 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
                 return;
             }
         }
+        succeed(new HandshakeCompleted(peerVersion, mechanism.name(), peerType,
+                peerMetadata.get(Metadata.IDENTITY), peerMetadata,
+                auth == null ? "" : auth.userId(), auth == null ? Metadata.empty() : auth.metadata()));
+    }
+
+    /**
+     * Our identity frame to a ZMTP 1.0/2.0 peer. To an unversioned 1.0 peer only its body goes: the
+     * signature we sent first was read by the peer as this frame's header (length, flags 7F).
+     */
+    private void sendLegacyIdentity(boolean unversioned) {
+        byte[] identity = config.identity();
+        if (unversioned) {
+            if (identity.length > 0) {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(identity.clone()), ctx.voidPromise());
+            }
+        } else {
+            ctx.writeAndFlush(ZmtpFrame.message(Unpooled.wrappedBuffer(identity.clone()), false), ctx.voidPromise());
+        }
+    }
+
+    /** The first frame of a ZMTP 1.0/2.0 peer: its identity (empty for an anonymous peer). */
+    private void legacyIdentity(ZmtpFrame frame) {
+        if (frame.isCommand()) {
+            fail(HandshakeFailed.Reason.PROTOCOL, "ZMTP " + peerVersion + " peer sent a command where its identity"
+                    + " frame belongs", null);
+            return;
+        }
+        if (frame.content().readableBytes() > MAX_LEGACY_IDENTITY) {
+            fail(HandshakeFailed.Reason.PROTOCOL, "ZMTP " + peerVersion + " peer's identity has "
+                    + frame.content().readableBytes() + " bytes; a routing id has at most " + MAX_LEGACY_IDENTITY, null);
+            return;
+        }
+        byte[] identity = ByteBufUtil.getBytes(frame.content());
+        SocketType peerType = legacy.peerSocketType() < 0 ? null : SocketType.fromZmtp20Number(legacy.peerSocketType());
+        boolean phantomSubscription = legacy.unversioned()
+                && (config.socketType() == SocketType.PUB || config.socketType() == SocketType.XPUB);
+        succeed(new HandshakeCompleted(peerVersion, mechanism.name(), peerType, identity, Metadata.empty(), "",
+                Metadata.empty()));
+        if (phantomSubscription && ctx.channel().isActive()) {
+            ctx.fireChannelRead(new Subscribe(new byte[0]));
+        }
+    }
+
+    /** The handshake is done: installs the steady-state handlers, writes what waited, fires {@code done}. */
+    private void succeed(HandshakeCompleted done) {
         finished = true;
         completed = true;
         cancelTimer();
-        HandshakeCompleted done = new HandshakeCompleted(peerVersion, mechanism.name(), peerType,
-                peerMetadata.get(Metadata.IDENTITY), peerMetadata,
-                auth == null ? "" : auth.userId(), auth == null ? Metadata.empty() : auth.metadata());
-
         ChannelHandlerContext last = installSteadyState();
         while (!pendingWrites.isEmpty()) {
             PendingWrite w = pendingWrites.poll();
@@ -299,8 +363,11 @@ public final class HandshakeHandler extends ChannelDuplexHandler implements Mech
             after = name;
         }
         ctx.pipeline().addAfter(after, "zmtp-command-decoder", new CommandDecoder());
-        ctx.pipeline().addAfter("zmtp-command-decoder", "zmtp-heartbeat", new HeartbeatHandler(config));
-        after = "zmtp-heartbeat";
+        after = "zmtp-command-decoder";
+        if (!peerVersion.isLegacy()) {
+            ctx.pipeline().addAfter(after, "zmtp-heartbeat", new HeartbeatHandler(config));
+            after = "zmtp-heartbeat";
+        }
         FrameEncoder encoder = ctx.pipeline().get(FrameEncoder.class);
         FrameBox box = mechanism.frameBox();
         if (box != null) {
