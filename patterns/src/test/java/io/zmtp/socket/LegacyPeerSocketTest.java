@@ -2,6 +2,7 @@ package io.zmtp.socket;
 
 import io.zmtp.codec.SocketType;
 import io.zmtp.codec.ZmtpVersion;
+import io.zmtp.codec.auth.AuthResult;
 import io.zmtp.codec.curve.CurveKeyPair;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -124,6 +126,21 @@ class LegacyPeerSocketTest extends SocketTestSupport {
             }
             assertThat(HEX.formatHex(got.toByteArray())).isEqualTo("0500" + hex("news"));
             assertThat(pub.peers()).singleElement().satisfies(p -> assertThat(p.version()).isEqualTo(ZmtpVersion.V1_0));
+        }
+    }
+
+    @Test
+    void aNullSocketWithAnAuthenticatorRefusesAnUnversionedPeer() throws Exception {
+        // An address whitelist on a NULL socket: a peer without a handshake must not get around it.
+        Socket pull = socket(SocketType.PULL);
+        pull.options().authenticator(r -> CompletableFuture.completedFuture(AuthResult.ok("anyone")));
+        pull.bind("tcp://127.0.0.1:0");
+        try (java.net.Socket raw = rawPeer(pull.boundPort())) {
+            InputStream in = raw.getInputStream();
+            write(raw.getOutputStream(), "01 00 06 00" + hex("hello"));
+            assertThat(read(in, 10)).isEqualTo("ff00000000000000017f");
+            assertThat(in.read()).isEqualTo(-1);
+            assertThat(pull.receive(java.time.Duration.ofMillis(100))).isNull();
         }
     }
 

@@ -36,15 +36,18 @@ public final class ZmtpPipeline {
 
     /**
      * Why this socket refuses ZMTP 1.0/2.0 peers, or null when it speaks to them: libzmq refuses
-     * them whenever ZAP is in use (a mechanism other than NULL, or a ZAP domain), and ZMTP 2.0
+     * them whenever ZAP is in use (a mechanism other than NULL, or a ZAP domain; here also a NULL
+     * socket with an authenticator, which we consult without a domain), and ZMTP 2.0
      * knows none of the draft socket types (which need single frames, JOIN and LEAVE).
      */
     static String legacyRefusal(ZmtpConfig config, Mechanism mechanism) {
         if (!"NULL".equals(mechanism.name())) {
             return "a " + mechanism.name() + " socket speaks ZMTP 3.x only (ZMTP 1.0/2.0 have no security)";
         }
-        if (!config.zapDomain().isEmpty()) {
-            return "a socket with a ZAP domain speaks ZMTP 3.x only (ZMTP 1.0/2.0 have no security)";
+        if (!config.zapDomain().isEmpty() || config.authenticator() != null) {
+            // A NULL socket's authenticator (an address whitelist, say) must not be bypassed by a
+            // peer that skips the handshake it would run in.
+            return "a socket with a ZAP domain or an authenticator speaks ZMTP 3.x only (ZMTP 1.0/2.0 have no security)";
         }
         if (config.socketType().zmtp20Number() < 0) {
             return "ZMTP 2.0 has no " + config.socketType() + " socket type";

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.zmtp.codec.auth.AuthResult;
 import io.zmtp.codec.command.Ping;
 import io.zmtp.codec.command.Subscribe;
 import io.zmtp.codec.curve.CurveKeyPair;
@@ -16,6 +17,8 @@ import io.zmtp.testing.EmbeddedPair;
 import io.zmtp.testing.EventRecorder;
 import io.zmtp.testing.Hex;
 import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -213,6 +216,9 @@ class LegacyPeerTest {
                 ZmtpConfig.builder(SocketType.DEALER).mechanism(() -> CurveMechanism.client(server.publicKey(),
                         CurveKeyPair.generate())).build(),
                 ZmtpConfig.builder(SocketType.DEALER).zapDomain("global").build(),
+                // An address whitelist on a NULL socket (the config server's): no bypass by an old peer.
+                ZmtpConfig.builder(SocketType.ROUTER).authenticator(r -> CompletableFuture.completedFuture(
+                        AuthResult.ok("anyone"))).build(),
         };
         for (ZmtpConfig config : secured) {
             for (String peer : new String[] {SIGNATURE + " 01 05", "06 00 'hello'"}) {
