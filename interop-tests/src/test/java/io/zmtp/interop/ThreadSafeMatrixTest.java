@@ -64,13 +64,18 @@ class ThreadSafeMatrixTest {
                         Stream.of(true, false).map(oursIsServer -> MATRIX.cell(
                                 "two CLIENTs, one SERVER | ours=" + (oursIsServer ? "SERVER" : "the CLIENTs") + " | tcp",
                                 kind, Transport.TCP, cell -> twoClients(cell, oursIsServer))),
-                        Stream.of(true, false).map(oursIsRadio -> MATRIX.cell(
-                                "RADIO-DISH | ours=" + (oursIsRadio ? "RADIO" : "DISH") + " | udp (DISH binds)",
-                                kind, Transport.TCP, cell -> overUdp(cell, oursIsRadio))))));
+                        Stream.of(false, true).flatMap(multicast -> Stream.of(true, false).map(oursIsRadio -> MATRIX.cell(
+                                "RADIO-DISH | ours=" + (oursIsRadio ? "RADIO" : "DISH") + " | udp"
+                                        + (multicast ? " multicast on lo" : "") + " (DISH binds)",
+                                kind, Transport.TCP, cell -> overUdp(cell, oursIsRadio, multicast)))))));
     }
 
-    /** RADIO to DISH over udp: no ZMTP, a datagram per message; the DISH filters by group. */
-    static void overUdp(Cell cell, boolean oursIsRadio) throws Exception {
+    /**
+     * RADIO to DISH over udp: no ZMTP, a datagram per message; the DISH filters by group. Multicast
+     * names the loopback interface ({@code udp://127.0.0.1;239.192.x.y:port}), so the datagrams
+     * stay on this host.
+     */
+    static void overUdp(Cell cell, boolean oursIsRadio, boolean multicast) throws Exception {
         if (cell.kind() == PeerKind.JEROMQ) {
             org.junit.jupiter.api.Assumptions.abort("JeroMQ 0.6.0 has no udp transport");
         }
@@ -81,8 +86,11 @@ class ThreadSafeMatrixTest {
         try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
-        dish.bind("udp://127.0.0.1:" + port);
-        radio.connect("udp://127.0.0.1:" + port);
+        String endpoint = multicast
+                ? "udp://127.0.0.1;239.192.78." + (1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(250)) + ":" + port
+                : "udp://127.0.0.1:" + port;
+        dish.bind(endpoint);
+        radio.connect(endpoint);
         List<byte[]> first = cell.publishUntilReceived(radio, dish, List.of(utf8("weather"), utf8("sunny")));
         assertThat(End.strings(first)).containsExactly("weather", "sunny");
         radio.send(utf8("news"), utf8("not joined"));

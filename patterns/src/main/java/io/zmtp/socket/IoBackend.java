@@ -1,6 +1,8 @@
 package io.zmtp.socket;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -116,6 +118,20 @@ public enum IoBackend {
             case NIO -> NioDatagramChannel.class;
             case EPOLL -> EpollDatagramChannel.class;
             case IO_URING -> IoUringDatagramChannel.class;
+        };
+    }
+
+    /**
+     * Makes datagram channels of this backend for one address family: multicast options (the
+     * outgoing interface above all) are set per family, so a dual-stack channel sending to an IPv4
+     * group would ignore an IPv4 interface and let the kernel route the datagrams elsewhere.
+     */
+    public ChannelFactory<Channel> datagramChannelFactory(boolean ipv6) {
+        SocketProtocolFamily family = ipv6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+        return switch (this) {
+            case NIO -> () -> new NioDatagramChannel(family);
+            case EPOLL -> () -> new EpollDatagramChannel(family);
+            case IO_URING -> () -> new IoUringDatagramChannel(family);
         };
     }
 

@@ -39,6 +39,8 @@ public final class SocketOptions extends TypeOptions {
     private volatile String zapDomain = "";
     private volatile boolean zapEnforceDomain;
     private volatile int tcpKeepAlive = -1;
+    private volatile int multicastHops = 1;
+    private volatile boolean multicastLoop = true;
     private volatile Metadata metadata = Metadata.empty();
 
     SocketOptions(SocketType type) {
@@ -375,6 +377,29 @@ public final class SocketOptions extends TypeOptions {
 
     public int tcpKeepAlive() {
         return tcpKeepAlive;
+    }
+
+    /** ZMQ_MULTICAST_HOPS: the TTL of a RADIO's multicast datagrams over udp (libzmq's default 1: this network only). */
+    public SocketOptions multicastHops(int hops) {
+        if (hops < 1 || hops > 255) {
+            throw new IllegalArgumentException("MULTICAST_HOPS must be 1..255: " + hops);
+        }
+        this.multicastHops = hops;
+        return this;
+    }
+
+    public int multicastHops() {
+        return multicastHops;
+    }
+
+    /** ZMQ_MULTICAST_LOOP: whether members of the group on this host hear a RADIO's multicast (default true). */
+    public SocketOptions multicastLoop(boolean on) {
+        this.multicastLoop = on;
+        return this;
+    }
+
+    public boolean multicastLoop() {
+        return multicastLoop;
     }
 
     /** Application metadata properties announced to peers (names other than Socket-Type and Identity). */

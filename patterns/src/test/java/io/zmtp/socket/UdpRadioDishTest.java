@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * RADIO and DISH over udp: datagrams laid out as libzmq's (group length, group, body), checked
  * against plain {@link DatagramSocket}s; groups filtered at the DISH; oversized and malformed
- * datagrams dropped; the endpoints only RADIO and DISH may use.
+ * datagrams dropped; the endpoints only RADIO and DISH may use; multicast on the loopback interface.
  */
 class UdpRadioDishTest extends SocketTestSupport {
     private static int port(String endpoint) {
@@ -110,6 +110,63 @@ class UdpRadioDishTest extends SocketTestSupport {
         assertThatThrownBy(() -> radio.bind("udp://127.0.0.1:0")).hasMessageContaining("DISH");
         assertThatThrownBy(() -> radio.connect("udp://*:5556")).isInstanceOf(IllegalArgumentException.class);
         Socket dish = socket(SocketType.DISH);
-        assertThatThrownBy(() -> dish.bind("udp://239.1.1.1:5556")).hasMessageContaining("multicast");
+        assertThatThrownBy(() -> dish.bind("udp://127.0.0.1;127.0.0.2:5556"))
+                .hasMessageContaining("goes only with a multicast group");
+        assertThatThrownBy(() -> radio.connect("udp://nosuchif9;239.192.0.1:5556"))
+                .hasMessageContaining("no interface of this host");
+        assertThatThrownBy(() -> radio.connect("udp://239.192.0.1;239.192.0.2:5556"))
+                .hasMessageContaining("multicast");
+        assertThatThrownBy(() -> radio.options().multicastHops(0)).hasMessageContaining("MULTICAST_HOPS");
+    }
+
+    private static int freeUdpPort() throws Exception {
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /**
+     * Multicast as libzmq does it, on the loopback interface (named by its address before the
+     * semicolon, so the datagrams never leave this host): two DISHes bound to the group's port both
+     * take what a RADIO sends to the group, each keeping only the groups it joined.
+     */
+    @Test
+    void twoDishesOfAMulticastGroupBothHearTheRadio() throws Exception {
+        String endpoint = "udp://127.0.0.1;239.192.77." + (1 + NAMES.incrementAndGet() % 250) + ":" + freeUdpPort();
+        Dish first = (Dish) socket(SocketType.DISH);
+        Dish second = (Dish) socket(SocketType.DISH);
+        first.join("weather");
+        second.join("weather");
+        assertThat(first.bind(endpoint)).isEqualTo(endpoint);
+        assertThat(second.bind(endpoint)).isEqualTo(endpoint);
+        Socket radio = socket(SocketType.RADIO);
+        radio.options().multicastHops(1).multicastLoop(true);
+        radio.connect(endpoint);
+        for (Dish dish : new Dish[] {first, second}) {
+            Message got = null;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (got == null && System.nanoTime() < deadline) {
+                radio.send(Message.of("sunny").group("weather"));
+                got = dish.receive(Duration.ofMillis(20));
+            }
+            assertThat(got).as("a multicast datagram within %s", WAIT).isNotNull();
+            try (Message m = got) {
+                assertThat(m.group()).isEqualTo("weather");
+                assertThat(m.string(0)).isEqualTo("sunny");
+            }
+        }
+        radio.send(Message.of("not joined").group("news"));
+        radio.send(Message.of("last").group("weather"));
+        for (Dish dish : new Dish[] {first, second}) {
+            while (true) {
+                try (Message m = dish.receive()) {
+                    assertThat(m).isNotNull();
+                    assertThat(m.group()).isEqualTo("weather");
+                    if (m.string(0).equals("last")) {
+                        break;
+                    }
+                }
+            }
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.zmtp.codec.SocketType;
 import io.zmtp.codec.UntrustedText;
@@ -29,8 +30,13 @@ import java.util.List;
  * {@code udp://127.0.0.1:5556}) and takes every datagram that reaches the port; a RADIO connects
  * ({@code udp://host:5556}) and sends each message as one datagram (see {@link UdpLink}). No
  * handshake, no JOIN on the wire: the RADIO sends every group, the DISH keeps what it joined.
- * Each side's one pipe is admitted as soon as its channel is bound. Multicast addresses are
- * refused (not built yet).
+ * Each side's one pipe is admitted as soon as its channel is bound.
+ *
+ * <p>Multicast ({@code udp://[interface;]group:port}, see {@link UdpAddress}): a DISH binds the
+ * port on every address, sharing it (SO_REUSEADDR, so several DISHes of one host all receive), and
+ * joins the group on the interface; a RADIO sends to the group, out of the named interface, with
+ * {@code multicastHops} as TTL and {@code multicastLoop} deciding whether this host's own members
+ * hear it, as libzmq's udp engine does.
  */
 final class UdpTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
@@ -49,12 +55,12 @@ final class UdpTransport implements Transport {
         }
     }
 
-    /** On the caller's thread: only a RADIO connects, to an address that resolves and is not multicast. */
+    /** On the caller's thread: only a RADIO connects, to an address (or group and interface) that resolves. */
     @Override
     public void checkConnectable(SocketType type, Endpoint endpoint) {
         checkType(type, SocketType.RADIO, "connect", endpoint);
         checkConnectable(endpoint);
-        address(endpoint);
+        UdpAddress.of(endpoint);
     }
 
     private static void checkType(SocketType type, SocketType allowed, String what, Endpoint endpoint) {
@@ -64,25 +70,30 @@ final class UdpTransport implements Transport {
         }
     }
 
-    private static InetAddress address(Endpoint endpoint) {
-        try {
-            InetAddress a = InetAddress.getByName(endpoint.host());
-            if (a.isMulticastAddress()) {
-                throw new IllegalArgumentException("udp multicast (" + endpoint + ") is not supported yet; use a unicast address");
-            }
-            return a;
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("udp: unknown host in " + endpoint, e);
-        }
-    }
-
     @Override
     public Listener bind(TransportHost host, Endpoint endpoint) {
         checkType(host.type(), SocketType.DISH, "bind", endpoint);
-        InetSocketAddress local = endpoint.isWildcardHost() ? new InetSocketAddress(endpoint.port())
-                : new InetSocketAddress(address(endpoint), endpoint.port());
+        UdpAddress address = UdpAddress.of(endpoint);
+        if (address.isMulticast() && address.networkInterface() == null) {
+            throw new IllegalArgumentException("udp: no interface of this host is up for multicast; name one, e.g."
+                    + " udp://lo;" + address.target().getHostAddress() + ":" + address.port() + " (" + endpoint + ")");
+        }
+        InetSocketAddress local = address.target() == null ? new InetSocketAddress(endpoint.port())
+                : address.isMulticast() ? new InetSocketAddress(anyOf(address.target()), endpoint.port())
+                : new InetSocketAddress(address.target(), endpoint.port());
         Pipe pipe = host.newPipe(false, endpoint.toString());
-        ChannelFuture f = bootstrap(host, new Receiver(host, pipe, endpoint.toString())).bind(local).awaitUninterruptibly();
+        Bootstrap b = bootstrap(host, new Receiver(host, pipe, endpoint.toString()), address);
+        if (address.isMulticast()) {
+            b.option(ChannelOption.SO_REUSEADDR, true);
+        }
+        ChannelFuture f = b.bind(local).awaitUninterruptibly();
+        if (f.isSuccess() && address.isMulticast()) {
+            f = ((DatagramChannel) f.channel()).joinGroup(new InetSocketAddress(address.target(), endpoint.port()),
+                    address.networkInterface()).awaitUninterruptibly();
+            if (!f.isSuccess()) {
+                f.channel().close();
+            }
+        }
         if (!f.isSuccess()) {
             host.emit(SocketEvent.Type.BIND_FAILED, endpoint.toString(), String.valueOf(f.cause()));
             throw new IllegalStateException("cannot bind " + endpoint + ": " + f.cause().getMessage(), f.cause());
@@ -97,11 +108,25 @@ final class UdpTransport implements Transport {
     @Override
     public Dialer connect(TransportHost host, Endpoint endpoint, Pipe pipe) {
         checkType(host.type(), SocketType.RADIO, "connect", endpoint);
-        InetSocketAddress to = new InetSocketAddress(address(endpoint), endpoint.port());
+        UdpAddress address = UdpAddress.of(endpoint);
+        InetSocketAddress to = new InetSocketAddress(address.target(), endpoint.port());
         // Sent from an ephemeral port on every interface of the destination's family.
-        InetSocketAddress local = new InetSocketAddress(to.getAddress() instanceof java.net.Inet6Address ? anyV6() : anyV4(), 0);
-        ChannelFuture f = bootstrap(host, new Sender(host, pipe, endpoint.toString(), to)).bind(local);
+        InetSocketAddress local = new InetSocketAddress(anyOf(to.getAddress()), 0);
+        Bootstrap b = bootstrap(host, new Sender(host, pipe, endpoint.toString(), to), address);
+        if (address.isMulticast()) {
+            b.option(ChannelOption.IP_MULTICAST_TTL, host.options().multicastHops())
+                    .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, !host.options().multicastLoop());
+            if (address.named()) {
+                b.option(ChannelOption.IP_MULTICAST_IF, address.networkInterface());
+            }
+        }
+        ChannelFuture f = b.bind(local);
         return () -> f.channel().close();
+    }
+
+    /** The any-address of {@code a}'s family. */
+    private static InetAddress anyOf(InetAddress a) {
+        return a instanceof java.net.Inet6Address ? anyV6() : anyV4();
     }
 
     private static InetAddress anyV4() {
@@ -120,8 +145,15 @@ final class UdpTransport implements Transport {
         }
     }
 
-    private static Bootstrap bootstrap(TransportHost host, ChannelInboundHandlerAdapter handler) {
-        return new Bootstrap().group(host.loop()).channel(host.context().io().datagramChannelClass())
+    /** A multicast channel is of the group's address family (see {@code IoBackend.datagramChannelFactory}). */
+    private static Bootstrap bootstrap(TransportHost host, ChannelInboundHandlerAdapter handler, UdpAddress address) {
+        Bootstrap b = new Bootstrap().group(host.loop());
+        if (address.isMulticast()) {
+            b.channelFactory(host.context().io().datagramChannelFactory(address.target() instanceof java.net.Inet6Address));
+        } else {
+            b.channel(host.context().io().datagramChannelClass());
+        }
+        return b
                 // One byte more than the largest datagram: a bigger one shows as too big, not cut short.
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM + 1))
                 .handler(new ChannelInitializer<>() {
