@@ -124,11 +124,28 @@ public abstract class Socket extends TypeHooks implements AutoCloseable {
         Transport transport = transportOf(endpoint);
         Endpoint ep = transport.parse(endpoint);
         transport.checkConnectable(type, ep);
-        runOnLoop(() -> {
-            Pipe pipe = newPipe(true, ep.toString());
-            pipes.attach(pipe);
-            dialers.add(transport.connect(host, ep, pipe));
-        });
+        byte[] routingId = options.takeConnectRoutingId();
+        if (routingId == null) {
+            runOnLoop(() -> connectOnLoop(transport, ep, null));
+            return;
+        }
+        // CONNECT_ROUTING_ID: the peer is routable by that id once connect returns, or the id is taken.
+        IllegalArgumentException taken = onLoop(() -> connectOnLoop(transport, ep, routingId), "connect " + ep);
+        if (taken != null) {
+            throw taken;
+        }
+    }
+
+    /** Loop: makes the connect's pipe; the refusal when its CONNECT_ROUTING_ID is taken, else null. */
+    private IllegalArgumentException connectOnLoop(Transport transport, Endpoint ep, byte[] routingId) {
+        Pipe pipe = newPipe(true, ep.toString());
+        String refused = routingId == null ? null : presetRoutingId(pipe, routingId);
+        if (refused != null) {
+            return new IllegalArgumentException(refused);
+        }
+        pipes.attach(pipe);
+        dialers.add(transport.connect(host, ep, pipe));
+        return null;
     }
 
     private static Transport transportOf(String endpoint) {

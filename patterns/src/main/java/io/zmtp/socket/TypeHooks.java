@@ -86,4 +86,13 @@ abstract class TypeHooks {
         return announced == null ? new byte[0] : announced;
     }
 
+    /**
+     * Loop: CONNECT_ROUTING_ID, before a connect's pipe is attached: the peer it reaches is known by
+     * {@code id}. Returns null, or why not (another peer has it). Only the types that take the
+     * option (ROUTER, STREAM) are asked.
+     */
+    protected String presetRoutingId(Pipe pipe, byte[] id) {
+        throw new IllegalStateException(getClass().getSimpleName() + " has no CONNECT_ROUTING_ID");
+    }
+
 }

@@ -4,7 +4,7 @@ import io.zmtp.codec.SocketType;
 
 /**
  * The options only some socket types take (libzmq's ROUTER_*, XPUB_*, REQ_*, STREAM_NOTIFY,
- * PROBE_ROUTER, INVERT_MATCHING, IMMEDIATE, RECONNECT_STOP, and the hello, disconnect and hiccup
+ * CONNECT_ROUTING_ID, PROBE_ROUTER, INVERT_MATCHING, IMMEDIATE, RECONNECT_STOP, and the hello, disconnect and hiccup
  * messages), each refused with {@link IllegalArgumentException} naming it on a type it does not
  * apply to. The base of {@link SocketOptions}: one flat set of options for the user, two classes of
  * one concern each here.
@@ -29,6 +29,8 @@ abstract class TypeOptions {
     private volatile byte[] hello;
     private volatile byte[] disconnect;
     private volatile byte[] hiccup;
+    private final java.util.concurrent.atomic.AtomicReference<byte[]> connectRoutingId =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     TypeOptions(SocketType socketType) {
         this.socketType = socketType;
@@ -184,6 +186,34 @@ abstract class TypeOptions {
 
     public boolean xpubManual() {
         return xpubManual;
+    }
+
+    /**
+     * ZMQ_CONNECT_ROUTING_ID (ROUTER, STREAM): the routing id of the peer the next {@code connect}
+     * reaches, in place of the one it announces (or a generated one). The peer is routable by it as
+     * soon as {@code connect} returns (messages queue until the connection is up) and stays so
+     * across reconnects. The next connect takes the value: it applies once. 1 to 255 bytes; a
+     * connect whose id another peer has throws.
+     */
+    public SocketOptions connectRoutingId(byte[] id) {
+        require("CONNECT_ROUTING_ID", SocketType.ROUTER, SocketType.STREAM);
+        if (id == null || id.length < 1 || id.length > 255) {
+            throw new IllegalArgumentException("CONNECT_ROUTING_ID must have 1 to 255 bytes, not "
+                    + (id == null ? "null" : id.length));
+        }
+        this.connectRoutingId.set(id.clone());
+        return self();
+    }
+
+    /** The routing id the next connect will give its peer, or null. */
+    public byte[] connectRoutingId() {
+        byte[] id = connectRoutingId.get();
+        return id == null ? null : id.clone();
+    }
+
+    /** The connect that calls this takes the CONNECT_ROUTING_ID (null when none is set). */
+    final byte[] takeConnectRoutingId() {
+        return connectRoutingId.getAndSet(null);
     }
 
     /**

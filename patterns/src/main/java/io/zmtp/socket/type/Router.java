@@ -22,10 +22,14 @@ import static io.zmtp.socket.SocketTypeSupport.*;
  * announced or, if none, by a generated 5-byte id starting with 0x00. Messages for an unknown id
  * or a full peer are dropped; with ROUTER_MANDATORY an unknown id throws
  * {@link HostUnreachableException} and a full peer makes the sender wait. A second peer announcing
- * an id in use is ignored, as libzmq does without ROUTER_HANDOVER.
+ * an id in use is ignored, as libzmq does without ROUTER_HANDOVER. A connect made with
+ * CONNECT_ROUTING_ID gives its peer that id at once: messages to it queue until it is connected,
+ * and it keeps the id across reconnects, whatever it announces.
  */
 public final class Router extends Socket {
     private final RoutingIdTable table = new RoutingIdTable();
+    /** Connect-side pipes whose id CONNECT_ROUTING_ID gave. */
+    private final java.util.Map<Pipe, byte[]> preset = new java.util.HashMap<>();
 
     public Router(ZmtpContext context) {
         super(context, SocketType.ROUTER);
@@ -33,6 +37,10 @@ public final class Router extends Socket {
 
     @Override
     protected byte[] assignRoutingId(Pipe pipe, byte[] announced) {
+        byte[] given = preset.get(pipe);
+        if (given != null) {
+            return given;
+        }
         byte[] id = announced != null && announced.length > 0 ? announced : table.generate();
         if (table.register(id, pipe)) {
             return id;
@@ -47,6 +55,15 @@ public final class Router extends Socket {
             old.dropConnection();
         }
         return id;
+    }
+
+    @Override
+    protected String presetRoutingId(Pipe pipe, byte[] id) {
+        if (!table.register(id, pipe)) {
+            return "CONNECT_ROUTING_ID " + ByteBufUtil.hexDump(id) + " is the routing id of another peer of this ROUTER";
+        }
+        preset.put(pipe, id);
+        return null;
     }
 
     @Override
@@ -74,10 +91,16 @@ public final class Router extends Socket {
                 && table.lookup(pipe.routingId()) == pipe) {
             receivedFrom(pipe, Message.of(Unpooled.EMPTY_BUFFER));
         }
-        forget(pipe);
+        if (!preset.containsKey(pipe)) {
+            forget(pipe);
+        }
     }
 
     private void forget(Pipe pipe) {
+        byte[] given = preset.remove(pipe);
+        if (given != null) {
+            table.unregister(given, pipe);
+        }
         if (pipe.routingId() != null) {
             table.unregister(pipe.routingId(), pipe);
         }
@@ -103,7 +126,7 @@ public final class Router extends Socket {
     protected boolean route(Message message) {
         ByteBuf idFrame = message.frame(0);
         Pipe p = table.lookup(idFrame.nioBuffer());
-        if (p == null || !p.isReady()) {
+        if (p == null || !p.isReady() && !preset.containsKey(p)) {
             discard(message);
             return true;
         }

@@ -24,6 +24,8 @@ import static io.zmtp.socket.SocketTypeSupport.*;
  */
 public final class Stream extends Socket {
     private final RoutingIdTable table = new RoutingIdTable();
+    /** Connect-side pipes whose id CONNECT_ROUTING_ID gave: routable before, and between, connections. */
+    private final java.util.Map<Pipe, byte[]> preset = new java.util.HashMap<>();
     /** Connections this socket closed (an empty send): their end is not announced, as in libzmq. */
     private final java.util.Set<Pipe> closedHere = new java.util.HashSet<>();
 
@@ -33,9 +35,22 @@ public final class Stream extends Socket {
 
     @Override
     protected byte[] assignRoutingId(Pipe pipe, byte[] announced) {
+        byte[] given = preset.get(pipe);
+        if (given != null) {
+            return given;
+        }
         byte[] id = table.generate();
         table.register(id, pipe);
         return id;
+    }
+
+    @Override
+    protected String presetRoutingId(Pipe pipe, byte[] id) {
+        if (!table.register(id, pipe)) {
+            return "CONNECT_ROUTING_ID " + ByteBufUtil.hexDump(id) + " is the routing id of another connection of this STREAM";
+        }
+        preset.put(pipe, id);
+        return null;
     }
 
     @Override
@@ -60,12 +75,18 @@ public final class Stream extends Socket {
             // Behind what the connection sent before it closed.
             receivedFrom(pipe, Message.of(Unpooled.EMPTY_BUFFER));
         }
-        forget(pipe);
+        if (!preset.containsKey(pipe) || pipe.isClosed()) {
+            forget(pipe);
+        }
     }
 
     private void forget(Pipe pipe) {
         if (pipe.isClosed()) {
             closedHere.remove(pipe);
+        }
+        byte[] given = preset.remove(pipe);
+        if (given != null) {
+            table.unregister(given, pipe);
         }
         if (pipe.routingId() != null) {
             table.unregister(pipe.routingId(), pipe);
@@ -85,7 +106,7 @@ public final class Stream extends Socket {
     @Override
     protected boolean route(Message message) {
         Pipe p = table.lookup(message.frame(0).nioBuffer());
-        if (p == null || !p.isReady()) {
+        if (p == null || !p.isReady() && !preset.containsKey(p)) {
             // The connection closed after the send was checked: the bytes go nowhere, as in libzmq.
             discard(message);
             return true;
