@@ -41,7 +41,8 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
     static final int EXIT_TIMEOUT = 3;
 
     @Option(names = "--type", required = true, description = "Socket type: REQ, REP, DEALER, ROUTER, PUB, SUB, XPUB, XSUB, PUSH, PULL, PAIR, CLIENT, SERVER,"
-            + " RADIO, DISH, SCATTER, GATHER (a SERVER sends each line to the CLIENT it heard from last).")
+            + " RADIO, DISH, SCATTER, GATHER (a SERVER sends each line to the CLIENT it heard from last), STREAM (raw TCP, as"
+            + " netcat: bytes received are written out as they come, each line goes to the connection heard from last).")
     String type;
 
     @Option(names = "--bind", description = "Endpoint to bind, e.g. tcp://*:5555 or tcp://127.0.0.1:* (repeatable).")
@@ -218,6 +219,8 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
                 case SCATTER -> runSender(socket, frameFormat, peer);
                 case RADIO -> runRadio(socket, frameFormat, peer);
                 case GATHER, DISH -> runReceiver(socket, frameFormat);
+                case STREAM -> new StreamCat(socket, frameFormat == FrameFormat.HEX, !connects.isEmpty(), count,
+                        timeoutMillis, new java.io.FileOutputStream(java.io.FileDescriptor.out)).run();
                 default -> runBoth(socket, frameFormat);
             };
             if (code == 0 && sends(socketType)) {

@@ -231,6 +231,27 @@ class CatProcessTest {
         assertThat(noGroup.stderrText()).contains("--group");
     }
 
+    /** STREAM as netcat: a line to a plain TCP server, its answer on stdout, the end when it hangs up. */
+    @Test
+    void aStreamTalksToAPlainTcpServer() throws Exception {
+        try (ServerSocket http = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            http.setSoTimeout(30_000);
+            Cat cat = new Cat("--type", "STREAM", "--connect", "tcp://127.0.0.1:" + http.getLocalPort(),
+                    "--timeout", "30000");
+            cat.write("GET / HTTP/1.0");
+            try (java.net.Socket client = http.accept()) {
+                client.setSoTimeout(30_000);
+                BufferedReader request = new BufferedReader(new InputStreamReader(client.getInputStream(),
+                        StandardCharsets.US_ASCII));
+                assertThat(request.readLine()).isEqualTo("GET / HTTP/1.0");
+                client.getOutputStream().write("HTTP/1.0 200 OK\r\n\r\nhello\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            assertThat(List.of(cat.line(), cat.line(), cat.line())).containsExactly("HTTP/1.0 200 OK", "", "hello");
+            assertThat(cat.exitCode()).isZero();
+            assertThat(cat.stderrText()).contains("opened").contains("closed");
+        }
+    }
+
     @Test
     void scatterToGather() throws Exception {
         Cat gather = new Cat("--type", "GATHER", "--bind", "tcp://127.0.0.1:*", "--count", "2");
