@@ -88,6 +88,30 @@ class PeerChannelTest extends SocketTestSupport {
         }
     }
 
+    /** CHANNEL waits at a peer that does not read, as PAIR does, and loses nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "ipc", "inproc"})
+    void aChannelStopsAtTheHighWaterMarkAndLosesNothing(String transport) {
+        Socket a = socket(SocketType.CHANNEL);
+        Socket b = socket(SocketType.CHANNEL);
+        a.options().sendHwm(5);
+        b.options().receiveHwm(5);
+        b.connect(a.bind(endpoint(transport)));
+        stopsAtTheHighWaterMarkAndLosesNothing(a, b, Message::of);
+    }
+
+    /** PEER waits at a peer that does not read (libzmq's EAGAIN, retried by a blocking send), and loses nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "inproc"})
+    void aPeerStopsAtTheHighWaterMarkAndLosesNothing(String transport) {
+        Peer a = (Peer) socket(SocketType.PEER);
+        Peer b = (Peer) socket(SocketType.PEER);
+        b.options().sendHwm(5);
+        a.options().receiveHwm(5);
+        int toA = b.connectPeer(a.bind(endpoint(transport)));
+        stopsAtTheHighWaterMarkAndLosesNothing(b, a, body -> Message.of(body).routingId(toA));
+    }
+
     /** Eight threads send and eight receive on each CHANNEL, both ways: each message exactly once, whole. */
     @ParameterizedTest
     @ValueSource(strings = {"tcp", "inproc"})

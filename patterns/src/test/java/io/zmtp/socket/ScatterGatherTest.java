@@ -28,6 +28,18 @@ class ScatterGatherTest extends SocketTestSupport {
         }
     }
 
+    /** SCATTER waits at a GATHER that does not read, as PUSH does, and loses nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "ipc", "inproc"})
+    void aScatterStopsAtTheHighWaterMarkAndLosesNothing(String transport) {
+        Socket scatter = socket(SocketType.SCATTER);
+        Socket gather = socket(SocketType.GATHER);
+        scatter.options().sendHwm(5);
+        gather.options().receiveHwm(5);
+        link(scatter, gather, transport, 0);
+        stopsAtTheHighWaterMarkAndLosesNothing(scatter, gather, Message::of);
+    }
+
     @Test
     void twoGathersShareTheWork() {
         Socket scatter = socket(SocketType.SCATTER);

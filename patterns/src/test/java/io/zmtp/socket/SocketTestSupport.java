@@ -157,4 +157,35 @@ abstract class SocketTestSupport {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * Sends 8 KiB messages from {@code sender} (made by {@code wrap}) to a {@code receiver} that does
+     * not read until a send has waited 500 ms at the high-water mark; then every message sent
+     * arrives, in order, and nothing more. The HWMs are set small so the stop comes early.
+     */
+    static void stopsAtTheHighWaterMarkAndLosesNothing(Socket sender, Socket receiver,
+                                                       java.util.function.Function<byte[], Message> wrap) {
+        byte[] body = new byte[8192];
+        int sent = 0;
+        while (sent < 100_000) {
+            body[0] = (byte) sent;
+            body[1] = (byte) (sent >>> 8);
+            Message m = wrap.apply(body.clone());
+            if (!sender.send(m, Duration.ofMillis(500))) {
+                m.close();
+                break;
+            }
+            sent++;
+        }
+        org.assertj.core.api.Assertions.assertThat(sent).as("messages sent before the HWM stopped the sender")
+                .isBetween(10, 99_999);
+        for (int i = 0; i < sent; i++) {
+            try (Message m = receiver.receive()) {
+                org.assertj.core.api.Assertions.assertThat(m).as("message %d of %d", i, sent).isNotNull();
+                byte[] got = m.bytes(0);
+                org.assertj.core.api.Assertions.assertThat((got[0] & 0xff) | (got[1] & 0xff) << 8).isEqualTo(i & 0xffff);
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(receiver.tryReceive()).isNull();
+    }
 }
