@@ -66,7 +66,10 @@ public final class MatrixReport {
         sb.append("; each cell of the draft types (CLIENT, SERVER, ...) against ");
         sb.append(PeerKind.DRAFT.stream().map(PeerKind::label).collect(java.util.stream.Collectors.joining(" and ")));
         sb.append(" (Debian's libzmq 4.3.4 is built without the draft API; zeromq.js 6.8.0 bundles a libzmq"
-                + " 4.3.5 built with it). n/a marks a cell the peer cannot take part in "
+                + " 4.3.5 built with it); the old-protocol family against ");
+        sb.append(PeerKind.LEGACY.stream().map(PeerKind::label).collect(java.util.stream.Collectors.joining(" and ")));
+        sb.append(" (a ZMTP 1.0/2.0 codec on Netty 4.0, in a JVM of its own; its driver adds the little socket"
+                + " behaviour a cell needs). n/a marks a cell the peer cannot take part in "
                 + "(JeroMQ has no ipc transport; any other reason is given under Notes), and \"not run\" a cell "
                 + "that recorded no result for a peer. The CURVE cells use fresh key pairs per cell; the heartbeat "
                 + "cells count PING/PONG commands on the wire and freeze it (no forwarding, nothing closed) to "

@@ -35,7 +35,7 @@ class OptionsMatrixTest {
                 new Case("ROUTER_HANDOVER", OptionsMatrixTest::routerHandover),
                 new Case("XPUB_WELCOME_MSG", OptionsMatrixTest::xpubWelcome),
                 new Case("HELLO_MSG", OptionsMatrixTest::hello));
-        return MATRIX.perPeer(List.of(PeerKind.values()), kind -> cases.stream().flatMap(c -> Stream.of(true, false).map(oursSets ->
+        return MATRIX.perPeer(List.of(PeerKind.JEROMQ, PeerKind.LIBZMQ, PeerKind.LIBZMQ_DRAFT), kind -> cases.stream().flatMap(c -> Stream.of(true, false).map(oursSets ->
                 MATRIX.cell(c.name() + " | set on " + (oursSets ? "ours" : "the peer"), kind, Transport.TCP,
                         cell -> c.body().run(cell, oursSets)))));
     }
