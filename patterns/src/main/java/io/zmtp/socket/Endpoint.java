@@ -18,7 +18,9 @@ import java.util.UUID;
  *       {@code ipc://*} picks a fresh path in the temporary directory;</li>
  *   <li>{@code inproc://name}: between sockets of one {@link ZmtpContext}, messages handed over as
  *       objects (no encoding, no copy, no system call);</li>
- *   <li>{@code udp://host:port}: RADIO and DISH only, a datagram per message (libzmq's udp).</li>
+ *   <li>{@code udp://host:port}: RADIO and DISH only, a datagram per message (libzmq's udp);</li>
+ *   <li>{@code ws://host:port/path}: ZeroMQ over WebSocket (ZWS 2.0, as libzmq's ws transport); the
+ *       path is kept in {@link #path()} ({@code /} when none is given).</li>
  * </ul>
  */
 public record Endpoint(String transport, String host, int port, String path) {
@@ -28,8 +30,9 @@ public record Endpoint(String transport, String host, int port, String path) {
     public static final int MAX_INPROC_NAME = 4096;
 
     public Endpoint {
-        if (!transport.equals("tcp") && !transport.equals("ipc") && !transport.equals("inproc") && !transport.equals("udp")) {
-            throw new IllegalArgumentException("unsupported transport '" + transport + "' (supported: tcp, ipc, inproc, udp)");
+        if (!transport.equals("tcp") && !transport.equals("ipc") && !transport.equals("inproc") && !transport.equals("udp")
+                && !transport.equals("ws")) {
+            throw new IllegalArgumentException("unsupported transport '" + transport + "' (supported: tcp, ipc, inproc, udp, ws)");
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -70,8 +73,17 @@ public record Endpoint(String transport, String host, int port, String path) {
             }
             return new Endpoint("inproc", null, 0, address);
         }
-        if (!transport.equals("tcp") && !transport.equals("udp")) {
-            throw new IllegalArgumentException("endpoint '" + text + "': unsupported transport '" + transport + "' (supported: tcp, ipc, inproc, udp)");
+        if (!transport.equals("tcp") && !transport.equals("udp") && !transport.equals("ws")) {
+            throw new IllegalArgumentException("endpoint '" + text + "': unsupported transport '" + transport + "' (supported: tcp, ipc, inproc, udp, ws)");
+        }
+        String path = null;
+        if (transport.equals("ws")) {
+            int slash = address.indexOf('/', address.startsWith("[") ? Math.max(0, address.indexOf(']')) : 0);
+            path = slash < 0 ? "/" : address.substring(slash);
+            address = slash < 0 ? address : address.substring(0, slash);
+            if (path.length() > 1024 || path.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+                throw new IllegalArgumentException("endpoint '" + text + "': a ws path is up to 1024 printable ASCII characters");
+            }
         }
         int colon = address.lastIndexOf(':');
         if (colon <= 0 || colon == address.length() - 1) {
@@ -98,7 +110,7 @@ public record Endpoint(String transport, String host, int port, String path) {
                 throw new IllegalArgumentException("endpoint '" + text + "' has port " + port + " outside 0..65535");
             }
         }
-        return new Endpoint(transport, host, port, null);
+        return new Endpoint(transport, host, port, path);
     }
 
     private static Endpoint ipc(String text, String path) {
@@ -117,6 +129,10 @@ public record Endpoint(String transport, String host, int port, String path) {
 
     public boolean isIpc() {
         return transport.equals("ipc");
+    }
+
+    public boolean isWs() {
+        return transport.equals("ws");
     }
 
     public boolean isUdp() {
@@ -156,7 +172,7 @@ public record Endpoint(String transport, String host, int port, String path) {
 
     /** The same endpoint with the port a bind actually got. */
     public Endpoint withPort(int actualPort) {
-        return isIpc() || isInproc() ? this : new Endpoint(transport, host, actualPort, null);
+        return isIpc() || isInproc() ? this : new Endpoint(transport, host, actualPort, path);
     }
 
     @Override
@@ -165,6 +181,6 @@ public record Endpoint(String transport, String host, int port, String path) {
             return transport + "://" + path;
         }
         String h = host.contains(":") ? "[" + host + "]" : host;
-        return transport + "://" + h + ":" + port;
+        return transport + "://" + h + ":" + port + (isWs() ? path : "");
     }
 }

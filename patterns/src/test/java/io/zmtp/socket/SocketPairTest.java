@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Every valid pairing of RFC 28-31 over every transport (tcp, ipc, inproc), in both bind/connect
+ * Every valid pairing of RFC 28-31 over every transport (tcp, ipc, inproc, ws), in both bind/connect
  * directions and both start orders.
  */
 class SocketPairTest {
@@ -38,7 +38,7 @@ class SocketPairTest {
 
     /** Each transport with each variant: bit 0 clear = the first socket binds, bit 1 set = connect first. */
     static Stream<Arguments> cases() {
-        return Stream.of("tcp", "ipc", "inproc")
+        return Stream.of("tcp", "ipc", "inproc", "ws")
                 .flatMap(t -> IntStream.range(0, 4).mapToObj(v -> Arguments.of(t, v)));
     }
 
@@ -51,6 +51,7 @@ class SocketPairTest {
             case "ipc" -> "ipc://" + System.getProperty("java.io.tmpdir") + "/zmtp-pair-" + ProcessHandle.current().pid()
                     + "-" + NAMES.incrementAndGet();
             case "inproc" -> "inproc://pair-" + NAMES.incrementAndGet();
+            case "ws" -> "ws://127.0.0.1:" + freePort() + "/zmtp";
             default -> throw new IllegalArgumentException(transport);
         };
     }
@@ -175,7 +176,7 @@ class SocketPairTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tcp", "ipc", "inproc"})
+    @ValueSource(strings = {"tcp", "ipc", "inproc", "ws"})
     void routerRouterWithExplicitIdentities(String transport) {
         Socket a = ctx.socket(SocketType.ROUTER);
         Socket b = ctx.socket(SocketType.ROUTER);

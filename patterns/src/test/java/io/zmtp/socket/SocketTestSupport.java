@@ -53,7 +53,7 @@ abstract class SocketTestSupport {
 
     /** Each transport with each variant: bit 0 set = the second socket binds, bit 1 set = connect first. */
     static Stream<Arguments> transportsAndVariants() {
-        return Stream.of("tcp", "ipc", "inproc").flatMap(t -> IntStream.range(0, 4).mapToObj(v -> Arguments.of(t, v)));
+        return Stream.of("tcp", "ipc", "inproc", "ws").flatMap(t -> IntStream.range(0, 4).mapToObj(v -> Arguments.of(t, v)));
     }
 
     /** Binds one of {@code a} and {@code b} and connects the other, as {@code variant} says (see above). */
@@ -76,6 +76,7 @@ abstract class SocketTestSupport {
             case "ipc" -> "ipc://" + System.getProperty("java.io.tmpdir") + "/zmtp-test-" + ProcessHandle.current().pid()
                     + "-" + NAMES.incrementAndGet();
             case "inproc" -> "inproc://test-" + NAMES.incrementAndGet();
+            case "ws" -> "ws://127.0.0.1:" + freePort() + "/zmtp";
             default -> throw new IllegalArgumentException(transport);
         };
     }

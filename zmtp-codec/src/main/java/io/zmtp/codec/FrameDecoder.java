@@ -467,6 +467,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     /**
+     * The largest frame body this decoder takes now: the handshake's limit until the handshake is
+     * done, then the frame size limit. For a handler in front of it that must buffer a frame before
+     * it can pass the frame's header on (ZWS's fragmented WebSocket messages).
+     */
+    public long frameLimit() {
+        return inHandshake ? maxHandshakeFrameSize : maxFrameSize;
+    }
+
+    /**
      * Ends the handshake: from the next frame on only {@link InboundLimits#maxFrameSize()} bounds a
      * frame. Call it on the channel's event loop, from the handling of the command that completed
      * the handshake (the decoder stops after each command, so nothing behind it is read yet).

@@ -48,8 +48,12 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     private ZmtpVersion peerVersion = ZmtpVersion.V3_1;
     /** Frames get RFC 13's header (ZMTP/1.0 peer). */
     private boolean zmtp10;
+    /** Subscriptions go as messages whatever the peer's version (ZWS, as libzmq's ws engine sends them). */
+    private boolean subscriptionsAsMessages;
     private ChannelHandlerContext ctx;
     private volatile boolean directWrites;
+    /** A handler between this encoder and the connection rewrites the bytes: never skip the pipeline. */
+    private boolean writesStayInPipeline;
     /** Boxes every frame once a mechanism that needs it (CURVE) has finished its handshake; else null. */
     private FrameBox box;
     /** While {@link #encodeOutside} runs: where the encoded bytes go instead of down the pipeline. */
@@ -59,6 +63,11 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     public void peerVersion(ZmtpVersion version) {
         this.peerVersion = version;
         this.zmtp10 = version.hasZmtp10Framing();
+    }
+
+    /** From now on SUBSCRIBE and CANCEL go as {@code 0x01}/{@code 0x00} messages to any peer (ZWS). */
+    public void subscriptionsAsMessages() {
+        this.subscriptionsAsMessages = true;
     }
 
     @Override
@@ -84,7 +93,17 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
      * (NULL, PLAIN, and CURVE, whose boxing happens in this encoder).
      */
     public void allowDirectWrites() {
-        this.directWrites = true;
+        this.directWrites = !writesStayInPipeline;
+    }
+
+    /**
+     * A handler between this encoder and the connection rewrites what it writes (ZWS's WebSocket
+     * framing), so every write must pass through it: {@link #writeDirect} and {@link #encodeOutside}
+     * stay off, whatever the handshake allows.
+     */
+    public void keepWritesInPipeline() {
+        this.writesStayInPipeline = true;
+        this.directWrites = false;
     }
 
     /**
@@ -187,7 +206,7 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     }
 
     private void appendCommand(ChannelHandlerContext ctx, Command command, ChannelPromise promise) {
-        boolean asMessage = !peerVersion.hasSubscriptionCommands()
+        boolean asMessage = (subscriptionsAsMessages || !peerVersion.hasSubscriptionCommands())
                 && (command instanceof Subscribe || command instanceof Cancel);
         if (!asMessage && peerVersion.isLegacy()) {
             throw new IllegalStateException("a ZMTP " + peerVersion + " peer has no commands: cannot send "

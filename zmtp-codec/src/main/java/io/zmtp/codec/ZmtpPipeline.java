@@ -35,6 +35,32 @@ public final class ZmtpPipeline {
     }
 
     /**
+     * The codec for a connection whose own protocol stands in for the greeting (ZWS over WebSocket,
+     * where the subprotocol names the mechanism): {@code zmtp-frame-decoder}, {@code zmtp-frame-encoder}
+     * and {@code zmtp-handshake}, added after the handler named {@code after}. The handshake starts
+     * when the caller fires a {@link io.zmtp.codec.handshake.GreetingReceived} through them: version
+     * 3.1 for a mechanism's handshake, 2.0 for identity frames only. Subscriptions always travel as
+     * {@code 0x01}/{@code 0x00} messages there, as libzmq's ws engine sends them.
+     */
+    public static void installWithoutGreeting(ChannelPipeline pipeline, String after, ZmtpConfig config) {
+        Mechanism mechanism = config.newMechanism();
+        FrameEncoder encoder = new FrameEncoder();
+        encoder.subscriptionsAsMessages();
+        encoder.keepWritesInPipeline();
+        pipeline.addAfter(after, "zmtp-frame-decoder", new FrameDecoder(config.inboundLimits(), 0));
+        pipeline.addAfter("zmtp-frame-decoder", "zmtp-frame-encoder", encoder);
+        pipeline.addAfter("zmtp-frame-encoder", "zmtp-handshake", new HandshakeHandler(config, mechanism));
+    }
+
+    /**
+     * Why a socket of {@code config} refuses peers without a security handshake (ZMTP 1.0/2.0, or
+     * ZWS 2.0's "no mechanism"), or null when it speaks to them.
+     */
+    public static String legacyRefusal(ZmtpConfig config) {
+        return legacyRefusal(config, config.newMechanism());
+    }
+
+    /**
      * Why this socket refuses ZMTP 1.0/2.0 peers, or null when it speaks to them: libzmq refuses
      * them whenever ZAP is in use (a mechanism other than NULL, or a ZAP domain; here also a NULL
      * socket with an authenticator, which we consult without a domain), and ZMTP 2.0

@@ -64,7 +64,7 @@ abstract class StreamTransport implements Transport {
                 .channel(host.context().io().serverChannelClass(endpoint))
                 .handler(acceptFailures(endpoint.toString()))
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
-                .childHandler(initializer(host, null, endpoint.toString(), null));
+                .childHandler(initializer(host, null, endpoint, null));
         configure(b, host.options());
         ChannelFuture f = bind(host, endpoint, b, bindAddress(host, endpoint));
         if (!f.isSuccess()) {
@@ -86,7 +86,7 @@ abstract class StreamTransport implements Transport {
         Bootstrap b = new Bootstrap().group(host.loop()).channel(host.context().io().channelClass(endpoint))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
-                .handler(initializer(host, pipe, endpoint.toString(), connecter));
+                .handler(initializer(host, pipe, endpoint, connecter));
         configure(b, host.options());
         return b;
     }
@@ -105,7 +105,20 @@ abstract class StreamTransport implements Transport {
         };
     }
 
-    private static ChannelInitializer<Channel> initializer(TransportHost host, Pipe pipe, String endpoint, Connecter connecter) {
+    /**
+     * Adds the protocol's handlers to a new connection, ahead of its {@link PeerHandler}: the ZMTP
+     * codec (a STREAM socket's: raw bytes). {@code pipe} is null for an accepted connection.
+     */
+    void installProtocol(Channel ch, TransportHost host, Endpoint endpoint, Pipe pipe) {
+        if (host.type() == SocketType.STREAM) {
+            ch.pipeline().addLast("zmtp-raw", new RawStreamHandler(host));
+        } else {
+            ZmtpPipeline.install(ch.pipeline(), host.options().codecConfig());
+        }
+    }
+
+    private ChannelInitializer<Channel> initializer(TransportHost host, Pipe pipe, Endpoint target, Connecter connecter) {
+        String endpoint = target.toString();
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -120,11 +133,7 @@ abstract class StreamTransport implements Transport {
                     return;
                 }
                 host.track(ch);
-                if (host.type() == SocketType.STREAM) {
-                    ch.pipeline().addLast("zmtp-raw", new RawStreamHandler(host));
-                } else {
-                    ZmtpPipeline.install(ch.pipeline(), host.options().codecConfig());
-                }
+                installProtocol(ch, host, target, pipe);
                 ch.pipeline().addLast("zmtp-socket", new PeerHandler(host, pipe, endpoint, connecter));
                 if (pipe == null) {
                     host.emit(SocketEvent.Type.ACCEPTED, endpoint, SocketEvent.text(ch.remoteAddress()));

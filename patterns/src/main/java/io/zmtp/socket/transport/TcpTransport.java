@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /** ZMTP over TCP ({@code tcp://host:port}, {@code tcp://*:*}): TCP_NODELAY on, SO_KEEPALIVE as TCP_KEEPALIVE says. */
-final class TcpTransport extends StreamTransport {
+class TcpTransport extends StreamTransport {
     /** Ports whose listener a socket of one context closed, and when (per context). */
     static final class ReleasedPorts {
         private final Map<Integer, Long> released = new ConcurrentHashMap<>();

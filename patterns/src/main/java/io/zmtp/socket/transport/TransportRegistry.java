@@ -18,6 +18,7 @@ public final class TransportRegistry {
         register(new IpcTransport());
         register(new InprocTransport());
         register(new UdpTransport());
+        register(new WsTransport());
         for (Transport t : ServiceLoader.load(Transport.class, TransportRegistry.class.getClassLoader())) {
             register(t);
         }
