@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code zmtp cat} as a user runs it: separate processes talking over loopback. */
 class CatProcessTest {
-    private static final Pattern BOUND = Pattern.compile("zmtp: (?:[A-Z]+ )?bound tcp://[^:]+:(\\d+)");
+    private static final Pattern BOUND = Pattern.compile("zmtp: (?:[A-Z]+ )?bound (?:tcp|ws)://[^:]+:(\\d+)");
     private final List<Process> processes = new ArrayList<>();
 
     /** One running {@code zmtp} command, with its output lines in queues. */
@@ -250,6 +250,18 @@ class CatProcessTest {
             assertThat(cat.exitCode()).isZero();
             assertThat(cat.stderrText()).contains("opened").contains("closed");
         }
+    }
+
+    /** ws endpoints work as tcp ones do. */
+    @Test
+    void pushToPullOverWebSocket() throws Exception {
+        Cat pull = new Cat("--type", "PULL", "--bind", "ws://127.0.0.1:*/zmq", "--count", "2");
+        int port = pull.boundPort();
+        Cat push = new Cat("--type", "PUSH", "--connect", "ws://127.0.0.1:" + port + "/zmq");
+        push.write("over", "websocket").closeInput();
+        assertThat(List.of(pull.line(), pull.line())).containsExactly("over", "websocket");
+        assertThat(pull.exitCode()).isZero();
+        assertThat(push.exitCode()).isZero();
     }
 
     @Test
