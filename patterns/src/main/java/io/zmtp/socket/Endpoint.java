@@ -20,7 +20,7 @@ import java.util.UUID;
  *       objects (no encoding, no copy, no system call);</li>
  *   <li>{@code udp://host:port}: RADIO and DISH only, a datagram per message (libzmq's udp);</li>
  *   <li>{@code ws://host:port/path}: ZeroMQ over WebSocket (ZWS 2.0, as libzmq's ws transport); the
- *       path is kept in {@link #path()} ({@code /} when none is given).</li>
+ *       path is kept in {@link #path()} ({@code /} when none is given); {@code wss://} the same over TLS.</li>
  * </ul>
  */
 public record Endpoint(String transport, String host, int port, String path) {
@@ -31,8 +31,8 @@ public record Endpoint(String transport, String host, int port, String path) {
 
     public Endpoint {
         if (!transport.equals("tcp") && !transport.equals("ipc") && !transport.equals("inproc") && !transport.equals("udp")
-                && !transport.equals("ws")) {
-            throw new IllegalArgumentException("unsupported transport '" + transport + "' (supported: tcp, ipc, inproc, udp, ws)");
+                && !transport.equals("ws") && !transport.equals("wss")) {
+            throw new IllegalArgumentException("unsupported transport '" + transport + "' (supported: tcp, ipc, inproc, udp, ws, wss)");
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -73,11 +73,12 @@ public record Endpoint(String transport, String host, int port, String path) {
             }
             return new Endpoint("inproc", null, 0, address);
         }
-        if (!transport.equals("tcp") && !transport.equals("udp") && !transport.equals("ws")) {
-            throw new IllegalArgumentException("endpoint '" + text + "': unsupported transport '" + transport + "' (supported: tcp, ipc, inproc, udp, ws)");
+        if (!transport.equals("tcp") && !transport.equals("udp") && !transport.equals("ws") && !transport.equals("wss")) {
+            throw new IllegalArgumentException("endpoint '" + text + "': unsupported transport '" + transport
+                    + "' (supported: tcp, ipc, inproc, udp, ws, wss)");
         }
         String path = null;
-        if (transport.equals("ws")) {
+        if (transport.equals("ws") || transport.equals("wss")) {
             int slash = address.indexOf('/', address.startsWith("[") ? Math.max(0, address.indexOf(']')) : 0);
             path = slash < 0 ? "/" : address.substring(slash);
             address = slash < 0 ? address : address.substring(0, slash);
@@ -131,8 +132,9 @@ public record Endpoint(String transport, String host, int port, String path) {
         return transport.equals("ipc");
     }
 
+    /** ws or wss: the endpoint has a path. */
     public boolean isWs() {
-        return transport.equals("ws");
+        return transport.equals("ws") || transport.equals("wss");
     }
 
     public boolean isUdp() {

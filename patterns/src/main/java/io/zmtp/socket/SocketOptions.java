@@ -36,6 +36,7 @@ public final class SocketOptions extends TypeOptions {
     private volatile Authenticator authenticator;
     /** NULL, PLAIN or CURVE, and their credentials. */
     private final MechanismOptions mechanism = new MechanismOptions();
+    private final WssOptions wss = new WssOptions();
     private volatile String zapDomain = "";
     private volatile boolean zapEnforceDomain;
     private volatile int tcpKeepAlive = -1;
@@ -377,6 +378,53 @@ public final class SocketOptions extends TypeOptions {
 
     public int tcpKeepAlive() {
         return tcpKeepAlive;
+    }
+
+    /** ZMQ_WSS_CERT_PEM: this side's certificate chain for wss (PEM text; a bind needs it, with the key). */
+    public SocketOptions wssCertPem(String pem) {
+        wss.certPem(pem);
+        return this;
+    }
+
+    /** ZMQ_WSS_KEY_PEM: the private key of {@link #wssCertPem} (PEM text, PKCS#8). */
+    public SocketOptions wssKeyPem(String pem) {
+        wss.keyPem(pem);
+        return this;
+    }
+
+    /**
+     * ZMQ_WSS_TRUST_PEM: the CA certificates (PEM text) a wss connect trusts for the server; on a
+     * bind, clients must then show a certificate these signed.
+     */
+    public SocketOptions wssTrustPem(String pem) {
+        wss.trustPem(pem);
+        return this;
+    }
+
+    /** ZMQ_WSS_HOSTNAME: the name a wss connect checks the server's certificate for (default: the endpoint's host). */
+    public SocketOptions wssHostname(String name) {
+        wss.hostname(name);
+        return this;
+    }
+
+    /** ZMQ_WSS_TRUST_SYSTEM: with no WSS_TRUST_PEM, trust the system's CAs (default true). */
+    public SocketOptions wssTrustSystem(boolean on) {
+        wss.trustSystem(on);
+        return this;
+    }
+
+    /** For the wss transport: a bind's TLS context; refuses, naming the endpoint, when it cannot be made. */
+    public io.netty.handler.ssl.SslContext wssServerContext(String endpoint) {
+        return wss.serverContext(endpoint);
+    }
+
+    /** For the wss transport: a connect's TLS context, and the name the server's certificate is checked for. */
+    public io.netty.handler.ssl.SslContext wssClientContext(String endpoint) {
+        return wss.clientContext(endpoint);
+    }
+
+    public String wssHostname() {
+        return wss.hostname();
     }
 
     /** ZMQ_MULTICAST_HOPS: the TTL of a RADIO's multicast datagrams over udp (libzmq's default 1: this network only). */

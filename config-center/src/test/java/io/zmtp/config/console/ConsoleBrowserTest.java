@@ -7,6 +7,7 @@ import io.zmtp.config.server.Whitelist;
 import io.zmtp.config.store.H2ConfigStore;
 import io.zmtp.config.store.StoreLimits;
 import io.zmtp.socket.ZmtpContext;
+import io.zmtp.testing.Browser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

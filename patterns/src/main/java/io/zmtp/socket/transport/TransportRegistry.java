@@ -19,6 +19,7 @@ public final class TransportRegistry {
         register(new InprocTransport());
         register(new UdpTransport());
         register(new WsTransport());
+        register(new WssTransport());
         for (Transport t : ServiceLoader.load(Transport.class, TransportRegistry.class.getClassLoader())) {
             register(t);
         }

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.zmtp.codec.ZmtpConfig;
@@ -148,6 +149,17 @@ final class WsClientUpgrade extends ChannelInboundHandlerAdapter {
         cancelDeadline();
     }
 
+    /** wss: a TLS handshake that failed is the connection's handshake failure (SslHandler closes it). */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess() && !done) {
+            done = true;
+            cancelDeadline();
+            ZwsHandshake.refuse(ctx, HandshakeFailed.Reason.AUTH, "TLS handshake failed: " + tls.cause().getMessage());
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (upgraded) {
@@ -157,7 +169,12 @@ final class WsClientUpgrade extends ChannelInboundHandlerAdapter {
         if (!done) {
             done = true;
             cancelDeadline();
-            ZwsHandshake.refuse(ctx, HandshakeFailed.Reason.PROTOCOL, "bad HTTP answer: " + cause.getMessage());
+            javax.net.ssl.SSLException tls = ZwsHandshake.tlsFailure(cause);
+            if (tls != null) {
+                ZwsHandshake.refuse(ctx, HandshakeFailed.Reason.AUTH, "TLS handshake failed: " + tls.getMessage());
+            } else {
+                ZwsHandshake.refuse(ctx, HandshakeFailed.Reason.PROTOCOL, "bad HTTP answer: " + cause.getMessage());
+            }
         }
         ctx.close();
     }

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.zmtp.codec.ZmtpConfig;
@@ -159,10 +160,32 @@ final class WsServerUpgrade extends ChannelInboundHandlerAdapter {
         cancelDeadline();
     }
 
+    /** wss: a TLS handshake that failed is the connection's handshake failure (SslHandler closes it). */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess() && !done) {
+            done = true;
+            cancelDeadline();
+            ZwsHandshake.refuse(ctx, HandshakeFailed.Reason.AUTH, "TLS handshake failed: " + tls.cause().getMessage());
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (upgraded) {
             ctx.fireExceptionCaught(cause);
+            return;
+        }
+        javax.net.ssl.SSLException tls = ZwsHandshake.tlsFailure(cause);
+        if (tls != null) {
+            // wss: the client's certificate was refused, or it spoke no TLS; no HTTP answer can go.
+            if (!done) {
+                done = true;
+                cancelDeadline();
+                ZwsHandshake.refuse(ctx, HandshakeFailed.Reason.AUTH, "TLS handshake failed: " + tls.getMessage());
+            }
+            ctx.close();
             return;
         }
         // A broken request (too long a line or header, say): an error answer, not a stack trace per request.

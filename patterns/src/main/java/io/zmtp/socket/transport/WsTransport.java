@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * path to that listener, and a request for a path nobody bound gets 404. (libzmq takes any path
  * on a port one socket listens on.) Another socket's bind of that port fails, as with libzmq.
  */
-final class WsTransport extends TcpTransport {
+class WsTransport extends TcpTransport {
     /**
      * What each bind listens for, by the endpoint object it was bound with (identity: two sockets
      * may bind equal endpoints with port 0), known before the listening channel exists, so a
@@ -104,7 +104,7 @@ final class WsTransport extends TcpTransport {
     private Listener listenerOf(Served s, Endpoint endpoint) {
         String host = endpoint.isWildcardHost() ? "0.0.0.0" : endpoint.host().contains(":") ? "[" + endpoint.host() + "]"
                 : endpoint.host();
-        String bound = "ws://" + host + ":" + s.port + endpoint.path();
+        String bound = scheme() + "://" + host + ":" + s.port + endpoint.path();
         return Listener.of(bound, () -> {
             synchronized (served) {
                 s.paths.remove(endpoint.path());

@@ -113,6 +113,16 @@ final class ZwsHandshake {
         ctx.fireUserEventTriggered(new HandshakeFailed(reason, "ws: " + detail));
     }
 
+    /** The TLS failure in {@code cause}'s chain (a wss handshake that failed), or null. */
+    static javax.net.ssl.SSLException tlsFailure(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException ssl) {
+                return ssl;
+            }
+        }
+        return null;
+    }
+
     /** Closes the connection if the upgrade is not through within {@code millis} (0: no limit). */
     static ScheduledFuture<?> deadline(ChannelHandlerContext ctx, long millis, Runnable onTimeout) {
         if (millis <= 0) {

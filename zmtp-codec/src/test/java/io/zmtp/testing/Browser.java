@@ -1,4 +1,4 @@
-package io.zmtp.config.console;
+package io.zmtp.testing;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -13,21 +13,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Debian's headless Chromium driven through its own chromedriver, for the console's browser test.
+ * Debian's headless Chromium driven through its own chromedriver, for the browser tests (the config
+ * console's, and jszmq's page over ws in the interop tests). Shared here, in the codec's test-jar.
  * Nothing is downloaded: the binaries are {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver}
  * (packages chromium and chromium-driver, which .ci/run installs). Without them the test is skipped
  * with a message on a developer's machine and fails in CI ({@code CI=true} or
  * {@code ZMTP_BROWSER_REQUIRED=true}), so a CI machine without a browser cannot pass silently.
  */
-final class Browser {
-    static final Path CHROMIUM = Path.of(System.getProperty("zmtp.chromium", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getProperty("zmtp.chromedriver", "/usr/bin/chromedriver"));
+public final class Browser {
+    public static final Path CHROMIUM = Path.of(System.getProperty("zmtp.chromium", "/usr/bin/chromium"));
+    public static final Path CHROMEDRIVER = Path.of(System.getProperty("zmtp.chromedriver", "/usr/bin/chromedriver"));
 
     private Browser() {
     }
 
     /** Skips (developer machine) or fails (CI) unless both binaries are there. */
-    static void require() {
+    public static void require() {
         if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
             return;
         }
@@ -44,7 +45,7 @@ final class Browser {
      * the network beyond the page it is sent to (this machine refuses other connections, and
      * Chromium's background fetches would only slow it down) and let it run as root.
      */
-    static ChromeDriver start(Path profile, int width, int height) throws IOException {
+    public static ChromeDriver start(Path profile, int width, int height) throws IOException {
         require();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
