@@ -101,14 +101,7 @@ class LegacyPeerMatrixTest {
                 ours.send(big);
                 cell.expectBytes(peer, List.of(big));
             }
-            case REQ_REP -> {
-                for (int i = 0; i < 3; i++) {
-                    ours.send("request-" + i, "second frame");
-                    cell.expect(peer, "request-" + i, "second frame");
-                    peer.send("reply-" + i);
-                    cell.expect(ours, "reply-" + i);
-                }
-            }
+            case REQ_REP -> SocketPairingMatrixTest.reqRep(cell, ours, peer);
             case REP_REQ -> {
                 for (int i = 0; i < 3; i++) {
                     peer.send("request-" + i);
@@ -131,12 +124,7 @@ class LegacyPeerMatrixTest {
                 ours.send("legacy-id", "back");
                 cell.expect(peer, "back");
             }
-            case PUB_SUB -> {
-                List<byte[]> first = cell.publishUntilReceived(ours, peer, End.frames("t-news", "body"));
-                assertThat(End.strings(first)).containsExactly("t-news", "body");
-                ours.send("x-filtered");
-                cell.drainUntil(ours, peer, "t-last", s -> s.equals("t-news"));
-            }
+            case PUB_SUB -> SocketPairingMatrixTest.pubSub(cell, ours, peer);
             case SUB_PUB -> {
                 List<byte[]> first = cell.publishUntilReceived(peer, ours, End.frames("t-news"));
                 assertThat(End.strings(first)).containsExactly("t-news");

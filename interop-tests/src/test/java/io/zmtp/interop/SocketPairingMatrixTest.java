@@ -101,14 +101,7 @@ class SocketPairingMatrixTest {
             cell.link(b, a);
         }
         switch (v.pairing()) {
-            case REQ_REP -> {
-                for (int i = 0; i < 3; i++) {
-                    a.send("request-" + i, "second frame");
-                    cell.expect(b, "request-" + i, "second frame");
-                    b.send("reply-" + i);
-                    cell.expect(a, "reply-" + i);
-                }
-            }
+            case REQ_REP -> reqRep(cell, a, b);
             case REQ_ROUTER -> {
                 for (int i = 0; i < 2; i++) {
                     a.send("request-" + i);
@@ -157,12 +150,7 @@ class SocketPairingMatrixTest {
                 binder.send(connecterId, "welcome");
                 cell.expect(connecter, binderId, "welcome");
             }
-            case PUB_SUB -> {
-                List<byte[]> first = cell.publishUntilReceived(a, b, End.frames("t-news", "body"));
-                assertThat(End.strings(first)).containsExactly("t-news", "body");
-                a.send("x-filtered");
-                cell.drainUntil(a, b, "t-last", s -> s.equals("t-news"));
-            }
+            case PUB_SUB -> pubSub(cell, a, b);
             case XPUB_XSUB -> {
                 b.send(subscription(true, "t"));
                 cell.expectBytes(a, List.of(subscription(true, "t")));
@@ -201,5 +189,23 @@ class SocketPairingMatrixTest {
             }
             default -> throw new IllegalStateException("no exchange for " + v.pairing());
         }
+    }
+
+    /** REQ {@code a} and REP {@code b}: three round trips, a two-frame request each. */
+    static void reqRep(Cell cell, End a, End b) {
+        for (int i = 0; i < 3; i++) {
+            a.send("request-" + i, "second frame");
+            cell.expect(b, "request-" + i, "second frame");
+            b.send("reply-" + i);
+            cell.expect(a, "reply-" + i);
+        }
+    }
+
+    /** PUB {@code a} and SUB {@code b}, subscribed to "t": what matches arrives, what does not is filtered. */
+    static void pubSub(Cell cell, End a, End b) {
+        List<byte[]> first = cell.publishUntilReceived(a, b, End.frames("t-news", "body"));
+        assertThat(End.strings(first)).containsExactly("t-news", "body");
+        a.send("x-filtered");
+        cell.drainUntil(a, b, "t-last", s -> s.equals("t-news"));
     }
 }

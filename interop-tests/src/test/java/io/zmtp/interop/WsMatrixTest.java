@@ -85,20 +85,8 @@ class WsMatrixTest {
             link(b, a);
         }
         switch (p) {
-            case REQ_REP -> {
-                for (int i = 0; i < 3; i++) {
-                    a.send("request-" + i, "second frame");
-                    cell.expect(b, "request-" + i, "second frame");
-                    b.send("reply-" + i);
-                    cell.expect(a, "reply-" + i);
-                }
-            }
-            case PUB_SUB -> {
-                List<byte[]> first = cell.publishUntilReceived(a, b, End.frames("t-news", "body"));
-                assertThat(End.strings(first)).containsExactly("t-news", "body");
-                a.send("x-filtered");
-                cell.drainUntil(a, b, "t-last", s -> s.equals("t-news"));
-            }
+            case REQ_REP -> SocketPairingMatrixTest.reqRep(cell, a, b);
+            case PUB_SUB -> SocketPairingMatrixTest.pubSub(cell, a, b);
             case PUSH_PULL -> {
                 byte[] big = new byte[1 << 20];
                 new java.util.Random(17).nextBytes(big);

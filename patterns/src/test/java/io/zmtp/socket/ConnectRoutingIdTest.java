@@ -22,17 +22,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * is refused; STREAM's connection gets the id too.
  */
 class ConnectRoutingIdTest extends SocketTestSupport {
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static List<String> strings(Message m) {
-        assertThat(m).as("a message within %s", WAIT).isNotNull();
-        try (m) {
-            return m.strings();
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"tcp", "ipc", "inproc"})
     void aRouterAddressesTheServerItConnectsToByTheIdItChose(String transport) {

@@ -19,17 +19,6 @@ import static org.awaitility.Awaitility.await;
  * RECONNECT_STOP, HELLO_MSG, DISCONNECT_MSG and HICCUP_MSG.
  */
 class SocketOptionsBehaviourTest extends SocketTestSupport {
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static List<String> strings(Message m) {
-        assertThat(m).as("a message within %s", WAIT).isNotNull();
-        try (m) {
-            return m.strings();
-        }
-    }
-
     @Test
     void routerHandoverGivesTheIdToTheNewcomer() {
         Router router = (Router) socket(SocketType.ROUTER);

@@ -189,4 +189,16 @@ abstract class SocketTestSupport {
         }
         org.assertj.core.api.Assertions.assertThat(receiver.tryReceive()).isNull();
     }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The frames of {@code m} as text (closing it); fails when no message came within the receive time-out. */
+    static List<String> strings(Message m) {
+        org.assertj.core.api.Assertions.assertThat(m).as("a message within %s", WAIT).isNotNull();
+        try (m) {
+            return m.strings();
+        }
+    }
 }

@@ -1,7 +1,6 @@
 package io.zmtp.socket.transport;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -11,9 +10,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.zmtp.codec.ZmtpConfig;
 import io.zmtp.codec.handshake.HandshakeFailed;
 import io.zmtp.socket.Endpoint;
@@ -30,19 +26,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * brought the 101: the HTTP decoder hands them on as bytes, and this handler passes them to the
  * ZWS decoder.
  */
-final class WsClientUpgrade extends ChannelInboundHandlerAdapter {
-    private final ZmtpConfig config;
+final class WsClientUpgrade extends WsUpgrade<FullHttpResponse> {
     private final Endpoint endpoint;
-    private final long timeoutMillis;
     private String key;
-    private ScheduledFuture<?> deadline;
-    private boolean upgraded;
-    private boolean done;
 
     WsClientUpgrade(ZmtpConfig config, Endpoint endpoint, long timeoutMillis) {
-        this.config = config;
+        super(config, timeoutMillis, FullHttpResponse.class);
         this.endpoint = endpoint;
-        this.timeoutMillis = timeoutMillis;
     }
 
     @Override
@@ -59,45 +49,22 @@ final class WsClientUpgrade extends ChannelInboundHandlerAdapter {
                 .set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, ZwsHandshake.offer(config))
                 .set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
         ctx.writeAndFlush(request, ctx.voidPromise());
-        deadline = ZwsHandshake.deadline(ctx, timeoutMillis, () -> {
-            if (!done) {
-                done = true;
-                ZwsHandshake.refuse(ctx, HandshakeFailed.Reason.TIMEOUT, "no answer to the WebSocket upgrade within "
-                        + timeoutMillis + " ms");
-                ctx.close();
-            }
-        });
+        startDeadline(ctx, "no answer to the WebSocket upgrade");
         ctx.fireChannelActive();
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (upgraded) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        if (done || !(msg instanceof FullHttpResponse response)) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        try {
-            answered(ctx, response);
-        } finally {
-            response.release();
-        }
-    }
-
-    private void answered(ChannelHandlerContext ctx, FullHttpResponse response) {
-        done = true;
-        cancelDeadline();
+    void upgrade(ChannelHandlerContext ctx, FullHttpResponse response) {
         String problem = problem(response);
         if (problem != null) {
-            ZwsHandshake.refuse(ctx, HandshakeFailed.Reason.PROTOCOL, problem);
+            fail(ctx, HandshakeFailed.Reason.PROTOCOL, problem);
             ctx.close();
             return;
         }
+        succeeded();
         String protocol = response.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL).trim();
-        // From here on only ZWS frames go out: the HTTP encoder leaves now, the decoder after this read.
+        // From here on only ZWS frames go out: the HTTP encoder leaves now, the decoder after this read
+        // (it is in the middle of it, and hands on as bytes whatever came behind the 101).
         ctx.pipeline().get(HttpClientCodec.class).removeOutboundHandler();
         upgraded = true;
         ZwsHandshake.switchToZws(ctx, config, false, protocol);
@@ -137,45 +104,9 @@ final class WsClientUpgrade extends ChannelInboundHandlerAdapter {
         return null;
     }
 
-    private void cancelDeadline() {
-        if (deadline != null) {
-            deadline.cancel(false);
-            deadline = null;
-        }
-    }
-
     @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancelDeadline();
-    }
-
-    /** wss: a TLS handshake that failed is the connection's handshake failure (SslHandler closes it). */
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess() && !done) {
-            done = true;
-            cancelDeadline();
-            ZwsHandshake.refuse(ctx, HandshakeFailed.Reason.AUTH, "TLS handshake failed: " + tls.cause().getMessage());
-        }
-        ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (upgraded) {
-            ctx.fireExceptionCaught(cause);
-            return;
-        }
-        if (!done) {
-            done = true;
-            cancelDeadline();
-            javax.net.ssl.SSLException tls = ZwsHandshake.tlsFailure(cause);
-            if (tls != null) {
-                ZwsHandshake.refuse(ctx, HandshakeFailed.Reason.AUTH, "TLS handshake failed: " + tls.getMessage());
-            } else {
-                ZwsHandshake.refuse(ctx, HandshakeFailed.Reason.PROTOCOL, "bad HTTP answer: " + cause.getMessage());
-            }
-        }
+    void badInput(ChannelHandlerContext ctx, Throwable cause) {
+        fail(ctx, HandshakeFailed.Reason.PROTOCOL, "bad HTTP answer: " + cause.getMessage());
         ctx.close();
     }
 }

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -15,9 +14,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.zmtp.codec.ZmtpConfig;
 import io.zmtp.codec.handshake.HandshakeFailed;
 
@@ -33,89 +29,59 @@ import java.util.function.Predicate;
  * the socket as a handshake failure and logged at debug level only. A connection that sends no
  * upgrade within the handshake interval is closed.
  */
-final class WsServerUpgrade extends ChannelInboundHandlerAdapter {
-    private final ZmtpConfig config;
+final class WsServerUpgrade extends WsUpgrade<FullHttpRequest> {
     /** Whether this listener serves a path (asked when the request comes: paths may be added after accept). */
     private final Predicate<String> paths;
-    private final long timeoutMillis;
-    private ScheduledFuture<?> deadline;
-    private boolean upgraded;
-    private boolean done;
 
     WsServerUpgrade(ZmtpConfig config, Predicate<String> paths, long timeoutMillis) {
-        this.config = config;
+        super(config, timeoutMillis, FullHttpRequest.class);
         this.paths = paths;
-        this.timeoutMillis = timeoutMillis;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        deadline = ZwsHandshake.deadline(ctx, timeoutMillis, () -> {
-            if (!done) {
-                done = true;
-                ZwsHandshake.refuse(ctx, HandshakeFailed.Reason.TIMEOUT, "no WebSocket upgrade within " + timeoutMillis + " ms");
-                ctx.close();
-            }
-        });
+        startDeadline(ctx, "no WebSocket upgrade");
         ctx.fireChannelActive();
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (upgraded) {
-            // Bytes the HTTP decoder held when it left: the first ZWS frames.
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        if (done || !(msg instanceof FullHttpRequest request)) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        try {
-            upgrade(ctx, request);
-        } finally {
-            request.release();
-        }
-    }
-
-    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
-        done = true;
+    void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
-            fail(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+            answer(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
             return;
         }
         if (!request.method().equals(HttpMethod.GET)) {
-            fail(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "a WebSocket upgrade is a GET, not " + request.method());
+            answer(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "a WebSocket upgrade is a GET, not " + request.method());
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
         if (!paths.test(path)) {
-            fail(ctx, HttpResponseStatus.NOT_FOUND, "no socket is bound at path " + path);
+            answer(ctx, HttpResponseStatus.NOT_FOUND, "no socket is bound at path " + path);
             return;
         }
         var headers = request.headers();
         if (!ZwsHandshake.hasToken(headers, HttpHeaderNames.UPGRADE, "websocket")
                 || !ZwsHandshake.hasToken(headers, HttpHeaderNames.CONNECTION, "upgrade")) {
-            fail(ctx, HttpResponseStatus.BAD_REQUEST, "not a WebSocket upgrade request");
+            answer(ctx, HttpResponseStatus.BAD_REQUEST, "not a WebSocket upgrade request");
             return;
         }
         if (!"13".equals(headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
-            fail(ctx, HttpResponseStatus.UPGRADE_REQUIRED, "WebSocket version " + headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION)
+            answer(ctx, HttpResponseStatus.UPGRADE_REQUIRED, "WebSocket version " + headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION)
                     + "; only 13 is spoken");
             return;
         }
         String key = headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
         if (key == null || key.isBlank()) {
-            fail(ctx, HttpResponseStatus.BAD_REQUEST, "no Sec-WebSocket-Key");
+            answer(ctx, HttpResponseStatus.BAD_REQUEST, "no Sec-WebSocket-Key");
             return;
         }
         String protocol = ZwsHandshake.choose(headers, config);
         if (protocol == null) {
-            fail(ctx, HttpResponseStatus.BAD_REQUEST, "no ZWS subprotocol this socket speaks among "
+            answer(ctx, HttpResponseStatus.BAD_REQUEST, "no ZWS subprotocol this socket speaks among "
                     + ZwsHandshake.offered(headers) + " (it speaks " + ZwsHandshake.offer(config) + ")");
             return;
         }
-        cancelDeadline();
+        succeeded();
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
         response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
@@ -134,9 +100,15 @@ final class WsServerUpgrade extends ChannelInboundHandlerAdapter {
         ctx.pipeline().remove(this);
     }
 
-    private void fail(ChannelHandlerContext ctx, HttpResponseStatus status, String detail) {
-        cancelDeadline();
-        ZwsHandshake.refuse(ctx, HandshakeFailed.Reason.PROTOCOL, detail);
+    /** A broken request (too long a line or header, say): an error answer, not a stack trace per request. */
+    @Override
+    void badInput(ChannelHandlerContext ctx, Throwable cause) {
+        answer(ctx, HttpResponseStatus.BAD_REQUEST, "bad HTTP request: " + cause.getMessage());
+    }
+
+    /** Refuses the upgrade with an HTTP error saying why, then closes. */
+    private void answer(ChannelHandlerContext ctx, HttpResponseStatus status, String detail) {
+        fail(ctx, HandshakeFailed.Reason.PROTOCOL, detail);
         ByteBuf body = Unpooled.copiedBuffer(detail + "\n", StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
@@ -146,52 +118,5 @@ final class WsServerUpgrade extends ChannelInboundHandlerAdapter {
             response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
         }
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    private void cancelDeadline() {
-        if (deadline != null) {
-            deadline.cancel(false);
-            deadline = null;
-        }
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancelDeadline();
-    }
-
-    /** wss: a TLS handshake that failed is the connection's handshake failure (SslHandler closes it). */
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess() && !done) {
-            done = true;
-            cancelDeadline();
-            ZwsHandshake.refuse(ctx, HandshakeFailed.Reason.AUTH, "TLS handshake failed: " + tls.cause().getMessage());
-        }
-        ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (upgraded) {
-            ctx.fireExceptionCaught(cause);
-            return;
-        }
-        javax.net.ssl.SSLException tls = ZwsHandshake.tlsFailure(cause);
-        if (tls != null) {
-            // wss: the client's certificate was refused, or it spoke no TLS; no HTTP answer can go.
-            if (!done) {
-                done = true;
-                cancelDeadline();
-                ZwsHandshake.refuse(ctx, HandshakeFailed.Reason.AUTH, "TLS handshake failed: " + tls.getMessage());
-            }
-            ctx.close();
-            return;
-        }
-        // A broken request (too long a line or header, say): an error answer, not a stack trace per request.
-        if (!done) {
-            done = true;
-            fail(ctx, HttpResponseStatus.BAD_REQUEST, "bad HTTP request: " + cause.getMessage());
-        }
     }
 }
