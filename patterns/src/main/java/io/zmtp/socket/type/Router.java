@@ -28,8 +28,6 @@ import static io.zmtp.socket.SocketTypeSupport.*;
  */
 public final class Router extends Socket {
     private final RoutingIdTable table = new RoutingIdTable();
-    /** Connect-side pipes whose id CONNECT_ROUTING_ID gave. */
-    private final java.util.Map<Pipe, byte[]> preset = new java.util.HashMap<>();
 
     public Router(ZmtpContext context) {
         super(context, SocketType.ROUTER);
@@ -37,7 +35,7 @@ public final class Router extends Socket {
 
     @Override
     protected byte[] assignRoutingId(Pipe pipe, byte[] announced) {
-        byte[] given = preset.get(pipe);
+        byte[] given = table.pinnedId(pipe);
         if (given != null) {
             return given;
         }
@@ -59,11 +57,8 @@ public final class Router extends Socket {
 
     @Override
     protected String presetRoutingId(Pipe pipe, byte[] id) {
-        if (!table.register(id, pipe)) {
-            return "CONNECT_ROUTING_ID " + ByteBufUtil.hexDump(id) + " is the routing id of another peer of this ROUTER";
-        }
-        preset.put(pipe, id);
-        return null;
+        return table.pin(id, pipe) ? null
+                : "CONNECT_ROUTING_ID " + ByteBufUtil.hexDump(id) + " is the routing id of another peer of this ROUTER";
     }
 
     @Override
@@ -91,19 +86,13 @@ public final class Router extends Socket {
                 && table.lookup(pipe.routingId()) == pipe) {
             receivedFrom(pipe, Message.of(Unpooled.EMPTY_BUFFER));
         }
-        if (!preset.containsKey(pipe)) {
+        if (!table.isPinned(pipe)) {
             forget(pipe);
         }
     }
 
     private void forget(Pipe pipe) {
-        byte[] given = preset.remove(pipe);
-        if (given != null) {
-            table.unregister(given, pipe);
-        }
-        if (pipe.routingId() != null) {
-            table.unregister(pipe.routingId(), pipe);
-        }
+        table.forget(pipe);
     }
 
     @Override
@@ -126,7 +115,7 @@ public final class Router extends Socket {
     protected boolean route(Message message) {
         ByteBuf idFrame = message.frame(0);
         Pipe p = table.lookup(idFrame.nioBuffer());
-        if (p == null || !p.isReady() && !preset.containsKey(p)) {
+        if (p == null || !p.isReady() && !table.isPinned(p)) {
             discard(message);
             return true;
         }

@@ -24,8 +24,6 @@ import static io.zmtp.socket.SocketTypeSupport.*;
  */
 public final class Stream extends Socket {
     private final RoutingIdTable table = new RoutingIdTable();
-    /** Connect-side pipes whose id CONNECT_ROUTING_ID gave: routable before, and between, connections. */
-    private final java.util.Map<Pipe, byte[]> preset = new java.util.HashMap<>();
     /** Connections this socket closed (an empty send): their end is not announced, as in libzmq. */
     private final java.util.Set<Pipe> closedHere = new java.util.HashSet<>();
 
@@ -35,7 +33,7 @@ public final class Stream extends Socket {
 
     @Override
     protected byte[] assignRoutingId(Pipe pipe, byte[] announced) {
-        byte[] given = preset.get(pipe);
+        byte[] given = table.pinnedId(pipe);
         if (given != null) {
             return given;
         }
@@ -46,11 +44,8 @@ public final class Stream extends Socket {
 
     @Override
     protected String presetRoutingId(Pipe pipe, byte[] id) {
-        if (!table.register(id, pipe)) {
-            return "CONNECT_ROUTING_ID " + ByteBufUtil.hexDump(id) + " is the routing id of another connection of this STREAM";
-        }
-        preset.put(pipe, id);
-        return null;
+        return table.pin(id, pipe) ? null
+                : "CONNECT_ROUTING_ID " + ByteBufUtil.hexDump(id) + " is the routing id of another connection of this STREAM";
     }
 
     @Override
@@ -75,7 +70,7 @@ public final class Stream extends Socket {
             // Behind what the connection sent before it closed.
             receivedFrom(pipe, Message.of(Unpooled.EMPTY_BUFFER));
         }
-        if (!preset.containsKey(pipe) || pipe.isClosed()) {
+        if (!table.isPinned(pipe) || pipe.isClosed()) {
             forget(pipe);
         }
     }
@@ -84,13 +79,7 @@ public final class Stream extends Socket {
         if (pipe.isClosed()) {
             closedHere.remove(pipe);
         }
-        byte[] given = preset.remove(pipe);
-        if (given != null) {
-            table.unregister(given, pipe);
-        }
-        if (pipe.routingId() != null) {
-            table.unregister(pipe.routingId(), pipe);
-        }
+        table.forget(pipe);
     }
 
     @Override
@@ -106,7 +95,7 @@ public final class Stream extends Socket {
     @Override
     protected boolean route(Message message) {
         Pipe p = table.lookup(message.frame(0).nioBuffer());
-        if (p == null || !p.isReady() && !preset.containsKey(p)) {
+        if (p == null || !p.isReady() && !table.isPinned(p)) {
             // The connection closed after the send was checked: the bytes go nowhere, as in libzmq.
             discard(message);
             return true;
