@@ -39,15 +39,7 @@ class RadioDishTest extends SocketTestSupport {
         Socket radio = socket(SocketType.RADIO);
         Dish dish = (Dish) socket(SocketType.DISH);
         dish.join("weather");
-        Socket binder = (variant & 1) == 0 ? radio : dish;
-        Socket connecter = binder == radio ? dish : radio;
-        String endpoint = freeEndpoint(transport);
-        if ((variant & 2) != 0) {
-            connecter.connect(endpoint);
-            binder.bind(endpoint);
-        } else {
-            connecter.connect(binder.bind(endpoint));
-        }
+        link(radio, dish, transport, variant);
         try (Message first = sendUntilReceived(radio, dish, "weather", "sunny")) {
             assertThat(first.strings()).containsExactly("sunny");
             assertThat(first.group()).isEqualTo("weather");
