@@ -12,6 +12,8 @@
 #   - cross pairs, throughput: ours->libzmq (our remote_thr to libzmq's local_thr) and
 #     libzmq->ours, ours on NIO
 #   - our inproc_thr at 16 B
+#   - over ws://127.0.0.1:<port>/bench (ZWS 2.0), ours (nio) and libzmq (JeroMQ has no ws):
+#     PUSH/PULL throughput at WS_SIZES and REQ/REP latency at WS_LAT_SIZES
 # and, at 16 and 1024 B only (PUBSUB_SIZES, CURVE_SIZES), for ours (nio), JeroMQ and libzmq:
 #   - PUB -> N SUB throughput (pub_thr/sub_thr), with 1 and with 10 subscribers; the N SUB
 #     sockets live in one sub_thr process, one thread each; the figure is the mean of theirs
@@ -67,6 +69,8 @@
 #                          ours on epoll against libzmq at 16 B: 1.02-1.18x at 50,000, 1.00-1.04x
 #                          at 200,000 (libzmq 63.8-67.4 us either way)
 #   INPROC_COUNT=30000000  messages per inproc_thr run (about 3 s at 10M msg/s)
+#   WS_SIZES="16 1024 65536"  message sizes of the ws throughput cells (counts as THR_COUNT_<size>)
+#   WS_LAT_SIZES="16 1024" message sizes of the ws latency cells (round trips as LAT_COUNT_<size>)
 #   RUN_TIMEOUT=150        seconds before one tool process is killed (a failed run is retried once)
 #   SKIP_BUILD=1           use the existing build
 #   OUT=<file>             where to write the report (default: <repo>/BENCHMARKS.md; "-" for none)
@@ -78,7 +82,7 @@ bench_dir=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 # shellcheck source=lib.sh
 source "$bench_dir/lib.sh"
 command_line="$(for v in RUNS SIZES LAT_COUNT INPROC_COUNT THR_COUNT_16 THR_COUNT_256 THR_COUNT_1024 THR_COUNT_65536 \
-    PUBSUB_SIZES PUBSUB_SUBSCRIBERS CURVE_SIZES HS_COUNT HS_COUNT_JEROMQ HS_PARALLEL HS_ZAP \
+    PUBSUB_SIZES PUBSUB_SUBSCRIBERS CURVE_SIZES WS_SIZES WS_LAT_SIZES HS_COUNT HS_COUNT_JEROMQ HS_PARALLEL HS_ZAP \
     $(compgen -v | grep -E '^(THR|PUBSUB|CURVE|LAT)_COUNT_[0-9]+$' | grep -vxE 'THR_COUNT_(16|256|1024|65536)'); do
     [[ -n ${!v:-} ]] && printf "%s='%s' " "$v" "${!v}"; done)bench/compare.sh${*:+ $*}"
 
@@ -116,6 +120,8 @@ PUBSUB_SUBSCRIBERS=${PUBSUB_SUBSCRIBERS:-1 10}
 # (empty: no such cell).
 PUBSUB_FILTERS=${PUBSUB_FILTERS-1000}
 CURVE_SIZES=${CURVE_SIZES:-16 1024}
+WS_SIZES=${WS_SIZES-16 1024 65536}
+WS_LAT_SIZES=${WS_LAT_SIZES-16 1024}
 # pubsub_count <size> <subscribers>: sized so that the fastest implementation still runs about 5 s
 # or more (a 200,000-message run was mostly JIT warm-up for both Java implementations; at 15M, ours
 # to one SUB at 16 B ran 2.9 s in the run of 2026-12-06 03:19).
@@ -293,8 +299,11 @@ pair_run() {
     local -a extra=() conn_extra=() env_prefix=() bind_args=() conn_args=()
     free_port || { failures+=("$kind $bimpl<-$cimpl$(size_text "$size"): no free port"); return 1; }
     tag="$log_dir/$kind-$bimpl-$cimpl-$size-$port"
+    # The ws cells (wsthr, wslat) run the same tools over ZWS 2.0 on a path of the port.
+    local ep="tcp://127.0.0.1:$port"
+    [[ $kind == ws* ]] && ep="ws://127.0.0.1:$port/bench"
     case $kind in
-        thr | curve)
+        thr | curve | wsthr)
             bind_role=local_thr conn_role=remote_thr
             pattern='^mean throughput: ([0-9]+) \[msg/s\]'
             result_file="$tag.bind.out"
@@ -327,7 +336,7 @@ pair_run() {
             ;;
     esac
 
-    ((${#bind_args[@]} > 0)) || bind_args=("tcp://127.0.0.1:$port" "$size" "$count" "${extra[@]}")
+    ((${#bind_args[@]} > 0)) || bind_args=("$ep" "$size" "$count" "${extra[@]}")
     local -a cmd
     tool_cmd "$bimpl" "$bind_role" || return 1
     timeout -k 5 "$RUN_TIMEOUT" "${env_prefix[@]}" "${cmd[@]}" "${bind_args[@]}" \
@@ -343,7 +352,7 @@ pair_run() {
     fi
     tool_cmd "$cimpl" "$conn_role" || return 1
     ((${#conn_extra[@]} > 0)) || conn_extra=("${extra[@]}")
-    ((${#conn_args[@]} > 0)) || conn_args=("tcp://127.0.0.1:$port" "$size" "$count" "${conn_extra[@]}")
+    ((${#conn_args[@]} > 0)) || conn_args=("$ep" "$size" "$count" "${conn_extra[@]}")
     timeout -k 5 "$RUN_TIMEOUT" "${env_prefix[@]}" "${cmd[@]}" "${conn_args[@]}" \
         >"$tag.conn.out" 2>"$tag.conn.err" </dev/null &
     local cpid=$!
@@ -415,7 +424,7 @@ cell() {
         samples[$key]="${got[*]}"
         # A throughput cell's run time follows from its count and rate; a cell under 3 s measures
         # warm-up more than steady state, and the notes say so.
-        if [[ $kind != lat ]]; then
+        if [[ $kind != lat && $kind != wslat ]]; then
             local secs
             secs=$(awk -v c="$count" -v r="${result[$key]}" 'BEGIN { if (r > 0) printf "%.1f", c / r; else print 0 }')
             if awk -v s="$secs" 'BEGIN { exit !(s < 3) }'; then
@@ -472,6 +481,20 @@ for size in $SIZES; do
         cell lat "$impl" "$impl" "$size" "$(lat_count "$size")"
     done
 done
+
+if [[ -n $WS_SIZES$WS_LAT_SIZES ]]; then
+    say "PUSH/PULL throughput and REQ/REP latency over ws://127.0.0.1 (ours on NIO, libzmq) ..."
+    for size in $WS_SIZES; do
+        for impl in ours-nio libzmq; do
+            cell wsthr "$impl" "$impl" "$size" "$(thr_count "$size")"
+        done
+    done
+    for size in $WS_LAT_SIZES; do
+        for impl in ours-nio libzmq; do
+            cell wslat "$impl" "$impl" "$size" "$(lat_count "$size")"
+        done
+    done
+fi
 
 say "inproc_thr (ours, nio) ..."
 declare -a inproc_got=()
@@ -536,7 +559,7 @@ cell hs ours-nio libzmq - "$HS_COUNT"   # libzmq's client against our server
 fmt_value() { # kind value
     [[ -z $2 ]] && { echo "FAILED"; return; }
     case $1 in
-        lat) printf '%.2f' "$2" ;;
+        lat | wslat) printf '%.2f' "$2" ;;
         hscpu) printf '%.1f' "$2" ;;
         *) printf '%.0f' "$2" ;;
     esac
@@ -578,6 +601,14 @@ for t in nio epoll; do
         row "REQ/REP lat [us], ours=$t" "$size" "${result[lat:ours-$t:ours-$t:$size]:-}" \
             "${result[lat:libzmq:libzmq:$size]:-}" "${result[lat:jeromq:jeromq:$size]:-}" lat
     done
+done
+for size in $WS_SIZES; do
+    row "ws PUSH/PULL thr [msg/s], ours=nio" "$size" "${result[wsthr:ours-nio:ours-nio:$size]:-}" \
+        "${result[wsthr:libzmq:libzmq:$size]:-}" none thr
+done
+for size in $WS_LAT_SIZES; do
+    row "ws REQ/REP lat [us], ours=nio" "$size" "${result[wslat:ours-nio:ours-nio:$size]:-}" \
+        "${result[wslat:libzmq:libzmq:$size]:-}" none lat
 done
 table+=$'\n'"| inproc thr [msg/s], ours=nio | 16 | $(fmt_value thr "$inproc_median") | — | — | — | — |"
 for n in $PUBSUB_SUBSCRIBERS; do
@@ -720,6 +751,44 @@ else
     target_line no "CURVE handshakes/s ours(nio)/libzmq >= 0.8: no figure"
 fi
 
+# Issue 17's ws targets: ours over ws at least 0.8x ours over tcp (throughput; latency at most
+# 1/0.8 = 1.25x), and at least libzmq over ws (latency: at most libzmq's), at each ws size.
+for size in $WS_SIZES; do
+    w=${result[wsthr:ours-nio:ours-nio:$size]:-} t=${result[thr:ours-nio:ours-nio:$size]:-} l=${result[wsthr:libzmq:libzmq:$size]:-}
+    if [[ -n $w && -n $t ]]; then
+        r=$(ratio3 "$w" "$t")
+        if ratio_ge "$w" "$t" 0.8; then target_line yes "ws PUSH/PULL throughput at $size B ours(nio) ws/tcp >= 0.8: $r"
+        else target_line no "ws PUSH/PULL throughput at $size B ours(nio) ws/tcp >= 0.8: $r"; fi
+    else
+        target_line no "ws PUSH/PULL throughput at $size B ours(nio) ws/tcp >= 0.8: no figure (ours tcp at $size B is measured only when SIZES holds it)"
+    fi
+    if [[ -n $w && -n $l ]]; then
+        r=$(ratio3 "$w" "$l")
+        if ratio_ge "$w" "$l" 1; then target_line yes "ws PUSH/PULL throughput at $size B ours(nio)/libzmq over ws >= 1.0: $r"
+        else target_line no "ws PUSH/PULL throughput at $size B ours(nio)/libzmq over ws >= 1.0: $r"; fi
+    else
+        target_line no "ws PUSH/PULL throughput at $size B ours(nio)/libzmq over ws >= 1.0: no figure"
+    fi
+done
+for size in $WS_LAT_SIZES; do
+    w=${result[wslat:ours-nio:ours-nio:$size]:-} t=${result[lat:ours-nio:ours-nio:$size]:-} l=${result[wslat:libzmq:libzmq:$size]:-}
+    if [[ -n $w && -n $t ]]; then
+        r=$(ratio3 "$w" "$t")
+        if ratio_le "$w" "$t" 1.25; then target_line yes "ws REQ/REP latency at $size B ours(nio) ws/tcp <= 1.25 (0.8x as fast): $r"
+        else target_line no "ws REQ/REP latency at $size B ours(nio) ws/tcp <= 1.25 (0.8x as fast): $r"; fi
+    else
+        target_line no "ws REQ/REP latency at $size B ours(nio) ws/tcp <= 1.25: no figure (ours tcp at $size B is measured only when SIZES holds it)"
+    fi
+    if [[ -n $w && -n $l ]]; then
+        r=$(ratio3 "$w" "$l")
+        if ratio_le "$w" "$l" 1; then target_line yes "ws REQ/REP latency at $size B ours(nio)/libzmq over ws <= 1.0: $r"
+        else target_line no "ws REQ/REP latency at $size B ours(nio)/libzmq over ws <= 1.0: $r"; fi
+    else
+        target_line no "ws REQ/REP latency at $size B ours(nio)/libzmq over ws <= 1.0: no figure"
+    fi
+done
+[[ -n $WS_SIZES$WS_LAT_SIZES ]] || target_line unmeasured "ws throughput and latency ours(nio) >= 0.8x our tcp and >= libzmq over ws"
+
 printf '\nTargets:\n%s' "$targets"
 if ((${#failures[@]} > 0)); then
     printf '\nFailed runs:\n'
@@ -857,6 +926,12 @@ $(sed 's/^/  /' <<<"$java_version")
   throughput (and handshakes/s), below 1.0 is better for latency (and CPU per handshake). The cross rows put the cross pair in the "ours"
   column and libzmq with itself in the "libzmq" column.
 - inproc: our \`inproc_thr 16 $INPROC_COUNT\` (one process), median of $RUNS runs.
+- ws: the same \`local_thr\`/\`remote_thr\` and \`local_lat\`/\`remote_lat\` over
+  \`ws://127.0.0.1:<free port>/bench\` (ZWS 2.0: each ZMTP frame a WebSocket message, the
+  connecting side masking what it sends, as RFC 6455 asks of a client), ours on NIO and libzmq
+  (its draft ws transport, in Debian's build); JeroMQ has no ws transport. Same counts as the tcp
+  cells of the size; the targets compare ours over ws with ours over tcp in this run (the
+  \`ours=nio\` rows above) and with libzmq over ws.
 - PUB/SUB (libzmq has no tool for it; \`pub_thr\`/\`sub_thr\` are this bench's pair, in
   \`bench/bin\`, \`io.zmtp.bench.jeromq.PubThr\`/\`SubThr\` and \`zmq_perf pub_thr\`/\`sub_thr\`):
   \`pub_thr\` binds an XPUB with XPUB_VERBOSE, XPUB_NODROP and SNDHWM 100000 and starts sending

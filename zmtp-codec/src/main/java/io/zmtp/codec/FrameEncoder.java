@@ -58,6 +58,12 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     private FrameBox box;
     /** While {@link #encodeOutside} runs: where the encoded bytes go instead of down the pipeline. */
     private Consumer<ByteBuf> outside;
+    /** Another protocol's framing around each frame instead of ZMTP's header (ZWS), or null. */
+    private FrameEnvelope envelope;
+    /** Every body is copied into the batch: the envelope rewrites bodies there (masking). */
+    private boolean copyEveryBody;
+    /** Room a frame header takes at most, {@link #MAX_HEADER} or the envelope's. */
+    private int maxHeader = MAX_HEADER;
 
     /** Tells the encoder which form subscriptions take; the handshake sets it from the peer's greeting. */
     public void peerVersion(ZmtpVersion version) {
@@ -86,6 +92,18 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
             throw new IllegalStateException("this connection's frames are boxed already");
         }
         this.box = box;
+    }
+
+    /**
+     * From now on (before any frame is written) every frame goes in {@code envelope} instead of
+     * behind a ZMTP header: ZWS's WebSocket framing, done here in the batch buffer rather than by a
+     * handler below that would parse the encoded stream again. Direct and borrowed writes stay
+     * available, as on tcp.
+     */
+    public void envelope(FrameEnvelope envelope) {
+        this.envelope = envelope;
+        this.copyEveryBody = envelope.rewritesBody();
+        this.maxHeader = Math.max(MAX_HEADER, envelope.maxHeaderLength());
     }
 
     /**
@@ -214,7 +232,7 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
         }
         int length = asMessage ? 1 + command.dataLength() : command.encodedLength();
         int flags = asMessage ? 0 : ZmtpFrame.FLAG_COMMAND;
-        ByteBuf out = reserve(ctx, MAX_HEADER + wireLength(length));
+        ByteBuf out = reserve(ctx, maxHeader + wireLength(length));
         int mark = out.writerIndex();
         int start = beginFrame(out, flags, length);
         if (asMessage) {
@@ -238,17 +256,21 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
      */
     private void appendFrame(ChannelHandlerContext ctx, ByteBuf body, boolean sole, int flags, ChannelPromise promise) {
         int length = body.readableBytes();
-        if (length <= COPY_THRESHOLD || box != null || outside != null) {
-            ByteBuf out = reserve(ctx, MAX_HEADER + wireLength(length));
+        if (length <= COPY_THRESHOLD || box != null || outside != null || copyEveryBody) {
+            ByteBuf out = reserve(ctx, maxHeader + wireLength(length));
             int mark = out.writerIndex();
             int start = beginFrame(out, flags, length);
-            copyBody(out, body, length);
-            endFrame(out, mark, start, flags, length);
+            if (box == null && envelope != null && envelope.copySealed(out, body, length)) {
+                // The envelope copied the body and sealed it in one pass (a WebSocket client's mask).
+            } else {
+                copyBody(out, body, length);
+                endFrame(out, mark, start, flags, length);
+            }
             if (promise != null) {
                 track(promise);
             }
         } else {
-            writeHeader(reserve(ctx, MAX_HEADER), flags, length);
+            writeHeader(reserve(ctx, maxHeader), flags, length);
             writeBatch(ctx);
             // Writing moves the buffer's reader index. When nobody else holds the message or the
             // body (a PUB's fan-out shares both), the body itself goes; else a view of it, an object
@@ -320,20 +342,31 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
         return start;
     }
 
-    /** Boxes the frame whose body was just written at {@code start}; on failure takes the frame out again. */
+    /**
+     * Boxes the frame whose body was just written at {@code start} (on failure takes the frame out
+     * again), then lets the envelope, if any, seal what goes on the wire.
+     */
     private void endFrame(ByteBuf out, int mark, int start, int flags, int length) {
-        if (box == null) {
-            return;
+        int wire = start;
+        if (box != null) {
+            wire = start - box.overhead();
+            try {
+                box.seal(out, wire, flags, length);
+            } catch (RuntimeException e) {
+                out.writerIndex(mark);
+                throw e;
+            }
         }
-        try {
-            box.seal(out, start - box.overhead(), flags, length);
-        } catch (RuntimeException e) {
-            out.writerIndex(mark);
-            throw e;
+        if (envelope != null) {
+            envelope.seal(out, wire, out.writerIndex() - wire);
         }
     }
 
     private void writeHeader(ByteBuf out, int flags, int length) {
+        if (envelope != null) {
+            envelope.writeHeader(out, flags, length);
+            return;
+        }
         if (zmtp10) {
             // RFC 13: the length counts the flags octet; FF says eight length octets follow.
             long counted = length + 1L;

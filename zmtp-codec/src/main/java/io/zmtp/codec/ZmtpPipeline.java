@@ -41,15 +41,29 @@ public final class ZmtpPipeline {
      * when the caller fires a {@link io.zmtp.codec.handshake.GreetingReceived} through them: version
      * 3.1 for a mechanism's handshake, 2.0 for identity frames only. Subscriptions always travel as
      * {@code 0x01}/{@code 0x00} messages there, as libzmq's ws engine sends them.
+     *
+     * <p>The encoder writes each frame in {@code envelope} (the protocol's own framing) instead of a
+     * ZMTP header; with a null envelope it writes ZMTP frames and a handler of the caller's below it
+     * must translate them, so every write then passes through the pipeline.
      */
-    public static void installWithoutGreeting(ChannelPipeline pipeline, String after, ZmtpConfig config) {
+    public static void installWithoutGreeting(ChannelPipeline pipeline, String after, ZmtpConfig config,
+            FrameEnvelope envelope) {
         Mechanism mechanism = config.newMechanism();
         FrameEncoder encoder = new FrameEncoder();
         encoder.subscriptionsAsMessages();
-        encoder.keepWritesInPipeline();
+        if (envelope != null) {
+            encoder.envelope(envelope);
+        } else {
+            encoder.keepWritesInPipeline();
+        }
         pipeline.addAfter(after, "zmtp-frame-decoder", new FrameDecoder(config.inboundLimits(), 0));
         pipeline.addAfter("zmtp-frame-decoder", "zmtp-frame-encoder", encoder);
         pipeline.addAfter("zmtp-frame-encoder", "zmtp-handshake", new HandshakeHandler(config, mechanism));
+    }
+
+    /** {@link #installWithoutGreeting(ChannelPipeline, String, ZmtpConfig, FrameEnvelope)} with no envelope. */
+    public static void installWithoutGreeting(ChannelPipeline pipeline, String after, ZmtpConfig config) {
+        installWithoutGreeting(pipeline, after, config, null);
     }
 
     /**

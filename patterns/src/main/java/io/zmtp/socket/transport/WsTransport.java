@@ -19,8 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * ws, ZeroMQ over WebSocket as libzmq's ws transport speaks it (ZWS 2.0, ZeroMQ RFC 45):
  * {@code ws://host:port/path}. A connection starts as HTTP (an upgrade GET for the path, answered
  * with 101; {@link WsServerUpgrade}, {@link WsClientUpgrade}), then each ZMTP frame travels as one
- * binary WebSocket message ({@link ZwsDecoder}, {@link ZwsEncoder}) and the codec runs as on tcp,
- * its handshake started by the subprotocol instead of a greeting. TCP underneath, with tcp's
+ * binary WebSocket message and the codec runs as on tcp, its handshake started by the subprotocol
+ * instead of a greeting: the codec's encoder writes the WebSocket framing itself
+ * ({@link ZwsEnvelope}), and {@link ZwsDecoder} turns what arrives into ZMTP frames in the read
+ * buffer itself. TCP underneath, with tcp's
  * options and reconnects.
  *
  * <p>One socket may bind several paths on one port: the first bind listens, the others add their

@@ -17,12 +17,15 @@ import io.zmtp.codec.ZmtpProtocolException;
  * bytes arrive, so that decoder checks every declared size against its limits before anything is
  * buffered, exactly as on tcp.
  *
- * <p>A frame's bytes are unmasked where they lie (a client masks what it sends); bodies up to
- * {@link #COPY_THRESHOLD} bytes are copied into one buffer per read, larger ones passed on as
- * slices. PING is answered with PONG, CLOSE with CLOSE and the end of the connection; a text
- * message, a reserved bit or opcode, a server frame that is masked or a client frame that is not
- * breaks the protocol. A message fragmented into continuation frames is gathered (at most
- * {@link #MAX_FRAGMENTED} bytes) before it is passed on.
+ * <p>The translation is done in the read buffer itself: a frame's bytes are unmasked where they lie
+ * and moved down over the WebSocket header they no longer need, behind the ZMTP header written in
+ * its place, and the buffer goes on to the frame decoder as tcp's would (no buffer per read). A
+ * ZMTP header that does not fit in front of its body (a server's unmasked 126-byte-length header is
+ * shorter than ZMTP's long one, or the WebSocket header came in an earlier read) sends the rest of
+ * the read through a copy instead. PING is answered with PONG, CLOSE with CLOSE and the end of the
+ * connection; a text message, a reserved bit or opcode, a server frame that is masked or a client
+ * frame that is not breaks the protocol. A message fragmented into continuation frames is gathered
+ * (at most {@link #MAX_FRAGMENTED} bytes) before it is passed on.
  */
 final class ZwsDecoder extends ChannelInboundHandlerAdapter {
     static final int COPY_THRESHOLD = 1024;
@@ -36,16 +39,20 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
     private static final int OP_PING = 9;
     private static final int OP_PONG = 10;
 
-    /** True on the server side: every frame from the peer must be masked. */
+    /** True on the server side: every frame from the peer must be masked (and ours are not). */
     private final boolean server;
-    private final ZwsEncoder controlWriter;
 
+    /** A header cut by the end of a read, while it arrives. */
     private final byte[] header = new byte[14];
     private int headerBytes;
+    /** The frame's first two header bytes. */
+    private int b0;
+    private int b1;
     private boolean inPayload;
     private int opcode;
     private boolean fin;
-    private final byte[] mask = new byte[4];
+    /** The frame's mask key, its first byte the most significant. */
+    private int maskKey;
     private boolean masked;
     private long payloadLength;
     private long payloadRead;
@@ -57,34 +64,52 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
     /** A control frame's payload (at most 125 bytes; it may come between a message's fragments). */
     private ByteBuf control;
     private boolean fragmenting;
-    /** Translated bytes of this read, handed on at its end (or before a slice). */
-    private ByteBuf out;
     private boolean failed;
 
-    ZwsDecoder(boolean server, ZwsEncoder controlWriter) {
+    /** The read being translated, and its translated bytes so far: in[regionStart, written). */
+    private ByteBuf in;
+    /** The read's memory address for raw access, or 0. */
+    private long inAddress;
+    /** A header did not fit in place only because of where a read ended: back in place after its frame. */
+    private boolean resumeInPlace;
+    private int regionStart;
+    private int written;
+    /** After a header that did not fit in place: the rest of the translated bytes, behind the region. */
+    private ByteBuf copy;
+
+    ZwsDecoder(boolean server) {
         this.server = server;
-        this.controlWriter = controlWriter;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf in)) {
+        if (!(msg instanceof ByteBuf buf)) {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (failed) {
+            buf.release();
+            return;
+        }
+        in = buf;
+        inAddress = WsMask.addressOf(buf);
+        regionStart = written = buf.readerIndex();
+        ZmtpProtocolException fault = null;
         try {
-            if (!failed) {
-                decode(ctx, in);
-            }
+            decode(ctx);
         } catch (ZmtpProtocolException e) {
-            fail(ctx, e);
+            fault = e;
         } finally {
-            in.release();
-            emit(ctx);
+            // What arrived whole before a fault goes on first.
+            finishRead(ctx);
+        }
+        if (fault != null) {
+            fail(ctx, fault);
         }
     }
 
-    private void decode(ChannelHandlerContext ctx, ByteBuf in) {
+    private void decode(ChannelHandlerContext ctx) {
+        ByteBuf in = this.in;
         while (in.isReadable() && !failed) {
             if (!inPayload) {
                 if (!readHeader(in)) {
@@ -95,13 +120,13 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
             }
             int n = (int) Math.min(payloadLength - payloadRead, in.readableBytes());
             if (masked) {
-                unmask(in, n);
+                WsMask.xor(in, inAddress, in.readerIndex(), n, maskKey, payloadRead);
             }
             payloadRead += n;
             if (opcode >= OP_CLOSE) {
                 control.writeBytes(in, n);
             } else if (opcode == OP_BINARY && !fragmenting) {
-                body(ctx, in, n);
+                body(ctx, n);
             } else {
                 gathered.writeBytes(in, n);
             }
@@ -111,26 +136,75 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Moves header bytes into {@link #header}; true once the whole header is in. */
+    /**
+     * Reads a frame header: where the read holds all of it, straight from the buffer; else byte by
+     * byte into {@link #header} until it is whole. True once it is, its fields set.
+     */
     private boolean readHeader(ByteBuf in) {
+        if (headerBytes == 0 && in.readableBytes() >= 2) {
+            int r = in.readerIndex();
+            int first = in.getUnsignedShort(r);
+            int length = headerLength((byte) first);
+            if (in.readableBytes() >= length) {
+                int b1 = first & 0xff;
+                int len7 = b1 & 0x7f;
+                int at = r + 2;
+                if (len7 == 126) {
+                    payloadLength = in.getUnsignedShort(at);
+                    at += 2;
+                } else if (len7 == 127) {
+                    payloadLength = in.getLong(at);
+                    at += 8;
+                } else {
+                    payloadLength = len7;
+                }
+                if ((b1 & 0x80) != 0) {
+                    maskKey = in.getInt(at);
+                }
+                in.skipBytes(length);
+                b0 = first >>> 8;
+                this.b1 = b1;
+                return true;
+            }
+        }
         while (in.isReadable()) {
             header[headerBytes++] = in.readByte();
-            if (headerBytes >= 2 && headerBytes == headerLength()) {
+            if (headerBytes >= 2 && headerBytes == headerLength(header[1])) {
+                headerBytes = 0;
+                b0 = header[0] & 0xff;
+                b1 = header[1] & 0xff;
+                int len7 = b1 & 0x7f;
+                int at = 2;
+                if (len7 == 126) {
+                    payloadLength = ((header[2] & 0xffL) << 8) | (header[3] & 0xffL);
+                    at = 4;
+                } else if (len7 == 127) {
+                    long v = 0;
+                    for (int i = 2; i < 10; i++) {
+                        v = (v << 8) | (header[i] & 0xffL);
+                    }
+                    payloadLength = v;
+                    at = 10;
+                } else {
+                    payloadLength = len7;
+                }
+                if ((b1 & 0x80) != 0) {
+                    maskKey = (header[at] & 0xff) << 24 | (header[at + 1] & 0xff) << 16 | (header[at + 2] & 0xff) << 8
+                            | (header[at + 3] & 0xff);
+                }
                 return true;
             }
         }
         return false;
     }
 
-    private int headerLength() {
-        int len7 = header[1] & 0x7f;
-        return 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((header[1] & 0x80) != 0 ? 4 : 0);
+    private static int headerLength(byte second) {
+        int len7 = second & 0x7f;
+        return 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((second & 0x80) != 0 ? 4 : 0);
     }
 
+    /** The frame whose header was just read ({@link #b0}, {@link #b1}, {@link #payloadLength}, {@link #maskKey}). */
     private void startFrame(ChannelHandlerContext ctx) {
-        int b0 = header[0] & 0xff;
-        int b1 = header[1] & 0xff;
-        headerBytes = 0;
         if ((b0 & 0x70) != 0) {
             throw new ZmtpProtocolException("WebSocket frame with reserved bits set (no extension was agreed)");
         }
@@ -143,26 +217,8 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
         if (!server && masked) {
             throw new ZmtpProtocolException("a WebSocket server must not mask its frames (RFC 6455 5.1)");
         }
-        int len7 = b1 & 0x7f;
-        int at = 2;
-        if (len7 == 126) {
-            payloadLength = ((header[2] & 0xffL) << 8) | (header[3] & 0xffL);
-            at = 4;
-        } else if (len7 == 127) {
-            long v = 0;
-            for (int i = 2; i < 10; i++) {
-                v = (v << 8) | (header[i] & 0xffL);
-            }
-            if (v < 0) {
-                throw new ZmtpProtocolException("WebSocket frame length has its most significant bit set");
-            }
-            payloadLength = v;
-            at = 10;
-        } else {
-            payloadLength = len7;
-        }
-        if (masked) {
-            System.arraycopy(header, at, mask, 0, 4);
+        if (payloadLength < 0) {
+            throw new ZmtpProtocolException("WebSocket frame length has its most significant bit set");
         }
         payloadRead = 0;
         switch (opcode) {
@@ -217,83 +273,92 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** XORs the next {@code n} readable bytes of {@code in} with the mask, where they lie. */
-    private void unmask(ByteBuf in, int n) {
-        xor(in, in.readerIndex(), n, mask, payloadRead);
-    }
-
-    /**
-     * XORs {@code n} bytes of {@code buf} from {@code start} with the 4-byte {@code mask}, the first
-     * of them being byte {@code index} of the payload (RFC 6455 5.3), eight bytes at a time, on an
-     * NIO view of the buffer's memory: one access of the buffer rather than one per word (which
-     * the leak detector, at its paranoid level, would record each with a stack trace).
-     */
-    static void xor(ByteBuf buf, int start, int n, byte[] mask, long index) {
-        if (n == 0) {
-            return;
-        }
-        if (buf.nioBufferCount() != 1) {
-            for (int i = 0; i < n; i++) {
-                buf.setByte(start + i, buf.getByte(start + i) ^ mask[(int) ((index + i) & 3)]);
-            }
-            return;
-        }
-        java.nio.ByteBuffer b = buf.nioBuffer(start, n);
-        int at = b.position();
-        int end = at + n;
-        int i = at;
-        while (i < end && ((index + i - at) & 3) != 0) {
-            b.put(i, (byte) (b.get(i) ^ mask[(int) ((index + i - at) & 3)]));
-            i++;
-        }
-        long word = (mask[0] & 0xffL) << 24 | (mask[1] & 0xffL) << 16 | (mask[2] & 0xffL) << 8 | (mask[3] & 0xffL);
-        word |= word << 32;
-        for (; i + 8 <= end; i += 8) {
-            b.putLong(i, b.getLong(i) ^ word);
-        }
-        for (; i < end; i++) {
-            b.put(i, (byte) (b.get(i) ^ mask[(int) ((index + i - at) & 3)]));
-        }
-    }
-
-    /** Bytes of a whole binary frame: its flags byte becomes a ZMTP header, its body follows it. */
-    private void body(ChannelHandlerContext ctx, ByteBuf in, int n) {
-        if (flagsPending && n > 0) {
+    /** Unmasked bytes of a whole binary frame: its flags byte becomes a ZMTP header, its body follows it. */
+    private void body(ChannelHandlerContext ctx, int n) {
+        if (flagsPending) {
             int zws = in.readByte();
             n--;
             flagsPending = false;
-            writeZmtpHeader(ctx, zws, bodyLength);
+            putZmtpHeader(ctx, zws, bodyLength);
         }
-        if (n == 0) {
-            return;
-        }
-        if (bodyLength > COPY_THRESHOLD) {
-            emit(ctx);
-            ctx.fireChannelRead(in.readRetainedSlice(n));
-        } else {
-            reserve(ctx, n).writeBytes(in, n);
+        if (n > 0) {
+            int from = in.readerIndex();
+            in.skipBytes(n);
+            put(from, n);
         }
     }
 
-    private void writeZmtpHeader(ChannelHandlerContext ctx, int zws, long size) {
+    /** Appends {@code n} bytes of the read at {@code from} (not before {@link #written}) to the translation. */
+    private void put(int from, int n) {
+        if (copy != null) {
+            copy.writeBytes(in, from, n);
+            return;
+        }
+        if (from != written) {
+            WsMask.moveDown(in, inAddress, from, written, n);
+        }
+        written += n;
+    }
+
+    /**
+     * Appends the ZMTP header of a frame of {@code size} body bytes: in place when it fits before the
+     * read's next byte (the body's first), else into {@link #copy}; a large body then goes on in place
+     * again, behind it.
+     */
+    private void putZmtpHeader(ChannelHandlerContext ctx, int zws, long size) {
         if ((zws & ~0x03) != 0) {
             throw new ZmtpProtocolException("ZWS flags 0x" + Integer.toHexString(zws & 0xff) + " (only MORE 0x01 and COMMAND 0x02 exist)");
         }
         int flags = ((zws & 0x01) != 0 ? ZmtpFrame.FLAG_MORE : 0) | ((zws & 0x02) != 0 ? ZmtpFrame.FLAG_COMMAND : 0);
-        ByteBuf b = reserve(ctx, 9);
-        if (size > 255) {
-            b.writeByte(flags | ZmtpFrame.FLAG_LONG);
-            b.writeLong(size);
-        } else {
-            b.writeByte(flags);
-            b.writeByte((int) size);
+        int length = size > 255 ? 9 : 2;
+        if (copy == null && in != null && written + length <= in.readerIndex()) {
+            if (length == 2) {
+                in.setShort(written, flags << 8 | (int) size);
+            } else {
+                in.setByte(written, flags | ZmtpFrame.FLAG_LONG);
+                in.setLong(written + 1, size);
+            }
+            written += length;
+            if (size > COPY_THRESHOLD) {
+                // A large body is not moved down behind its header: the header goes on now and the
+                // body where it lies (the frame decoder gathers a large body in a buffer of its own).
+                emitPending(ctx);
+            }
+            return;
         }
+        ByteBuf b = copyBuffer(ctx, length + (int) Math.min(size, COPY_THRESHOLD));
+        if (length == 2) {
+            b.writeByte(flags).writeByte((int) size);
+        } else {
+            b.writeByte(flags | ZmtpFrame.FLAG_LONG).writeLong(size);
+        }
+        if (size > COPY_THRESHOLD && in != null) {
+            // Not worth copying: the header goes on by itself and the body in place behind it.
+            emitPending(ctx);
+        } else if (masked || size < 256) {
+            // It did not fit because the read cut this frame's header: in place again after the frame.
+            // (A server's plain header for 256 to 65,535 bytes is always 4 bytes short of ZMTP's:
+            // such frames stay in the copy to the end of the read.)
+            resumeInPlace = true;
+        }
+    }
+
+    private ByteBuf copyBuffer(ChannelHandlerContext ctx, int bytes) {
+        if (copy == null) {
+            copy = ctx.alloc().heapBuffer(Math.max(256, bytes));
+        }
+        copy.ensureWritable(bytes);
+        return copy;
     }
 
     private void endFrame(ChannelHandlerContext ctx) {
         inPayload = false;
         switch (opcode) {
             case OP_BINARY, OP_CONTINUATION -> {
+                if (resumeInPlace && !fragmenting) {
+                    resumeInPlace = false;
+                    emitPending(ctx);
+                }
                 if (fragmenting && fin) {
                     fragmenting = false;
                     ByteBuf message = gathered;
@@ -303,8 +368,14 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
                             throw new ZmtpProtocolException("an empty ZWS message (it needs its flags byte)");
                         }
                         int zws = message.readByte();
-                        writeZmtpHeader(ctx, zws, message.readableBytes());
-                        reserve(ctx, message.readableBytes()).writeBytes(message);
+                        long size = message.readableBytes();
+                        // The gathered bytes are not in the read: header and body go through the copy.
+                        copyBuffer(ctx, 9);
+                        putZmtpHeader(ctx, zws, size);
+                        if (copy == null) {
+                            copyBuffer(ctx, message.readableBytes());
+                        }
+                        copy.writeBytes(message);
                     } finally {
                         message.release();
                     }
@@ -312,7 +383,7 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
             }
             case OP_PING -> {
                 ByteBuf payload = takeControl();
-                controlWriter.writeControl(ctx, OP_PONG, payload);
+                ZwsEnvelope.writeControl(ctx, !server, OP_PONG, payload);
                 ctx.flush();
             }
             case OP_PONG -> takeControl().release();
@@ -321,9 +392,9 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
                 // Echo the status code (the first two bytes), as RFC 6455 5.5.1 asks, then end.
                 ByteBuf status = payload.readableBytes() >= 2 ? payload.readRetainedSlice(2) : Unpooled.EMPTY_BUFFER;
                 payload.release();
-                emit(ctx);
+                emitPending(ctx);
                 failed = true;
-                controlWriter.writeControl(ctx, OP_CLOSE, status);
+                ZwsEnvelope.writeControl(ctx, !server, OP_CLOSE, status);
                 ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
             default -> throw new IllegalStateException("opcode " + opcode);
@@ -336,39 +407,47 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
         return c;
     }
 
-    private ByteBuf reserve(ChannelHandlerContext ctx, int bytes) {
-        if (out == null) {
-            out = ctx.alloc().heapBuffer(Math.max(256, bytes));
+    /**
+     * Hands on what was translated so far (the region in place, then the copy), and starts a new
+     * region in place at the read's next byte.
+     */
+    private void emitPending(ChannelHandlerContext ctx) {
+        if (written > regionStart) {
+            ctx.fireChannelRead(in.retainedSlice(regionStart, written - regionStart));
         }
-        out.ensureWritable(bytes);
-        return out;
-    }
-
-    /** Hands on the translated bytes gathered so far. */
-    private void emit(ChannelHandlerContext ctx) {
-        ByteBuf b = out;
-        out = null;
-        if (b != null) {
-            if (b.isReadable()) {
-                ctx.fireChannelRead(b);
+        ByteBuf c = copy;
+        copy = null;
+        if (c != null) {
+            if (c.isReadable()) {
+                ctx.fireChannelRead(c);
             } else {
-                b.release();
+                c.release();
             }
         }
+        regionStart = written = in.readerIndex();
+    }
+
+    /** The read is translated: the buffer itself goes on when it holds all of it, else the pieces. */
+    private void finishRead(ChannelHandlerContext ctx) {
+        ByteBuf buf = in;
+        resumeInPlace = false;
+        if (copy == null && written > regionStart) {
+            in = null;
+            buf.setIndex(regionStart, written);
+            ctx.fireChannelRead(buf);
+            return;
+        }
+        emitPending(ctx);
+        in = null;
+        buf.release();
     }
 
     private void fail(ChannelHandlerContext ctx, ZmtpProtocolException e) {
         failed = true;
-        if (out != null) {
-            // What arrived whole before the fault goes on first.
-            ByteBuf b = out;
-            out = null;
-            ctx.fireChannelRead(b);
-        }
         release();
         ctx.fireExceptionCaught(e);
         // 1002: protocol error.
-        controlWriter.writeControl(ctx, OP_CLOSE, Unpooled.wrappedBuffer(new byte[] {0x03, (byte) 0xea}));
+        ZwsEnvelope.writeControl(ctx, !server, OP_CLOSE, Unpooled.wrappedBuffer(new byte[] {0x03, (byte) 0xea}));
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -386,7 +465,7 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         release();
-        ReferenceCountUtil.safeRelease(out);
-        out = null;
+        ReferenceCountUtil.safeRelease(copy);
+        copy = null;
     }
 }

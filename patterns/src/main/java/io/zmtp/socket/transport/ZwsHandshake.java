@@ -4,7 +4,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.zmtp.codec.FrameEncoder;
 import io.zmtp.codec.ZmtpConfig;
 import io.zmtp.codec.ZmtpPipeline;
 import io.zmtp.codec.ZmtpVersion;
@@ -100,10 +102,13 @@ final class ZwsHandshake {
      */
     static void switchToZws(ChannelHandlerContext ctx, ZmtpConfig config, boolean server, String protocol) {
         ChannelPipeline p = ctx.pipeline();
-        ZwsEncoder encoder = new ZwsEncoder(!server);
-        p.addAfter(ctx.name(), "zws-decoder", new ZwsDecoder(server, encoder));
-        p.addAfter("zws-decoder", "zws-encoder", encoder);
-        ZmtpPipeline.installWithoutGreeting(p, "zws-encoder", config);
+        p.addAfter(ctx.name(), "zws-decoder", new ZwsDecoder(server));
+        // The codec's encoder writes the WebSocket framing itself (a client masks).
+        ZmtpPipeline.installWithoutGreeting(p, "zws-decoder", config, new ZwsEnvelope(!server));
+        if (p.get(SslHandler.class) != null) {
+            // wss: TLS rewrites every byte below the codec, so no write may go to the socket directly.
+            p.get(FrameEncoder.class).keepWritesInPipeline();
+        }
         ZmtpVersion version = protocol.equals(NO_MECHANISM) ? ZmtpVersion.V2_0 : ZmtpVersion.V3_1;
         ctx.fireUserEventTriggered(new GreetingReceived(version, false));
     }

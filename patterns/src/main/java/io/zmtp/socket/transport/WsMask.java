@@ -1,0 +1,172 @@
+package io.zmtp.socket.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.internal.PlatformDependent;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * RFC 6455 5.3 masking: payload byte {@code i} is XORed with byte {@code i % 4} of the frame's
+ * 32-bit key (the key's first byte is its most significant). Eight bytes at a time, on the
+ * buffer's memory address or array where it has one, so that no view object or per-byte bounds
+ * check is made per frame (a ZWS frame of a 16-byte message is masked millions of times a second).
+ */
+final class WsMask {
+    /** Raw memory access needs {@code sun.misc.Unsafe}; a JVM may give addresses without it (Java 24+). */
+    private static final boolean RAW = PlatformDependent.hasUnsafe();
+    private static final VarHandle ARRAY_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    private WsMask() {
+    }
+
+    /** The memory address of {@code buf} for this class's raw paths, or 0 when they cannot be used. */
+    static long addressOf(ByteBuf buf) {
+        return RAW && buf.hasMemoryAddress() ? buf.memoryAddress() : 0;
+    }
+
+    /**
+     * XORs {@code n} bytes of {@code buf} from {@code start} with {@code key}, the first of them
+     * being byte {@code index} of the frame's payload.
+     */
+    static void xor(ByteBuf buf, int start, int n, int key, long index) {
+        xor(buf, addressOf(buf), start, n, key, index);
+    }
+
+    /** {@link #xor(ByteBuf, int, int, int, long)} with {@code buf}'s {@link #addressOf address}, known. */
+    static void xor(ByteBuf buf, long address, int start, int n, int key, long index) {
+        if (n <= 0) {
+            return;
+        }
+        // The key turned so that its first byte applies to buf[start].
+        int k = Integer.rotateLeft(key, 8 * (int) (index & 3));
+        if (address != 0) {
+            xorAddress(address + start, n, k);
+        } else if (buf.hasArray()) {
+            xorArray(buf.array(), buf.arrayOffset() + start, n, k);
+        } else if (buf.nioBufferCount() == 1) {
+            xorNio(buf.nioBuffer(start, n), n, k);
+        } else {
+            for (int i = 0; i < n; i++) {
+                buf.setByte(start + i, buf.getByte(start + i) ^ keyByte(k, i));
+            }
+        }
+    }
+
+    /**
+     * Copies {@code n} readable bytes of {@code from} (its reader index unchanged) to {@code to}'s
+     * writer index, masked with {@code key} from payload byte {@code index} on, in one pass, and
+     * moves {@code to}'s writer index past them; false (nothing done) unless {@code to} has a raw
+     * address and {@code from} an address or an array, and {@code to} has room.
+     */
+    static boolean copyMasked(ByteBuf from, ByteBuf to, int n, int key, long index) {
+        long dst = addressOf(to);
+        if (dst == 0 || to.writableBytes() < n) {
+            return false;
+        }
+        dst += to.writerIndex();
+        int k = Integer.rotateLeft(key, 8 * (int) (index & 3));
+        int inMemoryOrder = PlatformDependent.BIG_ENDIAN_NATIVE_ORDER ? k : Integer.reverseBytes(k);
+        long word = (inMemoryOrder & 0xffffffffL) | ((long) inMemoryOrder << 32);
+        long src = addressOf(from);
+        int i = 0;
+        if (src != 0) {
+            src += from.readerIndex();
+            for (; i + 8 <= n; i += 8) {
+                PlatformDependent.putLong(dst + i, PlatformDependent.getLong(src + i) ^ word);
+            }
+            for (; i < n; i++) {
+                PlatformDependent.putByte(dst + i, (byte) (PlatformDependent.getByte(src + i) ^ keyByte(k, i)));
+            }
+        } else if (from.hasArray()) {
+            byte[] a = from.array();
+            int at = from.arrayOffset() + from.readerIndex();
+            long bigEndianWord = (k & 0xffffffffL) | ((long) k << 32);
+            for (; i + 8 <= n; i += 8) {
+                long v = (long) ARRAY_LONG.get(a, at + i) ^ bigEndianWord;
+                PlatformDependent.putLong(dst + i, PlatformDependent.BIG_ENDIAN_NATIVE_ORDER ? v : Long.reverseBytes(v));
+            }
+            for (; i < n; i++) {
+                PlatformDependent.putByte(dst + i, (byte) (a[at + i] ^ keyByte(k, i)));
+            }
+        } else {
+            return false;
+        }
+        to.writerIndex(to.writerIndex() + n);
+        return true;
+    }
+
+    private static int keyByte(int k, int i) {
+        return k >>> (24 - 8 * (i & 3));
+    }
+
+    private static void xorAddress(long address, int n, int k) {
+        // Unsafe reads a long in the platform's byte order: the key's bytes must lie in memory order.
+        int inMemoryOrder = PlatformDependent.BIG_ENDIAN_NATIVE_ORDER ? k : Integer.reverseBytes(k);
+        long word = (inMemoryOrder & 0xffffffffL) | ((long) inMemoryOrder << 32);
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            PlatformDependent.putLong(address + i, PlatformDependent.getLong(address + i) ^ word);
+        }
+        for (; i < n; i++) {
+            PlatformDependent.putByte(address + i, (byte) (PlatformDependent.getByte(address + i) ^ keyByte(k, i)));
+        }
+    }
+
+    private static void xorArray(byte[] a, int offset, int n, int k) {
+        long word = (k & 0xffffffffL) | ((long) k << 32);
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            ARRAY_LONG.set(a, offset + i, (long) ARRAY_LONG.get(a, offset + i) ^ word);
+        }
+        for (; i < n; i++) {
+            a[offset + i] ^= (byte) keyByte(k, i);
+        }
+    }
+
+    private static void xorNio(ByteBuffer b, int n, int k) {
+        int at = b.position();
+        b.order(ByteOrder.BIG_ENDIAN);
+        long word = (k & 0xffffffffL) | ((long) k << 32);
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            b.putLong(at + i, b.getLong(at + i) ^ word);
+        }
+        for (; i < n; i++) {
+            b.put(at + i, (byte) (b.get(at + i) ^ keyByte(k, i)));
+        }
+    }
+
+    /**
+     * Moves {@code n} bytes of {@code buf} from {@code from} down to {@code to} ({@code to < from};
+     * the ranges may overlap); {@code address} is {@code buf}'s {@link #addressOf address}.
+     */
+    static void moveDown(ByteBuf buf, long address, int from, int to, int n) {
+        if (address != 0) {
+            long src = address + from;
+            long dst = address + to;
+            if (n <= 64) {
+                // Forward, a word at a time: each word is read before anything at or above it is
+                // written (dst < src), and a call into Unsafe's copy costs more than a short message.
+                int i = 0;
+                for (; i + 8 <= n; i += 8) {
+                    PlatformDependent.putLong(dst + i, PlatformDependent.getLong(src + i));
+                }
+                for (; i < n; i++) {
+                    PlatformDependent.putByte(dst + i, PlatformDependent.getByte(src + i));
+                }
+            } else {
+                // Unsafe's copy allows overlap (and copies forward in chunks, safe for a move down).
+                PlatformDependent.copyMemory(src, dst, n);
+            }
+        } else if (buf.hasArray()) {
+            System.arraycopy(buf.array(), buf.arrayOffset() + from, buf.array(), buf.arrayOffset() + to, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                buf.setByte(to + i, buf.getByte(from + i));
+            }
+        }
+    }
+}
