@@ -112,6 +112,9 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--curve-allow-dir", paramLabel = "DIR", description = "CURVE server: admit only the client keys of the certificate files in DIR.")
     java.nio.file.Path curveAllowDir;
 
+    @picocli.CommandLine.Mixin
+    WssFiles wss = new WssFiles();
+
     @Option(names = {"-v", "--verbose"}, description = "Print connection events (connected, handshake, disconnected, ...) on stderr.")
     boolean verbose;
 
@@ -181,11 +184,22 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
             System.err.println("zmtp: " + curveProblem);
             return 2;
         }
+        String wssProblem = wss.load();
+        if (wssProblem != null) {
+            System.err.println("zmtp: " + wssProblem);
+            return 2;
+        }
         // PUB runs as XPUB so that it can wait for its first subscriber instead of losing messages.
         SocketType actual = socketType == SocketType.PUB ? SocketType.XPUB : socketType;
         try (ZmtpContext ctx = new ZmtpContext()) {
             Socket socket = ctx.socket(actual);
-            configure(socket);
+            try {
+                configure(socket);
+            } catch (IllegalArgumentException e) {
+                System.err.println("zmtp: " + e.getMessage());
+                socket.close();
+                return 2;
+            }
             CountDownLatch peer = new CountDownLatch(1);
             socket.addEventListener(e -> {
                 if (e.type() == SocketEvent.Type.HANDSHAKE_SUCCEEDED) {
@@ -255,6 +269,7 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
 
     private void configure(Socket socket) {
         socket.options().linger(lingerMillis);
+        wss.applyTo(socket.options());
         if (identity != null) {
             socket.options().identity(identity.getBytes(StandardCharsets.UTF_8));
         }

@@ -27,16 +27,24 @@ final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--capture", description = "Optional TYPE@ENDPOINT or TYPE>ENDPOINT that gets a copy of every message.")
     String capture;
 
+    @picocli.CommandLine.Mixin
+    WssFiles wss = new WssFiles();
+
     @Override
     public Integer call() throws Exception {
+        String wssProblem = wss.load();
+        if (wssProblem != null) {
+            System.err.println("zmtp proxy: " + wssProblem);
+            return 2;
+        }
         try (ZmtpContext ctx = new ZmtpContext(2)) {
             Socket front;
             Socket back;
             Socket cap;
             try {
-                front = open(ctx, frontend);
-                back = open(ctx, backend);
-                cap = capture == null ? null : open(ctx, capture);
+                front = open(ctx, frontend, wss);
+                back = open(ctx, backend, wss);
+                cap = capture == null ? null : open(ctx, capture, wss);
             } catch (IllegalArgumentException e) {
                 // A malformed TYPE@ENDPOINT or endpoint: a usage error, as picocli's own.
                 System.err.println("zmtp proxy: " + e.getMessage());
@@ -50,8 +58,8 @@ final class ProxyCommand implements Callable<Integer> {
         }
     }
 
-    /** Creates the socket {@code spec} names and binds or connects it. */
-    static Socket open(ZmtpContext ctx, String spec) {
+    /** Creates the socket {@code spec} names, with the wss certificates, and binds or connects it. */
+    static Socket open(ZmtpContext ctx, String spec, WssFiles wss) {
         int at = spec.indexOf('@');
         int gt = spec.indexOf('>');
         int sep = at < 0 ? gt : (gt < 0 ? at : Math.min(at, gt));
@@ -60,6 +68,7 @@ final class ProxyCommand implements Callable<Integer> {
         }
         Socket s = ctx.socket(SocketType.parse(spec.substring(0, sep)));
         s.options().linger(0);
+        wss.applyTo(s.options());
         String endpoint = spec.substring(sep + 1);
         if (spec.charAt(sep) == '@') {
             System.err.println("zmtp: " + s.type() + " bound " + s.bind(endpoint));

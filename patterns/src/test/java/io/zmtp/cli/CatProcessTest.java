@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code zmtp cat} as a user runs it: separate processes talking over loopback. */
 class CatProcessTest {
-    private static final Pattern BOUND = Pattern.compile("zmtp: (?:[A-Z]+ )?bound (?:tcp|ws)://[^:]+:(\\d+)");
+    private static final Pattern BOUND = Pattern.compile("zmtp: (?:[A-Z]+ )?bound (?:tcp|wss?)://[^:]+:(\\d+)");
     private final List<Process> processes = new ArrayList<>();
 
     /** One running {@code zmtp} command, with its output lines in queues. */
@@ -262,6 +262,52 @@ class CatProcessTest {
         assertThat(List.of(pull.line(), pull.line())).containsExactly("over", "websocket");
         assertThat(pull.exitCode()).isZero();
         assertThat(push.exitCode()).isZero();
+    }
+
+    /**
+     * wss from PEM files: a PULL binds with a certificate the test's CA signed, a PUSH trusts that
+     * CA; through a proxy too (tcp in front, wss behind: a gateway); bad files are usage errors.
+     */
+    @Test
+    void pushToPullOverTlsWithCertificateFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        io.zmtp.socket.TestPki ca = io.zmtp.socket.TestPki.authority("cat-test-ca");
+        io.zmtp.socket.TestPki.Leaf leaf = ca.issue("localhost");
+        java.nio.file.Path cert = java.nio.file.Files.writeString(dir.resolve("server.pem"), leaf.certPem());
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("server.key"), leaf.keyPem());
+        java.nio.file.Path trust = java.nio.file.Files.writeString(dir.resolve("ca.pem"), ca.trustPem());
+
+        Cat pull = new Cat("--type", "PULL", "--bind", "wss://127.0.0.1:*/zmq", "--count", "2",
+                "--wss-cert", cert.toString(), "--wss-key", key.toString());
+        int port = pull.boundPort();
+        Cat push = new Cat("--type", "PUSH", "--connect", "wss://127.0.0.1:" + port + "/zmq", "--wss-trust", trust.toString());
+        push.write("over", "tls").closeInput();
+        assertThat(List.of(pull.line(), pull.line())).containsExactly("over", "tls");
+        assertThat(pull.exitCode()).isZero();
+        assertThat(push.exitCode()).isZero();
+
+        Cat proxy = new Cat("proxy", "--frontend", "pull@tcp://127.0.0.1:*", "--backend", "push@wss://127.0.0.1:*/out",
+                "--wss-cert", cert.toString(), "--wss-key", key.toString());
+        int front = proxy.boundPort();
+        int back = proxy.boundPort();
+        Cat behind = new Cat("--type", "PULL", "--connect", "wss://127.0.0.1:" + back + "/out", "--count", "1",
+                "--wss-trust", trust.toString(), "--wss-hostname", "localhost");
+        Cat before = new Cat("--type", "PUSH", "--connect", "tcp://127.0.0.1:" + front);
+        before.write("through the gateway").closeInput();
+        assertThat(behind.line()).isEqualTo("through the gateway");
+        assertThat(behind.exitCode()).isZero();
+
+        Cat halfPair = new Cat("--type", "PULL", "--bind", "wss://127.0.0.1:*/zmq", "--wss-cert", cert.toString());
+        assertThat(halfPair.exitCode()).isEqualTo(2);
+        assertThat(halfPair.stderrText()).contains("--wss-cert and --wss-key go together");
+        Cat notPem = new Cat("--type", "PUSH", "--connect", "wss://127.0.0.1:1/zmq", "--wss-trust", key.toString());
+        assertThat(notPem.exitCode()).isEqualTo(2);
+        assertThat(notPem.stderrText()).contains("--wss-trust");
+        Cat missing = new Cat("--type", "PUSH", "--connect", "wss://127.0.0.1:1/zmq", "--wss-trust", dir.resolve("nope.pem").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.stderrText()).contains("no such file");
+        Cat noCert = new Cat("--type", "PULL", "--bind", "wss://127.0.0.1:*/zmq");
+        assertThat(noCert.exitCode()).isEqualTo(1);
+        assertThat(noCert.stderrText()).contains("wss needs");
     }
 
     @Test

@@ -27,9 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A certificate authority made in the test (Bouncy Castle), and certificates it signs, as PEM text
- * for the wss options: EC P-256 keys, PKCS#8 private keys.
+ * for the wss options: EC P-256 keys, PKCS#8 private keys. Public for the command-line tests.
  */
-final class TestPki {
+public final class TestPki {
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     final String name;
@@ -43,7 +43,7 @@ final class TestPki {
     }
 
     /** A self-signed CA. */
-    static TestPki authority(String name) throws Exception {
+    public static TestPki authority(String name) throws Exception {
         KeyPair keys = ecKeys();
         X500Name subject = new X500Name("CN=" + name);
         X509Certificate cert = sign(subject, keys.getPublic(), subject, keys.getPrivate(), Instant.now().minus(Duration.ofDays(1)),
@@ -52,7 +52,7 @@ final class TestPki {
     }
 
     /** A leaf certificate this CA signs for 127.0.0.1 and {@code dnsName}, valid from {@code from} to {@code to}. */
-    Leaf issue(String dnsName, Instant from, Instant to) throws Exception {
+    public Leaf issue(String dnsName, Instant from, Instant to) throws Exception {
         KeyPair leafKeys = ecKeys();
         X509Certificate cert = sign(new X500Name("CN=" + dnsName), leafKeys.getPublic(), new X500Name("CN=" + name),
                 keys.getPrivate(), from, to, false, new GeneralName(GeneralName.dNSName, dnsName),
@@ -61,12 +61,12 @@ final class TestPki {
     }
 
     /** A leaf valid now for 30 days. */
-    Leaf issue(String dnsName) throws Exception {
+    public Leaf issue(String dnsName) throws Exception {
         return issue(dnsName, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)));
     }
 
     /** A leaf for {@code dnsName} only (no IP address in it). */
-    Leaf issueNameOnly(String dnsName) throws Exception {
+    public Leaf issueNameOnly(String dnsName) throws Exception {
         KeyPair leafKeys = ecKeys();
         X509Certificate cert = sign(new X500Name("CN=" + dnsName), leafKeys.getPublic(), new X500Name("CN=" + name),
                 keys.getPrivate(), Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)), false,
@@ -75,12 +75,12 @@ final class TestPki {
     }
 
     /** This CA's certificate, as the trust of the other side. */
-    String trustPem() throws Exception {
+    public String trustPem() throws Exception {
         return pem(certificate);
     }
 
     /** A certificate chain (leaf first) and its private key, as PEM text. */
-    record Leaf(String certPem, String keyPem) {
+    public record Leaf(String certPem, String keyPem) {
     }
 
     private static KeyPair ecKeys() throws Exception {
