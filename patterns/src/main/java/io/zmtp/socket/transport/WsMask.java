@@ -74,6 +74,12 @@ final class WsMask {
         int i = 0;
         if (src != 0) {
             src += from.readerIndex();
+            for (; i + 32 <= n; i += 32) {
+                PlatformDependent.putLong(dst + i, PlatformDependent.getLong(src + i) ^ word);
+                PlatformDependent.putLong(dst + i + 8, PlatformDependent.getLong(src + i + 8) ^ word);
+                PlatformDependent.putLong(dst + i + 16, PlatformDependent.getLong(src + i + 16) ^ word);
+                PlatformDependent.putLong(dst + i + 24, PlatformDependent.getLong(src + i + 24) ^ word);
+            }
             for (; i + 8 <= n; i += 8) {
                 PlatformDependent.putLong(dst + i, PlatformDependent.getLong(src + i) ^ word);
             }
@@ -107,6 +113,14 @@ final class WsMask {
         int inMemoryOrder = PlatformDependent.BIG_ENDIAN_NATIVE_ORDER ? k : Integer.reverseBytes(k);
         long word = (inMemoryOrder & 0xffffffffL) | ((long) inMemoryOrder << 32);
         int i = 0;
+        // Four words a turn: the loop's own work showed beside the XORs at 1 KiB frames.
+        for (; i + 32 <= n; i += 32) {
+            long a = address + i;
+            PlatformDependent.putLong(a, PlatformDependent.getLong(a) ^ word);
+            PlatformDependent.putLong(a + 8, PlatformDependent.getLong(a + 8) ^ word);
+            PlatformDependent.putLong(a + 16, PlatformDependent.getLong(a + 16) ^ word);
+            PlatformDependent.putLong(a + 24, PlatformDependent.getLong(a + 24) ^ word);
+        }
         for (; i + 8 <= n; i += 8) {
             PlatformDependent.putLong(address + i, PlatformDependent.getLong(address + i) ^ word);
         }
