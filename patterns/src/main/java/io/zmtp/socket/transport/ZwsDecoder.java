@@ -20,6 +20,8 @@ import io.zmtp.codec.ZmtpProtocolException;
  * <p>The translation is done in the read buffer itself: a frame's bytes are unmasked where they lie
  * and moved down over the WebSocket header they no longer need, behind the ZMTP header written in
  * its place, and the buffer goes on to the frame decoder as tcp's would (no buffer per read). A
+ * large body that spans reads is unmasked into a buffer of its own as it arrives and goes on whole,
+ * behind its header, so that the frame decoder takes it as it lies instead of copying it again. A
  * ZMTP header that does not fit in front of its body (a server's unmasked 126-byte-length header is
  * shorter than ZMTP's long one, or the WebSocket header came in an earlier read) sends the rest of
  * the read through a copy instead. PING is answered with PONG, CLOSE with CLOSE and the end of the
@@ -31,6 +33,8 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
     static final int COPY_THRESHOLD = 1024;
     /** Largest message accepted in continuation frames (libzmq and browsers send one frame per message). */
     static final int MAX_FRAGMENTED = 64 << 20;
+    /** First capacity of a gathered body's buffer; it grows as the body arrives, up to the body's size. */
+    private static final int GATHER_START = 64 * 1024;
 
     private static final int OP_CONTINUATION = 0;
     private static final int OP_TEXT = 1;
@@ -76,6 +80,8 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
     private int written;
     /** After a header that did not fit in place: the rest of the translated bytes, behind the region. */
     private ByteBuf copy;
+    /** A large frame whose body spans reads, gathered whole (ZMTP header, then the body unmasked). */
+    private ByteBuf gather;
 
     ZwsDecoder(boolean server) {
         this.server = server;
@@ -119,16 +125,40 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
                 continue;
             }
             int n = (int) Math.min(payloadLength - payloadRead, in.readableBytes());
-            if (masked) {
-                WsMask.xor(in, inAddress, in.readerIndex(), n, maskKey, payloadRead);
-            }
-            payloadRead += n;
-            if (opcode >= OP_CLOSE) {
-                control.writeBytes(in, n);
-            } else if (opcode == OP_BINARY && !fragmenting) {
-                body(ctx, n);
+            if (opcode == OP_BINARY && !fragmenting) {
+                if (flagsPending) {
+                    if (masked) {
+                        WsMask.xor(in, inAddress, in.readerIndex(), 1, maskKey, payloadRead);
+                    }
+                    int zws = in.readByte();
+                    payloadRead++;
+                    n--;
+                    flagsPending = false;
+                    startBody(ctx, zws);
+                }
+                if (n > 0) {
+                    if (gather != null) {
+                        gatherBody(n);
+                    } else {
+                        if (masked) {
+                            WsMask.xor(in, inAddress, in.readerIndex(), n, maskKey, payloadRead);
+                        }
+                        int from = in.readerIndex();
+                        in.skipBytes(n);
+                        put(from, n);
+                    }
+                    payloadRead += n;
+                }
             } else {
-                gathered.writeBytes(in, n);
+                if (masked) {
+                    WsMask.xor(in, inAddress, in.readerIndex(), n, maskKey, payloadRead);
+                }
+                payloadRead += n;
+                if (opcode >= OP_CLOSE) {
+                    control.writeBytes(in, n);
+                } else {
+                    gathered.writeBytes(in, n);
+                }
             }
             if (payloadRead == payloadLength) {
                 endFrame(ctx);
@@ -273,19 +303,45 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Unmasked bytes of a whole binary frame: its flags byte becomes a ZMTP header, its body follows it. */
-    private void body(ChannelHandlerContext ctx, int n) {
-        if (flagsPending) {
-            int zws = in.readByte();
-            n--;
-            flagsPending = false;
-            putZmtpHeader(ctx, zws, bodyLength);
+    /**
+     * A whole binary frame's flags byte arrived: its ZMTP header goes in front of the body, or, for a
+     * large body the read does not hold all of, into a buffer of the frame's own that the body is
+     * then unmasked into as it comes (one pass instead of an unmask in place and the frame decoder's
+     * copy), handed on whole when it is complete so that the frame decoder takes the body as it lies.
+     * Only a body within the frame decoder's limit is gathered: a larger one goes on in place, to be
+     * refused at its header there.
+     */
+    private void startBody(ChannelHandlerContext ctx, int zws) {
+        long size = bodyLength;
+        if (size > COPY_THRESHOLD && in.readableBytes() < size && size <= frameLimit(ctx)) {
+            int flags = zmtpFlags(zws);
+            // Up to 64 KiB of body at once (no growth below that), more as more arrives: a peer's declared
+            // size alone never allocates.
+            int initial = (int) Math.min(9 + size, 9L + Math.max(GATHER_START, in.readableBytes()));
+            gather = ctx.alloc().directBuffer(initial, (int) (9 + size));
+            gather.writeByte(flags | ZmtpFrame.FLAG_LONG).writeLong(size);
+            return;
         }
-        if (n > 0) {
-            int from = in.readerIndex();
-            in.skipBytes(n);
-            put(from, n);
+        putZmtpHeader(ctx, zws, size);
+    }
+
+    private static long frameLimit(ChannelHandlerContext ctx) {
+        FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+        return decoder == null ? 0 : decoder.frameLimit();
+    }
+
+    /** The next {@code n} bytes of a gathered body: copied (and unmasked) into {@link #gather}. */
+    private void gatherBody(int n) {
+        ByteBuf g = gather;
+        g.ensureWritable(n);
+        if (!masked) {
+            g.writeBytes(in, in.readerIndex(), n);
+        } else if (!WsMask.copyMasked(in, g, n, maskKey, payloadRead)) {
+            int at = g.writerIndex();
+            g.writeBytes(in, in.readerIndex(), n);
+            WsMask.xor(g, at, n, maskKey, payloadRead);
         }
+        in.skipBytes(n);
     }
 
     /** Appends {@code n} bytes of the read at {@code from} (not before {@link #written}) to the translation. */
@@ -306,10 +362,7 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
      * again, behind it.
      */
     private void putZmtpHeader(ChannelHandlerContext ctx, int zws, long size) {
-        if ((zws & ~0x03) != 0) {
-            throw new ZmtpProtocolException("ZWS flags 0x" + Integer.toHexString(zws & 0xff) + " (only MORE 0x01 and COMMAND 0x02 exist)");
-        }
-        int flags = ((zws & 0x01) != 0 ? ZmtpFrame.FLAG_MORE : 0) | ((zws & 0x02) != 0 ? ZmtpFrame.FLAG_COMMAND : 0);
+        int flags = zmtpFlags(zws);
         int length = size > 255 ? 9 : 2;
         if (copy == null && in != null && written + length <= in.readerIndex()) {
             if (length == 2) {
@@ -318,12 +371,9 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
                 in.setByte(written, flags | ZmtpFrame.FLAG_LONG);
                 in.setLong(written + 1, size);
             }
+            // A large body here is whole in this read (else it is gathered): moved down behind its
+            // header, the frame decoder takes it as it lies.
             written += length;
-            if (size > COPY_THRESHOLD) {
-                // A large body is not moved down behind its header: the header goes on now and the
-                // body where it lies (the frame decoder gathers a large body in a buffer of its own).
-                emitPending(ctx);
-            }
             return;
         }
         ByteBuf b = copyBuffer(ctx, length + (int) Math.min(size, COPY_THRESHOLD));
@@ -343,6 +393,14 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The ZMTP flags of a ZWS flags byte; anything but MORE and COMMAND breaks the protocol. */
+    private static int zmtpFlags(int zws) {
+        if ((zws & ~0x03) != 0) {
+            throw new ZmtpProtocolException("ZWS flags 0x" + Integer.toHexString(zws & 0xff) + " (only MORE 0x01 and COMMAND 0x02 exist)");
+        }
+        return ((zws & 0x01) != 0 ? ZmtpFrame.FLAG_MORE : 0) | ((zws & 0x02) != 0 ? ZmtpFrame.FLAG_COMMAND : 0);
+    }
+
     private ByteBuf copyBuffer(ChannelHandlerContext ctx, int bytes) {
         if (copy == null) {
             copy = ctx.alloc().heapBuffer(Math.max(256, bytes));
@@ -355,6 +413,13 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
         inPayload = false;
         switch (opcode) {
             case OP_BINARY, OP_CONTINUATION -> {
+                if (gather != null) {
+                    // What came before the gathered frame goes on first.
+                    emitPending(ctx);
+                    ByteBuf g = gather;
+                    gather = null;
+                    ctx.fireChannelRead(g);
+                }
                 if (resumeInPlace && !fragmenting) {
                     resumeInPlace = false;
                     emitPending(ctx);
@@ -452,6 +517,10 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
     }
 
     private void release() {
+        if (gather != null) {
+            gather.release();
+            gather = null;
+        }
         if (gathered != null) {
             gathered.release();
             gathered = null;
