@@ -751,41 +751,28 @@ else
     target_line no "CURVE handshakes/s ours(nio)/libzmq >= 0.8: no figure"
 fi
 
+# ratio_target <a> <b> <ge|le> <want> <text>: the target line "a/b >= want" (ge) or "<= want" (le).
+ratio_target() {
+    local a=$1 b=$2 op=$3 want=$4 text=$5 r
+    if [[ -z $a || -z $b ]]; then
+        target_line no "$text: no figure"
+        return
+    fi
+    r=$(ratio3 "$a" "$b")
+    if "ratio_$op" "$a" "$b" "$want"; then target_line yes "$text: $r"; else target_line no "$text: $r"; fi
+}
 # Issue 17's ws targets: ours over ws at least 0.8x ours over tcp (throughput; latency at most
-# 1/0.8 = 1.25x), and at least libzmq over ws (latency: at most libzmq's), at each ws size.
+# 1/0.8 = 1.25x), and at least libzmq over ws (latency: at most libzmq's), at each ws size. Ours over
+# tcp has a figure at a size only when SIZES holds it.
 for size in $WS_SIZES; do
-    w=${result[wsthr:ours-nio:ours-nio:$size]:-} t=${result[thr:ours-nio:ours-nio:$size]:-} l=${result[wsthr:libzmq:libzmq:$size]:-}
-    if [[ -n $w && -n $t ]]; then
-        r=$(ratio3 "$w" "$t")
-        if ratio_ge "$w" "$t" 0.8; then target_line yes "ws PUSH/PULL throughput at $size B ours(nio) ws/tcp >= 0.8: $r"
-        else target_line no "ws PUSH/PULL throughput at $size B ours(nio) ws/tcp >= 0.8: $r"; fi
-    else
-        target_line no "ws PUSH/PULL throughput at $size B ours(nio) ws/tcp >= 0.8: no figure (ours tcp at $size B is measured only when SIZES holds it)"
-    fi
-    if [[ -n $w && -n $l ]]; then
-        r=$(ratio3 "$w" "$l")
-        if ratio_ge "$w" "$l" 1; then target_line yes "ws PUSH/PULL throughput at $size B ours(nio)/libzmq over ws >= 1.0: $r"
-        else target_line no "ws PUSH/PULL throughput at $size B ours(nio)/libzmq over ws >= 1.0: $r"; fi
-    else
-        target_line no "ws PUSH/PULL throughput at $size B ours(nio)/libzmq over ws >= 1.0: no figure"
-    fi
+    w=${result[wsthr:ours-nio:ours-nio:$size]:-}
+    ratio_target "$w" "${result[thr:ours-nio:ours-nio:$size]:-}" ge 0.8 "ws PUSH/PULL throughput at $size B ours(nio) ws/tcp >= 0.8"
+    ratio_target "$w" "${result[wsthr:libzmq:libzmq:$size]:-}" ge 1 "ws PUSH/PULL throughput at $size B ours(nio)/libzmq over ws >= 1.0"
 done
 for size in $WS_LAT_SIZES; do
-    w=${result[wslat:ours-nio:ours-nio:$size]:-} t=${result[lat:ours-nio:ours-nio:$size]:-} l=${result[wslat:libzmq:libzmq:$size]:-}
-    if [[ -n $w && -n $t ]]; then
-        r=$(ratio3 "$w" "$t")
-        if ratio_le "$w" "$t" 1.25; then target_line yes "ws REQ/REP latency at $size B ours(nio) ws/tcp <= 1.25 (0.8x as fast): $r"
-        else target_line no "ws REQ/REP latency at $size B ours(nio) ws/tcp <= 1.25 (0.8x as fast): $r"; fi
-    else
-        target_line no "ws REQ/REP latency at $size B ours(nio) ws/tcp <= 1.25: no figure (ours tcp at $size B is measured only when SIZES holds it)"
-    fi
-    if [[ -n $w && -n $l ]]; then
-        r=$(ratio3 "$w" "$l")
-        if ratio_le "$w" "$l" 1; then target_line yes "ws REQ/REP latency at $size B ours(nio)/libzmq over ws <= 1.0: $r"
-        else target_line no "ws REQ/REP latency at $size B ours(nio)/libzmq over ws <= 1.0: $r"; fi
-    else
-        target_line no "ws REQ/REP latency at $size B ours(nio)/libzmq over ws <= 1.0: no figure"
-    fi
+    w=${result[wslat:ours-nio:ours-nio:$size]:-}
+    ratio_target "$w" "${result[lat:ours-nio:ours-nio:$size]:-}" le 1.25 "ws REQ/REP latency at $size B ours(nio) ws/tcp <= 1.25 (0.8x as fast)"
+    ratio_target "$w" "${result[wslat:libzmq:libzmq:$size]:-}" le 1 "ws REQ/REP latency at $size B ours(nio)/libzmq over ws <= 1.0"
 done
 [[ -n $WS_SIZES$WS_LAT_SIZES ]] || target_line unmeasured "ws throughput and latency ours(nio) >= 0.8x our tcp and >= libzmq over ws"
 
