@@ -31,14 +31,7 @@ class LegacyPeerTest {
     private static final String SIGNATURE = "FF 00 00 00 00 00 00 00 01 7F";
 
     private static byte[] readAllOutbound(EmbeddedChannel ch) {
-        ByteBuf all = Unpooled.buffer();
-        Object o;
-        while ((o = ch.readOutbound()) != null) {
-            ByteBuf b = (ByteBuf) o;
-            all.writeBytes(b);
-            b.release();
-        }
-        return Hex.drain(all);
+        return Hex.drainOutbound(ch);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.zmtp.testing;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 
 import java.nio.charset.StandardCharsets;
 
@@ -47,5 +48,17 @@ public final class Hex {
         } finally {
             buf.release();
         }
+    }
+
+    /** Reads every outbound buffer {@code ch} holds, releasing each, and returns their bytes in order. */
+    public static byte[] drainOutbound(EmbeddedChannel ch) {
+        ByteBuf all = Unpooled.buffer();
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            ByteBuf b = (ByteBuf) o;
+            all.writeBytes(b);
+            b.release();
+        }
+        return drain(all);
     }
 }

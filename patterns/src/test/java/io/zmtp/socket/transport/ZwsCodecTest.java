@@ -65,16 +65,7 @@ class ZwsCodecTest {
     }
 
     private static byte[] drainOutbound(EmbeddedChannel ch) {
-        ByteBuf all = Unpooled.buffer();
-        Object o;
-        while ((o = ch.readOutbound()) != null) {
-            ByteBuf b = (ByteBuf) o;
-            all.writeBytes(b);
-            b.release();
-        }
-        byte[] out = new byte[all.readableBytes()];
-        all.readBytes(out);
-        return out;
+        return io.zmtp.testing.Hex.drainOutbound(ch);
     }
 
     @Test
