@@ -46,12 +46,8 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
     /** True on the server side: every frame from the peer must be masked (and ours are not). */
     private final boolean server;
 
-    /** A header cut by the end of a read, while it arrives. */
-    private final byte[] header = new byte[14];
-    private int headerBytes;
-    /** The frame's first two header bytes. */
-    private int b0;
-    private int b1;
+    /** The current frame's header, read as it arrives. */
+    private final WsFrameHeader header = new WsFrameHeader();
     private boolean inPayload;
     private int opcode;
     private boolean fin;
@@ -118,7 +114,7 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
         ByteBuf in = this.in;
         while (in.isReadable() && !failed) {
             if (!inPayload) {
-                if (!readHeader(in)) {
+                if (!header.read(in)) {
                     return;
                 }
                 startFrame(ctx);
@@ -166,75 +162,12 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * Reads a frame header: where the read holds all of it, straight from the buffer; else byte by
-     * byte into {@link #header} until it is whole. True once it is, its fields set.
-     */
-    private boolean readHeader(ByteBuf in) {
-        if (headerBytes == 0 && in.readableBytes() >= 2) {
-            int r = in.readerIndex();
-            int first = in.getUnsignedShort(r);
-            int length = headerLength((byte) first);
-            if (in.readableBytes() >= length) {
-                int b1 = first & 0xff;
-                int len7 = b1 & 0x7f;
-                int at = r + 2;
-                if (len7 == 126) {
-                    payloadLength = in.getUnsignedShort(at);
-                    at += 2;
-                } else if (len7 == 127) {
-                    payloadLength = in.getLong(at);
-                    at += 8;
-                } else {
-                    payloadLength = len7;
-                }
-                if ((b1 & 0x80) != 0) {
-                    maskKey = in.getInt(at);
-                }
-                in.skipBytes(length);
-                b0 = first >>> 8;
-                this.b1 = b1;
-                return true;
-            }
-        }
-        while (in.isReadable()) {
-            header[headerBytes++] = in.readByte();
-            if (headerBytes >= 2 && headerBytes == headerLength(header[1])) {
-                headerBytes = 0;
-                b0 = header[0] & 0xff;
-                b1 = header[1] & 0xff;
-                int len7 = b1 & 0x7f;
-                int at = 2;
-                if (len7 == 126) {
-                    payloadLength = ((header[2] & 0xffL) << 8) | (header[3] & 0xffL);
-                    at = 4;
-                } else if (len7 == 127) {
-                    long v = 0;
-                    for (int i = 2; i < 10; i++) {
-                        v = (v << 8) | (header[i] & 0xffL);
-                    }
-                    payloadLength = v;
-                    at = 10;
-                } else {
-                    payloadLength = len7;
-                }
-                if ((b1 & 0x80) != 0) {
-                    maskKey = (header[at] & 0xff) << 24 | (header[at + 1] & 0xff) << 16 | (header[at + 2] & 0xff) << 8
-                            | (header[at + 3] & 0xff);
-                }
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int headerLength(byte second) {
-        int len7 = second & 0x7f;
-        return 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((second & 0x80) != 0 ? 4 : 0);
-    }
-
-    /** The frame whose header was just read ({@link #b0}, {@link #b1}, {@link #payloadLength}, {@link #maskKey}). */
+    /** The frame whose {@link #header} was just read. */
     private void startFrame(ChannelHandlerContext ctx) {
+        int b0 = header.first();
+        int b1 = header.second();
+        payloadLength = header.payloadLength();
+        maskKey = header.maskKey();
         if ((b0 & 0x70) != 0) {
             throw new ZmtpProtocolException("WebSocket frame with reserved bits set (no extension was agreed)");
         }
