@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # CPU profiles of the cases whose targets BENCHMARKS.md states as not met, taken with
-# async-profiler 4.1, summarised into the profile section of BENCHMARKS.md: the evidence of where
-# the time goes. The figures are shares of CPU samples, not speeds; every one comes from this run.
+# async-profiler 4.1: its own flame graphs (HTML) of every profile, and the samples per thread
+# group, in the profile section of BENCHMARKS.md: the evidence of where the time goes. The figures
+# are shares of CPU samples, not speeds; every one comes from this run.
 #
 #   bench/profile.sh            # from the repository root (works from any cwd)
 #   THR_COUNT_16=200000 THR_COUNT_256=200000 LAT_COUNT=5000 INPROC_COUNT=1000000 bench/profile.sh   # briefly
 #
 # It builds what it needs (mvn -B -q -o -pl bench package -DskipTests; gcc for the C peer
-# bench/native/zmq_perf.c, as bench/compare.sh does), fetches async-profiler 4.1 from Maven Central
-# (mvn dependency:copy of tools.profiler:async-profiler:4.1:jar:linux-x64 into
-# bench/target/async-profiler, once; it is not a dependency of the project) and runs, each over
+# bench/native/zmq_perf.c, as bench/compare.sh does), fetches async-profiler 4.1 and its converter
+# from Maven Central (mvn dependency:copy of tools.profiler:async-profiler:4.1:jar:linux-x64 and
+# tools.profiler:jfr-converter:4.1 into bench/target/async-profiler, once; neither is a dependency
+# of the project) and runs, each over
 # tcp://127.0.0.1:<free port>, with the profiler loaded into every one of our JVMs through
 # JAVA_OPTS (-agentpath:libasyncProfiler.so=start,event=cpu,interval=1ms,threads,file=...,collapsed):
 #   a. PUSH/PULL throughput, 16 B, ours -> ours, NIO (local_thr + remote_thr)
@@ -19,10 +21,13 @@
 #   e. PUSH/PULL throughput, 16 B, libzmq -> ours and ours -> libzmq, NIO (the C peer
 #      bench/target/zmq_perf on the other side; only our JVM is profiled, and the CPU time of
 #      both processes is measured, so it shows which side is the busier one)
-# Each profile is summarised by io.zmtp.bench.prof.ProfileSummary (samples per thread group;
-# for the application and event-loop threads, samples per category and the top 10 leaf frames).
-# The raw profiles (.collapsed) and the tools' output stay in bench/target/profiles/ (not
-# committed; emptied at every run). It prints the Markdown section and writes it into
+# Each profile becomes async-profiler's own flame graph (the converter's one.convert.Main, from
+# the collapsed profile to HTML, one tower per thread) in FLAMES, and io.zmtp.bench.prof.ProfileSummary
+# adds up its samples per thread group (application, event loop, GC, JIT, other), which the flame
+# graph leaves to the reader. The raw profiles (.collapsed) and the tools' output stay in
+# bench/target/profiles/ (not committed; emptied at every run); the flame graphs are committed
+# beside BENCHMARKS.md (FLAMES, emptied of its .html files at every run). It prints the Markdown
+# section and writes it into
 # BENCHMARKS.md between <!-- profile:begin --> and <!-- profile:end --> (placed after the Targets
 # section when the markers are not there yet), leaving the rest of the file as it is.
 #
@@ -34,6 +39,8 @@
 #   RUN_TIMEOUT=120        seconds before one tool process is killed
 #   SKIP_BUILD=1           use the existing build (bench/target/classes, bench/target/zmq_perf)
 #   OUT=<file>             where to write the section (default: <repo>/BENCHMARKS.md; "-" for none)
+#   FLAMES=<dir>           where the flame graphs go (default: docs/benchmarks/flamegraphs beside OUT;
+#                          bench/target/profiles when OUT is "-"); the section links them from OUT
 #   JAVA_OPTS              passed on to our JVMs, ahead of the profiler's -agentpath
 #   JAVA_HOME              which java to run (else java on PATH)
 set -euo pipefail
@@ -55,6 +62,14 @@ LAT_COUNT=${LAT_COUNT:-50000}
 INPROC_COUNT=${INPROC_COUNT:-10000000}
 RUN_TIMEOUT=${RUN_TIMEOUT:-120}
 OUT=${OUT:-$repo_dir/BENCHMARKS.md}
+# A print-only run (OUT=-) leaves the committed flame graphs alone: its own go with the raw profiles.
+if [[ $OUT == - ]]; then
+    flame_dir=$(realpath -m "${FLAMES:-$prof_dir}")
+    flame_rel=$(realpath -m --relative-to="$repo_dir" "$flame_dir")
+else
+    flame_dir=$(realpath -m "${FLAMES:-$(dirname "$OUT")/docs/benchmarks/flamegraphs}")
+    flame_rel=$(realpath -m --relative-to="$(dirname "$OUT")" "$flame_dir")
+fi
 user_java_opts=${JAVA_OPTS:-}
 java_bin=java
 [[ -n ${JAVA_HOME:-} ]] && java_bin="$JAVA_HOME/bin/java"
@@ -101,7 +116,8 @@ trap 'say "profile.sh: interrupted"; exit 130' INT TERM
 # ------------------------------------------------------------------ build
 
 rm -rf "$prof_dir"
-mkdir -p "$prof_dir"
+mkdir -p "$prof_dir" "$flame_dir"
+rm -f "$flame_dir"/*.html
 if [[ -z ${SKIP_BUILD:-} ]]; then
     say "building bench (mvn -B -q -o -pl bench package -DskipTests) ..."
     if ! (cd "$repo_dir" && mvn -B -q -o -pl bench package -DskipTests) >"$prof_dir/mvn.log" 2>&1; then
@@ -132,6 +148,18 @@ case $(uname -m) in
 esac
 ap_artifact="tools.profiler:async-profiler:$ap_version:jar:$ap_classifier"
 ap_jar="$ap_dir/async-profiler-$ap_version-$ap_classifier.jar"
+# The converter turns a collapsed profile into async-profiler's HTML flame graph (jfrconv's jar).
+conv_artifact="tools.profiler:jfr-converter:$ap_version"
+conv_jar="$ap_dir/jfr-converter-$ap_version.jar"
+if [[ ! -s $conv_jar ]]; then
+    say "fetching async-profiler's converter (mvn -B -q -N dependency:copy -Dartifact=$conv_artifact) ..."
+    if ! (cd "$repo_dir" && mvn -B -q -N dependency:copy -Dartifact="$conv_artifact" \
+        -DoutputDirectory="$ap_dir") >"$prof_dir/mvn-jfr-converter.log" 2>&1; then
+        cat "$prof_dir/mvn-jfr-converter.log" >&2
+        say "profile.sh: could not fetch $conv_artifact from Maven Central (no network, and not in ~/.m2?)"
+        exit 1
+    fi
+fi
 ap_lib=$(find "$ap_dir/unpacked" -name libasyncProfiler.so -print -quit 2>/dev/null || true)
 if [[ -z $ap_lib ]]; then
     if [[ ! -s $ap_jar ]]; then
@@ -174,7 +202,7 @@ if [[ $(id -u) == 0 ]]; then
 elif [[ $paranoid =~ ^-?[0-9]+$ ]] && ((paranoid <= 1)) && [[ $kptr == 0 ]]; then
     access="perf_event_paranoid=$paranoid, kptr_restrict=$kptr: perf_events and kernel symbols open to this user"
 else
-    access="perf_event_paranoid=$paranoid, kptr_restrict=$kptr, not root: perf_events or kernel symbols are restricted, so kernel frames may be missing or unnamed and the kernel categories understated (sysctl kernel.perf_event_paranoid=1 and kernel.kptr_restrict=0 lift it)"
+    access="perf_event_paranoid=$paranoid, kptr_restrict=$kptr, not root: perf_events or kernel symbols are restricted, so kernel frames may be missing or unnamed in the flame graphs (sysctl kernel.perf_event_paranoid=1 and kernel.kptr_restrict=0 lift it)"
     notes+=("restricted profiling: $access")
 fi
 say "async-profiler $ap_version: $ap_lib; $access"
@@ -231,7 +259,7 @@ declare -A scenario_rows=() scenario_profiles=() scenario_result=() scenario_com
 
 # record <scenario> <tag> <impl> <what it is> <rc>: a process table row, and the profile (ours).
 record() {
-    local scenario=$1 tag=$2 impl=$3 what=$4 rc=$5 wall="—" cpu="—" profile="—" side
+    local scenario=$1 tag=$2 impl=$3 what=$4 rc=$5 wall="—" cpu="—" flame="—" side
     if [[ -s $prof_dir/$tag.meter ]]; then
         read -r wall cpu < <(meter_figures "$prof_dir/$tag.meter") || true
     fi
@@ -242,8 +270,12 @@ record() {
     esac
     if [[ $impl == ours-* ]]; then
         if [[ -s $prof_dir/$tag.collapsed ]]; then
-            profile="\`$prof_rel/$tag.collapsed\`"
             scenario_profiles[$scenario]+="${what%)}; $side)=$prof_rel/$tag.collapsed"$'\n'
+            if flame_graph "$tag" "${scenario_title[$scenario]}: $what, $side"; then
+                flame="[$tag.html]($flame_rel/$tag.html)"
+            else
+                failures+=("$scenario: $what: no flame graph (see $prof_rel/$tag.flame.log)")
+            fi
         else
             failures+=("$scenario: $what wrote no profile (see $prof_rel/$tag.err)")
         fi
@@ -261,7 +293,13 @@ record() {
         said=$({ grep -v '^\s*at ' "$prof_dir/$tag.err" 2>/dev/null || true; } | tail -n 3 | tr '\n' ' ' | cut -c1-300)
         failures+=("$scenario: $what: ${why}exit $rc${said:+; $said}")
     fi
-    scenario_rows[$scenario]+="| $what | $side | $wall | $cpu | $profile |"$'\n'
+    scenario_rows[$scenario]+="| $what | $side | $wall | $cpu | $flame |"$'\n'
+}
+
+# flame_graph <tag> <title>: async-profiler's HTML flame graph of <tag>.collapsed, into FLAMES.
+flame_graph() {
+    "$java_bin" -cp "$conv_jar" one.convert.Main --title "$2" "$prof_dir/$1.collapsed" "$flame_dir/$1.html" \
+        >"$prof_dir/$1.flame.log" 2>&1 && [[ -s $flame_dir/$1.html ]]
 }
 
 # profile_pair <scenario> <thr|lat> <binding impl> <connecting impl> <size> <count>
@@ -355,7 +393,7 @@ profile_pair e2 thr libzmq ours-nio 16 "$THR_COUNT_16"   # our remote_thr sends 
 
 # The proof that kernel frames made it in, whatever the sysctls said.
 if ! grep -qs '_\[k\]' "$prof_dir"/*.collapsed; then
-    notes+=("no profile holds a kernel frame (\`_[k]\`): the kernel categories are empty, and the time spent in the kernel is missing or attributed to the user-space frame that entered it")
+    notes+=("no profile holds a kernel frame (\`_[k]\`): the flame graphs show no kernel code, and the time spent in the kernel is missing or attributed to the user-space frame that entered it")
 fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 elapsed=$(($(date +%s) - started_at))
@@ -378,13 +416,18 @@ Generated by \`bench/profile.sh\`; every figure in this section comes from that 
 - machine: $(nproc) CPUs (nproc), $cpu_model, kernel $(uname -sr), \`$java_version\`
 - load average (1/5/15 min) before: $load_before; after: $load_after
 - profiler: async-profiler $ap_version (\`$ap_artifact\` from Maven Central) in every one of our
-  JVMs: \`-agentpath:libasyncProfiler.so=$ap_opts,file=...\`
+  JVMs: \`-agentpath:libasyncProfiler.so=$ap_opts,file=...\`; flame graphs by its converter
+  (\`$conv_artifact\`, \`one.convert.Main <profile>.collapsed <profile>.html\`)
 - profiling access: $access
 - start-up baseline, a JVM that does nearly nothing (\`bench/bin/perf-tool
   io.zmtp.bench.prof.ProfileSummary --legend\`: the tools' JVM options, no profiler): $startup_text
 
-The figures are shares of CPU samples, one sample per 1 ms of CPU time a thread used, per thread
-group: they show where the time goes, not how fast anything is (the profiler costs time too).
+Each process of ours links its flame graph: async-profiler's own HTML (open it in a browser; one
+tower per thread, rooted at \`[thread name]\`; click a frame to zoom, Ctrl+F to search and read the
+share of the matched frames), drawn from the raw profile the run left in \`$prof_rel\` (not
+committed). The table under each adds up what the flame graph leaves to the reader: the samples
+per thread group. The figures are shares of CPU samples, one sample per 1 ms of CPU time a thread
+used: they show where the time goes, not how fast anything is (the profiler costs time too).
 Each JVM ran with the profiler from its start, so start-up (class loading, JIT compilation) is
 in the profiles; shorter runs hold more of it. In the tables of processes, wall [s] is a
 process's lifetime and CPU time [s] its user + system time, as the shell measured them; each of
@@ -396,8 +439,7 @@ comparable with the tables above.
 Which profile goes with which target the Targets section marks as not met: TCP PUSH/PULL
 throughput below libzmq at small sizes and below 3x JeroMQ: a, b and e (e shows which side, our
 sender or our receiver, is the busier one against libzmq's); REQ/REP round trip: c; inproc
-10M msg/s: d. Each profile's "Largest" line says where most of its samples went;
-docs/performance-notes.md reads these profiles and keeps what each change bought.
+10M msg/s: d. docs/performance-notes.md reads these profiles and keeps what each change bought.
 
 EOF
     summarise --legend
@@ -406,7 +448,7 @@ EOF
         echo
         echo "Ran ${scenario_command[$s]:-nothing (see the failures below)}; printed under the profiler: \`${scenario_result[$s]:-nothing}\`."
         echo
-        echo "| process | implementation | wall [s] | CPU time [s] | raw profile |"
+        echo "| process | implementation | wall [s] | CPU time [s] | flame graph |"
         echo "| --- | --- | ---: | ---: | --- |"
         printf '%s' "${scenario_rows[$s]:-}"
         echo
@@ -432,7 +474,7 @@ EOF
 } >"$section_file"
 
 cat "$section_file"
-say "done in ${elapsed}s; raw profiles in $prof_rel"
+say "done in ${elapsed}s; raw profiles in $prof_rel, flame graphs in $flame_rel"
 
 # ------------------------------------------------------------------ BENCHMARKS.md
 
@@ -449,10 +491,11 @@ if [[ $OUT != - ]]; then
             /<!-- profile:end -->/ { skip = 0; next }
             !skip { print }' "$OUT" >"$OUT.tmp"
     elif [[ -f $OUT ]]; then
-        # Right after the Targets section: before the next "## " heading that follows it (at the
-        # end of the file when there is none, or no Targets section at all).
+        # Right after the Targets section: before the next "## " heading or "<!-- " marker that
+        # follows it (the Charts section's), at the end of the file when there is none, or no
+        # Targets section at all.
         awk -v section="$section_file" '
-            /^## / && targets && !done { while ((getline line < section) > 0) print line; print ""; done = 1 }
+            /^(## |<!-- )/ && targets && !done { while ((getline line < section) > 0) print line; print ""; done = 1 }
             /^## Targets/ { targets = 1 }
             { print }
             END { if (!done) { print ""; while ((getline line < section) > 0) print line } }' "$OUT" >"$OUT.tmp"

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,9 +14,9 @@ import java.util.regex.Pattern;
 /**
  * Reads async-profiler's collapsed output ({@code collapsed} with {@code threads}): one stack
  * per line, {@code [name tid=N];frame;...;leaf count}, frames separated by {@code ;}, the count
- * after the last space (frames and thread names may hold spaces themselves). Blank lines are
- * skipped; anything else that does not fit is refused with its line number rather than guessed
- * at, because a silently skipped line would skew every share.
+ * after the last space (frames and thread names may hold spaces themselves). Only the thread and
+ * the count are kept. Blank lines are skipped; anything else that does not fit is refused with
+ * its line number rather than guessed at, because a silently skipped line would skew every share.
  */
 final class CollapsedReader {
     /** {@code [main tid=1234]}; the tid part is optional. */
@@ -56,18 +55,15 @@ final class CollapsedReader {
         if (count < 1) {
             throw new MalformedProfileException(source, number, "the sample count must be at least 1, got " + count);
         }
-        String[] frames = line.substring(0, space).split(";", -1);
-        Matcher thread = THREAD.matcher(frames[0]);
+        String stack = line.substring(0, space);
+        int semicolon = stack.indexOf(';');
+        String first = semicolon < 0 ? stack : stack.substring(0, semicolon);
+        Matcher thread = THREAD.matcher(first);
         if (!thread.matches()) {
-            throw new MalformedProfileException(source, number, "the first frame '" + shorten(frames[0])
+            throw new MalformedProfileException(source, number, "the first frame '" + shorten(first)
                     + "' is not a thread ('[name tid=N]'); profile with async-profiler's 'threads' option");
         }
-        for (int i = 1; i < frames.length; i++) {
-            if (frames[i].isEmpty()) {
-                throw new MalformedProfileException(source, number, "frame " + i + " is empty");
-            }
-        }
-        return new Stack(thread.group(1), Arrays.asList(frames).subList(1, frames.length), count);
+        return new Stack(thread.group(1), count);
     }
 
     private static Long wholeNumber(String text) {

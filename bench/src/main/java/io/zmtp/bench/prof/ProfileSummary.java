@@ -7,17 +7,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code ProfileSummary [--legend] [--top N] [LABEL=]FILE...}: summarises async-profiler
- * collapsed profiles (taken with {@code threads}) as Markdown, one section per file headed by
- * its label (default: the file name), for the profile section of BENCHMARKS.md that
- * {@code bench/profile.sh} writes. It exists so that the shares printed there come from the raw
- * profiles by one stated rule ({@link StackClassifier}) rather than from reading flame graphs.
- * {@code --legend} first prints how threads are grouped and stacks classified; it may be the
- * only argument. Exit status: 0, 1 for an unreadable or malformed file, 2 for bad arguments.
+ * {@code ProfileSummary [--legend] [LABEL=]FILE...}: the samples of async-profiler collapsed
+ * profiles (taken with {@code threads}) per thread group, as Markdown, one table per file headed
+ * by its label (default: the file name), for the profile section of BENCHMARKS.md that
+ * {@code bench/profile.sh} writes beside async-profiler's own flame graphs. It exists for what a
+ * flame graph does not say: how the samples split between the application, the event loops, GC
+ * and JIT, each group summed over its threads. {@code --legend} first prints how threads are
+ * grouped; it may be the only argument. Exit status: 0, 1 for an unreadable or malformed file,
+ * 2 for bad arguments.
  */
 public final class ProfileSummary {
-    static final String USAGE = "usage: ProfileSummary [--legend] [--top N] [LABEL=]FILE...";
-    static final int DEFAULT_TOP = 10;
+    static final String USAGE = "usage: ProfileSummary [--legend] [LABEL=]FILE...";
 
     private ProfileSummary() {
     }
@@ -42,17 +42,10 @@ public final class ProfileSummary {
     /** Does what the command line does, printing to {@code out}. */
     static void run(String[] args, PrintStream out) throws IOException {
         boolean legend = false;
-        int top = DEFAULT_TOP;
         List<String[]> inputs = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
+        for (String a : args) {
             if (a.equals("--legend")) {
                 legend = true;
-            } else if (a.equals("--top")) {
-                if (i + 1 == args.length) {
-                    throw new UsageError("--top needs a number");
-                }
-                top = positive(args[++i]);
             } else if (a.startsWith("--")) {
                 throw new UsageError("unknown option " + a);
             } else {
@@ -72,20 +65,8 @@ public final class ProfileSummary {
         for (String[] in : inputs) {
             // Read every file before printing its section, so a bad file prints nothing of itself.
             Tally t = Tally.of(CollapsedReader.read(Path.of(in[1])));
-            report.summary(in[0], in[1], t, top);
+            report.summary(in[0], in[1], t);
         }
-    }
-
-    private static int positive(String text) {
-        try {
-            int n = Integer.parseInt(text);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageError("--top must be a whole number of at least 1, got '" + text + "'");
     }
 
     /** Bad command-line arguments. */
