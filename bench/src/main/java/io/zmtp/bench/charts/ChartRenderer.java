@@ -5,6 +5,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.category.BarRenderer;
@@ -59,6 +60,11 @@ final class ChartRenderer {
         }
         CategoryItemRenderer renderer = plot.getRenderer();
         if (renderer instanceof BarRenderer bars) {
+            // Each bar says its figure: a log axis labels only the decades.
+            NumberFormat figure = NumberFormat.getCompactNumberInstance(Locale.US, NumberFormat.Style.SHORT);
+            figure.setMaximumFractionDigits(2);
+            bars.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", figure));
+            bars.setDefaultItemLabelsVisible(true);
             bars.setBarPainter(new StandardBarPainter());
             bars.setShadowVisible(false);
             bars.setItemMargin(0.03);
