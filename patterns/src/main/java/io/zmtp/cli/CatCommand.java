@@ -12,7 +12,10 @@ import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.type.Dish;
 import io.zmtp.socket.type.Sub;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -36,9 +39,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @Command(name = "cat", mixinStandardHelpOptions = true,
         description = "Send stdin lines as messages and/or print received messages, one per line.",
-        footer = {"", "Exit codes: 0 done, 1 error (bad endpoint, port in use, ...), 2 bad usage, 3 timed out."})
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done: end of stdin, or --count messages",
+                "1:failed: a bad endpoint, a port in use, lines not delivered within --linger",
+                "2:bad usage", "3:timed out: nothing (or, for PUB, no peer) within --timeout"})
 final class CatCommand implements java.util.concurrent.Callable<Integer> {
     static final int EXIT_TIMEOUT = 3;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--type", required = true, description = "Socket type: REQ, REP, DEALER, ROUTER, PUB, SUB, XPUB, XSUB, PUSH, PULL, PAIR, CLIENT, SERVER,"
             + " RADIO, DISH, SCATTER, GATHER (a SERVER sends each line to the CLIENT it heard from last), STREAM (raw TCP, as"
@@ -134,6 +143,11 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
         return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     }
 
+    /** A usage error (exit 2): one line, then this command's usage ({@link UsageErrorHandler}). */
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
     @Override
     public Integer call() throws Exception {
         SocketType socketType;
@@ -142,52 +156,43 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
             socketType = SocketType.parse(type);
             frameFormat = FrameFormat.valueOf(format.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            System.err.println("zmtp: " + e.getMessage().replace("No enum constant io.zmtp.cli.FrameFormat.", "unknown format: "));
-            return 2;
+            throw usage(e.getMessage().replace("No enum constant io.zmtp.cli.FrameFormat.", "unknown format: "));
         }
         if (binds.isEmpty() && connects.isEmpty()) {
-            System.err.println("zmtp: give at least one --bind or --connect endpoint");
-            return 2;
+            throw usage("give at least one --bind or --connect endpoint");
         }
         String groups = checkGroupOptions(socketType);
         if (groups != null) {
-            System.err.println("zmtp: " + groups);
-            return 2;
+            throw usage(groups);
         }
         if (plainPassword != null && plainPasswordFile != null) {
-            System.err.println("zmtp: give --plain-password or --plain-password-file, not both");
-            return 2;
+            throw usage("give --plain-password or --plain-password-file, not both");
         }
         if (plainPasswordFile != null) {
             try {
                 plainPassword = firstLine(plainPasswordFile);
             } catch (IOException e) {
-                System.err.println("zmtp: --plain-password-file " + plainPasswordFile + " cannot be read: "
+                throw usage("--plain-password-file " + plainPasswordFile + " cannot be read: "
                         + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName()));
-                return 2;
             }
             if (plainPassword.isEmpty()) {
-                System.err.println("zmtp: --plain-password-file " + plainPasswordFile + ": the first line (the password) is empty");
-                return 2;
+                throw usage("--plain-password-file " + plainPasswordFile + ": the first line (the password) is empty");
             }
         }
         if (plainPassword == null && plainUser != null) {
             plainPassword = System.getenv(PLAIN_PASSWORD_ENV);
         }
         if ((plainUser == null) != (plainPassword == null)) {
-            System.err.println("zmtp: --plain-user needs a password (--plain-password-file, $" + PLAIN_PASSWORD_ENV
+            throw usage("--plain-user needs a password (--plain-password-file, $" + PLAIN_PASSWORD_ENV
                     + " or --plain-password), and a password needs --plain-user");
-            return 2;
         }
         String curveProblem = checkCurveOptions();
         if (curveProblem != null) {
-            System.err.println("zmtp: " + curveProblem);
-            return 2;
+            throw usage(curveProblem);
         }
         String wssProblem = wss.load();
         if (wssProblem != null) {
-            System.err.println("zmtp: " + wssProblem);
-            return 2;
+            throw usage(wssProblem);
         }
         // PUB runs as XPUB so that it can wait for its first subscriber instead of losing messages.
         SocketType actual = socketType == SocketType.PUB ? SocketType.XPUB : socketType;
@@ -196,9 +201,8 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
             try {
                 configure(socket);
             } catch (IllegalArgumentException e) {
-                System.err.println("zmtp: " + e.getMessage());
                 socket.close();
-                return 2;
+                throw usage(e.getMessage());
             }
             CountDownLatch peer = new CountDownLatch(1);
             socket.addEventListener(e -> {

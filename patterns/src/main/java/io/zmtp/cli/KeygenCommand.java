@@ -18,7 +18,9 @@ import java.util.concurrent.Callable;
  * with both keys, readable by the owner only.
  */
 @Command(name = "keygen", mixinStandardHelpOptions = true,
-        description = "Print a new CURVE key pair (Z85): 'public: ...' and 'secret: ...'.")
+        description = "Print a new CURVE key pair (Z85): 'public: ...' and 'secret: ...'.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:failed: the --out files cannot be written", "2:bad usage"})
 final class KeygenCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "NAME", description = "also write certificate files NAME and NAME_secret")
     Path out;

@@ -5,7 +5,10 @@ import io.zmtp.socket.Socket;
 import io.zmtp.socket.ZmtpContext;
 import io.zmtp.socket.proxy.Proxy;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
@@ -16,7 +19,10 @@ import java.util.concurrent.Callable;
  * xpub@tcp://*:5557} or a streamer {@code --frontend pull@... --backend push@...}.
  */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
-        description = "Forward messages between a frontend and a backend socket until killed.")
+        description = "Forward messages between a frontend and a backend socket until killed.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"1:failed: an endpoint cannot be bound or connected", "2:bad usage",
+                "130:stopped by Ctrl-C (143: by SIGTERM)"})
 final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--frontend", required = true, description = "TYPE@ENDPOINT to bind or TYPE>ENDPOINT to connect.")
     String frontend;
@@ -30,12 +36,14 @@ final class ProxyCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     WssFiles wss = new WssFiles();
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         String wssProblem = wss.load();
         if (wssProblem != null) {
-            System.err.println("zmtp proxy: " + wssProblem);
-            return 2;
+            throw new ParameterException(spec.commandLine(), wssProblem);
         }
         try (ZmtpContext ctx = new ZmtpContext(2)) {
             Socket front;
@@ -47,8 +55,7 @@ final class ProxyCommand implements Callable<Integer> {
                 cap = capture == null ? null : open(ctx, capture, wss);
             } catch (IllegalArgumentException e) {
                 // A malformed TYPE@ENDPOINT or endpoint: a usage error, as picocli's own.
-                System.err.println("zmtp proxy: " + e.getMessage());
-                return 2;
+                throw new ParameterException(spec.commandLine(), e.getMessage());
             } catch (IllegalStateException e) {
                 System.err.println("zmtp proxy: " + e.getMessage());
                 return 1;

@@ -12,7 +12,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code config-center agent}: keeps namespaces (and optionally files) up to date until interrupted. */
-@Command(name = "agent", description = "Run an agent: follow namespaces, keep a cache and optional files.")
+@Command(name = "agent", description = "Run an agent: follow namespaces, keep a cache and optional files.",
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.START_FAILED, ExitCodes.NOT_STARTED, ExitCodes.STOPPED})
 final class AgentCommand implements Callable<Integer> {
     @Option(names = "--updates", defaultValue = "tcp://127.0.0.1:5570", description = "the server's PUB endpoint;"
             + " with replicas, one per server, comma-separated, in the order of --server (default ${DEFAULT-VALUE})")

@@ -2,6 +2,7 @@ package io.zmtp.config.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zmtp.cli.UsageErrorHandler;
 import io.zmtp.codec.UntrustedText;
 import io.zmtp.config.protocol.Wire;
 import picocli.CommandLine;
@@ -24,8 +25,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code config-center}: run a server or an agent, the demo, and the admin commands against a
  * running server. Exit codes: 0 done, 1 failed (e.g. a wait that timed out, nodes not
- * converged), 2 bad usage. Every option is checked before anything is sent, and every error is
- * one line (a usage error names the option and points to {@code --help}).
+ * converged), 2 bad usage; each command's {@code --help} lists what its own mean. Every option is
+ * checked before anything is sent. An error is one line; a usage error's line is followed by the
+ * usage of the command that failed ({@link UsageErrorHandler}), so the fix is on the screen.
  */
 @Command(name = "config-center", mixinStandardHelpOptions = true, version = "config-center 0.1.0",
         description = "Configuration push center on ZeroMQ sockets.",
@@ -33,27 +35,29 @@ import java.util.concurrent.Callable;
                 ConfigCenterCommand.Put.class, ConfigCenterCommand.Delete.class, ConfigCenterCommand.Get.class,
                 ConfigCenterCommand.History.class, ConfigCenterCommand.Diff.class, ConfigCenterCommand.Rollback.class,
                 ConfigCenterCommand.Status.class, ConfigCenterCommand.Nodes.class, ConfigCenterCommand.Audit.class,
-                ConfigCenterCommand.Promote.class, ConfigCenterCommand.Abort.class})
+                ConfigCenterCommand.Promote.class, ConfigCenterCommand.Abort.class},
+        exitCodeListHeading = "%nExit codes (each command's --help tells its own):%n",
+        exitCodeList = {"0:done", "1:failed", "2:bad usage"})
 public final class ConfigCenterCommand {
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The tool's command tree, with its error handlers (for {@link #run} and for tests that walk it). */
+    static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new ConfigCenterCommand());
-        // Every command takes --help (the one-line usage errors point to it).
+        // Every command takes --help and --version.
         cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().mixinStandardHelpOptions(true));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("config-center: " + oneLine(e));
             return 1;
         });
-        cl.setParameterExceptionHandler((e, badArgs) -> {
-            CommandLine cmd = e.getCommandLine();
-            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + UntrustedText.of(e.getMessage(), 1000)
-                    + " (see " + cmd.getCommandSpec().qualifiedName() + " --help)");
-            return cmd.getCommandSpec().exitCodeOnInvalidInput();
-        });
-        return cl.execute(args);
+        cl.setParameterExceptionHandler(new UsageErrorHandler());
+        return cl;
     }
 
     /** An error as one line: its message (Jackson's without the source location), never "null", no stack trace. */
@@ -157,9 +161,9 @@ public final class ConfigCenterCommand {
         abstract int run(AdminClient c);
     }
 
-    /** The help text of {@code --to}. */
+    /** The help text of {@code --to} (a format string to picocli: '%%' is one '%'). */
     static final String TO_HELP = "a gray (canary) release for some nodes only: KEY=VALUE[,KEY=VALUE...] (whitelist"
-            + " labels, all must match), N (that many nodes) or N% (that share, rounded up); resolved now to fixed"
+            + " labels, all must match), N (that many nodes) or N%% (that share, rounded up); resolved now to fixed"
             + " node ids, online nodes first. Then 'promote' or 'abort'.";
 
     /** Checks a {@code --to} selector before anything is sent. */
@@ -174,7 +178,9 @@ public final class ConfigCenterCommand {
     }
 
     @Command(name = "put", description = {"Commit key=value pairs to a namespace and publish them.",
-            "With --to, publish them as a gray revision to the selected nodes only."})
+            "With --to, publish them as a gray revision to the selected nodes only."},
+            exitCodeListHeading = ExitCodes.HEADING,
+            exitCodeList = {ExitCodes.COMMITTED_AND_WAITED, ExitCodes.WAITED, ExitCodes.USAGE})
     static final class Put extends AdminCall {
         @Parameters(index = "0", description = "namespace")
         String ns;
@@ -230,7 +236,8 @@ public final class ConfigCenterCommand {
     }
 
     @Command(name = "delete", description = {"Delete keys from a namespace.",
-            "With --to, as a gray revision for the selected nodes only."})
+            "With --to, as a gray revision for the selected nodes only."},
+            exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {ExitCodes.COMMITTED, ExitCodes.FAILED, ExitCodes.USAGE})
     static final class Delete extends AdminCall {
         @Parameters(index = "0", description = "namespace")
         String ns;
@@ -269,7 +276,9 @@ public final class ConfigCenterCommand {
     }
 
     @Command(name = "get", description = {"Print a namespace (or one key) as the server holds it.",
-            "Control characters in keys and values are shown escaped (\\n, \\u001b, a backslash doubled)."})
+            "Control characters in keys and values are shown escaped (\\n, \\u001b, a backslash doubled)."},
+            exitCodeListHeading = ExitCodes.HEADING,
+            exitCodeList = {"0:printed", "1:failed, or KEY is not in the namespace", ExitCodes.USAGE})
     static final class Get extends AdminCall {
         @Parameters(index = "0")
         String ns;
@@ -308,7 +317,8 @@ public final class ConfigCenterCommand {
         }
     }
 
-    @Command(name = "history", description = "List a namespace's revisions.")
+    @Command(name = "history", description = "List a namespace's revisions.",
+            exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {ExitCodes.PRINTED, ExitCodes.FAILED, ExitCodes.USAGE})
     static final class History extends AdminCall {
         @Parameters(index = "0")
         String ns;
@@ -359,7 +369,8 @@ public final class ConfigCenterCommand {
     }
 
     @Command(name = "audit", description = "Who changed what, from where and when: the latest revisions, newest first"
-            + " (the author is the admin the server authenticated, not a name the client gave).")
+            + " (the author is the admin the server authenticated, not a name the client gave).",
+            exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {ExitCodes.PRINTED, ExitCodes.FAILED, ExitCodes.USAGE})
     static final class Audit extends AdminCall {
         @Option(names = "--ns", paramLabel = "NAMESPACE", description = "only this namespace (default: all)")
         String ns;
@@ -399,7 +410,8 @@ public final class ConfigCenterCommand {
         }
     }
 
-    @Command(name = "diff", description = "What changed in a namespace between two revisions.")
+    @Command(name = "diff", description = "What changed in a namespace between two revisions.",
+            exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {ExitCodes.PRINTED, ExitCodes.FAILED, ExitCodes.USAGE})
     static final class Diff extends AdminCall {
         @Parameters(index = "0")
         String ns;
@@ -435,7 +447,8 @@ public final class ConfigCenterCommand {
         }
     }
 
-    @Command(name = "rollback", description = "Make a new revision whose content equals an older one.")
+    @Command(name = "rollback", description = "Make a new revision whose content equals an older one.",
+            exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {ExitCodes.COMMITTED, ExitCodes.FAILED, ExitCodes.USAGE})
     static final class Rollback extends AdminCall {
         @Parameters(index = "0")
         String ns;
@@ -461,7 +474,9 @@ public final class ConfigCenterCommand {
     }
 
     @Command(name = "promote", description = {"Make a namespace's open gray revision everyone's: it is published to"
-            + " all nodes under its own number (the gray nodes hold it already)."})
+            + " all nodes under its own number (the gray nodes hold it already)."},
+            exitCodeListHeading = ExitCodes.HEADING,
+            exitCodeList = {ExitCodes.COMMITTED_AND_WAITED, ExitCodes.WAITED, ExitCodes.USAGE})
     static final class Promote extends GraySettle {
         Promote() {
             super("promote");
@@ -470,7 +485,9 @@ public final class ConfigCenterCommand {
 
     @Command(name = "abort", description = {"Withdraw a namespace's open gray revision: a new revision restores the"
             + " main line's content; gray nodes go back to it, the others never see the gray content.",
-            "The history keeps the gray revision, marked aborted."})
+            "The history keeps the gray revision, marked aborted."},
+            exitCodeListHeading = ExitCodes.HEADING,
+            exitCodeList = {ExitCodes.COMMITTED_AND_WAITED, ExitCodes.WAITED, ExitCodes.USAGE})
     static final class Abort extends GraySettle {
         Abort() {
             super("abort");
@@ -512,7 +529,10 @@ public final class ConfigCenterCommand {
     }
 
     @Command(name = "status", description = {"Per node and namespace: applied revision, digest check, last seen; refused nodes.",
-            "GRAY shows r<N> for a node an open gray release selected: 'r<N>' once it runs it, 'r<N>?' before."})
+            "GRAY shows r<N> for a node an open gray release selected: 'r<N>' once it runs it, 'r<N>?' before."},
+            exitCodeListHeading = ExitCodes.HEADING,
+            exitCodeList = {"0:every node holds the latest revision, its digest verified",
+                    "1:some node does not (behind, a wrong digest, files not written), or failed", ExitCodes.USAGE})
     static final class Status extends AdminCall {
         @Override
         int run(AdminClient c) {
@@ -521,7 +541,8 @@ public final class ConfigCenterCommand {
         }
     }
 
-    @Command(name = "nodes", description = "The whitelisted nodes and whether they are online.")
+    @Command(name = "nodes", description = "The whitelisted nodes and whether they are online.",
+            exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {ExitCodes.PRINTED, ExitCodes.FAILED, ExitCodes.USAGE})
     static final class Nodes extends AdminCall {
         @Override
         int run(AdminClient c) {

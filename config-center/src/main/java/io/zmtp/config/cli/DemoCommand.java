@@ -33,7 +33,10 @@ import java.util.stream.Stream;
  * an agent join late and a stranger try to connect, then prints the status table: every node at
  * the same revision and digest as the server. Exit 0 when they all converged, 1 otherwise.
  */
-@Command(name = "demo", description = "Run a server and agents in one process and show them converge.")
+@Command(name = "demo", description = "Run a server and agents in one process and show them converge.",
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {"0:every node converged", "1:not converged, or failed", ExitCodes.NOT_STARTED,
+                "130:with --http, the console stopped by Ctrl-C after the run (143: by SIGTERM)"})
 final class DemoCommand implements Callable<Integer> {
     private static final String[] NAMESPACES = {"app/web", "app/db"};
 

@@ -26,7 +26,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code --data} or on a PostgreSQL database ({@code --store}).
  */
 @Command(name = "server", description = "Run the configuration server: on the embedded H2 store in --data, or on"
-        + " PostgreSQL with --store.")
+        + " PostgreSQL with --store.",
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {"1:failed to start (a port in use, a store that cannot be opened or reached)", ExitCodes.NOT_STARTED,
+                ServerCommand.EXIT_FAILED + ":failed while serving: an error escaped the server (a supervisor restarts it)",
+                ExitCodes.STOPPED})
 final class ServerCommand implements Callable<Integer> {
     /** Exit status when the server stopped by itself (an error escaped it): a supervisor restarts it. */
     static final int EXIT_FAILED = 70;

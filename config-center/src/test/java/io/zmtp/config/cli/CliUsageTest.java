@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,11 +16,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Hostile-input finding G: {@code put --wait bogus} committed the revision and then failed on the
  * argument, and {@code --wait -3} was accepted. Every option is now checked before anything is
- * sent; a usage error exits 2 with one line; any error is one line, without "null", Jackson's
- * source locations or a stack trace. Passwords can come from a file.
+ * sent; a usage error exits 2 with one line followed by the usage of the command that failed; any
+ * other error is one line, without "null", Jackson's source locations or a stack trace. Passwords
+ * can come from a file.
  */
 class CliUsageTest extends ServerTestBase {
-    private record Result(int code, String out, String err) {
+    /** {@code command}: the subcommand that ran, as a usage error names it ("config-center put"). */
+    private record Result(int code, String out, String err, String command) {
     }
 
     private static Result run(String... args) {
@@ -31,7 +34,8 @@ class CliUsageTest extends ServerTestBase {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
             int code = ConfigCenterCommand.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+                    "config-center " + args[0]);
         } finally {
             System.setOut(savedOut);
             System.setErr(savedErr);
@@ -47,10 +51,16 @@ class CliUsageTest extends ServerTestBase {
         return run(all);
     }
 
-    /** A usage error: exit 2, one line on stderr that says what is wrong, nothing on stdout. */
+    /**
+     * A usage error: exit 2, a line on stderr that names the command and says what is wrong, then
+     * that command's usage; nothing on stdout.
+     */
     private static void assertUsageError(Result r, String says) {
         assertThat(r.code()).as(r.err()).isEqualTo(2);
-        assertOneLine(r.err(), says);
+        List<String> lines = r.err().lines().toList();
+        assertOneLine(lines.get(0), says);
+        assertThat(lines.get(0)).startsWith(r.command() + ": ");
+        assertThat(lines.subList(1, lines.size())).as(r.err()).anyMatch(l -> l.startsWith("Usage: " + r.command() + " "));
         assertThat(r.out()).isEmpty();
     }
 
