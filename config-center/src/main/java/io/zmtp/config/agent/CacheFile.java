@@ -22,10 +22,15 @@ import java.util.TreeMap;
 /**
  * Files an agent keeps: the cache of each namespace (JSON with revision, digest and base64 values,
  * read back at start so a node serves its last good configuration while the server is down), and
- * the optional plain files for non-Java services (JSON or properties of UTF-8 text). A plain file
- * is written to a temporary file in the same directory and renamed over the old one, so a reader
- * or a crash never sees half a file; the cache, which only the agent reads, is two files written
- * in turn (see {@link #SLOTS}).
+ * the optional plain files for non-Java services (JSON or properties of UTF-8 text, ending with a
+ * newline). A plain file is written to a temporary file in the same directory and renamed over the
+ * old one, so a reader or a crash never sees half a file; the cache, which only the agent reads, is
+ * two files written in turn (see {@link #SLOTS}).
+ *
+ * <p>The two are laid out differently on purpose. The cache keeps one flat directory with the
+ * namespace escaped into the name ({@link #fileName}: {@code app%2Fweb.cache.json}), as every
+ * earlier version wrote it, so a restarted agent finds the cache an older one left. The write dir
+ * is for people and services: a directory per segment ({@link WriteDirLayout}: {@code app/web.json}).
  */
 final class CacheFile {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,7 +38,7 @@ final class CacheFile {
     private CacheFile() {
     }
 
-    /** A namespace name as a file name: '/' and '%' escaped, nothing else needs it. */
+    /** A namespace name as a file name of the cache: '/' and '%' escaped, nothing else needs it. */
     static String fileName(String namespace) {
         return namespace.replace("%", "%25").replace("/", "%2F");
     }
@@ -228,24 +233,47 @@ final class CacheFile {
                 root.path("seq").asLong(0)));
     }
 
-    /** The plain-file view: {@code <ns>.json} (an object of text values) or {@code <ns>.properties}. */
+    /** The suffix of a plain file in {@code format} ({@code json} or {@code properties}). */
+    static String plainSuffix(String format) {
+        return format.equals("properties") ? ".properties" : ".json";
+    }
+
+    /**
+     * The plain-file view, {@code <dir>/<ns>.json} (an object of text values) or
+     * {@code <ns>.properties}, a directory per segment of the namespace; it ends with a newline, as
+     * text files do (tools that read line by line would drop a last line without one).
+     */
     static void writePlain(Path dir, Snapshot s, String format) throws IOException {
-        byte[] bytes;
-        String name = fileName(s.namespace());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         if (format.equals("properties")) {
             Properties p = new Properties();
             s.entries().forEach((k, v) -> p.setProperty(k, new String(v, StandardCharsets.UTF_8)));
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             p.store(out, s.namespace() + " revision " + s.revision() + " digest " + s.digest());
-            bytes = out.toByteArray();
-            name += ".properties";
         } else {
             ObjectNode root = JSON.createObjectNode();
             s.entries().forEach((k, v) -> root.put(k, new String(v, StandardCharsets.UTF_8)));
-            bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
-            name += ".json";
+            JSON.writerWithDefaultPrettyPrinter().writeValue(out, root);
         }
-        writeAtomically(dir.resolve(name), bytes);
+        byte[] bytes = out.toByteArray();
+        if (bytes.length == 0 || bytes[bytes.length - 1] != '\n') {
+            out.write('\n');
+            bytes = out.toByteArray();
+        }
+        writeAtomically(WriteDirLayout.file(dir, s.namespace(), plainSuffix(format)), bytes);
+    }
+
+    /**
+     * Where versions before the directory layout kept the plain file of {@code namespace}
+     * ({@code app%2Fweb.json}), when that is another name than today's and such a file is there:
+     * nothing updates it any more, which whoever reads it should be told.
+     */
+    static Optional<Path> formerPlainFile(Path dir, String namespace, String format) {
+        String former = fileName(namespace) + plainSuffix(format);
+        if (former.equals(namespace + plainSuffix(format))) {
+            return Optional.empty();
+        }
+        Path file = dir.resolve(former);
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
     }
 
     /**

@@ -126,6 +126,9 @@ public final class ConfigAgent implements AutoCloseable {
         this.config = b;
         for (String ns : b.namespaces) {
             Namespaces.validate(ns);
+            if (b.writeDir != null) {
+                checkWriteDir(b, ns);
+            }
             Snapshot initial = Snapshot.empty(ns);
             CacheFile.Cached cached = null;
             if (b.cacheDir != null) {
@@ -828,6 +831,20 @@ public final class ConfigAgent implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses a namespace that cannot have a file in the write dir ({@link WriteDirLayout}), and
+     * says so when the file older versions wrote for it is there: nothing updates that one now.
+     */
+    private static void checkWriteDir(Builder b, String ns) {
+        String problem = WriteDirLayout.problem(ns);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        CacheFile.formerPlainFile(b.writeDir, ns, b.writeFormat).ifPresent(former -> log.warn(
+                "{}: {} is where older versions wrote {}; it is no longer updated: read {}", b.nodeId, former, ns,
+                WriteDirLayout.file(b.writeDir, ns, CacheFile.plainSuffix(b.writeFormat))));
+    }
+
     private interface FileWrite {
         void run() throws IOException;
     }
@@ -1019,7 +1036,11 @@ public final class ConfigAgent implements AutoCloseable {
             return this;
         }
 
-        /** Keeps {@code dir/<namespace>.json} (or {@code .properties}) up to date for non-Java services. */
+        /**
+         * Keeps {@code dir/<namespace>.json} (or {@code .properties}) up to date for non-Java
+         * services, a directory per segment: {@code app/web} is {@code dir/app/web.json}. A namespace
+         * that cannot name such a file ({@link WriteDirLayout#problem}) is refused at {@link #start}.
+         */
         public Builder writeDir(Path dir, String format) {
             if (!format.equals("json") && !format.equals("properties")) {
                 throw new IllegalArgumentException("write format is json or properties, not " + format);

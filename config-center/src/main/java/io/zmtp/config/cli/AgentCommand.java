@@ -1,6 +1,7 @@
 package io.zmtp.config.cli;
 
 import io.zmtp.config.agent.ConfigAgent;
+import io.zmtp.config.agent.WriteDirLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -44,7 +45,8 @@ final class AgentCommand implements Callable<Integer> {
     List<String> namespaces;
     @Option(names = "--cache-dir", defaultValue = ".config-cache", description = "default ${DEFAULT-VALUE}")
     Path cacheDir;
-    @Option(names = "--write-dir", description = "keep <namespace>.json / .properties files here")
+    @Option(names = "--write-dir", paramLabel = "DIR", description = "keep a file per namespace here, a directory per"
+            + " '/': app/web is DIR/app/web.json (or .properties); each is replaced whole and ends with a newline")
     Path writeDir;
     @Option(names = "--format", defaultValue = "json", description = "json or properties")
     String format;
@@ -56,6 +58,10 @@ final class AgentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         for (String ns : namespaces) {
             Arguments.namespace(spec, ns);
+            String noFile = writeDir == null ? null : WriteDirLayout.problem(ns);
+            if (noFile != null) {
+                throw Arguments.usage(spec, "--write-dir: " + noFile);
+            }
         }
         if (!format.equals("json") && !format.equals("properties")) {
             throw Arguments.usage(spec, "--format must be json or properties, got '" + format + "'");

@@ -1,10 +1,12 @@
 package io.zmtp.config.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +105,16 @@ class CliHelpTest {
                     .doesNotContain("Usage: config-center [");
             assertThat(r.out()).as(name).isEmpty();
         }
+    }
+
+    @Test
+    void anAgentNamespaceThatCannotBeAFileInTheWriteDirIsAUsageError(@TempDir Path dir) {
+        Result r = run("agent", "--node", "web-1", "--password", "pw", "--namespace", "app/web", "--namespace", "app//db",
+                "--write-dir", dir.toString(), "--server", "tcp://127.0.0.1:1", "--updates", "tcp://127.0.0.1:2");
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.firstErrorLine()).startsWith("config-center agent: --write-dir: namespace 'app//db' has an empty segment");
+        assertThat(r.err()).contains("\nUsage: config-center agent ");
+        assertThat(dir).isEmptyDirectory();
     }
 
     @Test

@@ -64,10 +64,10 @@ class CliTest extends ServerTestBase {
             assertThat(store.snapshot("app/web").digest()).isEqualTo(store.snapshotAt("app/web", 1).orElseThrow().digest());
 
             await().atMost(Duration.ofSeconds(20)).until(() -> agent.revision("app/web") == 4);
-            // The agent's plain-file view follows, written atomically.
-            Path file = write.resolve("app%2Fweb.properties");
+            // The agent's plain-file view follows, written atomically, a directory per segment.
+            Path file = write.resolve("app/web.properties");
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(file) && Files.readString(file).contains("revision 4"));
-            assertThat(Files.readString(file)).contains("threads=16").contains("port=8080");
+            assertThat(Files.readString(file)).contains("threads=16").contains("port=8080").endsWith("\n");
             await().atMost(Duration.ofSeconds(20)).until(() -> cli("status").code() == 0);
             assertThat(cli("status").out()).contains("web-1").contains("app/web").contains("yes");
             // Online means heard within three heartbeats (600 ms); the agent reports once a second.
