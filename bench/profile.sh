@@ -437,7 +437,7 @@ printed under the profiler is quoted for reference only: it is not a benchmark f
 comparable with the tables above.
 
 Which profile goes with which target the Targets section marks as not met: TCP PUSH/PULL
-throughput below libzmq at small sizes and below 3x JeroMQ: a, b and e (e shows which side, our
+throughput at small sizes against libzmq and JeroMQ: a, b and e (e shows which side, our
 sender or our receiver, is the busier one against libzmq's); REQ/REP round trip: c; inproc
 10M msg/s: d. docs/performance-notes.md reads these profiles and keeps what each change bought.
 
