@@ -3,7 +3,6 @@ package io.zmtp.cli;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.zmtp.codec.SocketType;
-import io.zmtp.codec.auth.PlainPasswordAuthenticator;
 import io.zmtp.socket.HostUnreachableException;
 import io.zmtp.socket.Message;
 import io.zmtp.socket.Socket;
@@ -24,9 +23,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,42 +81,8 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--echo", description = "REP: answer each request with itself.")
     boolean echo;
 
-    @Option(names = "--plain-user", description = "PLAIN client username.")
-    String plainUser;
-
-    @Option(names = "--plain-password", description = "PLAIN client password (visible to anyone who lists processes:"
-            + " prefer --plain-password-file or $" + CatCommand.PLAIN_PASSWORD_ENV + ").")
-    String plainPassword;
-
-    @Option(names = "--plain-password-file", paramLabel = "FILE", description = "PLAIN client password: the first line of FILE.")
-    java.nio.file.Path plainPasswordFile;
-
-    /** The environment variable a PLAIN client's password may come from. */
-    static final String PLAIN_PASSWORD_ENV = "ZMTP_PLAIN_PASSWORD";
-
-    @Option(names = "--plain-server", description = "Act as PLAIN server.")
-    boolean plainServer;
-
-    @Option(names = "--plain-users", split = ",", description = "PLAIN server: allowed user:password pairs (comma separated).")
-    List<String> plainUsers = new ArrayList<>();
-
-    @Option(names = "--curve-server", description = "Act as CURVE server (needs --curve-secretkey).")
-    boolean curveServer;
-
-    @Option(names = "--curve-secretkey", paramLabel = "Z85", description = "CURVE: this side's secret key (40 Z85 characters).")
-    String curveSecretKey;
-
-    @Option(names = "--curve-publickey", paramLabel = "Z85", description = "CURVE: this side's public key (checked against the secret key).")
-    String curvePublicKey;
-
-    @Option(names = "--curve-serverkey", paramLabel = "Z85", description = "CURVE client: the server's public key.")
-    String curveServerKey;
-
-    @Option(names = "--curve-allow", paramLabel = "Z85", description = "CURVE server: admit only this client key (repeatable).")
-    List<String> curveAllow = new ArrayList<>();
-
-    @Option(names = "--curve-allow-dir", paramLabel = "DIR", description = "CURVE server: admit only the client keys of the certificate files in DIR.")
-    java.nio.file.Path curveAllowDir;
+    @picocli.CommandLine.Mixin
+    SecurityOptions security = new SecurityOptions();
 
     @picocli.CommandLine.Mixin
     WssFiles wss = new WssFiles();
@@ -131,17 +94,6 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
     long lingerMillis;
 
     private final PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
-
-    /** The first line of a password file, without its line end. */
-    private static String firstLine(java.nio.file.Path file) throws IOException {
-        if (java.nio.file.Files.size(file) > 64 * 1024) {
-            throw new IOException("larger than 64 KiB");
-        }
-        String text = java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
-        int end = text.indexOf('\n');
-        String line = end < 0 ? text : text.substring(0, end);
-        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-    }
 
     /** A usage error (exit 2): one line, then this command's usage ({@link UsageErrorHandler}). */
     private ParameterException usage(String message) {
@@ -165,30 +117,9 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
         if (groups != null) {
             throw usage(groups);
         }
-        if (plainPassword != null && plainPasswordFile != null) {
-            throw usage("give --plain-password or --plain-password-file, not both");
-        }
-        if (plainPasswordFile != null) {
-            try {
-                plainPassword = firstLine(plainPasswordFile);
-            } catch (IOException e) {
-                throw usage("--plain-password-file " + plainPasswordFile + " cannot be read: "
-                        + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName()));
-            }
-            if (plainPassword.isEmpty()) {
-                throw usage("--plain-password-file " + plainPasswordFile + ": the first line (the password) is empty");
-            }
-        }
-        if (plainPassword == null && plainUser != null) {
-            plainPassword = System.getenv(PLAIN_PASSWORD_ENV);
-        }
-        if ((plainUser == null) != (plainPassword == null)) {
-            throw usage("--plain-user needs a password (--plain-password-file, $" + PLAIN_PASSWORD_ENV
-                    + " or --plain-password), and a password needs --plain-user");
-        }
-        String curveProblem = checkCurveOptions();
-        if (curveProblem != null) {
-            throw usage(curveProblem);
+        String securityProblem = security.load();
+        if (securityProblem != null) {
+            throw usage(securityProblem);
         }
         String wssProblem = wss.load();
         if (wssProblem != null) {
@@ -277,22 +208,7 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
         if (identity != null) {
             socket.options().identity(identity.getBytes(StandardCharsets.UTF_8));
         }
-        if (plainServer) {
-            Map<String, String> users = new HashMap<>();
-            for (String pair : plainUsers) {
-                int colon = pair.indexOf(':');
-                if (colon <= 0) {
-                    throw new IllegalArgumentException("--plain-users wants user:password, got '" + pair + "'");
-                }
-                users.put(pair.substring(0, colon), pair.substring(colon + 1));
-            }
-            socket.options().plainServer(new PlainPasswordAuthenticator(users));
-        } else if (plainUser != null) {
-            socket.options().plainCredentials(plainUser, plainPassword);
-        }
-        if (curveServer || curveServerKey != null) {
-            configureCurve(socket);
-        }
+        security.applyTo(socket.options());
     }
 
     /** A usage problem with --group and --join, or null. */
@@ -317,75 +233,6 @@ final class CatCommand implements java.util.concurrent.Callable<Integer> {
             return "--group " + e.getMessage();
         }
         return null;
-    }
-
-    /** A usage problem with the CURVE options, or null. */
-    private String checkCurveOptions() {
-        boolean any = curveServer || curveServerKey != null || curveSecretKey != null || curvePublicKey != null
-                || !curveAllow.isEmpty() || curveAllowDir != null;
-        if (!any) {
-            return null;
-        }
-        if (plainServer || plainUser != null) {
-            return "choose PLAIN or CURVE, not both";
-        }
-        if (curveServer && curveServerKey != null) {
-            return "--curve-server and --curve-serverkey: a socket is a CURVE server or a client";
-        }
-        if (curveServer && curveSecretKey == null) {
-            return "--curve-server needs --curve-secretkey (make a pair with 'zmtp keygen')";
-        }
-        if (!curveServer && curveServerKey == null) {
-            return "a CURVE client needs --curve-serverkey (or give --curve-server)";
-        }
-        if (!curveServer && (curveSecretKey == null) != (curvePublicKey == null)) {
-            return "a CURVE client gives both --curve-publickey and --curve-secretkey, or neither (a fresh pair is made)";
-        }
-        if (!curveServer && (!curveAllow.isEmpty() || curveAllowDir != null)) {
-            return "--curve-allow and --curve-allow-dir are for a --curve-server";
-        }
-        return null;
-    }
-
-    private void configureCurve(Socket socket) {
-        if (curveSecretKey != null) {
-            socket.options().curveSecretKey(curveSecretKey);
-        }
-        if (curvePublicKey != null) {
-            socket.options().curvePublicKey(curvePublicKey);
-        }
-        if (curveServer) {
-            socket.options().curveServer(true);
-            List<io.zmtp.codec.auth.Authenticator> allow = new ArrayList<>();
-            try {
-                if (!curveAllow.isEmpty()) {
-                    allow.add(io.zmtp.codec.auth.CurveKeyAuthenticator.of(curveAllow));
-                }
-                if (curveAllowDir != null) {
-                    allow.add(io.zmtp.codec.auth.CurveKeyAuthenticator.fromDirectory(curveAllowDir));
-                }
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("--curve-allow-dir " + curveAllowDir + ": " + e.getMessage(), e);
-            }
-            if (!allow.isEmpty()) {
-                socket.options().authenticator(anyOf(allow));
-            }
-        } else {
-            socket.options().curveServerKey(curveServerKey);
-        }
-    }
-
-    /** Admits a client that one of {@code authenticators} admits (keys given inline and from a directory). */
-    private static io.zmtp.codec.auth.Authenticator anyOf(List<io.zmtp.codec.auth.Authenticator> authenticators) {
-        return request -> {
-            java.util.concurrent.CompletionStage<io.zmtp.codec.auth.AuthResult> result =
-                    authenticators.get(0).authenticate(request);
-            for (io.zmtp.codec.auth.Authenticator next : authenticators.subList(1, authenticators.size())) {
-                result = result.thenCompose(r -> r.allowed() ? java.util.concurrent.CompletableFuture.completedFuture(r)
-                        : next.authenticate(request));
-            }
-            return result;
-        };
     }
 
     private void subscribe(Socket socket, SocketType socketType) {
