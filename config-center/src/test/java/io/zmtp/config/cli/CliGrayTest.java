@@ -9,9 +9,6 @@ import io.zmtp.socket.ZmtpContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,25 +30,10 @@ class CliGrayTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result cli(ConfigServer server, String... args) {
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            List<String> all = new ArrayList<>(List.of(args));
-            all.addAll(List.of("--server", server.syncEndpoint(), "--admin=ops", "--admin-password=adm"));
-            int code = ConfigCenterCommand.run(all.toArray(String[]::new));
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
+    private static CliRun cli(ConfigServer server, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--server", server.syncEndpoint(), "--admin=ops", "--admin-password=adm"));
+        return CliRun.of(all.toArray(String[]::new));
     }
 
     private static String statusLine(ConfigServer server, String node) {
@@ -75,7 +57,7 @@ class CliGrayTest {
              ConfigAgent web2 = agent(server, ctx, "web-2", "pw2")) {
             assertThat(cli(server, "put", "app/web", "color=blue", "--wait", "all").code()).isZero();
 
-            Result gray = cli(server, "put", "app/web", "color=green", "--to", "zone=a", "-m", "try green",
+            CliRun gray = cli(server, "put", "app/web", "color=green", "--to", "zone=a", "-m", "try green",
                     "--wait", "all", "--timeout", "20s");
             assertThat(gray.code()).as(gray.err()).isZero();
             assertThat(gray.out()).contains("app/web r2").contains("gray release to 1 node(s): web-1")
@@ -85,13 +67,13 @@ class CliGrayTest {
                     && statusLine(server, "web-2").matches(".*\\s1\\s+1\\s+-\\s.*"));
             assertThat(web2.getString("app/web", "color")).contains("blue");
 
-            Result refused = cli(server, "put", "app/web", "color=red");
+            CliRun refused = cli(server, "put", "app/web", "color=red");
             assertThat(refused.code()).isEqualTo(1);
             assertThat(refused.err()).contains("gray-open");
             assertThat(cli(server, "history", "app/web").out()).contains("GRAY open to zone=a");
             assertThat(cli(server, "audit").out()).contains("[gray, open] try green");
 
-            Result promote = cli(server, "promote", "app/web", "-m", "green is fine", "--wait", "all", "--timeout", "20s");
+            CliRun promote = cli(server, "promote", "app/web", "-m", "green is fine", "--wait", "all", "--timeout", "20s");
             assertThat(promote.code()).as(promote.err()).isZero();
             assertThat(promote.out()).contains("app/web r2").contains("2/2 nodes applied r2");
             assertThat(web2.getString("app/web", "color")).contains("green");
@@ -100,7 +82,7 @@ class CliGrayTest {
 
             assertThat(cli(server, "delete", "app/web", "color", "--to", "1").code()).isZero();
             await().atMost(WAIT).until(() -> web1.revision("app/web") == 3 && web1.get("app/web", "color").isEmpty());
-            Result abort = cli(server, "abort", "app/web", "--wait", "all", "--timeout", "20s");
+            CliRun abort = cli(server, "abort", "app/web", "--wait", "all", "--timeout", "20s");
             assertThat(abort.code()).as(abort.err()).isZero();
             assertThat(abort.out()).contains("app/web r4").contains("2/2 nodes applied r4");
             assertThat(web1.getString("app/web", "color")).contains("green");

@@ -3,9 +3,6 @@ package io.zmtp.config.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,26 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the usage of the command that failed (not the top level's).
  */
 class CliHelpTest {
-    private record Result(int code, String out, String err) {
-        String firstErrorLine() {
-            return err.lines().findFirst().orElse("");
-        }
-    }
-
-    private static Result run(String... args) {
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = ConfigCenterCommand.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static Set<String> subcommands() {
@@ -70,13 +49,13 @@ class CliHelpTest {
     void everySubcommandAnswersHelpWithItsOwnUsageAndExitCodes() {
         assertThat(subcommands()).hasSize(REQUIRED.size());
         for (String name : subcommands()) {
-            Result r = run(name, "--help");
+            CliRun r = run(name, "--help");
             assertThat(r.code()).as(name + ": " + r.err()).isZero();
             assertThat(r.out()).as(name).startsWith("Usage: config-center " + name + " ")
                     .containsPattern("(?m)^Exit codes:$").containsPattern("(?m)^ +2 +bad usage");
             assertThat(r.err()).as(name).isEmpty();
         }
-        Result top = run("--help");
+        CliRun top = run("--help");
         assertThat(top.code()).isZero();
         assertThat(top.out()).startsWith("Usage: config-center ").contains("Exit codes");
     }
@@ -98,7 +77,7 @@ class CliHelpTest {
         for (String name : subcommands()) {
             List<String> args = new ArrayList<>(List.of(name, "--no-such-option"));
             args.addAll(REQUIRED.get(name));
-            Result r = run(args.toArray(String[]::new));
+            CliRun r = run(args.toArray(String[]::new));
             assertThat(r.code()).as(name + ": " + r.err()).isEqualTo(2);
             assertThat(r.firstErrorLine()).isEqualTo("config-center " + name + ": Unknown option: '--no-such-option'");
             assertThat(r.err()).as(name).contains("\nUsage: config-center " + name + " ")
@@ -109,7 +88,7 @@ class CliHelpTest {
 
     @Test
     void anAgentNamespaceThatCannotBeAFileInTheWriteDirIsAUsageError(@TempDir Path dir) {
-        Result r = run("agent", "--node", "web-1", "--password", "pw", "--namespace", "app/web", "--namespace", "app//db",
+        CliRun r = run("agent", "--node", "web-1", "--password", "pw", "--namespace", "app/web", "--namespace", "app//db",
                 "--write-dir", dir.toString(), "--server", "tcp://127.0.0.1:1", "--updates", "tcp://127.0.0.1:2");
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         assertThat(r.firstErrorLine()).startsWith("config-center agent: --write-dir: namespace 'app//db' has an empty segment");
@@ -119,11 +98,11 @@ class CliHelpTest {
 
     @Test
     void aMissingOrUnknownSubcommandIsAUsageErrorWithTheTopLevelUsage() {
-        Result none = run();
+        CliRun none = run();
         assertThat(none.code()).isEqualTo(2);
         assertThat(none.firstErrorLine()).isEqualTo("config-center: Missing required subcommand");
         assertThat(none.err()).contains("\nUsage: config-center [");
-        Result unknown = run("stauts");
+        CliRun unknown = run("stauts");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.firstErrorLine()).startsWith("config-center: ").contains("stauts");
         assertThat(unknown.err()).containsPattern("Did you mean: .*status").contains("\nUsage: config-center [");

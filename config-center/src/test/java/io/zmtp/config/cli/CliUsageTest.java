@@ -3,8 +3,6 @@ package io.zmtp.config.cli;
 import io.zmtp.config.protocol.Wire;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,28 +19,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * can come from a file.
  */
 class CliUsageTest extends ServerTestBase {
-    /** {@code command}: the subcommand that ran, as a usage error names it ("config-center put"). */
-    private record Result(int code, String out, String err, String command) {
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
-    private static Result run(String... args) {
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = ConfigCenterCommand.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
-                    "config-center " + args[0]);
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-    }
-
-    private Result admin(String... args) {
+    private CliRun admin(String... args) {
         String[] all = new String[args.length + 3];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--server=" + server.syncEndpoint();
@@ -55,7 +36,7 @@ class CliUsageTest extends ServerTestBase {
      * A usage error: exit 2, a line on stderr that names the command and says what is wrong, then
      * that command's usage; nothing on stdout.
      */
-    private static void assertUsageError(Result r, String says) {
+    private static void assertUsageError(CliRun r, String says) {
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         List<String> lines = r.err().lines().toList();
         assertOneLine(lines.get(0), says);
@@ -80,7 +61,7 @@ class CliUsageTest extends ServerTestBase {
         assertUsageError(admin("put", "bad ns!", "a=1"), "namespace");
         assertUsageError(admin("put", "app/web", "a=1", "--request-timeout", "0s"), "--request-timeout");
         assertThat(store.latestRevision("app/web")).isZero();
-        Result ok = admin("put", "app/web", "a=1", "--wait", "none");
+        CliRun ok = admin("put", "app/web", "a=1", "--wait", "none");
         assertThat(ok.code()).as(ok.err()).isZero();
         assertThat(store.latestRevision("app/web")).isEqualTo(1);
     }
@@ -108,7 +89,7 @@ class CliUsageTest extends ServerTestBase {
 
     @Test
     void anErrorFromTheServerIsOneLineAndExits1() {
-        Result r = admin("get", "app/web", "--rev", "5");
+        CliRun r = admin("get", "app/web", "--rev", "5");
         assertThat(r.code()).isEqualTo(1);
         assertOneLine(r.err(), "revision 5 of app/web is not kept");
     }
@@ -116,7 +97,7 @@ class CliUsageTest extends ServerTestBase {
     @Test
     void passwordsComeFromAFileAndNotFromTwoPlaces() throws Exception {
         Path file = Files.writeString(dir.resolve("admin.pw"), "adm\n");
-        Result ok = run("put", "app/web", "a=1", "--server=" + server.syncEndpoint(), "--admin=ops",
+        CliRun ok = run("put", "app/web", "a=1", "--server=" + server.syncEndpoint(), "--admin=ops",
                 "--admin-password-file", file.toString());
         assertThat(ok.code()).as(ok.err()).isZero();
         assertThat(store.latestRevision("app/web")).isEqualTo(1);
@@ -141,7 +122,7 @@ class CliUsageTest extends ServerTestBase {
         assertUsageError(admin("abort", "app/web", "--wait", "bogus"), "--wait");
         assertThat(store.latestRevision("app/web")).isZero();
         for (String[] help : new String[][] {{"put", "--help"}, {"delete", "--help"}}) {
-            Result r = run(help);
+            CliRun r = run(help);
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("--to=SELECTOR").contains("KEY=VALUE").contains("N%");
         }
@@ -150,10 +131,10 @@ class CliUsageTest extends ServerTestBase {
         assertThat(run("status", "--help").out()).contains("GRAY");
         // Refusals from the server: one line, exit 1.
         assertThat(admin("put", "app/web", "a=1").code()).isZero();
-        Result none = admin("promote", "app/web");
+        CliRun none = admin("promote", "app/web");
         assertThat(none.code()).isEqualTo(1);
         assertOneLine(none.err(), "no-gray");
-        Result nobody = admin("put", "app/web", "a=2", "--to", "zone=a");
+        CliRun nobody = admin("put", "app/web", "a=2", "--to", "zone=a");
         assertThat(nobody.code()).isEqualTo(1);
         assertOneLine(nobody.err(), "no-match");
     }

@@ -7,9 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,27 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * on a fresh PostgreSQL database.
  */
 class PgServerCommandTest {
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
+    }
+
     @TempDir
     Path dir;
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = ConfigCenterCommand.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-    }
 
     private Path whitelist() throws Exception {
         Path w = dir.resolve("whitelist");
@@ -55,7 +38,7 @@ class PgServerCommandTest {
     }
 
     /** One line that says what is wrong; a usage error (2) follows it with the server command's usage. */
-    private static void assertOneLineError(Result r, int code, String says) {
+    private static void assertOneLineError(CliRun r, int code, String says) {
         assertThat(r.code()).as(r.err()).isEqualTo(code);
         String first = r.err().lines().findFirst().orElse("");
         assertThat(first).contains(says);
@@ -75,10 +58,10 @@ class PgServerCommandTest {
                 "not both");
         assertOneLineError(run("server", "--whitelist", w, "--store", "mysql://h/db"), 2, "--store must be postgresql://");
         assertOneLineError(run("server", "--whitelist", w, "--store", "postgresql://h"), 2, "needs a host and a database");
-        Result inUrl = run("server", "--whitelist", w, "--store", "postgresql://me:s3cret@h/db");
+        CliRun inUrl = run("server", "--whitelist", w, "--store", "postgresql://me:s3cret@h/db");
         assertOneLineError(inUrl, 2, "password in the URL");
         assertThat(inUrl.err()).doesNotContain("s3cret");
-        Result inQuery = run("server", "--whitelist", w, "--store", "jdbc:postgresql://h/db?user=me&password=s3cret");
+        CliRun inQuery = run("server", "--whitelist", w, "--store", "jdbc:postgresql://h/db?user=me&password=s3cret");
         assertOneLineError(inQuery, 2, "password in the URL");
         assertThat(inQuery.err()).doesNotContain("s3cret");
         assertOneLineError(run("server", "--whitelist", w, "--data", dir.toString(), "--db-user", "me"), 2,
@@ -87,7 +70,7 @@ class PgServerCommandTest {
 
     @Test
     void anUnreachableDatabaseIsOneLineAndExitOne() throws Exception {
-        Result r = run("server", "--whitelist", whitelist().toString(), "--store", "postgresql://me@127.0.0.1:1/db",
+        CliRun r = run("server", "--whitelist", whitelist().toString(), "--store", "postgresql://me@127.0.0.1:1/db",
                 "--db-password", "pw");
         assertOneLineError(r, 1, "cannot connect to PostgreSQL at jdbc:postgresql://127.0.0.1:1/db: ");
     }
@@ -129,7 +112,7 @@ class PgServerCommandTest {
                         .doesNotContain(db.password());
                 Matcher sync = Pattern.compile("sync (tcp://[^,]+)").matcher(line);
                 assertThat(sync.find()).as(line).isTrue();
-                Result put = run("put", "app/web", "a=1", "--server", sync.group(1), "--admin", "ops",
+                CliRun put = run("put", "app/web", "a=1", "--server", sync.group(1), "--admin", "ops",
                         "--admin-password", "adm", "--wait", "none");
                 assertThat(put.code()).as(put.err()).isZero();
             } finally {
