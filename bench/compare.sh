@@ -32,15 +32,18 @@
 # Environment (all optional):
 #   RUNS=3                 runs per cell (the median is reported)
 #   SIZES="16 256 1024 65536"
-#   THR_COUNT_<size>       messages per throughput run for that size (defaults: 16: 25000000,
-#                          256: 9000000, 1024: 4500000, 65536: 300000; others 200000): a JVM
+#   THR_COUNT_<size>       messages per throughput run for that size (defaults: 16: 60000000,
+#                          256: 20000000, 1024: 9000000, 65536: 300000; others 200000): a JVM
 #                          needs a second or two of a run to compile its hot paths, and shorter
-#                          runs measured mostly that for both Java implementations; the run of
-#                          2026-12-04 12:12 found a third of its cells under 3 s at a third of
-#                          these counts, and the run of 2026-12-05 12:23 ten cells of ours
-#                          between 2.2 and 2.7 s at two thirds of the present ones; at 64 KiB a
-#                          run of 100000 took 4-5 s, and a profile of one of 200000 (7 s) had
-#                          the JIT compilers on 2.5 s of CPU on each side of the pair)
+#                          runs measured mostly that for both Java implementations. At the
+#                          counts before 2026-12-07 (16 B: 25M, 256 B: 9M, 1 KiB: 4.5M) our runs
+#                          lasted 3-4 s, of which the compilers took 2.4 and 2.7 s of CPU on the
+#                          two sides of a 16 B pair (-XX:+CITime), and a profile of such a pair
+#                          had the compiler threads on about a third of all samples; by hand,
+#                          alternating, ours on NIO ran 6.28 and 6.90 M msg/s at 25M and 7.90 and
+#                          8.94 M at 60M, JeroMQ 4.62 and 4.77 M against 5.26 and 5.28 M. Our runs
+#                          now last 7-9 s; at 64 KiB a run of 100000 took 4-5 s, and a profile of
+#                          one of 200000 (7 s) had the JIT compilers on 2.5 s of CPU on each side
 #   PUBSUB_SIZES="16 1024" message sizes of the PUB/SUB cells
 #   PUBSUB_SUBSCRIBERS="1 10"  subscriber counts of the PUB/SUB cells
 #   PUBSUB_FILTERS=1000    subscriptions of the one SUB in the filtered PUB/SUB cell (16 B; one
@@ -71,7 +74,9 @@
 #                          8 s, so half of it was warm-up on one of the two cores; by hand,
 #                          ours on epoll against libzmq at 16 B: 1.02-1.18x at 50,000, 1.00-1.04x
 #                          at 200,000 (libzmq 63.8-67.4 us either way)
-#   INPROC_COUNT=30000000  messages per inproc_thr run (about 3 s at 10M msg/s)
+#   INPROC_COUNT=100000000 messages per inproc_thr run (about 10 s at 10M msg/s; at 30M, 3 s, the
+#                          compiler threads had a sixth of a profile's samples, and runs by hand
+#                          alternating the two counts gave 8.2-9.4 M at 30M, 8.9-10.9 M at 100M)
 #   WS_SIZES="16 1024 65536"  message sizes of the ws throughput cells (counts as THR_COUNT_<size>)
 #   WS_LAT_SIZES="16 1024" message sizes of the ws latency cells (round trips as LAT_COUNT_<size>)
 #   RUN_TIMEOUT=150        seconds before one tool process is killed (a failed run is retried once)
@@ -99,16 +104,16 @@ lat_count() {
     [[ $1 == 65536 && -z ${LAT_COUNT:-} ]] && d=100000
     echo "${!v:-$d}"
 }
-INPROC_COUNT=${INPROC_COUNT:-30000000}
+INPROC_COUNT=${INPROC_COUNT:-100000000}
 RUN_TIMEOUT=${RUN_TIMEOUT:-150}
 OUT=${OUT:-$repo_dir/BENCHMARKS.md}
 # Message counts per throughput run: sized so that a run of the slower Java peers takes a few
 # seconds on a small machine and libzmq's does not finish in a blink.
 default_thr_count() {
     case $1 in
-        16) echo 25000000 ;;
-        256) echo 9000000 ;;
-        1024) echo 4500000 ;;
+        16) echo 60000000 ;;
+        256) echo 20000000 ;;
+        1024) echo 9000000 ;;
         65536) echo 300000 ;;
         *) echo 200000 ;;
     esac
@@ -402,43 +407,59 @@ median() {
 declare -A result=()   # key "kind:binding:connecting:size" -> median
 declare -A samples=()  # same key -> the runs' figures
 
-# cell <kind> <binding impl> <connecting impl> <size> <count>: RUNS runs, median into `result`.
-# A run that fails (e.g. a peer that stalled until RUN_TIMEOUT) is tried once more; the failure
-# stays listed in the report either way. An hs cell also keeps the server's CPU per handshake,
-# under the kind hscpu (its own median over the same runs).
-cell() {
-    local kind=$1 bimpl=$2 cimpl=$3 size=$4 count=$5 key i
-    key="$kind:$bimpl:$cimpl:$size"
-    local -a got=() cpus=()
+# cells <kind> <size> <count> <binding impl>:<connecting impl>...: RUNS runs of each pair, the
+# median of each into `result`. The pairs take turns, round by round (run 1 of every pair, then
+# run 2 of every pair, ...), so a machine that slows for a minute or two slows every pair of the
+# cell alike instead of the one pair measured then: on this 2-core VM the same pair moved by 15-30 %
+# from one minute to the next, and the runs of one pair back to back had put all of that into the
+# ratio between the pairs. A run that fails (e.g. a peer that stalled until RUN_TIMEOUT) is tried
+# once more; the failure stays listed in the report either way. An hs cell also keeps the server's
+# CPU per handshake, under the kind hscpu (its own median over the same runs).
+cells() {
+    local kind=$1 size=$2 count=$3 pair bimpl cimpl key i
+    shift 3
+    local -a pairs=("$@")
+    local -A got=() cpus=()
     for ((i = 1; i <= RUNS; i++)); do
-        if pair_run "$kind" "$bimpl" "$cimpl" "$size" "$count"; then
-            got+=("$run_value")
-            [[ -n $run_cpu ]] && cpus+=("$run_cpu")
-        elif pair_run "$kind" "$bimpl" "$cimpl" "$size" "$count"; then
-            failures[${#failures[@]} - 1]+=" (run $i; its retry succeeded)"
-            got+=("$run_value")
-            [[ -n $run_cpu ]] && cpus+=("$run_cpu")
-        fi
+        for pair in "${pairs[@]}"; do
+            bimpl=${pair%%:*} cimpl=${pair#*:}
+            if pair_run "$kind" "$bimpl" "$cimpl" "$size" "$count"; then
+                :
+            elif pair_run "$kind" "$bimpl" "$cimpl" "$size" "$count"; then
+                failures[${#failures[@]} - 1]+=" (run $i; its retry succeeded)"
+            else
+                continue
+            fi
+            got[$pair]+="${got[$pair]:+ }$run_value"
+            [[ -n $run_cpu ]] && cpus[$pair]+="${cpus[$pair]:+ }$run_cpu"
+        done
     done
-    if ((${#cpus[@]} > 0)); then
-        result["${kind}cpu:$bimpl:$cimpl:$size"]=$(median "${cpus[@]}")
-        samples["${kind}cpu:$bimpl:$cimpl:$size"]="${cpus[*]}"
-    fi
-    if ((${#got[@]} > 0)); then
-        result[$key]=$(median "${got[@]}")
-        samples[$key]="${got[*]}"
-        # A throughput cell's run time follows from its count and rate; a cell under 3 s measures
-        # warm-up more than steady state, and the notes say so.
-        if [[ $kind != lat && $kind != wslat ]]; then
-            local secs
-            secs=$(awk -v c="$count" -v r="${result[$key]}" 'BEGIN { if (r > 0) printf "%.1f", c / r; else print 0 }')
-            if awk -v s="$secs" 'BEGIN { exit !(s < 3) }'; then
-                notes["$kind $bimpl <- $cimpl$(size_text "$size"): a run took about $secs s (under 3 s: raise its count)"]=1
+    for pair in "${pairs[@]}"; do
+        bimpl=${pair%%:*} cimpl=${pair#*:}
+        key="$kind:$bimpl:$cimpl:$size"
+        local -a runs=() cpu_runs=()
+        read -r -a runs <<<"${got[$pair]:-}"
+        read -r -a cpu_runs <<<"${cpus[$pair]:-}"
+        if ((${#cpu_runs[@]} > 0)); then
+            result["${kind}cpu:$bimpl:$cimpl:$size"]=$(median "${cpu_runs[@]}")
+            samples["${kind}cpu:$bimpl:$cimpl:$size"]="${cpu_runs[*]}"
+        fi
+        if ((${#runs[@]} > 0)); then
+            result[$key]=$(median "${runs[@]}")
+            samples[$key]="${runs[*]}"
+            # A throughput cell's run time follows from its count and rate; a cell under 3 s measures
+            # warm-up more than steady state, and the notes say so.
+            if [[ $kind != lat && $kind != wslat ]]; then
+                local secs
+                secs=$(awk -v c="$count" -v r="${result[$key]}" 'BEGIN { if (r > 0) printf "%.1f", c / r; else print 0 }')
+                if awk -v s="$secs" 'BEGIN { exit !(s < 3) }'; then
+                    notes["$kind $bimpl <- $cimpl$(size_text "$size"): a run took about $secs s (under 3 s: raise its count)"]=1
+                fi
             fi
         fi
-    fi
-    say "$(printf '  %-8s %-10s <- %-10s %6s %s x%-8s runs: %s' "$kind" "$bimpl" "$cimpl" "$size" "$([[ $size == - ]] && echo ' ' || echo B)" \
-        "$count" "${got[*]:-FAILED}")${cpus[*]:+ (server CPU per handshake, us: ${cpus[*]})}"
+        say "$(printf '  %-8s %-10s <- %-10s %6s %s x%-8s runs: %s' "$kind" "$bimpl" "$cimpl" "$size" "$([[ $size == - ]] && echo ' ' || echo B)" \
+            "$count" "${runs[*]:-FAILED}")${cpu_runs[*]:+ (server CPU per handshake, us: ${cpu_runs[*]})}"
+    done
 }
 
 # ------------------------------------------------------------------ machine
@@ -467,37 +488,33 @@ say "thread wake-up round trip (bench/native/wake_pingpong.c): $wake_cost"
 
 impls=(ours-nio ours-epoll jeromq libzmq)
 
-say "PUSH/PULL throughput over tcp://127.0.0.1 ..."
-for size in $SIZES; do
-    for impl in "${impls[@]}"; do
-        cell thr "$impl" "$impl" "$size" "$(thr_count "$size")"
-    done
-done
+# same_pairs <impl>...: each implementation against itself, as cells takes them.
+same_pairs() {
+    local impl
+    for impl in "$@"; do printf '%s:%s\n' "$impl" "$impl"; done
+}
 
-say "cross pairs: ours (nio) and libzmq ..."
+say "PUSH/PULL throughput over tcp://127.0.0.1, with the cross pairs ours (nio) and libzmq ..."
 for size in $SIZES; do
-    cell thr libzmq ours-nio "$size" "$(thr_count "$size")"   # ours -> libzmq
-    cell thr ours-nio libzmq "$size" "$(thr_count "$size")"   # libzmq -> ours
+    # The cross pairs take their turns with the rest: each is read against libzmq's own pair.
+    mapfile -t pairs < <(same_pairs "${impls[@]}")
+    cells thr "$size" "$(thr_count "$size")" "${pairs[@]}" \
+        libzmq:ours-nio ours-nio:libzmq   # ours -> libzmq, libzmq -> ours
 done
 
 say "REQ/REP latency over tcp://127.0.0.1 ..."
 for size in $SIZES; do
-    for impl in "${impls[@]}"; do
-        cell lat "$impl" "$impl" "$size" "$(lat_count "$size")"
-    done
+    mapfile -t pairs < <(same_pairs "${impls[@]}")
+    cells lat "$size" "$(lat_count "$size")" "${pairs[@]}"
 done
 
 if [[ -n $WS_SIZES$WS_LAT_SIZES ]]; then
     say "PUSH/PULL throughput and REQ/REP latency over ws://127.0.0.1 (ours on NIO, libzmq) ..."
     for size in $WS_SIZES; do
-        for impl in ours-nio libzmq; do
-            cell wsthr "$impl" "$impl" "$size" "$(thr_count "$size")"
-        done
+        cells wsthr "$size" "$(thr_count "$size")" ours-nio:ours-nio libzmq:libzmq
     done
     for size in $WS_LAT_SIZES; do
-        for impl in ours-nio libzmq; do
-            cell wslat "$impl" "$impl" "$size" "$(lat_count "$size")"
-        done
+        cells wslat "$size" "$(lat_count "$size")" ours-nio:ours-nio libzmq:libzmq
     done
 fi
 
@@ -532,31 +549,28 @@ new_impls=(ours-nio jeromq libzmq)
 say "PUB/SUB throughput over tcp://127.0.0.1 (one pub_thr, N subscribers in one sub_thr) ..."
 for n in $PUBSUB_SUBSCRIBERS; do
     for size in $PUBSUB_SIZES; do
-        for impl in "${new_impls[@]}"; do
-            cell "pubsub$n" "$impl" "$impl" "$size" "$(pubsub_count "$size" "$n")"
-        done
+        mapfile -t pairs < <(same_pairs "${new_impls[@]}")
+        cells "pubsub$n" "$size" "$(pubsub_count "$size" "$n")" "${pairs[@]}"
     done
 done
 
 if [[ -n $PUBSUB_FILTERS ]]; then
     say "PUB/SUB throughput, 1 SUB holding $PUBSUB_FILTERS subscriptions of which 1 matches ..."
-    for impl in "${new_impls[@]}"; do
-        cell "pubsub1f$PUBSUB_FILTERS" "$impl" "$impl" 16 "$(pubsub_count 16 1)"
-    done
+    mapfile -t pairs < <(same_pairs "${new_impls[@]}")
+    cells "pubsub1f$PUBSUB_FILTERS" 16 "$(pubsub_count 16 1)" "${pairs[@]}"
 fi
 
 say "PUSH/PULL throughput over CURVE (ZMTP_PERF_CURVE=1) ..."
 for size in $CURVE_SIZES; do
-    for impl in "${new_impls[@]}"; do
-        cell curve "$impl" "$impl" "$size" "$(curve_count "$size")"
-    done
+    mapfile -t pairs < <(same_pairs "${new_impls[@]}")
+    cells curve "$size" "$(curve_count "$size")" "${pairs[@]}"
 done
 
 say "CURVE handshakes (curve_hs_server/curve_hs_client, $HS_PARALLEL in flight, ZAP over 1,000 keys; ours: $HS_ZAP) ..."
-for impl in "${new_impls[@]}"; do
-    cell hs "$impl" "$impl" - "$(hs_count "$impl")"
-done
-cell hs ours-nio libzmq - "$HS_COUNT"   # libzmq's client against our server
+# JeroMQ's handshake runs take fewer connections (HS_COUNT_JEROMQ), so they are a cell of their own.
+cells hs - "$HS_COUNT" ours-nio:ours-nio libzmq:libzmq \
+    ours-nio:libzmq   # libzmq's client against our server
+cells hs - "$(hs_count jeromq)" jeromq:jeromq
 
 
 # ------------------------------------------------------------------ the table
@@ -913,7 +927,11 @@ $(sed 's/^/  /' <<<"$java_version")
   they took); messages per run: $counts_text. Latency is what \`remote_lat\` prints (one-way:
   elapsed / (2 x round trips), connecting included); round trips per run: $lat_counts_text.
 - Every cell is the median of $RUNS runs. Each JVM starts cold for every run (no warm-up beyond
-  the run itself), as with libzmq's tools.
+  the run itself), as with libzmq's tools; the counts are sized so that our runs last 7 s or more
+  at 16 B to 1 KiB, where a JVM compiles its hot paths for the first 1-2 s of a run. The
+  implementations of a row (and the cross pairs of its size) take turns, run 1 of each, then run 2
+  of each, so a minute in which the machine is slow touches each of them once instead of putting
+  all of one implementation's runs in it.
 - ours/libzmq and ours/JeroMQ are plain ratios of the figures: above 1.0 is better for
   throughput (and handshakes/s), below 1.0 is better for latency (and CPU per handshake). The cross rows put the cross pair in the "ours"
   column and libzmq with itself in the "libzmq" column.
