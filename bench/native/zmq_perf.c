@@ -7,6 +7,7 @@
  *   zmq_perf remote_lat <connect-to> <message-size> <roundtrip-count>
  *   zmq_perf pub_thr    <bind-to>    <message-size> <message-count> <subscribers>
  *   zmq_perf sub_thr    <connect-to> <message-size> <message-count> [<subscribers> [<filters>]]
+ *   zmq_perf inproc_thr <message-size> <message-count>
  *
  * The first four roles behave like libzmq's perf/<role> (same sockets, same positional
  * arguments, same output lines), so each can stand in for, or face, any other implementation of
@@ -17,6 +18,10 @@
  *   local_lat   REP, bind; echoes every request back.
  *   remote_lat  REQ, connect; round trips one after the other; prints the elapsed time divided by
  *               twice the round trips.
+ *   inproc_thr  local_thr and remote_thr in one process over inproc://thr_test, as libzmq's
+ *               perf/inproc_thr: the main thread binds the PULL, a thread of its own connects a
+ *               PUSH (same context) and sends; timed and printed like local_thr. libzmq's inproc
+ *               has no I/O thread between the two: the sender writes the pipe the receiver reads.
  * libzmq has no PUB/SUB throughput tool; pub_thr and sub_thr are the bench's own pair, the same
  * in our Java tools (io.zmtp.bench.perf.PubThr/SubThr) and their JeroMQ twins:
  *   pub_thr     XPUB with XPUB_VERBOSE, XPUB_NODROP and SNDHWM 100000, bind; waits until it has
@@ -281,6 +286,79 @@ static int remote_thr (const struct args *a, int curve)
             return fail ("zmq_msg_send");
     }
     /* Unbounded linger: the context ends only once every message is out. */
+    zmq_close (s);
+    zmq_ctx_term (ctx);
+    return 0;
+}
+
+static int send_all (void *s, const struct args *a);
+
+/* inproc_thr's sender: its own PUSH on the receiver's context. */
+struct inproc_sender
+{
+    void *ctx;
+    const struct args *a;
+    int rc;
+};
+
+static void *inproc_send (void *arg)
+{
+    struct inproc_sender *w = arg;
+    void *s = zmq_socket (w->ctx, ZMQ_PUSH);
+    if (!s) {
+        w->rc = fail ("zmq_socket");
+        return NULL;
+    }
+    if (zmq_connect (s, w->a->endpoint) != 0)
+        w->rc = fail ("zmq_connect");
+    else
+        w->rc = send_all (s, w->a);
+    zmq_close (s);
+    return NULL;
+}
+
+static int inproc_thr (const struct args *a)
+{
+    void *ctx = zmq_ctx_new ();
+    if (!ctx)
+        return fail ("zmq_ctx_new");
+    void *s = zmq_socket (ctx, ZMQ_PULL);
+    if (!s)
+        return fail ("zmq_socket");
+    if (zmq_bind (s, a->endpoint) != 0)
+        return fail ("zmq_bind");
+    struct inproc_sender w = {ctx, a, 0};
+    pthread_t sender;
+    if (pthread_create (&sender, NULL, inproc_send, &w) != 0) {
+        fprintf (stderr, "error in pthread_create\n");
+        return EXIT_FAIL;
+    }
+
+    zmq_msg_t msg;
+    zmq_msg_init (&msg);
+    int rc = recv_checked (s, &msg, a->size);
+    if (rc)
+        return rc;
+    uint64_t start = now_us ();
+    for (long long i = 1; i < a->count; i++) {
+        rc = recv_checked (s, &msg, a->size);
+        if (rc)
+            return rc;
+    }
+    uint64_t elapsed = now_us () - start;
+    zmq_msg_close (&msg);
+    pthread_join (sender, NULL);
+    if (w.rc)
+        return w.rc;
+
+    unsigned long throughput = throughput_of (a->count, elapsed);
+    double megabits = (double) throughput * (double) a->size * 8.0 / 1000000.0;
+    printf ("message size: %d [B]\n", (int) a->size);
+    printf ("message count: %d\n", (int) a->count);
+    printf ("mean throughput: %lu [msg/s]\n", throughput);
+    printf ("mean throughput: %.3f [Mb/s]\n", megabits);
+    fflush (stdout);
+
     zmq_close (s);
     zmq_ctx_term (ctx);
     return 0;
@@ -1004,6 +1082,7 @@ static void usage_all (void)
              "       zmq_perf remote_lat <connect-to> <message-size> <roundtrip-count>\n"
              "       zmq_perf pub_thr <bind-to> <message-size> <message-count> <subscribers>\n"
              "       zmq_perf sub_thr <connect-to> <message-size> <message-count> [<subscribers>]\n"
+             "       zmq_perf inproc_thr <message-size> <message-count>\n"
              "       zmq_perf curve_hs_server <bind-to> <handshake-count>\n"
              "       zmq_perf curve_hs_client <connect-to> <handshake-count> [<parallel>]\n"
              "       zmq_perf curve_hs_keys\n"
@@ -1070,6 +1149,19 @@ int main (int argc, char **argv)
         if (parse_args (5, argv, usage, &a))
             return EXIT_USAGE;
         return sub_thr (&a, subscribers, (int) filters);
+    }
+    if (strcmp (role, "inproc_thr") == 0) {
+        const char *usage = "usage: inproc_thr <message-size> <message-count>";
+        long long size = argc == 4 ? parse_count (argv[2]) : -1;
+        long long count = argc == 4 ? parse_count (argv[3]) : -1;
+        if (size < 0 || count < 1) {
+            fprintf (stderr, "%s\n", usage);
+            return EXIT_USAGE;
+        }
+        a.endpoint = "inproc://thr_test";
+        a.size = (size_t) size;
+        a.count = count;
+        return inproc_thr (&a);
     }
     if (strcmp (role, "local_lat") == 0) {
         if (parse_args (argc, argv, "usage: local_lat <bind-to> <message-size> <roundtrip-count>", &a))
