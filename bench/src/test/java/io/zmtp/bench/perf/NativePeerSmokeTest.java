@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Builds bench/native/zmq_perf.c (when gcc and libzmq's header are here; skipped otherwise) and
  * runs it against our tools with tiny counts: libzmq's local_thr fed by our remote_thr (plain
- * and over CURVE), our local_lat answering libzmq's remote_lat, and the pub_thr/sub_thr roles
- * with each other and with ours. Checks the lines it prints; never a speed.
+ * and over CURVE), our local_lat answering libzmq's remote_lat, the pub_thr/sub_thr roles
+ * with each other and with ours, and libzmq's inproc_thr alone. Checks the lines it prints; never a speed.
  */
 class NativePeerSmokeTest {
     private static final RunControl CONTROL = RunControl.withStallTimeout(Duration.ofSeconds(30));
@@ -109,6 +109,24 @@ class NativePeerSmokeTest {
         List<String> lines = finish(start("version"));
         assertEquals(1, lines.size(), lines::toString);
         assertTrue(lines.get(0).matches("\\d+\\.\\d+\\.\\d+"), lines.get(0));
+    }
+
+    @Test
+    void inprocThrRoleSendsAndCountsInOneProcess() throws Exception {
+        List<String> lines = finish(start("inproc_thr", "16", "2000"));
+        assertEquals(4, lines.size(), lines::toString);
+        assertEquals("message size: 16 [B]", lines.get(0));
+        assertEquals("message count: 2000", lines.get(1));
+        assertTrue(lines.get(2).matches(THROUGHPUT_MSGS), lines.get(2));
+        assertTrue(lines.get(3).matches(THROUGHPUT_MBITS), lines.get(3));
+    }
+
+    @Test
+    void inprocThrWithoutACountIsAUsageError() throws Exception {
+        Process p = new ProcessBuilder(binary.toString(), "inproc_thr", "16")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue());
     }
 
     @Test

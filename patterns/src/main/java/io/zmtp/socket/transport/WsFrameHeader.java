@@ -74,6 +74,11 @@ final class WsFrameHeader {
         return false;
     }
 
+    /** True while a header cut by the end of a read waits for its rest. */
+    boolean partial() {
+        return have != 0;
+    }
+
     /** The header's length, from its second byte (the 7-bit length and the mask bit). */
     private static int length(byte second) {
         int len7 = second & 0x7f;

@@ -114,6 +114,9 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
         ByteBuf in = this.in;
         while (in.isReadable() && !failed) {
             if (!inPayload) {
+                if (copy == null && !fragmenting && !header.partial() && smallMessage(in)) {
+                    continue;
+                }
                 if (!header.read(in)) {
                     return;
                 }
@@ -160,6 +163,48 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
                 endFrame(ctx);
             }
         }
+    }
+
+    /**
+     * The common case in one step: a whole binary message of at most 125 payload bytes (its flags
+     * byte and a body of up to 124), header and payload all in this read, masked as the peer's side
+     * must mask, and the translation in place. It is translated exactly as the general path would
+     * (unmasked, its ZMTP header in front of its body, moved down behind what came before); false,
+     * with nothing read, for anything else, which the general path then takes (and checks).
+     */
+    private boolean smallMessage(ByteBuf in) {
+        int r = in.readerIndex();
+        int available = in.writerIndex() - r;
+        if (available < 3) {
+            return false;
+        }
+        int b0 = in.getUnsignedByte(r);
+        int b1 = in.getUnsignedByte(r + 1);
+        int length = b1 & 0x7f;
+        boolean maskedHere = (b1 & 0x80) != 0;
+        // 0x82: FIN, no reserved bit, binary.
+        if (b0 != 0x82 || length == 0 || length > 125 || maskedHere != server) {
+            return false;
+        }
+        int payload = r + (maskedHere ? 6 : 2);
+        if (payload + length > in.writerIndex()) {
+            return false;
+        }
+        if (maskedHere) {
+            WsMask.xor(in, inAddress, payload, length, in.getInt(r + 2), 0);
+        }
+        int flags = zmtpFlags(in.getByte(payload));
+        int size = length - 1;
+        // The ZMTP header (2 bytes) fits: what was written ends at or before this frame's first byte,
+        // and the body starts at least three bytes after it.
+        in.setShort(written, flags << 8 | size);
+        written += 2;
+        if (size > 0) {
+            WsMask.moveDown(in, inAddress, payload + 1, written, size);
+            written += size;
+        }
+        in.readerIndex(payload + length);
+        return true;
     }
 
     /** The frame whose {@link #header} was just read. */

@@ -98,6 +98,45 @@ class ZwsCodecTest {
     }
 
     @Test
+    void smallMessagesInOneReadWithAPingAmongThem() {
+        EmbeddedChannel ch = server();
+        ByteBuf in = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer();
+        for (int i = 0; i < 40; i++) {
+            in.writeBytes(masked(0x82, zws(i % 3 == 0 ? 1 : 0, "m" + i), MASK));
+            if (i == 20) {
+                in.writeBytes(masked(0x89, new byte[] {4, 2}, MASK));
+            }
+        }
+        // The largest payload a 7-bit length holds (125: the flags byte and 124 body bytes), then one
+        // cut by the end of the read.
+        in.writeBytes(masked(0x82, zws(0, "x".repeat(124)), MASK));
+        byte[] cut = masked(0x82, zws(0, "tail"), MASK);
+        in.writeBytes(cut, 0, 5);
+        ch.writeInbound(in);
+        assertThat(HEX.formatHex(drainOutbound(ch))).as("PONG").isEqualTo("8a020402");
+        java.util.List<String> got = new java.util.ArrayList<>();
+        ZmtpMessage m;
+        while ((m = ch.readInbound()) != null) {
+            for (int f = 0; f < m.size(); f++) {
+                got.add(m.string(f));
+            }
+            m.release();
+        }
+        ch.writeInbound(Unpooled.wrappedBuffer(cut, 5, cut.length - 5));
+        m = ch.readInbound();
+        got.add(m.string(0));
+        m.release();
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            expected.add("m" + i);
+        }
+        expected.add("x".repeat(124));
+        expected.add("tail");
+        assertThat(got).isEqualTo(expected);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void aFragmentedMessageIsGatheredAndControlFramesAnswered() {
         EmbeddedChannel ch = server();
         ch.writeInbound(Unpooled.wrappedBuffer(masked(0x02, zws(0, "frag"), MASK)));
