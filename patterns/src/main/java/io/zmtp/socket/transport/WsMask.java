@@ -154,6 +154,32 @@ final class WsMask {
     }
 
     /**
+     * Unmasks {@code n} bytes of {@code buf} at {@code from} (payload byte {@code index} on) and moves
+     * them down to {@code to} ({@code to < from}; the ranges may overlap) in one pass: each word is
+     * read, unmasked and written once. {@code address} is {@code buf}'s {@link #addressOf address}.
+     */
+    static void moveDownUnmasked(ByteBuf buf, long address, int from, int to, int n, int key, long index) {
+        if (address == 0) {
+            xor(buf, address, from, n, key, index);
+            moveDown(buf, address, from, to, n);
+            return;
+        }
+        int k = Integer.rotateLeft(key, 8 * (int) (index & 3));
+        int inMemoryOrder = PlatformDependent.BIG_ENDIAN_NATIVE_ORDER ? k : Integer.reverseBytes(k);
+        long word = (inMemoryOrder & 0xffffffffL) | ((long) inMemoryOrder << 32);
+        long src = address + from;
+        long dst = address + to;
+        int i = 0;
+        // Forward: each word is read before anything at or above it is written (dst < src).
+        for (; i + 8 <= n; i += 8) {
+            PlatformDependent.putLong(dst + i, PlatformDependent.getLong(src + i) ^ word);
+        }
+        for (; i < n; i++) {
+            PlatformDependent.putByte(dst + i, (byte) (PlatformDependent.getByte(src + i) ^ keyByte(k, i)));
+        }
+    }
+
+    /**
      * Moves {@code n} bytes of {@code buf} from {@code from} down to {@code to} ({@code to < from};
      * the ranges may overlap); {@code address} is {@code buf}'s {@link #addressOf address}.
      */

@@ -168,8 +168,9 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
     /**
      * The common case in one step: a whole binary message of at most 125 payload bytes (its flags
      * byte and a body of up to 124), header and payload all in this read, masked as the peer's side
-     * must mask, and the translation in place. It is translated exactly as the general path would
-     * (unmasked, its ZMTP header in front of its body, moved down behind what came before); false,
+     * must mask, and the translation in place. It is translated as the general path would (its ZMTP
+     * header in front of its body, the body unmasked as it is moved down behind what came before, in
+     * one pass); false,
      * with nothing read, for anything else, which the general path then takes (and checks).
      */
     private boolean smallMessage(ByteBuf in) {
@@ -190,17 +191,19 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
         if (payload + length > in.writerIndex()) {
             return false;
         }
-        if (maskedHere) {
-            WsMask.xor(in, inAddress, payload, length, in.getInt(r + 2), 0);
-        }
-        int flags = zmtpFlags(in.getByte(payload));
+        int key = maskedHere ? in.getInt(r + 2) : 0;
+        int flags = zmtpFlags((in.getByte(payload) ^ (key >>> 24)) & 0xff);
         int size = length - 1;
         // The ZMTP header (2 bytes) fits: what was written ends at or before this frame's first byte,
         // and the body starts at least three bytes after it.
         in.setShort(written, flags << 8 | size);
         written += 2;
         if (size > 0) {
-            WsMask.moveDown(in, inAddress, payload + 1, written, size);
+            if (maskedHere) {
+                WsMask.moveDownUnmasked(in, inAddress, payload + 1, written, size, key, 1);
+            } else {
+                WsMask.moveDown(in, inAddress, payload + 1, written, size);
+            }
             written += size;
         }
         in.readerIndex(payload + length);
