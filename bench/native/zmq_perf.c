@@ -223,6 +223,38 @@ static int recv_checked (void *s, zmq_msg_t *msg, size_t size)
     return 0;
 }
 
+/* Receives a->count messages of a->size bytes on s; *elapsed is the time from the first one in to the
+   last, as libzmq's local_thr measures. 0 on success. */
+static int receive_timed (void *s, const struct args *a, uint64_t *elapsed)
+{
+    zmq_msg_t msg;
+    zmq_msg_init (&msg);
+    int rc = recv_checked (s, &msg, a->size);
+    if (rc)
+        return rc;
+    uint64_t start = now_us ();
+    for (long long i = 1; i < a->count; i++) {
+        rc = recv_checked (s, &msg, a->size);
+        if (rc)
+            return rc;
+    }
+    *elapsed = now_us () - start;
+    zmq_msg_close (&msg);
+    return 0;
+}
+
+/* local_thr's four lines. */
+static void print_throughput (const struct args *a, uint64_t elapsed)
+{
+    unsigned long throughput = throughput_of (a->count, elapsed);
+    double megabits = (double) throughput * (double) a->size * 8.0 / 1000000.0;
+    printf ("message size: %d [B]\n", (int) a->size);
+    printf ("message count: %d\n", (int) a->count);
+    printf ("mean throughput: %lu [msg/s]\n", throughput);
+    printf ("mean throughput: %.3f [Mb/s]\n", megabits);
+    fflush (stdout);
+}
+
 static int local_thr (const struct args *a, int curve)
 {
     void *ctx = zmq_ctx_new ();
@@ -236,27 +268,12 @@ static int local_thr (const struct args *a, int curve)
     if (zmq_bind (s, a->endpoint) != 0)
         return fail ("zmq_bind");
 
-    zmq_msg_t msg;
-    zmq_msg_init (&msg);
-    int rc = recv_checked (s, &msg, a->size);
+    uint64_t elapsed;
+    int rc = receive_timed (s, a, &elapsed);
     if (rc)
         return rc;
-    uint64_t start = now_us ();
-    for (long long i = 1; i < a->count; i++) {
-        rc = recv_checked (s, &msg, a->size);
-        if (rc)
-            return rc;
-    }
-    uint64_t elapsed = now_us () - start;
-    zmq_msg_close (&msg);
 
-    unsigned long throughput = throughput_of (a->count, elapsed);
-    double megabits = (double) throughput * (double) a->size * 8.0 / 1000000.0;
-    printf ("message size: %d [B]\n", (int) a->size);
-    printf ("message count: %d\n", (int) a->count);
-    printf ("mean throughput: %lu [msg/s]\n", throughput);
-    printf ("mean throughput: %.3f [Mb/s]\n", megabits);
-    fflush (stdout);
+    print_throughput (a, elapsed);
 
     zmq_close (s);
     zmq_ctx_term (ctx);
@@ -334,30 +351,15 @@ static int inproc_thr (const struct args *a)
         return EXIT_FAIL;
     }
 
-    zmq_msg_t msg;
-    zmq_msg_init (&msg);
-    int rc = recv_checked (s, &msg, a->size);
+    uint64_t elapsed;
+    int rc = receive_timed (s, a, &elapsed);
     if (rc)
         return rc;
-    uint64_t start = now_us ();
-    for (long long i = 1; i < a->count; i++) {
-        rc = recv_checked (s, &msg, a->size);
-        if (rc)
-            return rc;
-    }
-    uint64_t elapsed = now_us () - start;
-    zmq_msg_close (&msg);
     pthread_join (sender, NULL);
     if (w.rc)
         return w.rc;
 
-    unsigned long throughput = throughput_of (a->count, elapsed);
-    double megabits = (double) throughput * (double) a->size * 8.0 / 1000000.0;
-    printf ("message size: %d [B]\n", (int) a->size);
-    printf ("message count: %d\n", (int) a->count);
-    printf ("mean throughput: %lu [msg/s]\n", throughput);
-    printf ("mean throughput: %.3f [Mb/s]\n", megabits);
-    fflush (stdout);
+    print_throughput (a, elapsed);
 
     zmq_close (s);
     zmq_ctx_term (ctx);
