@@ -170,8 +170,8 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
      * byte and a body of up to 124), header and payload all in this read, masked as the peer's side
      * must mask, and the translation in place. It is translated as the general path would (its ZMTP
      * header in front of its body, the body unmasked as it is moved down behind what came before, in
-     * one pass); false,
-     * with nothing read, for anything else, which the general path then takes (and checks).
+     * one pass); false, with nothing read, for anything else, which the general path then takes (and
+     * checks).
      */
     private boolean smallMessage(ByteBuf in) {
         int r = in.readerIndex();
