@@ -179,6 +179,52 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     /**
+     * True when {@link #offerMessageFrame} can take frames in this decoder's present state (after
+     * the handshake, messages assembled for a sink, frames not boxed): a caller that must first pass
+     * on what it read before a frame asks this before it does.
+     */
+    public boolean takesOfferedFrames() {
+        return sink != null && !failed && !inHandshake && unbox == null && !zmtp10;
+    }
+
+    /**
+     * Takes a whole message frame straight from a handler in front of this decoder that reads
+     * another framing (see {@link FrameBodySource}): when nothing of the stream waits here (no frame
+     * or header cut by a read, no bytes kept) and the frame would be taken as it comes (after the
+     * handshake, messages assembled for a {@link MessageSink}, no mechanism boxing frames, within
+     * every limit), the body is copied through {@code body} into the message's buffer and the frame
+     * handled as if its ZMTP bytes had been decoded. False, with nothing done, otherwise: the
+     * caller then passes the frame on as ZMTP bytes, which this decoder checks and takes as usual.
+     * Call it on the channel's event loop, from the caller's {@code channelRead}, only when every
+     * byte the caller read before this frame has been passed on.
+     *
+     * @param flags ZMTP flags of the frame ({@link ZmtpFrame#FLAG_MORE}; a command is never taken)
+     * @param size  the body's length, at most {@link #COPY_THRESHOLD}
+     */
+    public boolean offerMessageFrame(int flags, int size, FrameBodySource body) {
+        MessageSink s = sink;
+        if (!takesOfferedFrames() || pendingBody != null || stashed != 0 || (flags & ZmtpFrame.FLAG_COMMAND) != 0 || size > COPY_THRESHOLD || size > maxFrameSize
+                || parts.size() >= maxMessageFrames || partsBytes + size > maxMessageSize
+                || internalBuffer().isReadable()) {
+            return false;
+        }
+        ByteBuf into = s.bodyBuffer(size);
+        if (into == null) {
+            // As copyOf makes it (an allocator's buffer costs its metrics' counters per message).
+            into = Unpooled.wrappedBuffer(new byte[size]).writerIndex(0);
+        }
+        if (size > 0) {
+            body.copyBody(into, size);
+        }
+        frameFlags = flags & ZmtpFrame.FLAG_MORE;
+        frameSize = size;
+        frameHeaderLength = 2;
+        // Assembled for the sink: nothing is added to the list (a command never comes this way).
+        frameArrived(into, List.of());
+        return true;
+    }
+
+    /**
      * Reads the next frame's header into {@link #frameFlags}, {@link #frameSize} and
      * {@link #frameHeaderLength}, and checks the frame against the limits. A header cut by the
      * end of the read is kept in {@link #headerStash} until the rest comes.

@@ -232,6 +232,60 @@ class FrameDecoderTest {
         ch.finishAndReleaseAll();
     }
 
+    /** A frame offered by a handler in front (as ZWS's decoder does): its body comes from {@code text}. */
+    private static boolean offer(FrameDecoder decoder, int flags, String text) {
+        byte[] body = text.getBytes(StandardCharsets.US_ASCII);
+        return decoder.offerMessageFrame(flags, body.length, (into, size) -> {
+            assertThat(size).isEqualTo(body.length);
+            assertThat(into.writableBytes()).isGreaterThanOrEqualTo(size);
+            into.writeBytes(body);
+        });
+    }
+
+    @Test
+    void offeredFramesJoinTheDecodedOnesInOrderOnlyWhenNothingWaits() {
+        FrameDecoder decoder = new FrameDecoder(new InboundLimits(1000, -1, -1, 3), 0);
+        List<String> seen = new ArrayList<>();
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, rec);
+        assertThat(decoder.takesOfferedFrames()).as("in the handshake, no sink").isFalse();
+        assertThat(offer(decoder, 0, "early")).isFalse();
+        decoder.handshakeCompleted();
+        decoder.assembleMessages();
+        assertThat(offer(decoder, 0, "no sink yet")).isFalse();
+        decoder.deliverMessagesTo(m -> {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < m.size(); i++) {
+                sb.append(i == 0 ? "" : "|").append(m.string(i));
+            }
+            seen.add(sb.toString());
+            m.release();
+        });
+        assertThat(decoder.takesOfferedFrames()).isTrue();
+        // A message begun in bytes and ended by offers, then one offered whole, then one in bytes.
+        ch.writeInbound(Hex.buf("01 01 'a'"));
+        assertThat(offer(decoder, ZmtpFrame.FLAG_MORE, "b")).isTrue();
+        assertThat(offer(decoder, 0, "")).isTrue();
+        assertThat(offer(decoder, 0, "whole")).isTrue();
+        ch.writeInbound(Hex.buf("00 01 'z'"));
+        assertThat(seen).containsExactly("a|b|", "whole", "z");
+        // A command is never taken; nor a frame while one cut by a read waits, nor a frame too many.
+        assertThat(offer(decoder, ZmtpFrame.FLAG_COMMAND, "\4PING")).isFalse();
+        ch.writeInbound(Hex.buf("00 03 'ab'"));
+        assertThat(offer(decoder, 0, "behind a cut frame")).isFalse();
+        ch.writeInbound(Hex.buf("'c'"));
+        assertThat(offer(decoder, ZmtpFrame.FLAG_MORE, "1")).isTrue();
+        assertThat(offer(decoder, ZmtpFrame.FLAG_MORE, "2")).isTrue();
+        assertThat(offer(decoder, ZmtpFrame.FLAG_MORE, "3")).isTrue();
+        assertThat(offer(decoder, 0, "4: over maxMessageFrames")).as("refused here, to be refused as bytes").isFalse();
+        assertThat(seen).containsExactly("a|b|", "whole", "z", "abc");
+        // The same frame as bytes breaks the limit the usual way.
+        ch.writeInbound(Hex.buf("00 01 '4'"));
+        assertThat(rec.exceptions).singleElement().asString().contains("maxMessageFrames");
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(decoder.takesOfferedFrames()).as("failed").isFalse();
+        ch.finishAndReleaseAll();
+    }
+
     /** A sink's own message class, as a socket layer makes it. */
     private static final class Own extends ZmtpMessage {
         Own(List<ByteBuf> frames) {

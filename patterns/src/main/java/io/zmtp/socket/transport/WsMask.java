@@ -18,6 +18,7 @@ final class WsMask {
     /** Raw memory access needs {@code sun.misc.Unsafe}; a JVM may give addresses without it (Java 24+). */
     private static final boolean RAW = PlatformDependent.hasUnsafe();
     private static final VarHandle ARRAY_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle ARRAY_LONG_NATIVE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private WsMask() {
     }
@@ -102,6 +103,35 @@ final class WsMask {
         }
         to.writerIndex(to.writerIndex() + n);
         return true;
+    }
+
+    /**
+     * Copies {@code n} bytes of {@code from} at {@code at} (indices unchanged) to {@code to}'s writer
+     * index, unmasked with {@code key} from payload byte {@code index} on, in one pass, and moves
+     * {@code to}'s writer index past them; {@code fromAddress} is {@code from}'s {@link #addressOf
+     * address}. For a small body copied out of a read into a heap buffer of its own.
+     */
+    static void copyUnmasked(ByteBuf from, long fromAddress, int at, ByteBuf to, int n, int key, long index) {
+        int w = to.writerIndex();
+        if (fromAddress == 0 || !to.hasArray()) {
+            to.writeBytes(from, at, n);
+            xor(to, w, n, key, index);
+            return;
+        }
+        int k = Integer.rotateLeft(key, 8 * (int) (index & 3));
+        int inMemoryOrder = PlatformDependent.BIG_ENDIAN_NATIVE_ORDER ? k : Integer.reverseBytes(k);
+        long word = (inMemoryOrder & 0xffffffffL) | ((long) inMemoryOrder << 32);
+        long src = fromAddress + at;
+        byte[] a = to.array();
+        int dst = to.arrayOffset() + w;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            ARRAY_LONG_NATIVE.set(a, dst + i, PlatformDependent.getLong(src + i) ^ word);
+        }
+        for (; i < n; i++) {
+            a[dst + i] = (byte) (PlatformDependent.getByte(src + i) ^ keyByte(k, i));
+        }
+        to.writerIndex(w + n);
     }
 
     private static int keyByte(int k, int i) {

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.zmtp.codec.FrameBodySource;
 import io.zmtp.codec.FrameDecoder;
 import io.zmtp.codec.ZmtpFrame;
 import io.zmtp.codec.ZmtpProtocolException;
@@ -16,6 +17,11 @@ import io.zmtp.codec.ZmtpProtocolException;
  * the same frame in ZMTP 3.x form (COMMAND as 0x04, LONG when needed, the size, the body) as the
  * bytes arrive, so that decoder checks every declared size against its limits before anything is
  * buffered, exactly as on tcp.
+ *
+ * <p>Once the peer is admitted (the frame decoder hands messages to the socket's sink), a whole
+ * small message in a read goes to the frame decoder straight
+ * ({@link FrameDecoder#offerMessageFrame}): its body is unmasked as it is copied into the message,
+ * one pass in place of a translation here and a parse and copy there. Everything else is translated:
  *
  * <p>The translation is done in the read buffer itself: a frame's bytes are unmasked where they lie
  * and moved down over the WebSocket header they no longer need, behind the ZMTP header written in
@@ -29,7 +35,7 @@ import io.zmtp.codec.ZmtpProtocolException;
  * frame that is not breaks the protocol. A message fragmented into continuation frames is gathered
  * (at most {@link #MAX_FRAGMENTED} bytes) before it is passed on.
  */
-final class ZwsDecoder extends ChannelInboundHandlerAdapter {
+final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBodySource {
     static final int COPY_THRESHOLD = 1024;
     /** Largest message accepted in continuation frames (libzmq and browsers send one frame per message). */
     static final int MAX_FRAGMENTED = 64 << 20;
@@ -78,6 +84,13 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
     private ByteBuf copy;
     /** A large frame whose body spans reads, gathered whole (ZMTP header, then the body unmasked). */
     private ByteBuf gather;
+    /** The frame decoder behind this handler's context, for small messages handed to it directly. */
+    private ChannelHandlerContext framesContext;
+    /** The small message being offered to the frame decoder: its body's index in the read, and mask key (0: none). */
+    private int bodyFrom;
+    private int bodyKey;
+    /** Messages the frame decoder took straight (for tests). */
+    long handedStraight;
 
     ZwsDecoder(boolean server) {
         this.server = server;
@@ -95,6 +108,9 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
         }
         in = buf;
         inAddress = WsMask.addressOf(buf);
+        if (framesContext == null || framesContext.isRemoved()) {
+            framesContext = ctx.pipeline().context(FrameDecoder.class);
+        }
         regionStart = written = buf.readerIndex();
         ZmtpProtocolException fault = null;
         try {
@@ -114,7 +130,7 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
         ByteBuf in = this.in;
         while (in.isReadable() && !failed) {
             if (!inPayload) {
-                if (copy == null && !fragmenting && !header.partial() && smallMessage(in)) {
+                if (copy == null && !fragmenting && !header.partial() && smallMessage(ctx, in)) {
                     continue;
                 }
                 if (!header.read(in)) {
@@ -168,12 +184,13 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
     /**
      * The common case in one step: a whole binary message of at most 125 payload bytes (its flags
      * byte and a body of up to 124), header and payload all in this read, masked as the peer's side
-     * must mask, and the translation in place. It is translated as the general path would (its ZMTP
-     * header in front of its body, the body unmasked as it is moved down behind what came before, in
-     * one pass); false, with nothing read, for anything else, which the general path then takes (and
-     * checks).
+     * must mask. A message frame goes to the frame decoder straight when it takes offered frames
+     * (what this read brought before it is passed on first); otherwise it is translated as the
+     * general path would (its ZMTP header in front of its body, the body unmasked as it is moved
+     * down behind what came before, in one pass). False, with nothing read, for anything else,
+     * which the general path then takes (and checks).
      */
-    private boolean smallMessage(ByteBuf in) {
+    private boolean smallMessage(ChannelHandlerContext ctx, ByteBuf in) {
         int r = in.readerIndex();
         int available = in.writerIndex() - r;
         if (available < 3) {
@@ -194,6 +211,23 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
         int key = maskedHere ? in.getInt(r + 2) : 0;
         int flags = zmtpFlags((in.getByte(payload) ^ (key >>> 24)) & 0xff);
         int size = length - 1;
+        FrameDecoder frames;
+        if ((flags & ZmtpFrame.FLAG_COMMAND) == 0 && framesContext != null
+                && (frames = (FrameDecoder) framesContext.handler()).takesOfferedFrames()) {
+            // The frame decoder takes the message straight, its body unmasked as it is copied into
+            // the message (see FrameBodySource), once what this read brought before it is passed on.
+            if (written > regionStart) {
+                emitPending(ctx);
+            }
+            bodyFrom = payload + 1;
+            bodyKey = key;
+            if (frames.offerMessageFrame(flags, size, this)) {
+                handedStraight++;
+                in.readerIndex(payload + length);
+                regionStart = written = payload + length;
+                return true;
+            }
+        }
         // The ZMTP header (2 bytes) fits: what was written ends at or before this frame's first byte,
         // and the body starts at least three bytes after it.
         in.setShort(written, flags << 8 | size);
@@ -208,6 +242,17 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter {
         }
         in.readerIndex(payload + length);
         return true;
+    }
+
+    /** The body of the small message {@link #smallMessage} offers the frame decoder, unmasked as it is copied. */
+    @Override
+    public void copyBody(ByteBuf into, int size) {
+        if (bodyKey == 0) {
+            into.writeBytes(in, bodyFrom, size);
+        } else {
+            // Payload byte 1 on: the flags byte was byte 0.
+            WsMask.copyUnmasked(in, inAddress, bodyFrom, into, size, bodyKey, 1);
+        }
     }
 
     /** The frame whose {@link #header} was just read. */

@@ -8,6 +8,8 @@ import io.zmtp.codec.FrameEncoder;
 import io.zmtp.codec.ZmtpMessage;
 import io.zmtp.codec.ZmtpProtocolException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.HexFormat;
 
@@ -28,6 +30,38 @@ class ZwsCodecTest {
         EmbeddedChannel ch = new EmbeddedChannel(new ZwsDecoder(true), decoder, encoder(false));
         decoder.assembleMessages();
         return ch;
+    }
+
+    /**
+     * Messages out of a ZWS decoder and the frame decoder behind it: down the pipeline, or, with a
+     * sink (as a socket's peer has), handed to it, small ones offered to the frame decoder straight.
+     */
+    private static final class Inbound {
+        final EmbeddedChannel channel;
+        final ZwsDecoder zws;
+        final java.util.ArrayDeque<ZmtpMessage> sunk = new java.util.ArrayDeque<>();
+        private final boolean sink;
+
+        Inbound(boolean server, boolean sink, io.netty.channel.ChannelHandler... behind) {
+            this.sink = sink;
+            zws = new ZwsDecoder(server);
+            FrameDecoder decoder = new FrameDecoder(-1, 0);
+            channel = new EmbeddedChannel(zws, decoder);
+            channel.pipeline().addLast(behind);
+            decoder.assembleMessages();
+            if (sink) {
+                decoder.deliverMessagesTo(sunk::add);
+            }
+        }
+
+        ZmtpMessage next() {
+            return sink ? sunk.poll() : channel.readInbound();
+        }
+
+        void finish() {
+            sunk.forEach(ZmtpMessage::release);
+            channel.finishAndReleaseAll();
+        }
     }
 
     /** The codec's encoder writing ZWS framing, a client's masked. */
@@ -97,9 +131,11 @@ class ZwsCodecTest {
         ch.finishAndReleaseAll();
     }
 
-    @Test
-    void smallMessagesInOneReadWithAPingAmongThem() {
-        EmbeddedChannel ch = server();
+    @ParameterizedTest(name = "to a sink: {0}")
+    @ValueSource(booleans = {false, true})
+    void smallMessagesInOneReadWithAPingAmongThem(boolean sink) {
+        Inbound inbound = new Inbound(true, sink, encoder(false));
+        EmbeddedChannel ch = inbound.channel;
         ByteBuf in = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer();
         for (int i = 0; i < 40; i++) {
             in.writeBytes(masked(0x82, zws(i % 3 == 0 ? 1 : 0, "m" + i), MASK));
@@ -116,16 +152,19 @@ class ZwsCodecTest {
         assertThat(HEX.formatHex(drainOutbound(ch))).as("PONG").isEqualTo("8a020402");
         java.util.List<String> got = new java.util.ArrayList<>();
         ZmtpMessage m;
-        while ((m = ch.readInbound()) != null) {
+        while ((m = inbound.next()) != null) {
             for (int f = 0; f < m.size(); f++) {
                 got.add(m.string(f));
             }
             m.release();
         }
         ch.writeInbound(Unpooled.wrappedBuffer(cut, 5, cut.length - 5));
-        m = ch.readInbound();
+        m = inbound.next();
         got.add(m.string(0));
         m.release();
+        // With a sink every small message goes to the frame decoder straight, but the one whose header
+        // the read cut (and the PING, which is no message).
+        assertThat(inbound.zws.handedStraight).isEqualTo(sink ? 41 : 0);
         java.util.List<String> expected = new java.util.ArrayList<>();
         for (int i = 0; i < 40; i++) {
             expected.add("m" + i);
@@ -133,7 +172,7 @@ class ZwsCodecTest {
         expected.add("x".repeat(124));
         expected.add("tail");
         assertThat(got).isEqualTo(expected);
-        ch.finishAndReleaseAll();
+        inbound.finish();
     }
 
     @Test
@@ -212,8 +251,9 @@ class ZwsCodecTest {
      * length forms and the copy threshold, so the in-place translation, the copy a header that does
      * not fit falls back to, and the way back in place for a large body all run.
      */
-    @Test
-    void everySizeRoundTripsWhateverTheCuts() {
+    @ParameterizedTest(name = "to a sink: {0}")
+    @ValueSource(booleans = {false, true})
+    void everySizeRoundTripsWhateverTheCuts(boolean sink) {
         int[] sizes = {0, 1, 16, 122, 123, 124, 125, 126, 200, 255, 256, 300, 1000, 1024, 1025, 4000, 65533, 65535, 65536, 70000};
         for (boolean client : new boolean[] {true, false}) {
             for (int cut : new int[] {1, 3, 7, 64, 1000, 1 << 20}) {
@@ -240,29 +280,33 @@ class ZwsCodecTest {
                 sender.flush();
                 byte[] wire = drainOutbound(sender);
                 assertThat(wire[1] & 0x80).as("mask bit, client " + client).isEqualTo(client ? 0x80 : 0);
-                FrameDecoder decoder = new FrameDecoder(-1, 0);
-                EmbeddedChannel receiver = new EmbeddedChannel(new ZwsDecoder(client), decoder);
-                decoder.assembleMessages();
+                Inbound inbound = new Inbound(client, sink);
+                EmbeddedChannel receiver = inbound.channel;
                 ByteBuf in = Unpooled.wrappedBuffer(wire);
                 while (in.isReadable()) {
                     int n = Math.min(in.readableBytes(), cut == 1 << 20 ? cut : 1 + random.nextInt(cut));
-                    // A direct buffer, as a socket's read gives: the raw-memory paths run too.
-                    ByteBuf part = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(n);
+                    // Mostly a direct buffer, as a socket's read gives (the raw-memory paths), at times
+                    // a heap one (the array paths).
+                    ByteBuf part = random.nextInt(4) == 0 ? Unpooled.buffer(n)
+                            : io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(n);
                     part.writeBytes(in, n);
                     receiver.writeInbound(part);
                 }
                 in.release();
                 for (int i = 0; i < sent.size(); i += 2) {
-                    ZmtpMessage m = receiver.readInbound();
+                    ZmtpMessage m = inbound.next();
                     assertThat(m).as("message " + i / 2 + ", client " + client + ", cut " + cut).isNotNull();
                     assertThat(m.size()).isEqualTo(2);
                     assertThat(bytes(m, 0)).as("frame 0 of message " + i / 2 + ", cut " + cut).isEqualTo(sent.get(i));
                     assertThat(bytes(m, 1)).isEqualTo(sent.get(i + 1));
                     m.release();
                 }
-                assertThat((Object) receiver.readInbound()).isNull();
+                assertThat((Object) inbound.next()).isNull();
+                if (sink && cut >= 1000) {
+                    assertThat(inbound.zws.handedStraight).as("small frames handed straight, cut " + cut).isPositive();
+                }
                 sender.finishAndReleaseAll();
-                receiver.finishAndReleaseAll();
+                inbound.finish();
             }
         }
     }
