@@ -5,7 +5,7 @@
 # src/test/resources, where plain `mvn verify` replays it from then on (commit it with the fix).
 #
 # Usage: zmtp-codec/fuzz.sh [SECONDS_PER_TARGET] [TARGET_FILTER]
-#   SECONDS_PER_TARGET  default 10 (FUZZ_SECONDS); with 20-50 s of start-up per target the 11 targets took about 7 minutes on 2 cores
+#   SECONDS_PER_TARGET  default 10 (FUZZ_SECONDS); with 20-50 s of start-up per target the 15 targets take about 5-7 minutes on 2 cores
 #   TARGET_FILTER       only targets whose Class#method contains it (e.g. curveServer)
 # Environment: FUZZ_SECONDS, MVN (default mvn), MVN_FLAGS (e.g. -o), FUZZ_LEAK_LEVEL (default paranoid).
 # Longer local run, e.g. 10 minutes per target: zmtp-codec/fuzz.sh 600
@@ -36,6 +36,7 @@ targets=(
     io.zmtp.codec.handshake.HandshakeFuzzTest#curveClient
     io.zmtp.codec.curve.CurveBoxFuzzTest#unbox
     io.zmtp.codec.curve.Z85FuzzTest#decode
+    patterns:io.zmtp.socket.transport.ZwsDecoderFuzzTest#frames
     config-center:io.zmtp.config.protocol.RequestFuzzTest#request
     config-center:io.zmtp.config.server.WhitelistFuzzTest#whitelist
     config-center:io.zmtp.config.agent.CacheFileFuzzTest#cache

@@ -203,9 +203,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
      */
     public boolean offerMessageFrame(int flags, int size, FrameBodySource body) {
         MessageSink s = sink;
-        if (!takesOfferedFrames() || pendingBody != null || stashed != 0 || (flags & ZmtpFrame.FLAG_COMMAND) != 0 || size > COPY_THRESHOLD || size > maxFrameSize
-                || parts.size() >= maxMessageFrames || partsBytes + size > maxMessageSize
-                || internalBuffer().isReadable()) {
+        if (!takesOfferedFrames() || pendingBody != null || stashed != 0 || internalBuffer().isReadable()
+                || (flags & ZmtpFrame.FLAG_COMMAND) != 0 || size < 0 || size > COPY_THRESHOLD || size > maxFrameSize
+                || parts.size() >= maxMessageFrames || partsBytes + size > maxMessageSize) {
             return false;
         }
         ByteBuf into = s.bodyBuffer(size);
