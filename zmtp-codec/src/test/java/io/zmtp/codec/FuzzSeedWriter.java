@@ -3,7 +3,6 @@ package io.zmtp.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.zmtp.codec.command.Cancel;
 import io.zmtp.codec.command.Command;
 import io.zmtp.codec.command.ErrorCommand;
@@ -19,7 +18,6 @@ import io.zmtp.testing.FuzzSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -53,18 +51,7 @@ class FuzzSeedWriter {
     }
 
     private static byte[] encoded(Object... messages) {
-        EmbeddedChannel enc = new EmbeddedChannel(new FrameEncoder());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (Object m : messages) {
-            enc.writeOutbound(m);
-        }
-        ByteBuf b;
-        while ((b = enc.readOutbound()) != null) {
-            out.writeBytes(ByteBufUtil.getBytes(b));
-            b.release();
-        }
-        enc.finishAndReleaseAll();
-        return out.toByteArray();
+        return FuzzSeeds.encoded(new FrameEncoder(), messages);
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.zmtp.codec.FrameEncoder;
 import io.zmtp.codec.ZmtpConfig;
 import io.zmtp.codec.ZmtpMessage;
 
@@ -35,6 +36,22 @@ public final class FuzzSeeds {
                 .resolve(className.substring(dot + 1) + "Inputs").resolve(method);
         Files.createDirectories(dir);
         Files.write(dir.resolve("seed-" + name), bytes);
+    }
+
+    /** The bytes {@code encoder} (on a channel of its own, finished here) writes for {@code messages}. */
+    public static byte[] encoded(FrameEncoder encoder, Object... messages) {
+        EmbeddedChannel enc = new EmbeddedChannel(encoder);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Object m : messages) {
+            enc.writeOutbound(m);
+        }
+        ByteBuf b;
+        while ((b = enc.readOutbound()) != null) {
+            out.writeBytes(ByteBufUtil.getBytes(b));
+            b.release();
+        }
+        enc.finishAndReleaseAll();
+        return out.toByteArray();
     }
 
     /** A peer-stream seed for each read size worth trying: one read, byte by byte, 7-byte reads. */

@@ -3,7 +3,6 @@ package io.zmtp.socket.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.zmtp.codec.FrameEncoder;
 import io.zmtp.codec.ZmtpFrame;
 import io.zmtp.codec.ZmtpMessage;
@@ -35,18 +34,7 @@ class ZwsFuzzSeedWriter {
     private static byte[] encoded(boolean masking, Object... messages) {
         FrameEncoder e = new FrameEncoder();
         e.envelope(new ZwsEnvelope(masking));
-        EmbeddedChannel enc = new EmbeddedChannel(e);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (Object m : messages) {
-            enc.writeOutbound(m);
-        }
-        ByteBuf b;
-        while ((b = enc.readOutbound()) != null) {
-            out.writeBytes(ByteBufUtil.getBytes(b));
-            b.release();
-        }
-        enc.finishAndReleaseAll();
-        return out.toByteArray();
+        return FuzzSeeds.encoded(e, messages);
     }
 
     /** One WebSocket frame (payload under 126 bytes), masked with {@code key} when {@code masking}. */
