@@ -18,6 +18,11 @@ final class WsMask {
     /** Raw memory access needs {@code sun.misc.Unsafe}; a JVM may give addresses without it (Java 24+). */
     private static final boolean RAW = PlatformDependent.hasUnsafe();
     private static final VarHandle ARRAY_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    /**
+     * From this many bytes on, a body in an array is masked by a copy and an XOR in place rather than
+     * word by word: faster at 1 KiB x 9M over ws in 4 rounds of 4, not at 16 B x 60M (lower in 2 of 3).
+     */
+    private static final int COPY_THEN_XOR = 256;
     private static final VarHandle ARRAY_LONG_NATIVE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private WsMask() {
@@ -58,7 +63,8 @@ final class WsMask {
 
     /**
      * Copies {@code n} readable bytes of {@code from} (its reader index unchanged) to {@code to}'s
-     * writer index, masked with {@code key} from payload byte {@code index} on, in one pass, and
+     * writer index, masked with {@code key} from payload byte {@code index} on (in one pass, or, for
+     * a body of {@link #COPY_THEN_XOR} bytes or more in an array, a copy and an XOR in place), and
      * moves {@code to}'s writer index past them; false (nothing done) unless {@code to} has a raw
      * address and {@code from} an address or an array, and {@code to} has room.
      */
@@ -87,6 +93,11 @@ final class WsMask {
             for (; i < n; i++) {
                 PlatformDependent.putByte(dst + i, (byte) (PlatformDependent.getByte(src + i) ^ keyByte(k, i)));
             }
+        } else if (from.hasArray() && n >= COPY_THEN_XOR) {
+            // The JVM's copy, then the XOR where the bytes landed: at 1 KiB x 9M the loop below (its
+            // byte-array view not inlined) had 1,759 samples of a sending loop's 5,665, these two 1,300.
+            PlatformDependent.copyMemory(from.array(), from.arrayOffset() + from.readerIndex(), dst, n);
+            xorAddress(dst, n, k);
         } else if (from.hasArray()) {
             byte[] a = from.array();
             int at = from.arrayOffset() + from.readerIndex();
