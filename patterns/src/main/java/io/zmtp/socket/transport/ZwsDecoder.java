@@ -1,8 +1,6 @@
 package io.zmtp.socket.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -33,19 +31,17 @@ import io.zmtp.codec.ZmtpProtocolException;
  * the read through a copy instead. PING is answered with PONG, CLOSE with CLOSE and the end of the
  * connection; a text message, a reserved bit or opcode, a server frame that is masked or a client
  * frame that is not breaks the protocol. A message fragmented into continuation frames is gathered
- * (at most {@link #MAX_FRAGMENTED} bytes) before it is passed on.
+ * whole ({@link ZwsHeldFrames}) before it is passed on.
  */
 final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBodySource {
     static final int COPY_THRESHOLD = 1024;
-    /** Largest message accepted in continuation frames (libzmq and browsers send one frame per message). */
-    static final int MAX_FRAGMENTED = 64 << 20;
     /** First capacity of a gathered body's buffer; it grows as the body arrives, up to the body's size. */
     private static final int GATHER_START = 64 * 1024;
 
     private static final int OP_CONTINUATION = 0;
     private static final int OP_TEXT = 1;
     private static final int OP_BINARY = 2;
-    private static final int OP_CLOSE = 8;
+    static final int OP_CLOSE = 8;
     private static final int OP_PING = 9;
     private static final int OP_PONG = 10;
 
@@ -65,11 +61,8 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
     /** A whole binary frame whose ZWS flags byte is still to come. */
     private boolean flagsPending;
     private long bodyLength;
-    /** A fragmented message's payload while it arrives. */
-    private ByteBuf gathered;
-    /** A control frame's payload (at most 125 bytes; it may come between a message's fragments). */
-    private ByteBuf control;
-    private boolean fragmenting;
+    /** A fragmented message and a control frame, held until whole. */
+    private final ZwsHeldFrames held = new ZwsHeldFrames();
     private boolean failed;
 
     /** The read being translated, and its translated bytes so far: in[regionStart, written). */
@@ -130,7 +123,7 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
         ByteBuf in = this.in;
         while (in.isReadable() && !failed) {
             if (!inPayload) {
-                if (copy == null && !fragmenting && !header.partial() && smallMessage(ctx, in)) {
+                if (copy == null && !held.fragmenting() && !header.partial() && smallMessage(ctx, in)) {
                     continue;
                 }
                 if (!header.read(in)) {
@@ -140,7 +133,7 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
                 continue;
             }
             int n = (int) Math.min(payloadLength - payloadRead, in.readableBytes());
-            if (opcode == OP_BINARY && !fragmenting) {
+            if (opcode == OP_BINARY && !held.fragmenting()) {
                 if (flagsPending) {
                     if (masked) {
                         WsMask.xor(in, inAddress, in.readerIndex(), 1, maskKey, payloadRead);
@@ -169,11 +162,7 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
                     WsMask.xor(in, inAddress, in.readerIndex(), n, maskKey, payloadRead);
                 }
                 payloadRead += n;
-                if (opcode >= OP_CLOSE) {
-                    control.writeBytes(in, n);
-                } else {
-                    gathered.writeBytes(in, n);
-                }
+                held.append(opcode >= OP_CLOSE, in, n);
             }
             if (payloadRead == payloadLength) {
                 endFrame(ctx);
@@ -279,53 +268,31 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
         payloadRead = 0;
         switch (opcode) {
             case OP_BINARY -> {
-                if (fragmenting) {
+                if (held.fragmenting()) {
                     throw new ZmtpProtocolException("a new WebSocket message began inside a fragmented one");
                 }
-                if (fin) {
-                    if (payloadLength == 0) {
-                        throw new ZmtpProtocolException("an empty ZWS message (it needs its flags byte)");
-                    }
+                if (!fin) {
+                    held.startMessage(ctx, payloadLength);
+                } else if (payloadLength == 0) {
+                    throw new ZmtpProtocolException("an empty ZWS message (it needs its flags byte)");
+                } else {
                     flagsPending = true;
                     bodyLength = payloadLength - 1;
-                } else {
-                    fragmenting = true;
-                    checkFragmented(ctx, payloadLength);
-                    gathered = Unpooled.buffer((int) Math.min(payloadLength, 64 * 1024));
                 }
             }
-            case OP_CONTINUATION -> {
-                if (!fragmenting) {
-                    throw new ZmtpProtocolException("a WebSocket continuation frame with no message to continue");
-                }
-                checkFragmented(ctx, gathered.readableBytes() + payloadLength);
-            }
+            case OP_CONTINUATION -> held.continueMessage(ctx, payloadLength);
             case OP_CLOSE, OP_PING, OP_PONG -> {
                 if (!fin || payloadLength > 125) {
                     throw new ZmtpProtocolException("a WebSocket control frame must be whole and at most 125 bytes");
                 }
+                held.startControl((int) payloadLength);
             }
             case OP_TEXT -> throw new ZmtpProtocolException("a WebSocket text message (ZWS uses binary messages only)");
             default -> throw new ZmtpProtocolException("WebSocket frame with reserved opcode " + opcode);
         }
-        if (opcode >= OP_CLOSE) {
-            control = Unpooled.buffer((int) payloadLength);
-        }
         inPayload = true;
         if (payloadLength == 0) {
             endFrame(ctx);
-        }
-    }
-
-    /**
-     * A fragmented message is gathered before the frame decoder sees its size: it is held to that
-     * decoder's limit in force (the handshake's, before it is done) and to {@link #MAX_FRAGMENTED}.
-     */
-    private static void checkFragmented(ChannelHandlerContext ctx, long total) {
-        FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
-        long limit = Math.min(MAX_FRAGMENTED, decoder == null ? MAX_FRAGMENTED : decoder.frameLimit() + 1);
-        if (total > limit) {
-            throw new ZmtpProtocolException("a fragmented WebSocket message of more than " + limit + " bytes");
         }
     }
 
@@ -446,14 +413,12 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
                     gather = null;
                     ctx.fireChannelRead(g);
                 }
-                if (resumeInPlace && !fragmenting) {
+                if (resumeInPlace && !held.fragmenting()) {
                     resumeInPlace = false;
                     emitPending(ctx);
                 }
-                if (fragmenting && fin) {
-                    fragmenting = false;
-                    ByteBuf message = gathered;
-                    gathered = null;
+                if (held.fragmenting() && fin) {
+                    ByteBuf message = held.takeMessage();
                     try {
                         if (!message.isReadable()) {
                             throw new ZmtpProtocolException("an empty ZWS message (it needs its flags byte)");
@@ -473,29 +438,18 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
                 }
             }
             case OP_PING -> {
-                ByteBuf payload = takeControl();
-                ZwsEnvelope.writeControl(ctx, !server, OP_PONG, payload);
+                ZwsEnvelope.writeControl(ctx, !server, OP_PONG, held.takeControl());
                 ctx.flush();
             }
-            case OP_PONG -> takeControl().release();
+            case OP_PONG -> held.takeControl().release();
             case OP_CLOSE -> {
-                ByteBuf payload = takeControl();
-                // Echo the status code (the first two bytes), as RFC 6455 5.5.1 asks, then end.
-                ByteBuf status = payload.readableBytes() >= 2 ? payload.readRetainedSlice(2) : Unpooled.EMPTY_BUFFER;
-                payload.release();
+                // What came before goes on; the peer's status is echoed and the connection ends.
                 emitPending(ctx);
                 failed = true;
-                ZwsEnvelope.writeControl(ctx, !server, OP_CLOSE, status);
-                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                ZwsHeldFrames.close(ctx, !server, held.takeControl());
             }
             default -> throw new IllegalStateException("opcode " + opcode);
         }
-    }
-
-    private ByteBuf takeControl() {
-        ByteBuf c = control;
-        control = null;
-        return c;
     }
 
     /**
@@ -537,9 +491,7 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
         failed = true;
         release();
         ctx.fireExceptionCaught(e);
-        // 1002: protocol error.
-        ZwsEnvelope.writeControl(ctx, !server, OP_CLOSE, Unpooled.wrappedBuffer(new byte[] {0x03, (byte) 0xea}));
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ZwsHeldFrames.closeOnProtocolError(ctx, !server);
     }
 
     private void release() {
@@ -547,14 +499,7 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
             gather.release();
             gather = null;
         }
-        if (gathered != null) {
-            gathered.release();
-            gathered = null;
-        }
-        if (control != null) {
-            control.release();
-            control = null;
-        }
+        held.release();
     }
 
     @Override

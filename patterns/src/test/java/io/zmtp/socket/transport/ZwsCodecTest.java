@@ -207,8 +207,22 @@ class ZwsCodecTest {
             assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(HEX.parseHex(c[1]))))
                     .as(c[0]).isInstanceOf(ZmtpProtocolException.class);
             assertThat(ch.isOpen()).as(c[0]).isFalse();
+            assertThat(HEX.formatHex(drainOutbound(ch))).as(c[0] + ": CLOSE 1002 (protocol error)").isEqualTo("880203ea");
             ch.finishAndReleaseAll();
         }
+    }
+
+    @Test
+    void aFragmentedMessageIsHeldToTheFrameLimitBeforeItIsGathered() {
+        FrameDecoder decoder = new FrameDecoder(100, 0);
+        EmbeddedChannel ch = new EmbeddedChannel(new ZwsDecoder(true), decoder, encoder(false));
+        // A first fragment within the limit, then a continuation that takes the message past it.
+        ch.writeInbound(Unpooled.wrappedBuffer(masked(0x02, zws(0, "x".repeat(60)), MASK)));
+        assertThatThrownBy(() -> ch.writeInbound(Unpooled.wrappedBuffer(masked(0x00, new byte[60], MASK))))
+                .isInstanceOf(ZmtpProtocolException.class).hasMessageContaining("fragmented WebSocket message of more than 101 bytes");
+        assertThat(HEX.formatHex(drainOutbound(ch))).isEqualTo("880203ea");
+        assertThat(ch.isOpen()).isFalse();
+        ch.finishAndReleaseAll();
     }
 
     @Test
