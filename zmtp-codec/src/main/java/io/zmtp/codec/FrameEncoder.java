@@ -256,7 +256,12 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
      */
     private void appendFrame(ChannelHandlerContext ctx, ByteBuf body, boolean sole, int flags, ChannelPromise promise) {
         int length = body.readableBytes();
-        if (length <= COPY_THRESHOLD || box != null || outside != null || copyEveryBody) {
+        if (copyEveryBody && box == null && length > BATCH_CAPACITY && envelope.sealsInParts()) {
+            appendInParts(ctx, body, flags, length);
+            if (promise != null) {
+                track(promise);
+            }
+        } else if (length <= COPY_THRESHOLD || box != null || outside != null || copyEveryBody) {
             ByteBuf out = reserve(ctx, maxHeader + wireLength(length));
             int mark = out.writerIndex();
             int start = beginFrame(out, flags, length);
@@ -294,6 +299,26 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
             if (message.frame(i).refCnt() == 0) {
                 throw new IllegalReferenceCountException(0);
             }
+        }
+    }
+
+    /**
+     * A body larger than a batch that the envelope rewrites (a WebSocket client's mask): its header,
+     * then the body copied and sealed into batch-sized buffers, each written as it fills. The frame
+     * is still written whole within this call, so nothing lands between its parts.
+     */
+    private void appendInParts(ChannelHandlerContext ctx, ByteBuf body, int flags, int length) {
+        ByteBuf out = reserve(ctx, maxHeader + 1);
+        writeHeader(out, flags, length);
+        int offset = 0;
+        while (true) {
+            int n = Math.min(length - offset, out.writableBytes());
+            envelope.copySealedPart(out, body, offset, n);
+            offset += n;
+            if (offset == length) {
+                return;
+            }
+            out = reserve(ctx, Math.min(length - offset, BATCH_CAPACITY));
         }
     }
 

@@ -41,4 +41,24 @@ public interface FrameEnvelope {
     default boolean copySealed(ByteBuf out, ByteBuf body, int length) {
         return false;
     }
+
+    /**
+     * True when {@link #copySealedPart} is implemented: the encoder then copies a body larger than
+     * its batch buffer (one the envelope rewrites, unboxed) in batch-sized parts instead of into one
+     * buffer of the body's size, which the pooled allocator served from a fresh, zeroed chunk about
+     * once a frame at 64 KiB.
+     */
+    default boolean sealsInParts() {
+        return false;
+    }
+
+    /**
+     * Copies {@code length} bytes of {@code body} from {@code offset} bytes past its reader index
+     * (its indices unchanged) to {@code out}'s writer index, sealed as {@link #seal} would leave
+     * them at that place of the body, and moves the writer index past them. Called in order, part
+     * after part, after {@link #writeHeader} for the whole body, only when {@link #sealsInParts()}.
+     */
+    default void copySealedPart(ByteBuf out, ByteBuf body, int offset, int length) {
+        throw new UnsupportedOperationException("this envelope does not seal bodies in parts");
+    }
 }

@@ -62,13 +62,13 @@ final class WsMask {
     }
 
     /**
-     * Copies {@code n} readable bytes of {@code from} (its reader index unchanged) to {@code to}'s
+     * Copies {@code n} bytes of {@code from} at {@code at} (its indices unchanged) to {@code to}'s
      * writer index, masked with {@code key} from payload byte {@code index} on (in one pass, or, for
      * a body of {@link #COPY_THEN_XOR} bytes or more in an array, a copy and an XOR in place), and
      * moves {@code to}'s writer index past them; false (nothing done) unless {@code to} has a raw
      * address and {@code from} an address or an array, and {@code to} has room.
      */
-    static boolean copyMasked(ByteBuf from, ByteBuf to, int n, int key, long index) {
+    static boolean copyMasked(ByteBuf from, int at, ByteBuf to, int n, int key, long index) {
         long dst = addressOf(to);
         if (dst == 0 || to.writableBytes() < n) {
             return false;
@@ -80,7 +80,7 @@ final class WsMask {
         long src = addressOf(from);
         int i = 0;
         if (src != 0) {
-            src += from.readerIndex();
+            src += at;
             for (; i + 32 <= n; i += 32) {
                 PlatformDependent.putLong(dst + i, PlatformDependent.getLong(src + i) ^ word);
                 PlatformDependent.putLong(dst + i + 8, PlatformDependent.getLong(src + i + 8) ^ word);
@@ -96,18 +96,18 @@ final class WsMask {
         } else if (from.hasArray() && n >= COPY_THEN_XOR) {
             // The JVM's copy, then the XOR where the bytes landed: at 1 KiB x 9M the loop below (its
             // byte-array view not inlined) had 1,759 samples of a sending loop's 5,665, these two 1,300.
-            PlatformDependent.copyMemory(from.array(), from.arrayOffset() + from.readerIndex(), dst, n);
+            PlatformDependent.copyMemory(from.array(), from.arrayOffset() + at, dst, n);
             xorAddress(dst, n, k);
         } else if (from.hasArray()) {
             byte[] a = from.array();
-            int at = from.arrayOffset() + from.readerIndex();
+            int o = from.arrayOffset() + at;
             long bigEndianWord = (k & 0xffffffffL) | ((long) k << 32);
             for (; i + 8 <= n; i += 8) {
-                long v = (long) ARRAY_LONG.get(a, at + i) ^ bigEndianWord;
+                long v = (long) ARRAY_LONG.get(a, o + i) ^ bigEndianWord;
                 PlatformDependent.putLong(dst + i, PlatformDependent.BIG_ENDIAN_NATIVE_ORDER ? v : Long.reverseBytes(v));
             }
             for (; i < n; i++) {
-                PlatformDependent.putByte(dst + i, (byte) (a[at + i] ^ keyByte(k, i)));
+                PlatformDependent.putByte(dst + i, (byte) (a[o + i] ^ keyByte(k, i)));
             }
         } else {
             return false;

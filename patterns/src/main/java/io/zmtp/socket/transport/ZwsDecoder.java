@@ -329,7 +329,7 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
         g.ensureWritable(n);
         if (!masked) {
             g.writeBytes(in, in.readerIndex(), n);
-        } else if (!WsMask.copyMasked(in, g, n, maskKey, payloadRead)) {
+        } else if (!WsMask.copyMasked(in, in.readerIndex(), g, n, maskKey, payloadRead)) {
             int at = g.writerIndex();
             g.writeBytes(in, in.readerIndex(), n);
             WsMask.xor(g, at, n, maskKey, payloadRead);

@@ -92,7 +92,23 @@ final class ZwsEnvelope implements FrameEnvelope {
 
     @Override
     public boolean copySealed(ByteBuf out, ByteBuf body, int length) {
-        return masking && WsMask.copyMasked(body, out, length, key, 1);
+        return masking && WsMask.copyMasked(body, body.readerIndex(), out, length, key, 1);
+    }
+
+    @Override
+    public boolean sealsInParts() {
+        return masking;
+    }
+
+    @Override
+    public void copySealedPart(ByteBuf out, ByteBuf body, int offset, int length) {
+        int from = body.readerIndex() + offset;
+        // Body byte i is payload byte i + 1 (the flags byte is the first).
+        if (!WsMask.copyMasked(body, from, out, length, key, 1L + offset)) {
+            int at = out.writerIndex();
+            out.writeBytes(body, from, length);
+            WsMask.xor(out, at, length, key, 1L + offset);
+        }
     }
 
     private void writeLength(ByteBuf out, long length) {

@@ -255,6 +255,19 @@ class ZwsCodecTest {
         m.frame(1).getBytes(m.frame(1).readerIndex(), got);
         assertThat(got).isEqualTo(big);
         m.release();
+        // A direct body of an odd size, after a small frame that leaves the batch at an odd offset:
+        // masked in batch-sized parts, each from its own place in the key.
+        byte[] odd = new byte[100_003];
+        new java.util.Random(7).nextBytes(odd);
+        ByteBuf direct = Unpooled.directBuffer(odd.length).writeBytes(odd);
+        client.writeAndFlush(ZmtpMessage.of(Unpooled.wrappedBuffer("abc".getBytes()), direct));
+        server.writeInbound(Unpooled.wrappedBuffer(drainOutbound(client)));
+        m = server.readInbound();
+        assertThat(m.string(0)).isEqualTo("abc");
+        got = new byte[odd.length];
+        m.frame(1).getBytes(m.frame(1).readerIndex(), got);
+        assertThat(got).isEqualTo(odd);
+        m.release();
         client.finishAndReleaseAll();
         server.finishAndReleaseAll();
     }
