@@ -273,7 +273,7 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
                     throw new ZmtpProtocolException("a new WebSocket message began inside a fragmented one");
                 }
                 if (!fin) {
-                    held.startMessage(ctx, payloadLength);
+                    held.startMessage(frameLimit(ctx), payloadLength);
                 } else if (payloadLength == 0) {
                     throw new ZmtpProtocolException("an empty ZWS message (it needs its flags byte)");
                 } else {
@@ -281,7 +281,7 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
                     bodyLength = payloadLength - 1;
                 }
             }
-            case OP_CONTINUATION -> held.continueMessage(ctx, payloadLength);
+            case OP_CONTINUATION -> held.continueMessage(frameLimit(ctx), payloadLength);
             case OP_CLOSE, OP_PING, OP_PONG -> {
                 if (!fin || payloadLength > 125) {
                     throw new ZmtpProtocolException("a WebSocket control frame must be whole and at most 125 bytes");
@@ -321,9 +321,16 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
         putZmtpHeader(ctx, zws, size);
     }
 
-    private static long frameLimit(ChannelHandlerContext ctx) {
-        FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
-        return decoder == null ? 0 : decoder.frameLimit();
+    /**
+     * The limit in force of the frame decoder behind this one, -1 when there is none; its context is
+     * looked up again only when the decoder was replaced, not once a frame.
+     */
+    private long frameLimit(ChannelHandlerContext ctx) {
+        ChannelHandlerContext frames = framesContext;
+        if (frames == null || frames.isRemoved()) {
+            framesContext = frames = ctx.pipeline().context(FrameDecoder.class);
+        }
+        return frames == null ? -1 : ((FrameDecoder) frames.handler()).frameLimit();
     }
 
     /**

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.zmtp.codec.FrameDecoder;
 import io.zmtp.codec.ZmtpProtocolException;
 
 /**
@@ -29,26 +28,26 @@ final class ZwsHeldFrames {
     }
 
     /** The first fragment of a message: checked against the limits, then gathered. */
-    void startMessage(ChannelHandlerContext ctx, long length) {
-        checkFragmented(ctx, length);
+    void startMessage(long frameLimit, long length) {
+        checkFragmented(frameLimit, length);
         message = Unpooled.buffer((int) Math.min(length, 64 * 1024));
     }
 
     /** A continuation frame: the message so far and this frame's length held to the limits. */
-    void continueMessage(ChannelHandlerContext ctx, long length) {
+    void continueMessage(long frameLimit, long length) {
         if (message == null) {
             throw new ZmtpProtocolException("a WebSocket continuation frame with no message to continue");
         }
-        checkFragmented(ctx, message.readableBytes() + length);
+        checkFragmented(frameLimit, message.readableBytes() + length);
     }
 
     /**
      * A fragmented message is gathered before the frame decoder sees its size: it is held to that
-     * decoder's limit in force (the handshake's, before it is done) and to {@link #MAX_FRAGMENTED}.
+     * decoder's limit in force ({@code frameLimit}, the handshake's before it is done, -1 with no frame
+     * decoder) plus the flags byte, and to {@link #MAX_FRAGMENTED}.
      */
-    private static void checkFragmented(ChannelHandlerContext ctx, long total) {
-        FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
-        long limit = Math.min(MAX_FRAGMENTED, decoder == null ? MAX_FRAGMENTED : decoder.frameLimit() + 1);
+    private static void checkFragmented(long frameLimit, long total) {
+        long limit = Math.min(MAX_FRAGMENTED, frameLimit < 0 ? MAX_FRAGMENTED : frameLimit + 1);
         if (total > limit) {
             throw new ZmtpProtocolException("a fragmented WebSocket message of more than " + limit + " bytes");
         }
