@@ -102,9 +102,7 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
         }
         in = buf;
         inAddress = WsMask.addressOf(buf);
-        if (framesContext == null || framesContext.isRemoved()) {
-            framesContext = ctx.pipeline().context(FrameDecoder.class);
-        }
+        framesContext(ctx);
         regionStart = written = buf.readerIndex();
         ZmtpProtocolException fault = null;
         try {
@@ -326,11 +324,17 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
      * looked up again only when the decoder was replaced, not once a frame.
      */
     private long frameLimit(ChannelHandlerContext ctx) {
+        ChannelHandlerContext frames = framesContext(ctx);
+        return frames == null ? -1 : ((FrameDecoder) frames.handler()).frameLimit();
+    }
+
+    /** The frame decoder's context behind this handler, or null; looked up again only once it was removed. */
+    private ChannelHandlerContext framesContext(ChannelHandlerContext ctx) {
         ChannelHandlerContext frames = framesContext;
         if (frames == null || frames.isRemoved()) {
             framesContext = frames = ctx.pipeline().context(FrameDecoder.class);
         }
-        return frames == null ? -1 : ((FrameDecoder) frames.handler()).frameLimit();
+        return frames;
     }
 
     /**
