@@ -1,6 +1,7 @@
 package io.zmtp.socket.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.zmtp.codec.FrameDecoder;
@@ -272,6 +273,33 @@ class ZwsCodecTest {
             }
         }
         client.finishAndReleaseAll();
+    }
+
+    /**
+     * A small frame's header with each ZWS flags combination: a client's seven bytes (opcode, masked
+     * length, key, the flags byte masked with the key's first byte, unmasked here by hand), written
+     * whole whether the buffer has exactly the room it needs or more, and a server's three.
+     */
+    @Test
+    void smallHeadersCarryTheFlagsWhateverRoomIsLeft() {
+        int[] flagsSet = {0, io.zmtp.codec.ZmtpFrame.FLAG_MORE, io.zmtp.codec.ZmtpFrame.FLAG_COMMAND,
+                io.zmtp.codec.ZmtpFrame.FLAG_MORE | io.zmtp.codec.ZmtpFrame.FLAG_COMMAND};
+        int[] zwsFlags = {0, 0x01, 0x02, 0x03};
+        ZwsEnvelope client = new ZwsEnvelope(true);
+        ZwsEnvelope server = new ZwsEnvelope(false);
+        for (int f = 0; f < flagsSet.length; f++) {
+            for (int room : new int[] {7, 8, 64}) {
+                ByteBuf out = Unpooled.buffer(room, room);
+                client.writeHeader(out, flagsSet[f], 100);
+                assertThat(out.readableBytes()).as("room %d", room).isEqualTo(7);
+                assertThat(out.getUnsignedByte(0)).isEqualTo((short) 0x82);
+                assertThat(out.getUnsignedByte(1)).isEqualTo((short) (0x80 | 101));
+                assertThat(out.getByte(6) ^ out.getByte(2)).as("flags, room %d", room).isEqualTo(zwsFlags[f]);
+            }
+            ByteBuf out = Unpooled.buffer(3, 3);
+            server.writeHeader(out, flagsSet[f], 124);
+            assertThat(HEX.formatHex(ByteBufUtil.getBytes(out))).isEqualTo(String.format("827d%02x", zwsFlags[f]));
+        }
     }
 
     /** Our encoder as a client: every frame masked; the server's decoder reads back what was sent. */
