@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.zmtp.codec.FrameDecoder;
 import io.zmtp.codec.FrameEncoder;
+import io.zmtp.codec.ZmtpFrame;
 import io.zmtp.codec.ZmtpMessage;
 import io.zmtp.codec.ZmtpProtocolException;
 import org.junit.jupiter.api.Test;
@@ -282,8 +283,8 @@ class ZwsCodecTest {
      */
     @Test
     void smallHeadersCarryTheFlagsWhateverRoomIsLeft() {
-        int[] flagsSet = {0, io.zmtp.codec.ZmtpFrame.FLAG_MORE, io.zmtp.codec.ZmtpFrame.FLAG_COMMAND,
-                io.zmtp.codec.ZmtpFrame.FLAG_MORE | io.zmtp.codec.ZmtpFrame.FLAG_COMMAND};
+        int[] flagsSet = {0, ZmtpFrame.FLAG_MORE, ZmtpFrame.FLAG_COMMAND,
+                ZmtpFrame.FLAG_MORE | ZmtpFrame.FLAG_COMMAND};
         int[] zwsFlags = {0, 0x01, 0x02, 0x03};
         ZwsEnvelope client = new ZwsEnvelope(true);
         ZwsEnvelope server = new ZwsEnvelope(false);
