@@ -6,7 +6,6 @@ import io.zmtp.socket.pipe.Pipe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -72,8 +71,6 @@ final class InboundHandoff {
     private volatile boolean pumpStarved;
     /** CONFLATE: the newest message, in place of the ring; the one it replaces is dropped. */
     private final java.util.concurrent.atomic.AtomicReference<Message> latest = new java.util.concurrent.atomic.AtomicReference<>();
-    /** Messages taken from the ring (by whichever thread; a racy count is fine: it only paces checks). */
-    private int taken;
     private final ConcurrentLinkedQueue<CompletableFuture<Message>> asyncReceives = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
@@ -210,13 +207,10 @@ final class InboundHandoff {
                     schedulePump();
                 }
             }
-            if ((++taken & (InboundRing.PUBLISH_EVERY - 1)) == 0) {
-                // The loop may have stopped at a full ring: after every few messages taken, look
-                // (behind a fence, so this read cannot pass the ring's head store) and restart it.
-                VarHandle.fullFence();
-                if (pumpStarved) {
-                    schedulePump();
-                }
+            if ((ring.headPosition() & (InboundRing.PUBLISH_EVERY - 1)) == 0 && pumpStarved) {
+                // This take handed a batch of slots back to the loop (behind a fence: this read
+                // cannot pass it), which may have stopped at a full ring: restart it.
+                schedulePump();
             }
             if (m.lent) {
                 return lentOk ? m : Message.adopted(m);

@@ -11,11 +11,14 @@ import java.lang.invoke.VarHandle;
  * <p>It publishes in batches, the way libzmq's ypipe flushes: {@link #offer} fills slots the
  * consumer cannot see yet, and {@link #publish} makes them visible with one store (the loop calls it
  * at the end of each read, and {@code offer} every {@link #PUBLISH_EVERY} messages so a long read
- * does not hold them back). The producer keeps a private copy of the consumers' position and reads
- * the shared one only when its copy says the ring is full, and the published position changes once
- * per batch: the lines each side writes move to the other core about once per batch, not once per
- * message (and no node is allocated per message) as in a linked queue. A taken slot keeps its
- * reference until the producer reuses it: at most {@code capacity} closed messages stay reachable.
+ * does not hold them back). Room goes back the same way: consumers claim slots on a position the
+ * producer never reads ({@code head}) and hand the slots back on another ({@code freed}) every
+ * {@link #PUBLISH_EVERY} takes and whenever they find the ring empty. The producer keeps a private
+ * copy of {@code freed} and reads the shared one only when its copy says the ring is full. So the
+ * lines each side writes move to the other core about once per batch, not once per message: a
+ * claim on a line the producer read a moment before waited for that line on every message, which
+ * was half of a 16 B inproc receiver's time. A taken slot keeps its reference until the producer
+ * reuses it: at most {@code capacity} closed messages stay reachable.
  */
 final class InboundRing extends InboundRingFields {
     /** A long read still hands its messages over at least this often. */
@@ -23,12 +26,14 @@ final class InboundRing extends InboundRingFields {
 
     private static final VarHandle PUBLISHED;
     private static final VarHandle HEAD;
+    private static final VarHandle FREED;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             PUBLISHED = lookup.findVarHandle(InboundRingPublished.class, "published", long.class);
             HEAD = lookup.findVarHandle(InboundRingConsumer.class, "head", long.class);
+            FREED = lookup.findVarHandle(InboundRingFreed.class, "freed", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -52,13 +57,13 @@ final class InboundRing extends InboundRingFields {
 
     // ------------------------------------------------------------------ producer (the loop)
 
-    /** Loop: true when no slot is free (published or not). */
+    /** Loop: true when no slot is free (published or not) as far as the consumers have handed slots back. */
     boolean isFull() {
-        if (tail - headSeen < slots.length) {
+        if (tail - freedSeen < slots.length) {
             return false;
         }
-        headSeen = (long) HEAD.getVolatile(this);
-        return tail - headSeen >= slots.length;
+        freedSeen = (long) FREED.getVolatile(this);
+        return tail - freedSeen >= slots.length;
     }
 
     /**
@@ -103,19 +108,46 @@ final class InboundRing extends InboundRingFields {
     /**
      * The next published message, or null. Consumers claim a slot with one compare-and-set of the
      * head; the slot is read before the claim (the producer cannot reuse it until the head has
-     * passed it, and a lost claim is retried) and left for the producer to overwrite.
+     * passed it, and a lost claim is retried) and left for the producer to overwrite. The claim that
+     * ends a batch of {@link #PUBLISH_EVERY}, and a look that finds the ring empty, hand the taken
+     * slots back to the producer ({@link #headPosition()} tells a caller which claim that was).
      */
     Object poll() {
         while (true) {
             long h = (long) HEAD.getVolatile(this);
             if (h >= (long) PUBLISHED.getAcquire(this)) {
+                free(h);
                 return null;
             }
             Object m = slots[(int) h & mask];
             if (HEAD.compareAndSet(this, h, h + 1)) {
+                if (((h + 1) & (PUBLISH_EVERY - 1)) == 0) {
+                    free(h + 1);
+                }
                 return m;
             }
         }
+    }
+
+    /**
+     * Hands every slot below {@code position} back to the producer. Never backwards: a consumer
+     * that was overtaken by another must not take room away again (the producer could then wait
+     * for slots nobody will free). A full fence: a caller that reads the producer's state next
+     * (whether it stopped at a full ring) reads it after this store.
+     */
+    private void free(long position) {
+        long f = (long) FREED.getVolatile(this);
+        while (f < position) {
+            if (FREED.compareAndSet(this, f, position)) {
+                return;
+            }
+            f = (long) FREED.getVolatile(this);
+        }
+    }
+
+    /** The next slot to be claimed (any thread): a multiple of {@link #PUBLISH_EVERY} after the claim that freed a batch. */
+    long headPosition() {
+        return (long) HEAD.getVolatile(this);
     }
 
     /** True when a published message is waiting (any thread). */
@@ -124,8 +156,8 @@ final class InboundRing extends InboundRingFields {
     }
 }
 
-// Padding keeps the producer's fields, the published position and the consumer's fields on
-// separate cache lines (superclass fields are laid out first).
+// Padding keeps the producer's fields, the published position, the consumers' claim position and
+// the freed position on separate cache lines (superclass fields are laid out first).
 
 abstract class InboundRingPad0 {
     long p00, p01, p02, p03, p04, p05, p06, p07;
@@ -134,8 +166,8 @@ abstract class InboundRingPad0 {
 abstract class InboundRingProducer extends InboundRingPad0 {
     /** Next slot the producer fills. */
     long tail;
-    /** The producer's copy of {@code head}. */
-    long headSeen;
+    /** The producer's copy of {@code freed}. */
+    long freedSeen;
     /** The last position the producer published. */
     long publishedByProducer;
 }
@@ -158,6 +190,15 @@ abstract class InboundRingConsumer extends InboundRingPad2 {
     volatile long head;
 }
 
-abstract class InboundRingFields extends InboundRingConsumer {
+abstract class InboundRingPad3 extends InboundRingConsumer {
     long p30, p31, p32, p33, p34, p35, p36, p37;
+}
+
+abstract class InboundRingFreed extends InboundRingPad3 {
+    /** Slots below this were taken and may be filled again; consumers raise it once per batch. */
+    volatile long freed;
+}
+
+abstract class InboundRingFields extends InboundRingFreed {
+    long p40, p41, p42, p43, p44, p45, p46, p47;
 }

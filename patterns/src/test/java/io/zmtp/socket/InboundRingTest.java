@@ -39,7 +39,7 @@ class InboundRingTest {
     }
 
     @Test
-    void isFullAtCapacityUntilAConsumerTakesOne() {
+    void takenSlotsComeBackToTheProducerWhenTheRingIsFoundEmpty() {
         InboundRing ring = new InboundRing(4);
         for (int i = 0; i < 4; i++) {
             assertThat(ring.offer(i)).isTrue();
@@ -48,10 +48,38 @@ class InboundRingTest {
         assertThat(ring.offer(4)).isFalse();
         ring.publish();
         assertThat(ring.poll()).isEqualTo(0);
+        assertThat(ring.isFull()).as("one take is not handed back on its own").isTrue();
+        assertThat(List.of(ring.poll(), ring.poll(), ring.poll())).containsExactly(1, 2, 3);
+        assertThat(ring.poll()).isNull();
         assertThat(ring.isFull()).isFalse();
-        assertThat(ring.offer(4)).isTrue();
+        for (int i = 4; i < 8; i++) {
+            assertThat(ring.offer(i)).isTrue();
+        }
+        assertThat(ring.offer(8)).isFalse();
         ring.publish();
-        assertThat(List.of(ring.poll(), ring.poll(), ring.poll(), ring.poll())).containsExactly(1, 2, 3, 4);
+        assertThat(List.of(ring.poll(), ring.poll(), ring.poll(), ring.poll())).containsExactly(4, 5, 6, 7);
+    }
+
+    @Test
+    void aBatchOfTakesHandsItsSlotsBack() {
+        int batch = InboundRing.PUBLISH_EVERY;
+        InboundRing ring = new InboundRing(2 * batch);
+        for (int i = 0; i < 2 * batch; i++) {
+            assertThat(ring.offer(i)).isTrue();
+        }
+        ring.publish();
+        for (int i = 0; i < batch - 1; i++) {
+            assertThat(ring.poll()).isEqualTo(i);
+        }
+        assertThat(ring.isFull()).isTrue();
+        assertThat(ring.headPosition() % batch).isNotZero();
+        assertThat(ring.poll()).isEqualTo(batch - 1);
+        assertThat(ring.headPosition() % batch).isZero();
+        assertThat(ring.isFull()).isFalse();
+        for (int i = 0; i < batch; i++) {
+            assertThat(ring.offer(2 * batch + i)).as("room for a whole batch").isTrue();
+        }
+        assertThat(ring.offer(-1)).isFalse();
     }
 
     @Test
