@@ -1,13 +1,22 @@
 package io.zmtp.socket.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.zmtp.codec.ZmtpProtocolException;
 
 /**
  * An RFC 6455 frame header (2 to 14 bytes) as it arrives: read straight from the buffer when the read
- * holds all of it, else byte by byte across reads until it is whole. It only takes the fields apart;
- * what they may hold is {@link ZwsDecoder}'s to check.
+ * holds all of it, else byte by byte across reads until it is whole. It takes the fields apart and
+ * checks the rules every frame header must keep whatever it carries ({@link #check}); what each
+ * opcode may carry is {@link ZwsDecoder}'s to check.
  */
 final class WsFrameHeader {
+    static final int OP_CONTINUATION = 0;
+    static final int OP_TEXT = 1;
+    static final int OP_BINARY = 2;
+    static final int OP_CLOSE = 8;
+    static final int OP_PING = 9;
+    static final int OP_PONG = 10;
+
     /** A header cut by the end of a read, while it arrives. */
     private final byte[] bytes = new byte[14];
     private int have;
@@ -85,14 +94,38 @@ final class WsFrameHeader {
         return 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((second & 0x80) != 0 ? 4 : 0);
     }
 
-    /** FIN, the reserved bits and the opcode. */
-    int first() {
-        return first;
+    /**
+     * The whole header's rules (RFC 6455 5.1, 5.2): no reserved bit (no extension is agreed), a
+     * client's frames masked and a server's not, a 64-bit length without its top bit.
+     *
+     * @param fromClient true when the peer is a client (this side is the server)
+     */
+    void check(boolean fromClient) {
+        if ((first & 0x70) != 0) {
+            throw new ZmtpProtocolException("WebSocket frame with reserved bits set (no extension was agreed)");
+        }
+        if (fromClient && !masked()) {
+            throw new ZmtpProtocolException("a WebSocket client must mask its frames (RFC 6455 5.1)");
+        }
+        if (!fromClient && masked()) {
+            throw new ZmtpProtocolException("a WebSocket server must not mask its frames (RFC 6455 5.1)");
+        }
+        if (payloadLength < 0) {
+            throw new ZmtpProtocolException("WebSocket frame length has its most significant bit set");
+        }
     }
 
-    /** The mask bit and the 7-bit length. */
-    int second() {
-        return second;
+    /** The final fragment of its message. */
+    boolean fin() {
+        return (first & 0x80) != 0;
+    }
+
+    int opcode() {
+        return first & 0x0f;
+    }
+
+    boolean masked() {
+        return (second & 0x80) != 0;
     }
 
     /** The payload's length; negative when a peer set the 64-bit length's top bit. */

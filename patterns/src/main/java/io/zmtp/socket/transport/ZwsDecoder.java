@@ -10,6 +10,13 @@ import io.zmtp.codec.FrameDecoder;
 import io.zmtp.codec.ZmtpFrame;
 import io.zmtp.codec.ZmtpProtocolException;
 
+import static io.zmtp.socket.transport.WsFrameHeader.OP_BINARY;
+import static io.zmtp.socket.transport.WsFrameHeader.OP_CLOSE;
+import static io.zmtp.socket.transport.WsFrameHeader.OP_CONTINUATION;
+import static io.zmtp.socket.transport.WsFrameHeader.OP_PING;
+import static io.zmtp.socket.transport.WsFrameHeader.OP_PONG;
+import static io.zmtp.socket.transport.WsFrameHeader.OP_TEXT;
+
 /**
  * Reads ZWS 2.0 (ZeroMQ RFC 45 over RFC 6455): each binary WebSocket message is one ZMTP frame, a
  * flags byte (MORE 0x01, COMMAND 0x02) then the body. It hands the codec's frame decoder behind it
@@ -38,13 +45,6 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
     static final int COPY_THRESHOLD = 1024;
     /** First capacity of a gathered body's buffer; it grows as the body arrives, up to the body's size. */
     private static final int GATHER_START = 64 * 1024;
-
-    private static final int OP_CONTINUATION = 0;
-    private static final int OP_TEXT = 1;
-    private static final int OP_BINARY = 2;
-    static final int OP_CLOSE = 8;
-    private static final int OP_PING = 9;
-    private static final int OP_PONG = 10;
 
     /** True on the server side: every frame from the peer must be masked (and ours are not). */
     private final boolean server;
@@ -197,7 +197,7 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
             return false;
         }
         int key = maskedHere ? in.getInt(r + 2) : 0;
-        int flags = zmtpFlags((in.getByte(payload) ^ (key >>> 24)) & 0xff);
+        int flags = ZwsEnvelope.zmtpFlags((in.getByte(payload) ^ (key >>> 24)) & 0xff);
         int size = length - 1;
         FrameDecoder frames;
         if ((flags & ZmtpFrame.FLAG_COMMAND) == 0 && framesContext != null
@@ -245,25 +245,12 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
 
     /** The frame whose {@link #header} was just read. */
     private void startFrame(ChannelHandlerContext ctx) {
-        int b0 = header.first();
-        int b1 = header.second();
+        header.check(server);
         payloadLength = header.payloadLength();
         maskKey = header.maskKey();
-        if ((b0 & 0x70) != 0) {
-            throw new ZmtpProtocolException("WebSocket frame with reserved bits set (no extension was agreed)");
-        }
-        fin = (b0 & 0x80) != 0;
-        opcode = b0 & 0x0f;
-        masked = (b1 & 0x80) != 0;
-        if (server && !masked) {
-            throw new ZmtpProtocolException("a WebSocket client must mask its frames (RFC 6455 5.1)");
-        }
-        if (!server && masked) {
-            throw new ZmtpProtocolException("a WebSocket server must not mask its frames (RFC 6455 5.1)");
-        }
-        if (payloadLength < 0) {
-            throw new ZmtpProtocolException("WebSocket frame length has its most significant bit set");
-        }
+        fin = header.fin();
+        opcode = header.opcode();
+        masked = header.masked();
         payloadRead = 0;
         switch (opcode) {
             case OP_BINARY -> {
@@ -308,7 +295,7 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
     private void startBody(ChannelHandlerContext ctx, int zws) {
         long size = bodyLength;
         if (size > COPY_THRESHOLD && in.readableBytes() < size && size <= frameLimit(ctx)) {
-            int flags = zmtpFlags(zws);
+            int flags = ZwsEnvelope.zmtpFlags(zws);
             // Up to 64 KiB of body at once (no growth below that), more as more arrives: a peer's declared
             // size alone never allocates.
             int initial = (int) Math.min(9 + size, 9L + Math.max(GATHER_START, in.readableBytes()));
@@ -370,7 +357,7 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
      * again, behind it.
      */
     private void putZmtpHeader(ChannelHandlerContext ctx, int zws, long size) {
-        int flags = zmtpFlags(zws);
+        int flags = ZwsEnvelope.zmtpFlags(zws);
         int length = size > 255 ? 9 : 2;
         if (copy == null && in != null && written + length <= in.readerIndex()) {
             if (length == 2) {
@@ -399,14 +386,6 @@ final class ZwsDecoder extends ChannelInboundHandlerAdapter implements FrameBody
             // such frames stay in the copy to the end of the read.)
             resumeInPlace = true;
         }
-    }
-
-    /** The ZMTP flags of a ZWS flags byte; anything but MORE and COMMAND breaks the protocol. */
-    private static int zmtpFlags(int zws) {
-        if ((zws & ~0x03) != 0) {
-            throw new ZmtpProtocolException("ZWS flags 0x" + Integer.toHexString(zws & 0xff) + " (only MORE 0x01 and COMMAND 0x02 exist)");
-        }
-        return ((zws & 0x01) != 0 ? ZmtpFrame.FLAG_MORE : 0) | ((zws & 0x02) != 0 ? ZmtpFrame.FLAG_COMMAND : 0);
     }
 
     private ByteBuf copyBuffer(ChannelHandlerContext ctx, int bytes) {

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.zmtp.codec.FrameEnvelope;
 import io.zmtp.codec.ZmtpFrame;
+import io.zmtp.codec.ZmtpProtocolException;
 
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -12,7 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * WebSocket message (FIN set) whose payload is a ZWS flags byte (MORE 0x01, COMMAND 0x02) then the
  * body. A client masks every message with a fresh random key (RFC 6455 5.3); its bodies are
  * therefore always copied into the encoder's batch and masked there. A server's large bodies go
- * on as they are, behind their header.
+ * on as they are, behind their header. The flags byte's meaning on the way in is here too
+ * ({@link #zmtpFlags}), so both directions of the mapping sit side by side.
  */
 final class ZwsEnvelope implements FrameEnvelope {
     /** FIN + binary opcode. */
@@ -34,6 +36,14 @@ final class ZwsEnvelope implements FrameEnvelope {
 
     ZwsEnvelope(boolean masking) {
         this.masking = masking;
+    }
+
+    /** The ZMTP flags of a received ZWS flags byte; anything but MORE and COMMAND breaks the protocol. */
+    static int zmtpFlags(int zws) {
+        if ((zws & ~0x03) != 0) {
+            throw new ZmtpProtocolException("ZWS flags 0x" + Integer.toHexString(zws & 0xff) + " (only MORE 0x01 and COMMAND 0x02 exist)");
+        }
+        return ((zws & 0x01) != 0 ? ZmtpFrame.FLAG_MORE : 0) | ((zws & 0x02) != 0 ? ZmtpFrame.FLAG_COMMAND : 0);
     }
 
     private int nextKey() {

@@ -84,7 +84,7 @@ final class ZwsHeldFrames {
     static void close(ChannelHandlerContext ctx, boolean masking, ByteBuf payload) {
         ByteBuf status = payload.readableBytes() >= 2 ? payload.readRetainedSlice(2) : Unpooled.EMPTY_BUFFER;
         payload.release();
-        ZwsEnvelope.writeControl(ctx, masking, ZwsDecoder.OP_CLOSE, status);
+        ZwsEnvelope.writeControl(ctx, masking, WsFrameHeader.OP_CLOSE, status);
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
