@@ -6,7 +6,7 @@ import java.lang.invoke.VarHandle;
 /**
  * The hand-off of received messages from a socket's event loop to the application: a fixed ring
  * with one producer (the loop) and any number of consumers (a socket may be read from more than
- * one thread; each take is one compare-and-set).
+ * one thread; each take is one compare-and-set, and a batch's last one more).
  *
  * <p>It publishes in batches, the way libzmq's ypipe flushes: {@link #offer} fills slots the
  * consumer cannot see yet, and {@link #publish} makes them visible with one store (the loop calls it
